@@ -1,0 +1,42 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+
+	"armsgraph/internal/ingest"
+	"armsgraph/internal/neo4jstore"
+)
+
+func runIngest(ctx context.Context, args []string, env getenv, stdout, stderr io.Writer) error {
+	fs := newFlags("ingest", "Validates a seed folder, then loads it into Neo4j: constraints and indexes first, nodes and\nrelationships in batched UNWIND … MERGE transactions, and finally removes what the dataset\nowned before but the folder no longer holds. Running it twice leaves the graph identical.\nNothing is written when validation finds a problem.", stderr)
+	dir := fs.String("seeds", "seeds", "seed folder to load")
+	docs := fs.String("documents", "", "folder of source documents to check citation lines against (default: $ARMSGRAPH_DOCUMENTS, else ../shared/seed-documents when present)")
+	dataset := fs.String("dataset", "seeds", "owner tag of what this load writes; a later load with the same tag replaces it")
+	batch := fs.Int("batch", 5000, "rows per write transaction")
+	dry := fs.Bool("dry-run", false, "print what would be created, updated and removed, without writing")
+	cfg := neo4jFlags(fs, env)
+	if done, err := parseFlags(fs, args); done {
+		return err
+	}
+	folder, _, err := loadSeeds(ctx, *dir, documentsDir(*docs, env), stderr)
+	if err != nil {
+		return err
+	}
+	store, err := neo4jstore.Open(ctx, *cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.WithoutCancel(ctx))
+	if err := store.Ping(ctx); err != nil {
+		return fmt.Errorf("connect to Neo4j (%s): %w\nstart one with `scripts/neo4j start` or point NEO4J_URI at yours", describe(cfg), err)
+	}
+	fmt.Fprintf(stderr, "ingest: %s → %s\n", *dir, describe(cfg))
+	sum, err := ingest.Run(ctx, store, folder, ingest.Options{Dataset: *dataset, BatchSize: *batch, DryRun: *dry, Progress: stderr})
+	if err != nil {
+		return fmt.Errorf("ingest %s: %w (the graph may hold part of this load; run ingest again to complete it)", *dir, err)
+	}
+	sum.Write(stdout)
+	return nil
+}

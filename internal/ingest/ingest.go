@@ -1,0 +1,312 @@
+// Package ingest loads a validated seed folder into the graph: nodes first,
+// then relationships, in batches, and finally removes what the dataset owned
+// before but the folder no longer holds, so the graph mirrors the folder.
+package ingest
+
+import (
+	"context"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"slices"
+	"sort"
+	"strings"
+	"time"
+
+	"armsgraph/internal/kg"
+	"armsgraph/internal/neo4jstore"
+	"armsgraph/internal/seeds"
+)
+
+// Writer is what the ingester needs from the graph store.
+type Writer interface {
+	EnsureSchema(ctx context.Context) error
+	UpsertNodes(ctx context.Context, label, dataset string, nodes []kg.Node, dry bool) (neo4jstore.Changes, error)
+	UpsertRels(ctx context.Context, t kg.RelType, dataset string, rels []kg.Rel, dry bool) (neo4jstore.Changes, error)
+	OwnedNodes(ctx context.Context, dataset string, fn func(label, id string) error) error
+	OwnedRels(ctx context.Context, dataset string, t kg.RelType, fn func(key string) error) error
+	DeleteNodes(ctx context.Context, dataset, label string, ids []string) error
+	DeleteRels(ctx context.Context, dataset string, t kg.RelType, keys []string) error
+}
+
+// Options tune a load.
+type Options struct {
+	Dataset   string        // the owner tag written on every node and relationship; default "seeds"
+	BatchSize int           // rows per transaction; default 5000
+	DryRun    bool          // compute the summary without writing
+	Progress  io.Writer     // progress lines, at most every ProgressEvery; nil for none
+	Every     time.Duration // default 2s
+}
+
+// Counts is what happened to one label or relationship type.
+type Counts struct {
+	Seen, Created, Updated, Unchanged, Removed int
+}
+
+// Summary is what a load did, per node label and relationship type.
+type Summary struct {
+	Dataset string
+	DryRun  bool
+	Nodes   map[string]*Counts
+	Rels    map[string]*Counts
+	Took    time.Duration
+}
+
+// Run loads the folder. The folder must have been validated (seeds.Folder.Validate).
+func Run(ctx context.Context, w Writer, folder *seeds.Folder, opts Options) (Summary, error) {
+	if opts.Dataset == "" {
+		opts.Dataset = "seeds"
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 5000
+	}
+	if opts.Every <= 0 {
+		opts.Every = 2 * time.Second
+	}
+	l := &loader{w: w, opts: opts, start: time.Now(), lastReport: time.Now(),
+		sum:  Summary{Dataset: opts.Dataset, DryRun: opts.DryRun, Nodes: map[string]*Counts{}, Rels: map[string]*Counts{}},
+		keep: map[uint64]struct{}{}, seed: maphash.MakeSeed()}
+	if !opts.DryRun {
+		if err := w.EnsureSchema(ctx); err != nil {
+			return l.sum, err
+		}
+	}
+	// Nodes first: a relationship write locks and needs both of its ends.
+	if err := l.pass(ctx, "nodes", func(c seeds.Chunk) error {
+		for _, n := range c.Nodes {
+			if err := l.addNode(ctx, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, folder, l.flushNodes); err != nil {
+		return l.sum, err
+	}
+	if err := l.pass(ctx, "relationships", func(c seeds.Chunk) error {
+		for _, r := range c.Rels {
+			if err := l.addRel(ctx, r); err != nil {
+				return err
+			}
+		}
+		return nil
+	}, folder, l.flushRels); err != nil {
+		return l.sum, err
+	}
+	if err := l.prune(ctx); err != nil {
+		return l.sum, err
+	}
+	l.sum.Took = time.Since(l.start)
+	return l.sum, nil
+}
+
+type loader struct {
+	w          Writer
+	opts       Options
+	sum        Summary
+	nodes      map[string][]kg.Node
+	rels       map[kg.RelType][]kg.Rel
+	keep       map[uint64]struct{} // hashes of every id and key the folder holds
+	seed       maphash.Seed
+	written    int
+	start      time.Time
+	lastReport time.Time
+}
+
+func (l *loader) pass(ctx context.Context, what string, each func(seeds.Chunk) error, folder *seeds.Folder, flush func(context.Context, bool) error) error {
+	l.nodes, l.rels = map[string][]kg.Node{}, map[kg.RelType][]kg.Rel{}
+	if err := folder.Each(ctx, each); err != nil {
+		return fmt.Errorf("load %s: %w", what, err)
+	}
+	if err := flush(ctx, true); err != nil {
+		return fmt.Errorf("load %s: %w", what, err)
+	}
+	return nil
+}
+
+func (l *loader) remember(kind, key string) {
+	l.keep[maphash.String(l.seed, kind+"\x00"+key)] = struct{}{}
+}
+
+func (l *loader) kept(kind, key string) bool {
+	_, ok := l.keep[maphash.String(l.seed, kind+"\x00"+key)]
+	return ok
+}
+
+func (l *loader) addNode(ctx context.Context, n kg.Node) error {
+	label := n.Label()
+	l.remember("node", n.ID)
+	l.nodes[label] = append(l.nodes[label], n)
+	if len(l.nodes[label]) >= l.opts.BatchSize {
+		return l.flushNodes(ctx, false)
+	}
+	return nil
+}
+
+func (l *loader) addRel(ctx context.Context, r kg.Rel) error {
+	l.remember(string(r.Type), r.Key)
+	l.rels[r.Type] = append(l.rels[r.Type], r)
+	if len(l.rels[r.Type]) >= l.opts.BatchSize {
+		return l.flushRels(ctx, false)
+	}
+	return nil
+}
+
+// flushNodes writes full batches (every non-empty one when all is set).
+func (l *loader) flushNodes(ctx context.Context, all bool) error {
+	for _, label := range sortedKeys(l.nodes) {
+		batch := l.nodes[label]
+		if len(batch) == 0 || (!all && len(batch) < l.opts.BatchSize) {
+			continue
+		}
+		ch, err := l.w.UpsertNodes(ctx, label, l.opts.Dataset, batch, l.opts.DryRun)
+		if err != nil {
+			return fmt.Errorf("write %d %s nodes (first %s): %w", len(batch), label, batch[0].ID, err)
+		}
+		l.count(l.sum.Nodes, label, len(batch), ch)
+		l.nodes[label] = batch[:0]
+	}
+	return nil
+}
+
+func (l *loader) flushRels(ctx context.Context, all bool) error {
+	for _, t := range sortedKeys(l.rels) {
+		batch := l.rels[t]
+		if len(batch) == 0 || (!all && len(batch) < l.opts.BatchSize) {
+			continue
+		}
+		ch, err := l.w.UpsertRels(ctx, t, l.opts.Dataset, batch, l.opts.DryRun)
+		if err != nil {
+			return fmt.Errorf("write %d %s relationships (first %s): %w", len(batch), t, batch[0].Key, err)
+		}
+		l.count(l.sum.Rels, string(t), len(batch), ch)
+		l.rels[t] = batch[:0]
+	}
+	return nil
+}
+
+func (l *loader) count(m map[string]*Counts, name string, n int, ch neo4jstore.Changes) {
+	c := m[name]
+	if c == nil {
+		c = &Counts{}
+		m[name] = c
+	}
+	c.Seen += n
+	c.Created += ch.Created
+	c.Updated += ch.Updated
+	c.Unchanged += n - ch.Created - ch.Updated
+	l.written += n
+	if l.opts.Progress != nil && time.Since(l.lastReport) >= l.opts.Every {
+		el := time.Since(l.start)
+		fmt.Fprintf(l.opts.Progress, "ingest: %d rows in %s (%.0f rows/s), last batch %s\n",
+			l.written, el.Round(time.Second), float64(l.written)/el.Seconds(), name)
+		l.lastReport = time.Now()
+	}
+}
+
+// prune deletes what the dataset owns in the graph but the folder no longer holds.
+func (l *loader) prune(ctx context.Context) error {
+	// Relationships first, so those of a removed node are counted before DETACH DELETE takes them.
+	for _, t := range kg.RelTypes {
+		var keys []string
+		if err := l.w.OwnedRels(ctx, l.opts.Dataset, t, func(key string) error {
+			if !l.kept(string(t), key) {
+				keys = append(keys, key)
+			}
+			return nil
+		}); err != nil {
+			return fmt.Errorf("list owned %s relationships: %w", t, err)
+		}
+		if len(keys) == 0 {
+			continue
+		}
+		l.bump(l.sum.Rels, string(t), len(keys))
+		if l.opts.DryRun {
+			continue
+		}
+		for b := range slices.Chunk(keys, l.opts.BatchSize) {
+			if err := l.w.DeleteRels(ctx, l.opts.Dataset, t, b); err != nil {
+				return fmt.Errorf("remove %d stale %s relationships: %w", len(b), t, err)
+			}
+		}
+	}
+	stale := map[string][]string{}
+	if err := l.w.OwnedNodes(ctx, l.opts.Dataset, func(label, id string) error {
+		if !l.kept("node", id) {
+			stale[label] = append(stale[label], id)
+		}
+		return nil
+	}); err != nil {
+		return fmt.Errorf("list owned nodes: %w", err)
+	}
+	for _, label := range sortedKeys(stale) {
+		ids := stale[label]
+		l.bump(l.sum.Nodes, label, len(ids))
+		if l.opts.DryRun {
+			continue
+		}
+		for b := range slices.Chunk(ids, l.opts.BatchSize) {
+			if err := l.w.DeleteNodes(ctx, l.opts.Dataset, label, b); err != nil {
+				return fmt.Errorf("remove %d stale %s nodes: %w", len(b), label, err)
+			}
+		}
+	}
+	return nil
+}
+
+func (l *loader) bump(m map[string]*Counts, name string, removed int) {
+	if m[name] == nil {
+		m[name] = &Counts{}
+	}
+	m[name].Removed += removed
+}
+
+func sortedKeys[K ~string, V any](m map[K]V) []K {
+	keys := make([]K, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
+}
+
+// Totals adds up a summary's counts.
+func (s Summary) Totals() (nodes, rels Counts) {
+	add := func(dst *Counts, m map[string]*Counts) {
+		for _, c := range m {
+			dst.Seen += c.Seen
+			dst.Created += c.Created
+			dst.Updated += c.Updated
+			dst.Unchanged += c.Unchanged
+			dst.Removed += c.Removed
+		}
+	}
+	add(&nodes, s.Nodes)
+	add(&rels, s.Rels)
+	return nodes, rels
+}
+
+// Write prints the summary as a table.
+func (s Summary) Write(w io.Writer) {
+	verb := "ingested"
+	if s.DryRun {
+		verb = "dry run (nothing written)"
+	}
+	fmt.Fprintf(w, "%s: dataset %q in %s\n", verb, s.Dataset, s.Took.Round(time.Millisecond))
+	fmt.Fprintf(w, "  %-24s %8s %8s %8s %9s %8s\n", "label / type", "in seeds", "created", "updated", "unchanged", "removed")
+	row := func(name string, c *Counts) {
+		fmt.Fprintf(w, "  %-24s %8d %8d %8d %9d %8d\n", name, c.Seen, c.Created, c.Updated, c.Unchanged, c.Removed)
+	}
+	for _, part := range []map[string]*Counts{s.Nodes, s.Rels} {
+		names := make([]string, 0, len(part))
+		for n := range part {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			row(n, part[n])
+		}
+	}
+	n, r := s.Totals()
+	row(strings.Repeat("-", 5)+" nodes", &n)
+	row(strings.Repeat("-", 5)+" relationships", &r)
+}

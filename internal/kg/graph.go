@@ -1,0 +1,101 @@
+package kg
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Citation says where a claim comes from: a source id, a locator in that
+// source ("line 12", "lines 12-14") and an optional note in the curator's words.
+type Citation struct {
+	Source  string
+	Locator string
+	Note    string
+}
+
+// Node is one entity or source as the ingester writes it. Props hold the
+// kind-specific properties under their Neo4j names (category, rangeKm, date …).
+type Node struct {
+	ID          string
+	Kind        Kind // empty for a source
+	Name        string
+	Aliases     []string
+	Description string
+	Citations   []Citation
+	Props       map[string]any
+}
+
+// Label is the node's kind label ("Source" for a source).
+func (n Node) Label() string {
+	if n.Kind == "" {
+		return SourceLabel
+	}
+	return n.Kind.Label()
+}
+
+// Rel is one relationship as the ingester writes it. Key tells two
+// relationships of the same type between the same nodes apart (two positions,
+// two meetings); it is stable across ingests.
+type Rel struct {
+	Type       RelType
+	From, To   string
+	Key        string
+	Confidence Confidence
+	Citations  []Citation
+	Props      map[string]any
+}
+
+// RelType is a Neo4j relationship type from the allow-list below. Types are
+// spliced into Cypher text, so nothing else may ever become one.
+type RelType string
+
+// The relationship types the graph knows.
+const (
+	DerivedFrom          RelType = "DERIVED_FROM"
+	OriginatesFrom       RelType = "ORIGINATES_FROM"
+	ManufacturedBy       RelType = "MANUFACTURED_BY"
+	NationalOf           RelType = "NATIONAL_OF"
+	HoldsPosition        RelType = "HOLDS_POSITION"
+	PartOf               RelType = "PART_OF"
+	Signed               RelType = "SIGNED"
+	PartyTo              RelType = "PARTY_TO"
+	Supplier             RelType = "SUPPLIER"
+	SupplierOrganization RelType = "SUPPLIER_ORGANIZATION"
+	Recipient            RelType = "RECIPIENT"
+	Item                 RelType = "ITEM"
+	ParticipatedIn       RelType = "PARTICIPATED_IN"
+	LocatedIn            RelType = "LOCATED_IN"
+	Met                  RelType = "MET"
+	Adopted              RelType = "ADOPTED"
+	Targets              RelType = "TARGETS"
+	Supported            RelType = "SUPPORTED"
+	AlliedWith           RelType = "ALLIED_WITH"
+	Succeeded            RelType = "SUCCEEDED"
+	CooperatesWith       RelType = "COOPERATES_WITH"
+)
+
+// RelTypes is the allow-list of relationship types, in a stable order.
+var RelTypes = []RelType{
+	DerivedFrom, OriginatesFrom, ManufacturedBy, NationalOf, HoldsPosition, PartOf,
+	Signed, PartyTo, Supplier, SupplierOrganization, Recipient, Item,
+	ParticipatedIn, LocatedIn, Met, Adopted, Targets, Supported, AlliedWith, Succeeded, CooperatesWith,
+}
+
+// GenericRelTypes are the types a seed folder may name in its `relations` list;
+// the others come from entity fields.
+var GenericRelTypes = []RelType{Met, AlliedWith, Succeeded, CooperatesWith, PartOf}
+
+// ParseRelType checks a relationship type against the allow-list. The error
+// names the allowed types so a client can fix its request.
+func ParseRelType(s string) (RelType, error) {
+	t := RelType(s)
+	if slices.Contains(RelTypes, t) {
+		return t, nil
+	}
+	names := make([]string, len(RelTypes))
+	for i, r := range RelTypes {
+		names[i] = string(r)
+	}
+	return "", fmt.Errorf("unknown relationship type %q (allowed: %s)", s, strings.Join(names, ", "))
+}

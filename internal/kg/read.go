@@ -1,0 +1,93 @@
+package kg
+
+// This file holds the shapes the store's read queries return. They carry
+// nodes and relationships as the ingester wrote them (Node, Rel); the API
+// layer turns them into its own types.
+
+// Edge is a relationship seen from one of its ends: Node is the node at the
+// other end.
+type Edge struct {
+	Rel  Rel
+	Node Node
+}
+
+// EdgeSpec names the relationships to follow from a node: those of Type,
+// against the arrow when Incoming, ending at a node with Label when Label is
+// not empty.
+type EdgeSpec struct {
+	Type     RelType
+	Incoming bool
+	Label    string
+}
+
+// Direction says which way a lineage traversal follows DERIVED_FROM edges.
+type Direction string
+
+// The lineage directions: towards parents, towards children, or both.
+const (
+	Ancestors   Direction = "ANCESTORS"
+	Descendants Direction = "DESCENDANTS"
+	Both        Direction = "BOTH"
+)
+
+// Lineage is a weapon's family over DERIVED_FROM edges. Nodes holds the
+// weapon asked about (depth 0) and every weapon reached, once, at its
+// shortest depth (Depths[i] belongs to Nodes[i]); Rels holds the edges among
+// them that the traversal followed.
+type Lineage struct {
+	Root      Node
+	Direction Direction
+	Nodes     []Node
+	Depths    []int
+	Rels      []Rel
+}
+
+// Path is a walk through the graph: Rels[i] joins Nodes[i] and Nodes[i+1],
+// in either direction (Rel.From and Rel.To say which).
+type Path struct {
+	Nodes []Node
+	Rels  []Rel
+}
+
+// Subgraph is a set of nodes and the relationships among them. Truncated
+// says that more nodes qualified than the limit let through.
+type Subgraph struct {
+	Nodes     []Node
+	Rels      []Rel
+	Truncated bool
+}
+
+// Page is one page of a list in keyset order. Total is the number of items
+// in the whole list, or -1 when it was not counted.
+type Page struct {
+	Nodes   []Node
+	HasNext bool
+	Total   int
+}
+
+// Match is a candidate of an alias-aware lookup and how it matched.
+type Match struct {
+	Node Node
+	How  MatchKind
+}
+
+// MatchKind ranks how a candidate matched a looked-up name, best first.
+type MatchKind int
+
+// The match kinds, best first.
+const (
+	MatchID     MatchKind = iota // the looked-up text is the entity's id
+	MatchName                    // the name's key equals the looked-up key
+	MatchAlias                   // an alias's key equals it
+	MatchPrefix                  // a key starts with it, or is within one edit of it
+)
+
+// DateRange is a filter on an item's span: it matches items whose days
+// overlap [From.First(), To.Last()]. A zero bound is open; undated items
+// never match a range with a bound.
+type DateRange struct {
+	From, To PartialDate
+}
+
+// IsZero reports whether the range has no bound.
+func (r DateRange) IsZero() bool { return r.From.IsZero() && r.To.IsZero() }

@@ -1,0 +1,54 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"armsgraph/internal/kg"
+)
+
+// datedLabels are the labels whose nodes carry spanFrom/spanTo for date filters.
+var datedLabels = []kg.Kind{kg.Agreement, kg.Transfer, kg.Event, kg.Resolution}
+
+// schemaStatements are the constraints and indexes the graph relies on; every
+// statement is idempotent (IF NOT EXISTS). Labels and types come from kg.
+func schemaStatements() []string {
+	stmts := []string{
+		"CREATE CONSTRAINT entity_id IF NOT EXISTS FOR (n:Entity) REQUIRE n.id IS UNIQUE",
+		"CREATE CONSTRAINT source_id IF NOT EXISTS FOR (n:Source) REQUIRE n.id IS UNIQUE",
+		"CREATE INDEX entity_name_key IF NOT EXISTS FOR (n:Entity) ON (n.nameKey)",
+		"CREATE INDEX entity_dataset IF NOT EXISTS FOR (n:Entity) ON (n.dataset)",
+		"CREATE INDEX source_dataset IF NOT EXISTS FOR (n:Source) ON (n.dataset)",
+		"CREATE INDEX weapon_category IF NOT EXISTS FOR (n:Weapon) ON (n.category)",
+	}
+	for _, k := range datedLabels {
+		l := k.Label()
+		stmts = append(stmts,
+			fmt.Sprintf("CREATE INDEX %s_span_from IF NOT EXISTS FOR (n:%s) ON (n.spanFrom)", strings.ToLower(l), l),
+			fmt.Sprintf("CREATE INDEX %s_span_to IF NOT EXISTS FOR (n:%s) ON (n.spanTo)", strings.ToLower(l), l))
+	}
+	for _, t := range kg.RelTypes {
+		stmts = append(stmts, fmt.Sprintf("CREATE INDEX rel_%s_key IF NOT EXISTS FOR ()-[r:%s]-() ON (r.key)", strings.ToLower(string(t)), t))
+	}
+	labels := strings.Join(kg.Labels(nil), "|")
+	stmts = append(stmts,
+		fmt.Sprintf("CREATE FULLTEXT INDEX entity_search IF NOT EXISTS FOR (n:%s) ON EACH [n.name, n.aliasText, n.description]", labels),
+		// The whitespace analyzer keeps each name key whole, so a key matches exactly.
+		fmt.Sprintf("CREATE FULLTEXT INDEX entity_keys IF NOT EXISTS FOR (n:%s) ON EACH [n.keys] OPTIONS {indexConfig: {`fulltext.analyzer`: 'whitespace'}}", labels),
+	)
+	return stmts
+}
+
+// EnsureSchema creates the constraints and indexes and waits until they are online.
+func (s *Store) EnsureSchema(ctx context.Context) error {
+	for _, stmt := range schemaStatements() {
+		if _, err := s.write(ctx, "schema", stmt, nil); err != nil {
+			return fmt.Errorf("ensure schema: %w", err)
+		}
+	}
+	if _, err := s.write(ctx, "schema.await", "CALL db.awaitIndexes(300)", nil); err != nil {
+		return fmt.Errorf("await indexes: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,226 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"armsgraph/internal/kg"
+)
+
+// Changes counts what one batch write did (or, dry, would do).
+type Changes struct{ Created, Updated int }
+
+// nodeProps is the full property map of a node: SET n = props replaces every
+// property, so a field removed from the seeds disappears from the graph too.
+func nodeProps(n kg.Node, dataset string) map[string]any {
+	p := make(map[string]any, len(n.Props)+12)
+	for k, v := range n.Props {
+		p[k] = v
+	}
+	p["id"] = n.ID
+	p["dataset"] = dataset
+	if n.Kind == "" {
+		return p // a source: its props already hold title and the rest
+	}
+	p["kind"] = string(n.Kind)
+	p["name"] = n.Name
+	aliases := n.Aliases
+	if aliases == nil {
+		aliases = []string{}
+	}
+	p["aliases"] = aliases
+	p["aliasText"] = strings.Join(aliases, " | ")
+	keys := kg.NameKeys(n.Name, n.Aliases)
+	p["keys"] = strings.Join(keys, " ")
+	if len(keys) > 0 {
+		p["nameKey"] = kg.NameKey(n.Name)
+	}
+	if n.Description != "" {
+		p["description"] = n.Description
+	}
+	putCitations(p, n.Citations)
+	return p
+}
+
+func relProps(r kg.Rel, dataset string) map[string]any {
+	p := make(map[string]any, len(r.Props)+6)
+	for k, v := range r.Props {
+		p[k] = v
+	}
+	p["key"] = r.Key
+	p["dataset"] = dataset
+	p["confidence"] = string(r.Confidence)
+	putCitations(p, r.Citations)
+	return p
+}
+
+// putCitations stores citations as three parallel lists, since Neo4j
+// properties cannot hold maps; readers zip them back together.
+func putCitations(p map[string]any, cs []kg.Citation) {
+	src, loc, note := make([]string, len(cs)), make([]string, len(cs)), make([]string, len(cs))
+	for i, c := range cs {
+		src[i], loc[i], note[i] = c.Source, c.Locator, c.Note
+	}
+	p["citeSource"], p["citeLocator"], p["citeNote"] = src, loc, note
+}
+
+// UpsertNodes writes nodes that all carry one label, in one transaction:
+// MERGE on the unique id, then replace the properties. With dry set nothing
+// is written and the counts say what a write would change.
+func (s *Store) UpsertNodes(ctx context.Context, label string, dataset string, nodes []kg.Node, dry bool) (Changes, error) {
+	kindLabel := label
+	base := kg.EntityLabel
+	if label == kg.SourceLabel {
+		base, kindLabel = kg.SourceLabel, ""
+	} else if _, ok := kg.KindOfLabel(label); !ok {
+		return Changes{}, fmt.Errorf("upsert nodes: unknown label %q", label)
+	}
+	rows := make([]map[string]any, len(nodes))
+	for i, n := range nodes {
+		rows[i] = map[string]any{"id": n.ID, "props": nodeProps(n, dataset)}
+	}
+	var cypher string
+	if dry {
+		cypher = fmt.Sprintf(`UNWIND $rows AS row
+OPTIONAL MATCH (n:%s {id: row.id})
+RETURN count(CASE WHEN n IS NULL THEN 1 END) AS created,
+       count(CASE WHEN n IS NOT NULL AND properties(n) <> row.props THEN 1 END) AS updated`, base)
+	} else {
+		setLabel := ""
+		if kindLabel != "" {
+			setLabel = ", n:" + kindLabel
+		}
+		cypher = fmt.Sprintf(`UNWIND $rows AS row
+MERGE (n:%s {id: row.id})
+WITH n, row, n.dataset IS NULL AS isNew, properties(n) = row.props AS same
+SET n = row.props%s
+RETURN count(CASE WHEN isNew THEN 1 END) AS created,
+       count(CASE WHEN NOT isNew AND NOT same THEN 1 END) AS updated`, base, setLabel)
+	}
+	return s.changes(ctx, "upsert."+label, cypher, rows, dry)
+}
+
+// UpsertRels writes relationships of one type in one transaction; both ends
+// must exist (the ingester writes every node first).
+func (s *Store) UpsertRels(ctx context.Context, t kg.RelType, dataset string, rels []kg.Rel, dry bool) (Changes, error) {
+	if _, err := kg.ParseRelType(string(t)); err != nil {
+		return Changes{}, fmt.Errorf("upsert relationships: %w", err)
+	}
+	rows := make([]map[string]any, len(rels))
+	for i, r := range rels {
+		rows[i] = map[string]any{"from": r.From, "to": r.To, "key": r.Key, "props": relProps(r, dataset)}
+	}
+	var cypher string
+	if dry {
+		cypher = fmt.Sprintf(`UNWIND $rows AS row
+OPTIONAL MATCH ()-[r:%s {key: row.key}]->()
+RETURN count(CASE WHEN r IS NULL THEN 1 END) AS created,
+       count(CASE WHEN r IS NOT NULL AND properties(r) <> row.props THEN 1 END) AS updated`, t)
+	} else {
+		cypher = fmt.Sprintf(`UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+MERGE (a)-[r:%s {key: row.key}]->(b)
+WITH r, row, r.dataset IS NULL AS isNew, properties(r) = row.props AS same
+SET r = row.props
+RETURN count(CASE WHEN isNew THEN 1 END) AS created,
+       count(CASE WHEN NOT isNew AND NOT same THEN 1 END) AS updated,
+       count(*) AS written`, t)
+	}
+	ch, err := s.changes(ctx, "upsert."+string(t), cypher, rows, dry)
+	return ch, err
+}
+
+func (s *Store) changes(ctx context.Context, name, cypher string, rows []map[string]any, dry bool) (Changes, error) {
+	run := s.write
+	if dry {
+		run = s.read
+	}
+	recs, err := run(ctx, name, cypher, map[string]any{"rows": rows})
+	if err != nil {
+		return Changes{}, err
+	}
+	if len(recs) != 1 {
+		return Changes{}, fmt.Errorf("%s: want one summary row, got %d", name, len(recs))
+	}
+	created, _ := recs[0].Get("created")
+	updated, _ := recs[0].Get("updated")
+	if w, ok := recs[0].Get("written"); ok && w.(int64) != int64(len(rows)) {
+		return Changes{}, fmt.Errorf("%s: wrote %d of %d relationships: an end node is missing", name, w, len(rows))
+	}
+	return Changes{Created: int(created.(int64)), Updated: int(updated.(int64))}, nil
+}
+
+// OwnedNodes streams the id and label of every node the dataset owns.
+func (s *Store) OwnedNodes(ctx context.Context, dataset string, fn func(label, id string) error) error {
+	return s.stream(ctx, "owned.nodes", `MATCH (n:Entity {dataset: $ds}) RETURN n.id AS id, [l IN labels(n) WHERE l <> 'Entity'][0] AS label
+UNION ALL
+MATCH (n:Source {dataset: $ds}) RETURN n.id AS id, 'Source' AS label`, map[string]any{"ds": dataset},
+		func(r *neo4j.Record) error {
+			id, _ := r.Get("id")
+			label, _ := r.Get("label")
+			l, _ := label.(string)
+			return fn(l, id.(string))
+		})
+}
+
+// OwnedRels streams the key of every relationship of type t the dataset owns.
+func (s *Store) OwnedRels(ctx context.Context, dataset string, t kg.RelType, fn func(key string) error) error {
+	if _, err := kg.ParseRelType(string(t)); err != nil {
+		return err
+	}
+	return s.stream(ctx, "owned.rels", fmt.Sprintf("MATCH ()-[r:%s]->() WHERE r.dataset = $ds RETURN r.key AS key", t), map[string]any{"ds": dataset},
+		func(r *neo4j.Record) error {
+			key, _ := r.Get("key")
+			k, _ := key.(string)
+			return fn(k)
+		})
+}
+
+// DeleteNodes removes the dataset's nodes with the given ids and their
+// relationships; label is a kind's label or "Source".
+func (s *Store) DeleteNodes(ctx context.Context, dataset, label string, ids []string) error {
+	base := kg.EntityLabel
+	if label == kg.SourceLabel {
+		base = kg.SourceLabel
+	}
+	_, err := s.write(ctx, "delete.nodes", fmt.Sprintf(`UNWIND $ids AS id
+MATCH (n:%s {id: id}) WHERE n.dataset = $ds
+DETACH DELETE n`, base), map[string]any{"ids": ids, "ds": dataset})
+	return err
+}
+
+// DeleteRels removes the dataset's relationships of type t with the given keys.
+func (s *Store) DeleteRels(ctx context.Context, dataset string, t kg.RelType, keys []string) error {
+	if _, err := kg.ParseRelType(string(t)); err != nil {
+		return err
+	}
+	_, err := s.write(ctx, "delete.rels", fmt.Sprintf(`UNWIND $keys AS key
+MATCH ()-[r:%s {key: key}]->() WHERE r.dataset = $ds
+DELETE r`, t), map[string]any{"keys": keys, "ds": dataset})
+	return err
+}
+
+// stream runs a read query and hands each record to fn without collecting them all.
+func (s *Store) stream(ctx context.Context, name, cypher string, params map[string]any, fn func(*neo4j.Record) error) error {
+	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.cfg.Database})
+	defer session.Close(context.WithoutCancel(ctx))
+	_, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		cur, err := tx.Run(ctx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		for cur.Next(ctx) {
+			if err := fn(cur.Record()); err != nil {
+				return nil, err
+			}
+		}
+		return nil, cur.Err()
+	}, neo4j.WithTxTimeout(s.cfg.WriteTimeout))
+	err = translate(name, err)
+	s.observe(ctx, name, 0, err)
+	return err
+}

@@ -1,0 +1,534 @@
+package seeds
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+
+	"armsgraph/internal/kg"
+)
+
+// sourceKind marks source ids in the index; sources are not entities.
+const sourceKind kg.Kind = "SOURCE"
+
+// DerivationKinds are the kinds of DERIVED_FROM the seeds may use.
+var DerivationKinds = []string{"variant", "copy", "based-on", "replica", "modified", "export-rename", "closely-related"}
+
+// pendingRef is a reference checked once every file has been read.
+type pendingRef struct {
+	id      string
+	kinds   []kg.Kind
+	field   string
+	file    string
+	line    int
+	maxLine int // for citations: the last document line the locator names
+}
+
+// fileCtx collects what one file yields: problems, references to check, and
+// the nodes and relationships it describes.
+type fileCtx struct {
+	file     string
+	problems Problems
+	refs     []pendingRef
+	nodes    []kg.Node
+	rels     []kg.Rel
+	derived  [][2]string    // child, parent
+	lines    map[string]int // id → line of its item
+}
+
+func (c *fileCtx) fail(line int, format string, args ...any) {
+	c.problems = append(c.problems, Problem{File: c.file, Line: line, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (c *fileCtx) ref(line int, field, id string, kinds ...kg.Kind) {
+	c.refs = append(c.refs, pendingRef{id: id, kinds: kinds, field: field, file: c.file, line: line})
+}
+
+func (c *fileCtx) date(line int, field, s string) kg.PartialDate {
+	if s == "" {
+		return kg.PartialDate{}
+	}
+	d, err := kg.ParsePartialDate(s)
+	if err != nil {
+		c.fail(line, "%s: %v", field, err)
+	}
+	return d
+}
+
+func (c *fileCtx) confidence(line int, field, s string, fallback kg.Confidence) kg.Confidence {
+	if s == "" {
+		if fallback == "" {
+			c.fail(line, "%s is required: CONFIRMED, REPORTED, ALLEGED or DISPUTED", field)
+		}
+		return fallback
+	}
+	conf, err := kg.ParseConfidence(s)
+	if err != nil {
+		c.fail(line, "%s: %v", field, err)
+		return fallback
+	}
+	return conf
+}
+
+func (c *fileCtx) citations(line int, field string, cs []citation, required bool) []kg.Citation {
+	if len(cs) == 0 {
+		if required {
+			c.fail(line, "%s: at least one citation is required (source + at)", field)
+		}
+		return nil
+	}
+	out := make([]kg.Citation, 0, len(cs))
+	for _, ct := range cs {
+		l := ct.line
+		if l == 0 {
+			l = line
+		}
+		if ct.Source == "" {
+			c.fail(l, "%s: citation has no source", field)
+			continue
+		}
+		_, last, err := parseLocator(ct.At)
+		if err != nil {
+			c.fail(l, "%s: %v", field, err)
+		}
+		c.refs = append(c.refs, pendingRef{id: ct.Source, kinds: []kg.Kind{sourceKind}, field: field + ".source", file: c.file, line: l, maxLine: last})
+		out = append(out, kg.Citation{Source: ct.Source, Locator: ct.At, Note: strings.TrimSpace(ct.Note)})
+	}
+	return out
+}
+
+func (c *fileCtx) checkID(line int, id string, kind kg.Kind) bool {
+	prefix := kg.SourcePrefix
+	if kind != sourceKind {
+		prefix = kind.Prefix()
+	}
+	if err := kg.CheckID(id, prefix); err != nil {
+		c.fail(line, "%v", err)
+		return false
+	}
+	return true
+}
+
+// entity builds the node all entity kinds share and checks the common fields.
+func (c *fileCtx) entity(line int, kind kg.Kind, e common) (kg.Node, bool) {
+	ok := c.checkID(line, e.ID, kind)
+	if strings.TrimSpace(e.Name) == "" {
+		c.fail(line, "%s: name is required", e.ID)
+		ok = false
+	}
+	n := kg.Node{
+		ID: e.ID, Kind: kind, Name: strings.TrimSpace(e.Name), Aliases: e.Aliases,
+		Description: strings.TrimSpace(e.Description),
+		Citations:   c.citations(line, e.ID, e.Citations, true),
+		Props:       map[string]any{},
+	}
+	return n, ok
+}
+
+// rel appends a relationship; disc tells apart several of one type between the same pair.
+func (c *fileCtx) rel(t kg.RelType, from, to, disc string, conf kg.Confidence, cites []kg.Citation, props map[string]any) {
+	key := string(t) + "|" + from + "|" + to
+	if disc != "" {
+		key += "|" + disc
+	}
+	if props == nil {
+		props = map[string]any{}
+	}
+	c.rels = append(c.rels, kg.Rel{Type: t, From: from, To: to, Key: key, Confidence: conf, Citations: cites, Props: props})
+}
+
+// refRels turns a list of refs into relationships, each with the entity's
+// confidence and citations unless the ref gives its own.
+func (c *fileCtx) refRels(owner string, field string, refs []ref, kinds []kg.Kind, conf kg.Confidence, cites []kg.Citation, build func(r ref, conf kg.Confidence, cites []kg.Citation)) {
+	seen := map[string]bool{}
+	for _, r := range refs {
+		if r.ID == "" {
+			c.fail(r.line, "%s.%s: empty id", owner, field)
+			continue
+		}
+		if seen[r.ID] {
+			c.fail(r.line, "%s.%s: %s is listed twice", owner, field, r.ID)
+			continue
+		}
+		seen[r.ID] = true
+		c.ref(r.line, owner+"."+field, r.ID, kinds...)
+		rc, rcites := conf, cites
+		if r.Confidence != "" {
+			rc = c.confidence(r.line, owner+"."+field+".confidence", r.Confidence, conf)
+		}
+		if len(r.Citations) > 0 {
+			rcites = c.citations(r.line, owner+"."+field, r.Citations, false)
+		}
+		build(r, rc, rcites)
+	}
+}
+
+func setIf(props map[string]any, key string, v any) {
+	switch x := v.(type) {
+	case string:
+		if x != "" {
+			props[key] = x
+		}
+	case []string:
+		if len(x) > 0 {
+			props[key] = x
+		}
+	case bool:
+		if x {
+			props[key] = x
+		}
+	case *float64:
+		if x != nil {
+			props[key] = *x
+		}
+	case *int:
+		if x != nil {
+			props[key] = int64(*x)
+		}
+	default:
+		panic(fmt.Sprintf("setIf: unsupported %T", v))
+	}
+}
+
+// setSpan records the days a dated item covers, for index-backed date filters.
+func setSpan(props map[string]any, from, to kg.PartialDate) {
+	if from.IsZero() {
+		from = to
+	}
+	if to.IsZero() {
+		to = from
+	}
+	if from.IsZero() {
+		return
+	}
+	props["spanFrom"] = from.First()
+	props["spanTo"] = to.Last()
+}
+
+// convert turns one decoded item into nodes and relationships, checking it as it goes.
+func (c *fileCtx) convert(key string, item any, line int) {
+	switch it := item.(type) {
+	case *sourceItem:
+		if !c.checkID(line, it.ID, sourceKind) {
+			return
+		}
+		if it.Document == "" || it.Title == "" {
+			c.fail(line, "%s: document and title are required", it.ID)
+		}
+		published := c.date(line, it.ID+".published", it.Published)
+		props := map[string]any{}
+		setIf(props, "document", it.Document)
+		setIf(props, "title", it.Title)
+		setIf(props, "author", it.Author)
+		setIf(props, "publisher", it.Publisher)
+		setIf(props, "published", published.String())
+		setIf(props, "publishedInferred", it.PublishedInferred)
+		setIf(props, "note", it.Note)
+		c.nodes = append(c.nodes, kg.Node{ID: it.ID, Name: it.Title, Props: props})
+
+	case *countryItem:
+		if n, ok := c.entity(line, kg.Country, it.common); ok {
+			c.nodes = append(c.nodes, n)
+		}
+
+	case *organizationItem:
+		n, ok := c.entity(line, kg.Organization, it.common)
+		if !ok {
+			return
+		}
+		setIf(n.Props, "type", it.Type)
+		c.nodes = append(c.nodes, n)
+		switch {
+		case it.Parent != "":
+			c.ref(line, it.ID+".parent", it.Parent, kg.Organization)
+			c.rel(kg.PartOf, it.ID, it.Parent, "", kg.Confirmed, n.Citations, nil)
+		case it.Country != "":
+			c.ref(line, it.ID+".country", it.Country, kg.Country)
+			c.rel(kg.PartOf, it.ID, it.Country, "", kg.Confirmed, n.Citations, nil)
+		}
+		if it.Parent != "" && it.Country != "" {
+			// The country of an organization with a parent is kept for the API's Organization.country.
+			c.ref(line, it.ID+".country", it.Country, kg.Country)
+			n.Props["country"] = it.Country
+		}
+
+	case *personItem:
+		n, ok := c.entity(line, kg.Person, it.common)
+		if !ok {
+			return
+		}
+		c.nodes = append(c.nodes, n)
+		conf := c.confidence(line, it.ID+".confidence", it.Confidence, kg.Confirmed)
+		if it.Country != "" {
+			c.ref(line, it.ID+".country", it.Country, kg.Country)
+			c.rel(kg.NationalOf, it.ID, it.Country, "", conf, n.Citations, nil)
+		}
+		for i, p := range it.Positions {
+			c.position(it.ID, i, p, n.Citations)
+		}
+
+	case *weaponItem:
+		n, ok := c.entity(line, kg.Weapon, it.common)
+		if !ok {
+			return
+		}
+		if it.Category == "" {
+			c.fail(line, "%s: category is required (e.g. anti-ship-missile)", it.ID)
+		}
+		setIf(n.Props, "category", it.Category)
+		setIf(n.Props, "rangeKm", it.RangeKm)
+		setIf(n.Props, "introduced", c.date(line, it.ID+".introduced", it.Introduced).String())
+		c.nodes = append(c.nodes, n)
+		conf := c.confidence(line, it.ID+".confidence", it.Confidence, kg.Confirmed)
+		if it.Origin != "" {
+			c.ref(line, it.ID+".origin", it.Origin, kg.Country)
+			c.rel(kg.OriginatesFrom, it.ID, it.Origin, "", conf, n.Citations, nil)
+		}
+		if it.Manufacturer != "" {
+			c.ref(line, it.ID+".manufacturer", it.Manufacturer, kg.Organization)
+			c.rel(kg.ManufacturedBy, it.ID, it.Manufacturer, "", conf, n.Citations, nil)
+		}
+		seen := map[string]bool{}
+		for _, d := range it.DerivedFrom {
+			field := it.ID + ".derived_from"
+			if d.Parent == "" {
+				c.fail(d.line, "%s: parent is required", field)
+				continue
+			}
+			if d.Parent == it.ID {
+				c.fail(d.line, "%s: a weapon cannot derive from itself", field)
+				continue
+			}
+			if seen[d.Parent] {
+				c.fail(d.line, "%s: %s is listed twice", field, d.Parent)
+				continue
+			}
+			seen[d.Parent] = true
+			if !slices.Contains(DerivationKinds, d.Kind) {
+				c.fail(d.line, "%s: kind %q is not one of %s%s", field, d.Kind, strings.Join(DerivationKinds, ", "), didYouMean(d.Kind, DerivationKinds))
+			}
+			c.ref(d.line, field, d.Parent, kg.Weapon)
+			dc := c.confidence(d.line, field+".confidence", d.Confidence, "")
+			cites := c.citations(d.line, field, d.Citations, true)
+			props := map[string]any{"kind": d.Kind}
+			setIf(props, "note", strings.TrimSpace(d.Note))
+			c.rel(kg.DerivedFrom, it.ID, d.Parent, "", dc, cites, props)
+			c.derived = append(c.derived, [2]string{it.ID, d.Parent})
+		}
+
+	case *agreementItem:
+		n, ok := c.entity(line, kg.Agreement, it.common)
+		if !ok {
+			return
+		}
+		date := c.date(line, it.ID+".date", it.Date)
+		conf := c.confidence(line, it.ID+".confidence", it.Confidence, "")
+		if it.Status == "" {
+			c.fail(line, "%s: status is required (signed, announced, agreed …)", it.ID)
+		}
+		setIf(n.Props, "date", date.String())
+		setIf(n.Props, "dateInferred", it.DateInferred)
+		setIf(n.Props, "areas", it.Areas)
+		setIf(n.Props, "status", it.Status)
+		setIf(n.Props, "confidence", string(conf))
+		setIf(n.Props, "location", it.Location)
+		setSpan(n.Props, date, date)
+		c.nodes = append(c.nodes, n)
+		c.refRels(it.ID, "parties", it.Parties, []kg.Kind{kg.Country, kg.Organization}, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
+			c.rel(kg.PartyTo, r.ID, it.ID, "", rc, rcites, noteProps(r.Note))
+		})
+		c.refRels(it.ID, "signatories", it.Signatories, []kg.Kind{kg.Person}, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
+			c.rel(kg.Signed, r.ID, it.ID, "", rc, rcites, noteProps(r.Note))
+		})
+		if it.Country != "" {
+			c.ref(line, it.ID+".country", it.Country, kg.Country)
+			c.rel(kg.LocatedIn, it.ID, it.Country, "", conf, n.Citations, nil)
+		}
+
+	case *transferItem:
+		n, ok := c.entity(line, kg.Transfer, it.common)
+		if !ok {
+			return
+		}
+		ordered := c.date(line, it.ID+".ordered", it.Ordered)
+		delivered := c.date(line, it.ID+".delivered", it.Delivered)
+		if !ordered.IsZero() && !delivered.IsZero() && delivered.Last() < ordered.First() {
+			c.fail(line, "%s: delivered %s is before ordered %s", it.ID, delivered, ordered)
+		}
+		conf := c.confidence(line, it.ID+".confidence", it.Confidence, "")
+		if it.Status == "" {
+			c.fail(line, "%s: status is required (ordered, delivered, partial, frozen, cancelled, unconfirmed …)", it.ID)
+		}
+		if it.Supplier == "" || it.Recipient == "" {
+			c.fail(line, "%s: supplier and recipient are required", it.ID)
+		}
+		if it.Weapon == "" && it.Item == "" {
+			c.fail(line, "%s: give the weapon id or, when no weapon entity fits, item", it.ID)
+		}
+		for _, q := range []struct {
+			name string
+			v    *int
+		}{{"quantity_ordered", it.QuantityOrdered}, {"quantity_delivered", it.QuantityDelivered}} {
+			if q.v != nil && *q.v < 0 {
+				c.fail(line, "%s: %s must not be negative", it.ID, q.name)
+			}
+		}
+		setIf(n.Props, "item", it.Item)
+		setIf(n.Props, "quantityOrdered", it.QuantityOrdered)
+		setIf(n.Props, "quantityDelivered", it.QuantityDelivered)
+		setIf(n.Props, "quantityUnit", it.QuantityUnit)
+		setIf(n.Props, "ordered", ordered.String())
+		setIf(n.Props, "delivered", delivered.String())
+		setIf(n.Props, "dateInferred", it.DateInferred)
+		setIf(n.Props, "valueUsd", it.ValueUSD)
+		setIf(n.Props, "status", it.Status)
+		setIf(n.Props, "confidence", string(conf))
+		setSpan(n.Props, ordered, delivered)
+		c.nodes = append(c.nodes, n)
+		for _, e := range []struct {
+			t     kg.RelType
+			field string
+			id    string
+			kind  kg.Kind
+		}{
+			{kg.Supplier, "supplier", it.Supplier, kg.Country},
+			{kg.SupplierOrganization, "supplier_organization", it.SupplierOrganization, kg.Organization},
+			{kg.Recipient, "recipient", it.Recipient, kg.Country},
+			{kg.Item, "weapon", it.Weapon, kg.Weapon},
+		} {
+			if e.id != "" {
+				c.ref(line, it.ID+"."+e.field, e.id, e.kind)
+				c.rel(e.t, it.ID, e.id, "", conf, n.Citations, nil)
+			}
+		}
+
+	case *eventItem:
+		n, ok := c.entity(line, kg.Event, it.common)
+		if !ok {
+			return
+		}
+		date := c.date(line, it.ID+".date", it.Date)
+		end := c.date(line, it.ID+".end_date", it.EndDate)
+		if !end.IsZero() && !date.IsZero() && end.Last() < date.First() {
+			c.fail(line, "%s: end_date %s is before date %s", it.ID, end, date)
+		}
+		conf := c.confidence(line, it.ID+".confidence", it.Confidence, "")
+		if it.Type == "" {
+			c.fail(line, "%s: type is required (visit, meeting, exercise, port-call, test …)", it.ID)
+		}
+		setIf(n.Props, "type", it.Type)
+		setIf(n.Props, "date", date.String())
+		setIf(n.Props, "endDate", end.String())
+		setIf(n.Props, "dateInferred", it.DateInferred)
+		setIf(n.Props, "status", it.Status)
+		setIf(n.Props, "location", it.Location)
+		setIf(n.Props, "confidence", string(conf))
+		setSpan(n.Props, date, end)
+		c.nodes = append(c.nodes, n)
+		c.refRels(it.ID, "participants", it.Participants, []kg.Kind{kg.Person, kg.Country, kg.Organization, kg.Weapon}, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
+			c.rel(kg.ParticipatedIn, r.ID, it.ID, "", rc, rcites, noteProps(r.Note))
+		})
+		if it.Country != "" {
+			c.ref(line, it.ID+".country", it.Country, kg.Country)
+			c.rel(kg.LocatedIn, it.ID, it.Country, "", conf, n.Citations, nil)
+		}
+
+	case *resolutionItem:
+		n, ok := c.entity(line, kg.Resolution, it.common)
+		if !ok {
+			return
+		}
+		date := c.date(line, it.ID+".date", it.Date)
+		conf := c.confidence(line, it.ID+".confidence", it.Confidence, kg.Confirmed)
+		setIf(n.Props, "date", date.String())
+		setIf(n.Props, "dateInferred", it.DateInferred)
+		setIf(n.Props, "restrictions", it.Restrictions)
+		setIf(n.Props, "exemptions", it.Exemptions)
+		setSpan(n.Props, date, date)
+		c.nodes = append(c.nodes, n)
+		if it.Body != "" {
+			c.ref(line, it.ID+".body", it.Body, kg.Organization)
+			c.rel(kg.Adopted, it.Body, it.ID, "", conf, n.Citations, nil)
+		}
+		if it.Target != "" {
+			c.ref(line, it.ID+".target", it.Target, kg.Country)
+			c.rel(kg.Targets, it.ID, it.Target, "", conf, n.Citations, nil)
+		}
+		c.refRels(it.ID, "supporters", it.Supporters, []kg.Kind{kg.Country}, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
+			c.rel(kg.Supported, r.ID, it.ID, "", rc, rcites, noteProps(r.Note))
+		})
+
+	case *relationItem:
+		t, err := kg.ParseRelType(it.Type)
+		if err != nil || !slices.Contains(kg.GenericRelTypes, t) {
+			names := make([]string, len(kg.GenericRelTypes))
+			for i, g := range kg.GenericRelTypes {
+				names[i] = string(g)
+			}
+			c.fail(line, "relations: type %q is not one of %s%s", it.Type, strings.Join(names, ", "), didYouMean(it.Type, names))
+			return
+		}
+		if it.From == "" || it.To == "" || it.From == it.To {
+			c.fail(line, "relations: from and to are required and must differ")
+			return
+		}
+		all := kg.Kinds
+		c.ref(line, "relations.from", it.From, all...)
+		c.ref(line, "relations.to", it.To, all...)
+		date := c.date(line, "relations.date", it.Date)
+		if it.Event != "" {
+			c.ref(line, "relations.event", it.Event, kg.Event)
+		}
+		conf := c.confidence(line, "relations.confidence", it.Confidence, "")
+		cites := c.citations(line, "relations", it.Citations, true)
+		props := noteProps(it.Note)
+		setIf(props, "date", date.String())
+		setIf(props, "dateInferred", it.DateInferred)
+		setIf(props, "event", it.Event)
+		c.rel(t, it.From, it.To, date.String()+"|"+it.Event, conf, cites, props)
+	default:
+		panic(fmt.Sprintf("convert: unexpected %T under %s", item, key))
+	}
+}
+
+func (c *fileCtx) position(person string, i int, p position, personCites []kg.Citation) {
+	field := fmt.Sprintf("%s.positions[%d]", person, i)
+	if strings.TrimSpace(p.Title) == "" {
+		c.fail(p.line, "%s: title is required", field)
+	}
+	target := p.Organization
+	switch {
+	case p.Organization != "":
+		c.ref(p.line, field+".organization", p.Organization, kg.Organization)
+	case p.Country != "":
+		target = p.Country
+	default:
+		c.fail(p.line, "%s: give the organization or the country the position is held in", field)
+		return
+	}
+	if p.Country != "" {
+		c.ref(p.line, field+".country", p.Country, kg.Country)
+	}
+	from := c.date(p.line, field+".from", p.From)
+	to := c.date(p.line, field+".to", p.To)
+	if !from.IsZero() && !to.IsZero() && to.Last() < from.First() {
+		c.fail(p.line, "%s: to %s is before from %s", field, to, from)
+	}
+	conf := c.confidence(p.line, field+".confidence", p.Confidence, kg.Confirmed)
+	cites := c.citations(p.line, field, p.Citations, false)
+	if cites == nil {
+		cites = personCites
+	}
+	props := noteProps(p.Note)
+	props["title"] = strings.TrimSpace(p.Title)
+	setIf(props, "from", from.String())
+	setIf(props, "to", to.String())
+	setIf(props, "country", p.Country)
+	c.rel(kg.HoldsPosition, person, target, strings.ToLower(strings.TrimSpace(p.Title))+"|"+from.String(), conf, cites, props)
+}
+
+func noteProps(note string) map[string]any {
+	props := map[string]any{}
+	setIf(props, "note", strings.TrimSpace(note))
+	return props
+}
