@@ -1,0 +1,131 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strconv"
+	"time"
+
+	"armsgraph/internal/ingest"
+	"armsgraph/internal/neo4jstore"
+	"armsgraph/internal/server"
+)
+
+func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.Writer) error {
+	fs := newFlags("serve", "Serves the GraphQL API on /graphql, GraphiQL on /, /healthz, /readyz and /metrics.\nThe server starts even when Neo4j is down: /readyz answers 503 until Neo4j answers, and\nqueries fail with UNAVAILABLE meanwhile. With --ingest it first loads a seed folder,\nwaiting up to --wait for Neo4j.", stderr)
+	addr := fs.String("addr", envOr(env, "ARMSGRAPH_ADDR", "127.0.0.1:8080"), "listen address [ARMSGRAPH_ADDR]")
+	seedDir := fs.String("ingest", "", "seed folder to validate and ingest before serving (empty: serve what the graph holds)")
+	docs := fs.String("documents", "", "with --ingest: source documents to check citation lines against")
+	wait := fs.Duration("wait", 2*time.Minute, "with --ingest: how long to wait for Neo4j to answer")
+	introspection, _ := strconv.ParseBool(envOr(env, "ARMSGRAPH_INTROSPECTION", "true"))
+	fs.BoolVar(&introspection, "introspection", introspection, "allow schema introspection [ARMSGRAPH_INTROSPECTION]")
+	def := server.DefaultConfig()
+	reqTimeout := fs.Duration("request-timeout", def.RequestTimeout, "limit on one GraphQL request")
+	shutdownGrace := fs.Duration("shutdown-grace", 10*time.Second, "how long in-flight requests may finish on shutdown")
+	cfg := neo4jFlags(fs, env)
+	if done, err := parseFlags(fs, args); done {
+		return err
+	}
+	logger := newLogger(stderr, env)
+	def.RequestTimeout = *reqTimeout
+	if cfg.QueryTimeout > def.RequestTimeout {
+		// The request's deadline must cover the query's, or clients see a
+		// timeout while Neo4j keeps working.
+		cfg.QueryTimeout = def.RequestTimeout
+	}
+
+	store, err := neo4jstore.Open(ctx, *cfg)
+	if err != nil {
+		return err
+	}
+	defer store.Close(context.WithoutCancel(ctx))
+	logger.Info("neo4j", "config", describe(cfg), "query_timeout", cfg.QueryTimeout)
+
+	if *seedDir != "" {
+		if err := ingestBeforeServing(ctx, store, *seedDir, documentsDir(*docs, env), *wait, stdout, stderr); err != nil {
+			return err
+		}
+	}
+
+	scfg := def
+	scfg.DisableIntrospection = !introspection
+	handler := server.New(scfg, store, logger)
+
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (set ARMSGRAPH_ADDR or --addr to a free address)", *addr, err)
+	}
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      scfg.RequestTimeout + 5*time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	base := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "GraphQL   %s/graphql\nGraphiQL  %s/\nhealth    %s/healthz   ready %s/readyz   metrics %s/metrics\n", base, base, base, base, base)
+	if err := store.Ping(ctx); err != nil {
+		logger.Warn("neo4j is not reachable yet; /readyz answers 503 until it is", "err", err)
+	}
+
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	select {
+	case err := <-served:
+		return fmt.Errorf("serve %s: %w", *addr, err)
+	case <-ctx.Done():
+	}
+	logger.Info("shutting down", "grace", *shutdownGrace)
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), *shutdownGrace)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	if err := <-served; err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	logger.Info("stopped")
+	return nil
+}
+
+// ingestBeforeServing validates a seed folder, waits for Neo4j and loads it.
+func ingestBeforeServing(ctx context.Context, store *neo4jstore.Store, dir, docs string, wait time.Duration, stdout, stderr io.Writer) error {
+	folder, _, err := loadSeeds(ctx, dir, docs, stderr)
+	if err != nil {
+		return err
+	}
+	if err := waitForNeo4j(ctx, store, wait, stderr); err != nil {
+		return err
+	}
+	sum, err := ingest.Run(ctx, store, folder, ingest.Options{Progress: stderr})
+	if err != nil {
+		return fmt.Errorf("ingest %s: %w", dir, err)
+	}
+	sum.Write(stdout)
+	return nil
+}
+
+func waitForNeo4j(ctx context.Context, store *neo4jstore.Store, wait time.Duration, stderr io.Writer) error {
+	deadline := time.Now().Add(wait)
+	for {
+		err := store.Ping(ctx)
+		if err == nil {
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("Neo4j did not answer within %s: %w", wait, err)
+		}
+		fmt.Fprintf(stderr, "waiting for Neo4j: %v\n", err)
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(2 * time.Second):
+		}
+	}
+}
