@@ -1,0 +1,60 @@
+# armsgraph: "make help" lists the targets.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+GO    ?= go
+NEO4J := bash scripts/neo4j
+BIN   := bin/armsgraph
+FUZZTIME ?= 15s
+
+.PHONY: help run test bench soak neo4j-start neo4j-stop neo4j-status generate clean
+
+help: ## list the targets
+	@echo "usage: make TARGET"
+	@awk 'BEGIN { FS = ":.*## " } /^[a-z0-9-]+:.*## / { printf "  %-13s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
+
+run: ## start the dev Neo4j (unless NEO4J_URI is set), build, ingest seeds/, serve GraphQL
+	@set -euo pipefail; \
+	if [ -z "$${NEO4J_URI:-}" ]; then \
+		$(NEO4J) start --instance dev; \
+		eval "$$($(NEO4J) env --instance dev)"; \
+	fi; \
+	echo "Neo4j: $$NEO4J_URI"; \
+	$(GO) build -o $(BIN) ./cmd/armsgraph; \
+	$(BIN) ingest --seeds seeds; \
+	exec $(BIN) serve
+
+# The test helper (internal/neo4jtest) starts the test instance itself when
+# it needs it; starting it here first only makes the time it takes visible.
+test: ## go vet, then every test (integration tests against a real Neo4j)
+	$(GO) vet ./...
+	@if [ -z "$${NEO4J_URI:-}" ] && { [ "$${ARMSGRAPH_TEST_NO_DOCKER:-}" = 1 ] || ! docker info >/dev/null 2>&1; }; then \
+		$(NEO4J) start --instance test || echo "make: the test Neo4j did not start (see above); tests that need it will skip, or fail with CI=true" >&2; \
+	fi
+	$(GO) test -count=1 ./...
+	@echo "== bounded fuzzing (FUZZTIME=$(FUZZTIME) each)"
+	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./internal/seeds
+	$(GO) test -run '^$$' -fuzz '^FuzzParsePartialDate$$' -fuzztime $(FUZZTIME) ./internal/kg
+
+bench: ## run the benchmark (placeholder)
+	$(GO) run ./cmd/armsgraph bench
+
+soak: ## run the soak tests (placeholder)
+	$(GO) test -run Soak -tags soak ./...
+
+neo4j-start: ## start the dev Neo4j (bolt://127.0.0.1:7687)
+	$(NEO4J) start --instance dev
+
+neo4j-stop: ## stop both local Neo4j instances (dev and test)
+	$(NEO4J) stop --instance dev
+	$(NEO4J) stop --instance test
+
+neo4j-status: ## show whether the local Neo4j instances run
+	@$(NEO4J) status --instance dev || true
+	@$(NEO4J) status --instance test || true
+
+generate: ## go generate ./...
+	$(GO) generate ./...
+
+clean: ## remove build output (Neo4j data stays: scripts/neo4j wipe)
+	rm -rf bin

@@ -1,0 +1,565 @@
+// Package neo4jtest gives a test an empty Neo4j database of its own. Only
+// tests import it.
+//
+//	inst := neo4jtest.Get(t)
+//	// inst.Driver, inst.Database: an empty graph, for this test alone
+//
+// # Which Neo4j
+//
+// Get uses, in this order, the first that works:
+//
+//  1. the database named by NEO4J_URI (with NEO4J_USER, default "neo4j",
+//     NEO4J_PASSWORD and NEO4J_DATABASE, default "neo4j");
+//  2. when a Docker engine answers (and ARMSGRAPH_TEST_NO_DOCKER is not 1), a
+//     testcontainers neo4j:5.26-community container, one per test binary,
+//     removed when the binary exits (by testcontainers' reaper);
+//  3. the project's test instance, started if needed with
+//     "scripts/neo4j start --instance test" (bolt://127.0.0.1:7688, password
+//     armsgraph-test), separate from the development instance on 7687.
+//
+// If none works, the test is skipped with the reason and how to fix it, or,
+// when CI is set (CI=true), it fails.
+//
+// # Isolation
+//
+// Neo4j Community has one user database, and "go test ./..." runs packages in
+// parallel processes. Get therefore takes an exclusive lock (flock on a file
+// in os.TempDir() named after the URI), held until the test ends (t.Cleanup),
+// and then empties the database: every node and relationship, every index
+// and constraint (token lookup indexes stay). Tests that use Get run one at a
+// time per database, across all test binaries. Call Get once per test:
+// subtests share their parent's Instance (a second Get in the same test waits
+// for the lock its own test holds and fails after the lock timeout).
+//
+// # Safety: the test marker
+//
+// Tests must never destroy someone's data. A database that the tests may
+// empty holds a marker node, (:ArmsgraphTestMarker {id: "armsgraph-test-database"}),
+// with that one label. Get refuses (the test fails) to empty a database that
+// holds nodes, indexes or constraints but no marker: that is a database
+// NEO4J_URI points at by mistake. ARMSGRAPH_TEST_ALLOW_WIPE=1 overrides the
+// refusal. An empty database is taken as a test database; after emptying,
+// Get creates the marker, so it is the only node a test starts with.
+//
+// Code under test must therefore ignore nodes that do not carry its own
+// labels: the store and the ingester only ever match (:Entity) nodes (and
+// the labels they write themselves, such as Source), never every node, so
+// the marker is invisible to them. A test that counts all nodes must exclude
+// it (WHERE NOT n:ArmsgraphTestMarker).
+//
+// The Driver is shared by every test of the binary: do not Close it.
+//
+// Windows is not supported (the lock uses flock).
+package neo4jtest
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/testcontainers/testcontainers-go"
+	tcneo4j "github.com/testcontainers/testcontainers-go/modules/neo4j"
+)
+
+// Instance is the Neo4j database a test may use until it ends.
+type Instance struct {
+	URI      string
+	User     string
+	Password string
+	Database string
+	// Driver is shared by all tests of the test binary: do not Close it.
+	Driver neo4j.DriverWithContext
+}
+
+const (
+	// MarkerLabel is the only label of the marker node of a test database.
+	MarkerLabel = "ArmsgraphTestMarker"
+	// MarkerID is the id property of the marker node.
+	MarkerID = "armsgraph-test-database"
+	// AllowWipeEnv, set to 1, lets Get empty a database without the marker.
+	AllowWipeEnv = "ARMSGRAPH_TEST_ALLOW_WIPE"
+
+	// ContainerImage is the image used when a Docker engine answers.
+	ContainerImage = "neo4j:5.26-community"
+	// TestPassword is the password of the test container and test instance.
+	TestPassword = "armsgraph-test"
+)
+
+// Timeouts; variables so that this package's tests can shorten them.
+var (
+	lockTimeout    = envDuration("ARMSGRAPH_TEST_LOCK_TIMEOUT", 10*time.Minute)
+	startTimeout   = 10 * time.Minute
+	connectTimeout = 60 * time.Second
+	wipeTimeout    = 5 * time.Minute
+)
+
+// target is a resolved Neo4j with a connected driver.
+type target struct {
+	uri, user, password, database string
+	source                        string // where it came from, for messages
+	driver                        neo4j.DriverWithContext
+}
+
+var (
+	resolveOnce sync.Once
+	resolved    *target
+	resolveErr  error
+)
+
+// Get returns the test's Neo4j database, empty but for the marker node, and
+// holds it for the test alone until the test ends. It skips the test (fails
+// it when CI is set) if no Neo4j can be had, and fails it if the database
+// holds data that is not a test database's.
+func Get(t testing.TB) *Instance {
+	t.Helper()
+	resolveOnce.Do(func() { resolved, resolveErr = resolve() })
+	if resolveErr != nil {
+		unavailable(t, resolveErr)
+		return nil
+	}
+	tg := resolved
+
+	unlock, err := lockURI(tg.uri, lockTimeout, func() {
+		t.Logf("neo4jtest: waiting for %s, in use by another test (lock %s)", tg.uri, lockPath(tg.uri))
+	})
+	if err != nil {
+		t.Fatalf("neo4jtest: %v", err)
+	}
+	t.Cleanup(unlock)
+
+	ctx, cancel := context.WithTimeout(context.Background(), wipeTimeout)
+	defer cancel()
+	if err := prepare(ctx, tg.driver, tg.database, allowWipe()); err != nil {
+		t.Fatalf("neo4jtest: %s (%s): %v", tg.uri, tg.source, err)
+	}
+	return &Instance{URI: tg.uri, User: tg.user, Password: tg.password, Database: tg.database, Driver: tg.driver}
+}
+
+// unavailable skips the test, or fails it in CI, explaining how to get a Neo4j.
+func unavailable(t testing.TB, err error) {
+	t.Helper()
+	const fix = "to run these tests, either set NEO4J_URI (and NEO4J_PASSWORD) to a throwaway Neo4j 5, " +
+		"or start a Docker engine, or install a JDK 17+ and Maven so that scripts/neo4j can run the local test instance"
+	if inCI() {
+		t.Fatalf("neo4jtest: no Neo4j for this test (CI is set, so this fails instead of skipping): %v\n%s", err, fix)
+	}
+	t.Skipf("neo4jtest: no Neo4j for this test, skipping: %v\n%s", err, fix)
+}
+
+func inCI() bool {
+	v := strings.ToLower(strings.TrimSpace(os.Getenv("CI")))
+	return v != "" && v != "0" && v != "false" && v != "no"
+}
+
+func allowWipe() bool { return os.Getenv(AllowWipeEnv) == "1" }
+
+func envDuration(name string, def time.Duration) time.Duration {
+	if d, err := time.ParseDuration(os.Getenv(name)); err == nil && d > 0 {
+		return d
+	}
+	return def
+}
+
+// ---------------------------------------------------------------- resolution
+
+func resolve() (*target, error) {
+	if uri := os.Getenv("NEO4J_URI"); uri != "" {
+		tg := &target{
+			uri:      uri,
+			user:     envOr("NEO4J_USER", "neo4j"),
+			password: os.Getenv("NEO4J_PASSWORD"),
+			database: envOr("NEO4J_DATABASE", "neo4j"),
+			source:   "from NEO4J_URI",
+		}
+		if err := tg.connect(); err != nil {
+			return nil, fmt.Errorf("NEO4J_URI=%s: %w (check NEO4J_USER/NEO4J_PASSWORD, or unset NEO4J_URI to use a container or the local test instance)", uri, err)
+		}
+		return tg, nil
+	}
+
+	var reasons []string
+	if os.Getenv("ARMSGRAPH_TEST_NO_DOCKER") != "1" {
+		if err := dockerHealthy(); err != nil {
+			reasons = append(reasons, "no Docker engine ("+firstLine(err.Error())+")")
+		} else {
+			tg, err := runContainer()
+			if err == nil {
+				return tg, nil
+			}
+			reasons = append(reasons, "Docker engine answers but the container failed: "+err.Error())
+		}
+	}
+
+	tg, err := startScriptInstance()
+	if err == nil {
+		return tg, nil
+	}
+	reasons = append(reasons, "local test instance: "+err.Error())
+	return nil, errors.New(strings.Join(reasons, "; "))
+}
+
+func envOr(name, def string) string {
+	if v := os.Getenv(name); v != "" {
+		return v
+	}
+	return def
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// connect creates the driver and checks that it can log in.
+func (tg *target) connect() error {
+	d, err := neo4j.NewDriverWithContext(tg.uri, neo4j.BasicAuth(tg.user, tg.password, ""))
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), connectTimeout)
+	defer cancel()
+	if err := d.VerifyConnectivity(ctx); err != nil {
+		_ = d.Close(context.Background())
+		return err
+	}
+	tg.driver = d
+	return nil
+}
+
+// dockerHealthy reports whether a Docker engine answers, the check of
+// testcontainers.SkipIfProviderIsNotHealthy without the skipping.
+func dockerHealthy() (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("testcontainers: %v", r)
+		}
+	}()
+	provider, err := testcontainers.ProviderDocker.GetProvider()
+	if err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	return provider.Health(ctx) // closes the provider
+}
+
+func runContainer() (*target, error) {
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	ctr, err := tcneo4j.Run(ctx, ContainerImage, tcneo4j.WithAdminPassword(TestPassword))
+	if err != nil {
+		if ctr != nil {
+			_ = testcontainers.TerminateContainer(ctr)
+		}
+		return nil, err
+	}
+	// Removed when the test binary exits, by testcontainers' reaper (Ryuk).
+	uri, err := ctr.BoltUrl(ctx)
+	if err != nil {
+		_ = testcontainers.TerminateContainer(ctr)
+		return nil, err
+	}
+	// BoltUrl is neo4j://host:port; a single server needs no routing.
+	uri = "bolt://" + strings.TrimPrefix(uri, "neo4j://")
+	tg := &target{uri: uri, user: "neo4j", password: TestPassword, database: "neo4j", source: "testcontainers " + ContainerImage}
+	if err := tg.connect(); err != nil {
+		_ = testcontainers.TerminateContainer(ctr)
+		return nil, err
+	}
+	return tg, nil
+}
+
+// startScriptInstance runs "scripts/neo4j start --instance test" (a no-op
+// when it runs already) and connects to it.
+func startScriptInstance() (*target, error) {
+	root, err := repoRoot()
+	if err != nil {
+		return nil, err
+	}
+	script := filepath.Join(root, "scripts", "neo4j")
+	if _, err := os.Stat(script); err != nil {
+		return nil, fmt.Errorf("%s not found", script)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
+	defer cancel()
+	var out bytes.Buffer
+	cmd := exec.CommandContext(ctx, "bash", script, "start", "--instance", "test")
+	cmd.Dir = root
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("scripts/neo4j start --instance test failed (%v):\n%s", err, lastLines(out.String(), 30))
+	}
+	envOut, err := exec.CommandContext(ctx, "bash", script, "env", "--instance", "test").Output()
+	if err != nil {
+		return nil, fmt.Errorf("scripts/neo4j env --instance test: %v", err)
+	}
+	vars := parseExports(string(envOut))
+	tg := &target{
+		uri:      vars["NEO4J_URI"],
+		user:     envOr2(vars["NEO4J_USER"], "neo4j"),
+		password: vars["NEO4J_PASSWORD"],
+		database: envOr2(vars["NEO4J_DATABASE"], "neo4j"),
+		source:   "local test instance (scripts/neo4j --instance test)",
+	}
+	if tg.uri == "" {
+		return nil, fmt.Errorf("scripts/neo4j env --instance test printed no NEO4J_URI")
+	}
+	if err := tg.connect(); err != nil {
+		return nil, fmt.Errorf("%s started but does not accept the login: %w (if its password was changed, stop it and run scripts/neo4j wipe --instance test)", tg.uri, err)
+	}
+	return tg, nil
+}
+
+func envOr2(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// parseExports reads "export NAME=value" lines as printed by scripts/neo4j env.
+func parseExports(s string) map[string]string {
+	vars := map[string]string{}
+	sc := bufio.NewScanner(strings.NewReader(s))
+	for sc.Scan() {
+		line := strings.TrimPrefix(strings.TrimSpace(sc.Text()), "export ")
+		name, value, ok := strings.Cut(line, "=")
+		if !ok {
+			continue
+		}
+		if len(value) >= 2 && value[0] == '\'' && value[len(value)-1] == '\'' {
+			value = value[1 : len(value)-1]
+		} else {
+			value = strings.ReplaceAll(value, `\`, "")
+		}
+		vars[name] = value
+	}
+	return vars
+}
+
+func lastLines(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	if len(lines) > n {
+		lines = lines[len(lines)-n:]
+	}
+	return strings.Join(lines, "\n")
+}
+
+// repoRoot walks up from the working directory (a test runs in its package's
+// directory) to the directory holding go.mod.
+func repoRoot() (string, error) {
+	dir, err := os.Getwd()
+	if err != nil {
+		return "", err
+	}
+	for {
+		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
+			return dir, nil
+		}
+		parent := filepath.Dir(dir)
+		if parent == dir {
+			return "", errors.New("no go.mod above the working directory, so scripts/neo4j cannot be found")
+		}
+		dir = parent
+	}
+}
+
+// ---------------------------------------------------------------- locking
+
+func lockPath(uri string) string {
+	sum := sha256.Sum256([]byte(uri))
+	return filepath.Join(os.TempDir(), "armsgraph-neo4jtest-"+hex.EncodeToString(sum[:8])+".lock")
+}
+
+// lockURI takes the exclusive lock of a database across processes (and
+// within one: each call opens its own file description). waiting is called
+// once if the lock is busy.
+func lockURI(uri string, timeout time.Duration, waiting func()) (unlock func(), err error) {
+	path := lockPath(uri)
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
+	if err != nil {
+		return nil, fmt.Errorf("open lock file: %w", err)
+	}
+	deadline := time.Now().Add(timeout)
+	told := false
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
+			f.Close()
+			return nil, fmt.Errorf("lock %s: %w", path, err)
+		}
+		if time.Now().After(deadline) {
+			f.Close()
+			return nil, fmt.Errorf("%s is still in use by another test after %s (lock %s); "+
+				"is a test calling neo4jtest.Get twice, or another go test hung? (ARMSGRAPH_TEST_LOCK_TIMEOUT sets the wait)",
+				uri, timeout, path)
+		}
+		if !told && waiting != nil {
+			waiting()
+			told = true
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
+			_ = f.Close()
+		})
+	}, nil
+}
+
+// ---------------------------------------------------------------- wiping
+
+// dbState is what decides whether a database may be emptied.
+type dbState struct {
+	HasMarker  bool // a (:ArmsgraphTestMarker) node exists
+	HasNodes   bool // a node other than a marker exists
+	UserSchema int  // indexes and constraints, token lookup indexes not counted
+}
+
+// errNotTestDatabase is returned by wipeDecision when it refuses.
+var errNotTestDatabase = errors.New("not a test database")
+
+// wipeDecision says whether a database in state st may be emptied: yes if it
+// is marked as a test database, or empty, or allowWipe (ARMSGRAPH_TEST_ALLOW_WIPE=1).
+func wipeDecision(st dbState, allowWipe bool) error {
+	if st.HasMarker || (!st.HasNodes && st.UserSchema == 0) || allowWipe {
+		return nil
+	}
+	return fmt.Errorf("%w, refusing to empty it: it holds data (nodes: %t, indexes and constraints: %d) "+
+		"but no (:%s) marker node. Point NEO4J_URI at a throwaway database "+
+		"(or unset it to use a test container or the local test instance, bolt://127.0.0.1:7688), "+
+		"or set %s=1 to let the tests delete everything in it",
+		errNotTestDatabase, st.HasNodes, st.UserSchema, MarkerLabel, AllowWipeEnv)
+}
+
+// prepare empties the database if wipeDecision allows it, and leaves the
+// marker node in it.
+func prepare(ctx context.Context, d neo4j.DriverWithContext, db string, allow bool) error {
+	st, err := inspect(ctx, d, db)
+	if err != nil {
+		return fmt.Errorf("inspect database %q: %w", db, err)
+	}
+	if err := wipeDecision(st, allow); err != nil {
+		return fmt.Errorf("database %q: %w", db, err)
+	}
+	if err := wipe(ctx, d, db); err != nil {
+		return fmt.Errorf("empty database %q: %w", db, err)
+	}
+	return nil
+}
+
+func inspect(ctx context.Context, d neo4j.DriverWithContext, db string) (dbState, error) {
+	var st dbState
+	res, err := neo4j.ExecuteQuery(ctx, d,
+		"RETURN EXISTS { MATCH (m:"+MarkerLabel+") } AS marker, "+
+			"EXISTS { MATCH (n) WHERE NOT n:"+MarkerLabel+" } AS nodes",
+		nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db), neo4j.ExecuteQueryWithReadersRouting())
+	if err != nil {
+		return st, err
+	}
+	st.HasMarker, _ = res.Records[0].Values[0].(bool)
+	st.HasNodes, _ = res.Records[0].Values[1].(bool)
+	names, err := schemaNames(ctx, d, db)
+	if err != nil {
+		return st, err
+	}
+	st.UserSchema = len(names.constraints) + len(names.indexes)
+	return st, nil
+}
+
+type schema struct{ constraints, indexes []string }
+
+func schemaNames(ctx context.Context, d neo4j.DriverWithContext, db string) (schema, error) {
+	var s schema
+	list := func(q string) ([]string, error) {
+		res, err := neo4j.ExecuteQuery(ctx, d, q, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(db))
+		if err != nil {
+			return nil, err
+		}
+		var out []string
+		for _, r := range res.Records {
+			if name, ok := r.Values[0].(string); ok {
+				out = append(out, name)
+			}
+		}
+		return out, nil
+	}
+	var err error
+	if s.constraints, err = list("SHOW CONSTRAINTS YIELD name RETURN name"); err != nil {
+		return s, err
+	}
+	// Indexes owned by constraints go with them; token lookup indexes stay.
+	s.indexes, err = list("SHOW INDEXES YIELD name, type, owningConstraint " +
+		"WHERE type <> 'LOOKUP' AND owningConstraint IS NULL RETURN name")
+	return s, err
+}
+
+func quoteName(name string) string { return "`" + strings.ReplaceAll(name, "`", "``") + "`" }
+
+// wipe deletes every node but the marker, every index and constraint but the
+// token lookup indexes, and leaves exactly one marker node, with only its
+// label and no relationships. The marker itself is never deleted.
+func wipe(ctx context.Context, d neo4j.DriverWithContext, db string) error {
+	sess := d.NewSession(ctx, neo4j.SessionConfig{DatabaseName: db, AccessMode: neo4j.AccessModeWrite})
+	defer sess.Close(ctx)
+	// CALL { ... } IN TRANSACTIONS needs an implicit (auto-commit) transaction.
+	run := func(q string) error {
+		res, err := sess.Run(ctx, q, map[string]any{"id": MarkerID})
+		if err != nil {
+			return err
+		}
+		_, err = res.Consume(ctx)
+		return err
+	}
+	const marker = "(n:" + MarkerLabel + " AND size(labels(n)) = 1 AND n.id = $id)"
+	if err := run("MATCH (n) WHERE NOT " + marker +
+		" CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"); err != nil {
+		return err
+	}
+	names, err := schemaNames(ctx, d, db)
+	if err != nil {
+		return err
+	}
+	for _, c := range names.constraints {
+		if err := run("DROP CONSTRAINT " + quoteName(c) + " IF EXISTS"); err != nil {
+			return err
+		}
+	}
+	if names, err = schemaNames(ctx, d, db); err != nil { // constraint indexes are gone now
+		return err
+	}
+	for _, ix := range names.indexes {
+		if err := run("DROP INDEX " + quoteName(ix) + " IF EXISTS"); err != nil {
+			return err
+		}
+	}
+	if err := run("MATCH (n)-[r]-() WHERE " + marker + " DELETE r"); err != nil {
+		return err
+	}
+	if err := run("MATCH (n) WHERE " + marker + " WITH collect(n) AS ms " +
+		"FOREACH (x IN tail(ms) | DELETE x)"); err != nil {
+		return err
+	}
+	return run("MERGE (m:" + MarkerLabel + " {id: $id}) ON CREATE SET m.createdAt = datetime(), " +
+		"m.note = 'Marks a database that armsgraph tests may empty. Not an entity: code ignores nodes without the Entity label.'")
+}
