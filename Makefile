@@ -26,8 +26,11 @@ run: ## start the dev Neo4j (unless NEO4J_URI is set), build, ingest seeds/, ser
 
 # The test helper (internal/neo4jtest) starts the test instance itself when
 # it needs it; starting it here first only makes the time it takes visible.
-test: ## go vet, then every test (integration tests against a real Neo4j)
+test: ## go vet, generated code up to date, every test (integration tests against a real Neo4j), bounded fuzzing
 	$(GO) vet ./...
+	@echo "== generated code is up to date"
+	$(GO) generate ./...
+	@git diff --exit-code --stat -- graph schema || { echo "make: go generate changed graph/: commit the regenerated files" >&2; exit 1; }
 	@if [ -z "$${NEO4J_URI:-}" ] && { [ "$${ARMSGRAPH_TEST_NO_DOCKER:-}" = 1 ] || ! docker info >/dev/null 2>&1; }; then \
 		$(NEO4J) start --instance test || echo "make: the test Neo4j did not start (see above); tests that need it will skip, or fail with CI=true" >&2; \
 	fi

@@ -91,3 +91,47 @@ type DateRange struct {
 
 // IsZero reports whether the range has no bound.
 func (r DateRange) IsZero() bool { return r.From.IsZero() && r.To.IsZero() }
+
+// PathQuery asks for the shortest paths between two entities.
+type PathQuery struct {
+	From, To string
+	MaxHops  int      // 1..the store's bound
+	Types    []string // relationship types the path may use; all when empty
+	Via      []Kind   // kinds the nodes in between may have; all when empty
+	Limit    int      // how many paths, 1..the store's bound
+}
+
+// NeighborhoodQuery asks for everything within Depth hops of an entity.
+type NeighborhoodQuery struct {
+	ID    string
+	Depth int      // 1..the store's bound
+	Types []string // relationship types to follow; all when empty
+	Limit int      // how many nodes besides the centre, 1..the store's bound
+}
+
+// AgreementFilter selects agreements: every listed party (a country or
+// organization id) is a party to it, and its date overlaps Dates.
+type AgreementFilter struct {
+	Parties []string
+	Dates   DateRange
+}
+
+// TransferFilter selects transfers by supplier, recipient and weapon ids
+// (empty: any) and by their span, from order to last delivery.
+type TransferFilter struct {
+	Supplier, Recipient, Weapon string
+	Dates                       DateRange
+}
+
+// EventFilter selects events by a participant id (empty: any) and date.
+type EventFilter struct {
+	Participant string
+	Dates       DateRange
+}
+
+// PageQuery asks for one page of a list in id order.
+type PageQuery struct {
+	After string // the id after which the page starts; "" for the first page
+	First int    // 0..the store's bound
+	Count bool   // whether to count the whole list too
+}

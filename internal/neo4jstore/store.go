@@ -99,7 +99,7 @@ func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 // Ping checks that Neo4j answers and the credentials work.
 func (s *Store) Ping(ctx context.Context) error {
 	if err := s.driver.VerifyConnectivity(ctx); err != nil {
-		return translate("ping", err)
+		return translate(ctx, "ping", err)
 	}
 	return nil
 }
@@ -118,7 +118,7 @@ func (s *Store) read(ctx context.Context, name, cypher string, params map[string
 		}
 		return cur.Collect(ctx)
 	}, neo4j.WithTxTimeout(s.cfg.QueryTimeout), neo4j.WithTxMetadata(map[string]any{"app": "armsgraph", "query": name}))
-	err = translate(name, err)
+	err = translate(ctx, name, err)
 	s.observe(ctx, name, time.Since(start), err)
 	if err != nil {
 		return nil, err
@@ -138,7 +138,7 @@ func (s *Store) write(ctx context.Context, name, cypher string, params map[strin
 		}
 		return cur.Collect(ctx)
 	}, neo4j.WithTxTimeout(s.cfg.WriteTimeout), neo4j.WithTxMetadata(map[string]any{"app": "armsgraph", "query": name}))
-	err = translate(name, err)
+	err = translate(ctx, name, err)
 	s.observe(ctx, name, time.Since(start), err)
 	if err != nil {
 		return nil, err
@@ -156,13 +156,16 @@ func (s *Store) observe(ctx context.Context, name string, took time.Duration, er
 }
 
 // translate maps a driver error to the kg error kinds, keeping the cause.
-func translate(op string, err error) error {
+// When the caller's context has run out the error is ErrTimeout, whatever the
+// driver made of it (it may report a connectivity error).
+func translate(ctx context.Context, op string, err error) error {
 	if err == nil {
 		return nil
 	}
 	var neoErr *neo4j.Neo4jError
+	var retriesExhausted *neo4j.TransactionExecutionLimit
 	switch {
-	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+	case ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return fmt.Errorf("%s: %w: %w", op, kg.ErrTimeout, err)
 	case errors.As(err, &neoErr):
 		switch {
@@ -178,7 +181,10 @@ func translate(op string, err error) error {
 			return fmt.Errorf("%s: %w: %w", op, kg.ErrUnavailable, err)
 		}
 		return fmt.Errorf("%s: %w", op, err)
-	case neo4j.IsConnectivityError(err), neo4j.IsRetryable(err):
+	case neo4j.IsConnectivityError(err), neo4j.IsRetryable(err),
+		// When managed transactions give up retrying (connection refused, the
+		// database restarting) the driver returns this, without an error chain.
+		errors.As(err, &retriesExhausted):
 		return fmt.Errorf("%s: %w: %w", op, kg.ErrUnavailable, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)

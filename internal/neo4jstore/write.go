@@ -220,7 +220,7 @@ func (s *Store) stream(ctx context.Context, name, cypher string, params map[stri
 		}
 		return nil, cur.Err()
 	}, neo4j.WithTxTimeout(s.cfg.WriteTimeout))
-	err = translate(name, err)
+	err = translate(ctx, name, err)
 	s.observe(ctx, name, 0, err)
 	return err
 }

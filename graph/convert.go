@@ -1,0 +1,343 @@
+package graph
+
+import (
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+
+	"armsgraph/graph/model"
+	"armsgraph/internal/kg"
+)
+
+// This file turns the store's kg values into the GraphQL model.
+
+// entityOf converts an entity node to its GraphQL type (nil for a node of
+// no known kind, which callers skip).
+func entityOf(n kg.Node) model.Entity {
+	switch n.Kind {
+	case kg.Weapon:
+		return weaponOf(n)
+	case kg.Person:
+		return personOf(n)
+	case kg.Country:
+		return countryOf(n)
+	case kg.Organization:
+		return organizationOf(n)
+	case kg.Agreement:
+		return agreementOf(n)
+	case kg.Transfer:
+		return transferOf(n)
+	case kg.Event:
+		return eventOf(n)
+	case kg.Resolution:
+		return resolutionOf(n)
+	}
+	return nil
+}
+
+func entitiesOf(nodes []kg.Node) []model.Entity {
+	out := make([]model.Entity, 0, len(nodes))
+	for _, n := range nodes {
+		if e := entityOf(n); e != nil {
+			out = append(out, e)
+		}
+	}
+	return out
+}
+
+func baseOf(n kg.Node) model.Base {
+	b := model.Base{
+		ID:          n.ID,
+		Kind:        model.EntityKind(n.Kind),
+		Name:        n.Name,
+		Aliases:     n.Aliases,
+		Description: optString(n.Description),
+		Citations:   citationsOf(n.Citations),
+		Confidence:  confidenceOf(kg.Confidence(propString(n.Props, "confidence"))),
+	}
+	if b.Aliases == nil {
+		b.Aliases = []string{}
+	}
+	return b
+}
+
+func weaponOf(n kg.Node) *model.Weapon {
+	return &model.Weapon{
+		Base:       baseOf(n),
+		Category:   propString(n.Props, "category"),
+		RangeKm:    propFloat(n.Props, "rangeKm"),
+		Introduced: propDate(n.Props, "introduced"),
+	}
+}
+
+func personOf(n kg.Node) *model.Person   { return &model.Person{Base: baseOf(n)} }
+func countryOf(n kg.Node) *model.Country { return &model.Country{Base: baseOf(n)} }
+
+func organizationOf(n kg.Node) *model.Organization {
+	return &model.Organization{Base: baseOf(n), Type: optString(propString(n.Props, "type"))}
+}
+
+func agreementOf(n kg.Node) *model.Agreement {
+	return &model.Agreement{
+		Base:         baseOf(n),
+		Date:         propDate(n.Props, "date"),
+		DateInferred: propBool(n.Props, "dateInferred"),
+		Areas:        propStrings(n.Props, "areas"),
+		Status:       propString(n.Props, "status"),
+		Location:     optString(propString(n.Props, "location")),
+	}
+}
+
+func transferOf(n kg.Node) *model.Transfer {
+	return &model.Transfer{
+		Base:              baseOf(n),
+		Item:              optString(propString(n.Props, "item")),
+		QuantityOrdered:   propInt(n.Props, "quantityOrdered"),
+		QuantityDelivered: propInt(n.Props, "quantityDelivered"),
+		QuantityUnit:      optString(propString(n.Props, "quantityUnit")),
+		Ordered:           propDate(n.Props, "ordered"),
+		Delivered:         propDate(n.Props, "delivered"),
+		DateInferred:      propBool(n.Props, "dateInferred"),
+		ValueUsd:          propFloat(n.Props, "valueUsd"),
+		Status:            propString(n.Props, "status"),
+	}
+}
+
+func eventOf(n kg.Node) *model.Event {
+	return &model.Event{
+		Base:         baseOf(n),
+		Type:         propString(n.Props, "type"),
+		Date:         propDate(n.Props, "date"),
+		EndDate:      propDate(n.Props, "endDate"),
+		DateInferred: propBool(n.Props, "dateInferred"),
+		Status:       optString(propString(n.Props, "status")),
+		Location:     optString(propString(n.Props, "location")),
+	}
+}
+
+func resolutionOf(n kg.Node) *model.Resolution {
+	return &model.Resolution{
+		Base:         baseOf(n),
+		Date:         propDate(n.Props, "date"),
+		Restrictions: propStrings(n.Props, "restrictions"),
+		Exemptions:   propStrings(n.Props, "exemptions"),
+	}
+}
+
+func sourceOf(n kg.Node) *model.Source {
+	return &model.Source{
+		ID:                n.ID,
+		Document:          propString(n.Props, "document"),
+		Title:             propString(n.Props, "title"),
+		Author:            optString(propString(n.Props, "author")),
+		Publisher:         optString(propString(n.Props, "publisher")),
+		Published:         propDate(n.Props, "published"),
+		PublishedInferred: propBool(n.Props, "publishedInferred"),
+	}
+}
+
+func citationsOf(cs []kg.Citation) []*model.Citation {
+	out := make([]*model.Citation, 0, len(cs))
+	for _, c := range cs {
+		out = append(out, &model.Citation{SourceID: c.Source, Locator: c.Locator, Note: optString(c.Note)})
+	}
+	return out
+}
+
+func confidenceOf(c kg.Confidence) *model.Confidence {
+	if c.Rank() == 0 {
+		return nil
+	}
+	m := model.Confidence(c)
+	return &m
+}
+
+// relationshipOf converts a relationship whose end nodes are in nodes (by id).
+func relationshipOf(r kg.Rel, nodes map[string]kg.Node) *model.Relationship {
+	props := make([]*model.Property, 0, len(r.Props))
+	for k, v := range r.Props {
+		if k == "note" || (r.Type == kg.DerivedFrom && k == "kind") {
+			continue
+		}
+		props = append(props, &model.Property{Key: k, Value: propText(v)})
+	}
+	slices.SortFunc(props, func(a, b *model.Property) int { return strings.Compare(a.Key, b.Key) })
+	out := &model.Relationship{
+		Type:       string(r.Type),
+		From:       entityOf(nodes[r.From]),
+		To:         entityOf(nodes[r.To]),
+		Confidence: confidenceOf(r.Confidence),
+		Citations:  citationsOf(r.Citations),
+		Key:        r.Key,
+		Note:       optString(propString(r.Props, "note")),
+		Properties: props,
+	}
+	if r.Type == kg.DerivedFrom {
+		out.Kind = optString(propString(r.Props, "kind"))
+	}
+	return out
+}
+
+// derivationOf converts a DERIVED_FROM relationship between two weapons.
+func derivationOf(r kg.Rel, child, parent *model.Weapon) *model.Derivation {
+	return &model.Derivation{
+		Child:      child,
+		Parent:     parent,
+		Kind:       propString(r.Props, "kind"),
+		Confidence: model.Confidence(r.Confidence), // the ingester writes one on every relationship
+		Citations:  citationsOf(r.Citations),
+		Note:       optString(propString(r.Props, "note")),
+	}
+}
+
+// positionOf converts a HOLDS_POSITION edge seen from the person.
+func positionOf(e kg.Edge) *model.Position {
+	p := &model.Position{
+		Title:      propString(e.Rel.Props, "title"),
+		From:       propDate(e.Rel.Props, "from"),
+		To:         propDate(e.Rel.Props, "to"),
+		Confidence: model.Confidence(e.Rel.Confidence),
+		Citations:  citationsOf(e.Rel.Citations),
+		CountryID:  propString(e.Rel.Props, "country"),
+	}
+	switch e.Node.Kind {
+	case kg.Organization:
+		p.OrganizationID = e.Node.ID
+	case kg.Country:
+		p.CountryID = e.Node.ID
+	}
+	return p
+}
+
+func lineageOf(l kg.Lineage) *model.Lineage {
+	weapons := make(map[string]*model.Weapon, len(l.Nodes))
+	out := &model.Lineage{Direction: model.LineageDirection(l.Direction)}
+	for i, n := range l.Nodes {
+		w := weaponOf(n)
+		weapons[n.ID] = w
+		out.Nodes = append(out.Nodes, &model.LineageNode{Weapon: w, Depth: l.Depths[i]})
+	}
+	out.Weapon = weapons[l.Root.ID]
+	if out.Weapon == nil {
+		out.Weapon = weaponOf(l.Root)
+	}
+	out.Derivations = make([]*model.Derivation, 0, len(l.Rels))
+	for _, r := range l.Rels {
+		child, parent := weapons[r.From], weapons[r.To]
+		if child != nil && parent != nil {
+			out.Derivations = append(out.Derivations, derivationOf(r, child, parent))
+		}
+	}
+	if out.Nodes == nil {
+		out.Nodes = []*model.LineageNode{}
+	}
+	return out
+}
+
+// graphOf converts the nodes and relationships of a path or subgraph.
+func graphOf(nodes []kg.Node, rels []kg.Rel) ([]model.Entity, []*model.Relationship) {
+	byID := make(map[string]kg.Node, len(nodes))
+	for _, n := range nodes {
+		byID[n.ID] = n
+	}
+	outRels := make([]*model.Relationship, 0, len(rels))
+	for _, r := range rels {
+		if _, ok := byID[r.From]; !ok {
+			continue
+		}
+		if _, ok := byID[r.To]; !ok {
+			continue
+		}
+		outRels = append(outRels, relationshipOf(r, byID))
+	}
+	return entitiesOf(nodes), outRels
+}
+
+func optString(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}
+
+func propString(p map[string]any, k string) string {
+	s, _ := p[k].(string)
+	return s
+}
+
+func propBool(p map[string]any, k string) bool {
+	b, _ := p[k].(bool)
+	return b
+}
+
+func propInt(p map[string]any, k string) *int {
+	switch v := p[k].(type) {
+	case int64:
+		i := int(v)
+		return &i
+	case float64:
+		i := int(v)
+		return &i
+	}
+	return nil
+}
+
+func propFloat(p map[string]any, k string) *float64 {
+	switch v := p[k].(type) {
+	case float64:
+		return &v
+	case int64:
+		f := float64(v)
+		return &f
+	}
+	return nil
+}
+
+func propStrings(p map[string]any, k string) []string {
+	out := []string{}
+	switch v := p[k].(type) {
+	case []string:
+		out = append(out, v...)
+	case []any:
+		for _, x := range v {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+	}
+	return out
+}
+
+// propDate reads a partial-date property; a value that does not parse is
+// treated as unknown rather than failing the whole answer.
+func propDate(p map[string]any, k string) *kg.PartialDate {
+	s, ok := p[k].(string)
+	if !ok || s == "" {
+		return nil
+	}
+	d, err := kg.ParsePartialDate(s)
+	if err != nil {
+		return nil
+	}
+	return &d
+}
+
+// propText renders a property value as text.
+func propText(v any) string {
+	switch x := v.(type) {
+	case string:
+		return x
+	case []any:
+		parts := make([]string, 0, len(x))
+		for _, e := range x {
+			parts = append(parts, propText(e))
+		}
+		return strings.Join(parts, ", ")
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(v)
+}

@@ -1,0 +1,7 @@
+// Package graph is armsgraph's GraphQL layer: the resolvers gqlgen calls
+// (one *.resolvers.go per schema file), the per-request loaders that batch
+// nested fields, the complexity functions, the depth limit and the error
+// presenter that maps the error kinds of package kg to extensions.code.
+package graph
+
+//go:generate go tool gqlgen generate

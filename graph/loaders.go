@@ -1,0 +1,275 @@
+package graph
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vikstrous/dataloadgen"
+
+	"armsgraph/internal/kg"
+)
+
+// DefaultLoaderWait is how long a loader collects keys before it sends its
+// batch, for keys that no sibling group announces (see loaders).
+const DefaultLoaderWait = 2 * time.Millisecond
+
+// loaders batch the nested fields of one request, so that every level of
+// the response costs one query whatever the number of parents. They live
+// for one operation, so nothing is cached across requests.
+//
+// Each loader is a dataloadgen loader, which gathers the keys asked for
+// within a short time window. Gathering by time alone depends on goroutine
+// scheduling: under load, siblings can miss the window and a level costs a
+// second query. So the loaders also know sibling groups: the nodes one
+// query returned (a page of weapons, every parent found by one batched
+// edge query) form a group, and the first time a field is loaded for a
+// member of a group, it is requested for the whole group at once. The batch
+// then holds every sibling regardless of timing.
+type loaders struct {
+	store Store
+	wait  time.Duration
+
+	nodes      *dataloadgen.Loader[string, *kg.Node]
+	orgCountry *dataloadgen.Loader[string, *kg.Node]
+
+	mu       sync.Mutex
+	edges    map[kg.EdgeSpec]*dataloadgen.Loader[string, []kg.Edge]
+	lineages map[lineageKey]*dataloadgen.Loader[string, *kg.Lineage]
+	groups   map[string]*group // node or source id → the group it came in first
+}
+
+// group is a set of sibling ids; claimed records the loaders already
+// asked to load the whole group.
+type group struct {
+	ids     []string
+	claimed map[string]bool
+}
+
+type lineageKey struct {
+	dir      kg.Direction
+	maxDepth int
+	minConf  kg.Confidence
+}
+
+func newLoaders(store Store, wait time.Duration) *loaders {
+	l := &loaders{
+		store:    store,
+		wait:     wait,
+		edges:    map[kg.EdgeSpec]*dataloadgen.Loader[string, []kg.Edge]{},
+		lineages: map[lineageKey]*dataloadgen.Loader[string, *kg.Lineage]{},
+		groups:   map[string]*group{},
+	}
+	l.nodes = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*kg.Node, error) {
+		nodes, err := store.Nodes(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		l.register(nodes, nil)
+		out := make(map[string]*kg.Node, len(ids))
+		for i := range nodes {
+			out[nodes[i].ID] = &nodes[i]
+		}
+		return fill(out, ids), nil
+	}, dataloadgen.WithWait(wait))
+	l.orgCountry = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*kg.Node, error) {
+		found, err := store.OrganizationCountries(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]*kg.Node, len(ids))
+		var nodes []kg.Node
+		for id, n := range found {
+			out[id] = &n
+			nodes = append(nodes, n)
+		}
+		l.register(nodes, nil)
+		return fill(out, ids), nil
+	}, dataloadgen.WithWait(wait))
+	return l
+}
+
+// fill gives every key a value (nil when nothing was found), so the mapped
+// loader reports no "not found" error for it: a missing node is null.
+func fill[V any](m map[string]*V, ids []string) map[string]*V {
+	for _, id := range ids {
+		if _, ok := m[id]; !ok {
+			m[id] = nil
+		}
+	}
+	return m
+}
+
+// register records what one query returned: the nodes become known to the
+// node loader, the nodes form a sibling group, and the sources their
+// citations (and the relationships') name form another.
+func (l *loaders) register(nodes []kg.Node, rels []kg.Rel) {
+	for i := range nodes {
+		l.nodes.Prime(nodes[i].ID, &nodes[i])
+	}
+	ids := make([]string, 0, len(nodes))
+	var sources []string
+	seen := map[string]bool{}
+	addSources := func(cs []kg.Citation) {
+		for _, c := range cs {
+			if !seen[c.Source] {
+				seen[c.Source] = true
+				sources = append(sources, c.Source)
+			}
+		}
+	}
+	for _, n := range nodes {
+		ids = append(ids, n.ID)
+		addSources(n.Citations)
+	}
+	// Entities that relationships name by id (a position's country).
+	var named []string
+	for _, r := range rels {
+		addSources(r.Citations)
+		if id, ok := r.Props["country"].(string); ok && !seen[id] {
+			seen[id] = true
+			named = append(named, id)
+		}
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, set := range [][]string{ids, sources, named} {
+		if len(set) < 2 {
+			continue
+		}
+		g := &group{ids: set, claimed: map[string]bool{}}
+		for _, id := range set {
+			if _, ok := l.groups[id]; !ok {
+				l.groups[id] = g
+			}
+		}
+	}
+}
+
+// claim returns the group of id the first time loader name asks for it,
+// nil after that or when id has no group.
+func (l *loaders) claim(name, id string) []string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	g := l.groups[id]
+	if g == nil || g.claimed[name] {
+		return nil
+	}
+	g.claimed[name] = true
+	return g.ids
+}
+
+// load loads id with ld, first asking ld for id's whole sibling group if
+// no sibling did yet.
+func load[V any](ctx context.Context, l *loaders, ld *dataloadgen.Loader[string, V], name, id string) (V, error) {
+	if ids := l.claim(name, id); ids != nil {
+		ld.LoadAllThunk(ctx, ids) // queues the group in the current batch; Load below waits for it
+	}
+	return ld.Load(ctx, id)
+}
+
+// node loads an entity or source by id.
+func (l *loaders) node(ctx context.Context, id string) (*kg.Node, error) {
+	return load(ctx, l, l.nodes, "nodes", id)
+}
+
+// organizationCountry loads the country of an organization.
+func (l *loaders) organizationCountry(ctx context.Context, id string) (*kg.Node, error) {
+	return load(ctx, l, l.orgCountry, "orgCountry", id)
+}
+
+// edgesOf loads the relationships spec names, of one entity.
+func (l *loaders) edgesOf(ctx context.Context, spec kg.EdgeSpec, id string) ([]kg.Edge, error) {
+	return load(ctx, l, l.edgeLoader(spec), fmt.Sprintf("edges %+v", spec), id)
+}
+
+// lineage loads Weapon.lineage of one weapon.
+func (l *loaders) lineage(ctx context.Context, k lineageKey, id string) (*kg.Lineage, error) {
+	return load(ctx, l, l.lineageLoader(k), fmt.Sprintf("lineage %+v", k), id)
+}
+
+// edgeLoader returns the loader of one kind of relationship.
+func (l *loaders) edgeLoader(spec kg.EdgeSpec) *dataloadgen.Loader[string, []kg.Edge] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ld, ok := l.edges[spec]; ok {
+		return ld
+	}
+	ld := dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]kg.Edge, error) {
+		found, err := l.store.Edges(ctx, ids, spec)
+		if err != nil {
+			return nil, err
+		}
+		var nodes []kg.Node
+		var rels []kg.Rel
+		seen := map[string]bool{}
+		for _, id := range ids {
+			for _, e := range found[id] {
+				rels = append(rels, e.Rel)
+				if !seen[e.Node.ID] {
+					seen[e.Node.ID] = true
+					nodes = append(nodes, e.Node)
+				}
+			}
+			if _, ok := found[id]; !ok {
+				found[id] = nil
+			}
+		}
+		l.register(nodes, rels)
+		return found, nil
+	}, dataloadgen.WithWait(l.wait))
+	l.edges[spec] = ld
+	return ld
+}
+
+// lineageLoader returns the loader of Weapon.lineage for one set of arguments.
+func (l *loaders) lineageLoader(k lineageKey) *dataloadgen.Loader[string, *kg.Lineage] {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if ld, ok := l.lineages[k]; ok {
+		return ld
+	}
+	ld := dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*kg.Lineage, error) {
+		found, err := l.store.Lineages(ctx, ids, k.dir, k.maxDepth, k.minConf)
+		if err != nil {
+			return nil, err
+		}
+		out := make(map[string]*kg.Lineage, len(ids))
+		var nodes []kg.Node
+		var rels []kg.Rel
+		for id, lin := range found {
+			out[id] = &lin
+			nodes = append(nodes, lin.Nodes...)
+			rels = append(rels, lin.Rels...)
+		}
+		l.register(nodes, rels)
+		return fill(out, ids), nil
+	}, dataloadgen.WithWait(l.wait))
+	l.lineages[k] = ld
+	return ld
+}
+
+type loadersKey struct{}
+
+// LoaderMiddleware gives every operation its own loaders over store. Install
+// it with (*handler.Server).AroundOperations; resolvers find the loaders in
+// their context.
+func LoaderMiddleware(store Store, wait time.Duration) graphql.OperationMiddleware {
+	if wait <= 0 {
+		wait = DefaultLoaderWait
+	}
+	return func(ctx context.Context, next graphql.OperationHandler) graphql.ResponseHandler {
+		return next(context.WithValue(ctx, loadersKey{}, newLoaders(store, wait)))
+	}
+}
+
+// loadersFor returns the request's loaders, or fresh ones when the
+// middleware is not installed (then nothing is shared between fields).
+func (r *Resolver) loadersFor(ctx context.Context) *loaders {
+	if l, ok := ctx.Value(loadersKey{}).(*loaders); ok {
+		return l
+	}
+	return newLoaders(r.store, DefaultLoaderWait)
+}

@@ -1,0 +1,95 @@
+package graph
+
+import (
+	"context"
+
+	"github.com/99designs/gqlgen/graphql"
+
+	"armsgraph/internal/kg"
+)
+
+// Store is what the resolvers need from the graph database; *neo4jstore.Store
+// implements it. Every method is one Cypher query.
+type Store interface {
+	Nodes(ctx context.Context, ids []string) ([]kg.Node, error)
+	Edges(ctx context.Context, ids []string, spec kg.EdgeSpec) (map[string][]kg.Edge, error)
+	OrganizationCountries(ctx context.Context, ids []string) (map[string]kg.Node, error)
+	Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int) ([]kg.Match, error)
+	Search(ctx context.Context, text string, kinds []kg.Kind, first int) ([]kg.Node, error)
+	LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence) (*kg.Lineage, error)
+	Lineages(ctx context.Context, ids []string, dir kg.Direction, maxDepth int, minConf kg.Confidence) (map[string]kg.Lineage, error)
+	Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error)
+	Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (kg.Subgraph, error)
+	Agreements(ctx context.Context, f kg.AgreementFilter) ([]kg.Node, error)
+	Transfers(ctx context.Context, f kg.TransferFilter) ([]kg.Node, error)
+	Events(ctx context.Context, f kg.EventFilter) ([]kg.Node, error)
+	Resolutions(ctx context.Context, dates kg.DateRange) ([]kg.Node, error)
+	Sources(ctx context.Context) ([]kg.Node, error)
+	Weapons(ctx context.Context, category, origin string, q kg.PageQuery) (kg.Page, error)
+	People(ctx context.Context, country string, q kg.PageQuery) (kg.Page, error)
+}
+
+// Limits caps the arguments that make a request expensive. An argument
+// over its cap is refused with an error naming it, never silently lowered.
+type Limits struct {
+	MaxLineageDepth      int // lineage maxDepth
+	MaxPathHops          int // paths maxHops
+	MaxPaths             int // paths limit
+	MaxNeighborhoodDepth int // neighborhood depth
+	MaxNeighborhoodNodes int // neighborhood limit
+	MaxPageSize          int // weapons/people first
+	MaxSearchResults     int // search first
+	MaxResolveResults    int // resolve limit
+}
+
+// DefaultLimits are the caps the server uses unless configured otherwise.
+func DefaultLimits() Limits {
+	return Limits{
+		MaxLineageDepth:      20,
+		MaxPathHops:          8,
+		MaxPaths:             25,
+		MaxNeighborhoodDepth: 3,
+		MaxNeighborhoodNodes: 1000,
+		MaxPageSize:          200,
+		MaxSearchResults:     100,
+		MaxResolveResults:    50,
+	}
+}
+
+// withDefaults fills zero caps from DefaultLimits.
+func (l Limits) withDefaults() Limits {
+	d := DefaultLimits()
+	pick := func(v, def int) int {
+		if v <= 0 {
+			return def
+		}
+		return v
+	}
+	return Limits{
+		MaxLineageDepth:      pick(l.MaxLineageDepth, d.MaxLineageDepth),
+		MaxPathHops:          pick(l.MaxPathHops, d.MaxPathHops),
+		MaxPaths:             pick(l.MaxPaths, d.MaxPaths),
+		MaxNeighborhoodDepth: pick(l.MaxNeighborhoodDepth, d.MaxNeighborhoodDepth),
+		MaxNeighborhoodNodes: pick(l.MaxNeighborhoodNodes, d.MaxNeighborhoodNodes),
+		MaxPageSize:          pick(l.MaxPageSize, d.MaxPageSize),
+		MaxSearchResults:     pick(l.MaxSearchResults, d.MaxSearchResults),
+		MaxResolveResults:    pick(l.MaxResolveResults, d.MaxResolveResults),
+	}
+}
+
+// Resolver holds the dependencies of every resolver. Build it with NewResolver.
+type Resolver struct {
+	store  Store
+	limits Limits
+}
+
+// NewResolver returns the root resolver over store; zero limits take their defaults.
+func NewResolver(store Store, limits Limits) *Resolver {
+	return &Resolver{store: store, limits: limits.withDefaults()}
+}
+
+// NewSchema returns the executable schema with its resolvers and
+// complexity functions.
+func NewSchema(r *Resolver) graphql.ExecutableSchema {
+	return NewExecutableSchema(Config{Resolvers: r, Complexity: complexity(r.limits)})
+}

@@ -1,0 +1,221 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"armsgraph/internal/kg"
+)
+
+// This file turns what the read queries return into kg values. The queries
+// return whole nodes and relationships; the properties that every node or
+// relationship has go into the kg fields, the rest into Props.
+
+// commonNodeProps are the node properties kg.Node holds in its own fields,
+// or that only serve the indexes.
+var commonNodeProps = []string{
+	"id", "kind", "name", "aliases", "aliasText", "keys", "nameKey", "description",
+	"citeSource", "citeLocator", "citeNote", "dataset",
+}
+
+// commonRelProps are the relationship properties kg.Rel holds in its own fields.
+var commonRelProps = []string{"key", "confidence", "citeSource", "citeLocator", "citeNote", "dataset"}
+
+// toNode converts a returned node.
+func toNode(n dbtype.Node) kg.Node {
+	p := n.Props
+	out := kg.Node{
+		ID:          str(p["id"]),
+		Kind:        kg.Kind(str(p["kind"])),
+		Name:        str(p["name"]),
+		Aliases:     strs(p["aliases"]),
+		Description: str(p["description"]),
+		Citations:   citations(p),
+		Props:       map[string]any{},
+	}
+	if out.Kind == "" && !slices.Contains(n.Labels, kg.SourceLabel) {
+		// An entity written without a kind property: take it from its labels.
+		for _, l := range n.Labels {
+			if k, ok := kg.KindOfLabel(l); ok {
+				out.Kind = k
+			}
+		}
+	}
+	for k, v := range p {
+		if !slices.Contains(commonNodeProps, k) {
+			out.Props[k] = v
+		}
+	}
+	return out
+}
+
+// toRel converts a returned relationship whose ends have the given ids.
+func toRel(r dbtype.Relationship, from, to string) kg.Rel {
+	p := r.Props
+	out := kg.Rel{
+		Type:       kg.RelType(r.Type),
+		From:       from,
+		To:         to,
+		Key:        str(p["key"]),
+		Confidence: kg.Confidence(str(p["confidence"])),
+		Citations:  citations(p),
+		Props:      map[string]any{},
+	}
+	for k, v := range p {
+		if !slices.Contains(commonRelProps, k) {
+			out.Props[k] = v
+		}
+	}
+	return out
+}
+
+// citations zips the three citation lists of a node or relationship.
+func citations(p map[string]any) []kg.Citation {
+	src, loc, note := strs(p["citeSource"]), strs(p["citeLocator"]), strs(p["citeNote"])
+	out := make([]kg.Citation, 0, len(src))
+	for i, s := range src {
+		c := kg.Citation{Source: s}
+		if i < len(loc) {
+			c.Locator = loc[i]
+		}
+		if i < len(note) {
+			c.Note = note[i]
+		}
+		out = append(out, c)
+	}
+	return out
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func strs(v any) []string {
+	switch l := v.(type) {
+	case []string:
+		return l
+	case []any:
+		out := make([]string, 0, len(l))
+		for _, x := range l {
+			if s, ok := x.(string); ok {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+// value reads a column of a record; it reports a missing column as an error
+// naming the query, which is a bug in the query text.
+func value[T any](rec *neo4j.Record, key, query string) (T, error) {
+	var zero T
+	raw, ok := rec.Get(key)
+	if !ok {
+		return zero, fmt.Errorf("%s: no column %q", query, key)
+	}
+	if raw == nil {
+		return zero, nil
+	}
+	v, ok := raw.(T)
+	if !ok {
+		return zero, fmt.Errorf("%s: column %q is %T, want %T", query, key, raw, zero)
+	}
+	return v, nil
+}
+
+// nodeList converts a list column of nodes.
+func nodeList(raw []any) []kg.Node {
+	out := make([]kg.Node, 0, len(raw))
+	for _, x := range raw {
+		if n, ok := x.(dbtype.Node); ok {
+			out = append(out, toNode(n))
+		}
+	}
+	return out
+}
+
+// relList converts a list column of {r, from, to} maps.
+func relList(raw []any) []kg.Rel {
+	out := make([]kg.Rel, 0, len(raw))
+	for _, x := range raw {
+		m, ok := x.(map[string]any)
+		if !ok {
+			continue
+		}
+		r, ok := m["r"].(dbtype.Relationship)
+		if !ok {
+			continue
+		}
+		out = append(out, toRel(r, str(m["from"]), str(m["to"])))
+	}
+	return out
+}
+
+// relTypes checks relationship types against the allow-list and returns
+// them as a Cypher type expression ("A|B"), "" when none are given. Only
+// allow-listed names ever reach the query text.
+func relTypes(arg string, types []string) (string, error) {
+	if len(types) == 0 {
+		return "", nil
+	}
+	seen := map[kg.RelType]bool{}
+	var parts []string
+	for _, s := range types {
+		t, err := kg.ParseRelType(s)
+		if err != nil {
+			return "", kg.Invalid(arg, err.Error())
+		}
+		if !seen[t] {
+			seen[t] = true
+			parts = append(parts, string(t))
+		}
+	}
+	return ":" + strings.Join(parts, "|"), nil
+}
+
+// kindNames returns the kinds as strings, checking each (all kinds when none are given).
+func kindNames(arg string, kinds []kg.Kind) ([]string, error) {
+	if len(kinds) == 0 {
+		kinds = kg.Kinds
+	}
+	out := make([]string, 0, len(kinds))
+	for _, k := range kinds {
+		if !k.Valid() {
+			return nil, kg.Invalid(arg, fmt.Sprintf("unknown entity kind %q", k))
+		}
+		out = append(out, string(k))
+	}
+	return out, nil
+}
+
+// checkRange rejects an integer outside [lo, hi]: below lo is invalid input,
+// above hi is over a limit. The store checks the bounds it splices into
+// Cypher itself, whatever the API checked before.
+func checkRange(arg string, v, lo, hi int) error {
+	switch {
+	case v < lo:
+		return kg.Invalid(arg, fmt.Sprintf("must be at least %d, got %d", lo, v))
+	case v > hi:
+		return kg.OverLimit(arg, fmt.Sprintf("must be at most %d, got %d", hi, v))
+	}
+	return nil
+}
+
+// captureQuery, when set (by the plan tests only), is told every read
+// query's name, text and parameters before it runs.
+var captureQuery func(name, cypher string, params map[string]any)
+
+// query runs one read query (Store.read); the plan tests can watch it.
+func (s *Store) query(ctx context.Context, name, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	if captureQuery != nil {
+		captureQuery(name, cypher, params)
+	}
+	return s.read(ctx, name, cypher, params)
+}

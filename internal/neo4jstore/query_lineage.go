@@ -1,0 +1,185 @@
+package neo4jstore
+
+import (
+	"cmp"
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"armsgraph/internal/kg"
+)
+
+// LineageOf answers a lineage question about one weapon named by ref: its id,
+// its name or any alias (compared by kg.NameKey, best match first). It runs
+// one query, lookup included, and returns nil when no weapon matches.
+func (s *Store) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence) (*kg.Lineage, error) {
+	if n := len([]rune(ref)); n > MaxNameLength {
+		return nil, kg.OverLimit("weapon", fmt.Sprintf("at most %d characters, got %d", MaxNameLength, n))
+	}
+	key := kg.NameKey(ref)
+	if key == "" {
+		return nil, kg.Invalid("weapon", fmt.Sprintf("%q has no letter or digit to look up", ref))
+	}
+	body, err := lineageBody(dir, maxDepth)
+	if err != nil {
+		return nil, err
+	}
+	const root = `
+CALL () {
+  MATCH (n:Entity:Weapon {id: $ref})
+  RETURN n AS w, 0 AS how, 0.0 AS score
+  UNION ALL
+  CALL db.index.fulltext.queryNodes('entity_keys', $lucene) YIELD node, score
+  WITH node, score
+  WHERE node:Weapon AND $key IN split(coalesce(node.keys, ''), ' ')
+  RETURN node AS w, CASE WHEN node.nameKey = $key THEN 1 ELSE 2 END AS how, score
+}
+WITH w, how, score
+ORDER BY how, score DESC, w.id
+LIMIT 1`
+	params := map[string]any{"ref": ref, "key": key, "lucene": `"` + key + `"`, "conf": minConf.AtLeast()}
+	recs, err := s.query(ctx, "lineage", root+body, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, nil
+	}
+	l, err := lineageFrom(recs[0], dir)
+	if err != nil {
+		return nil, err
+	}
+	return &l, nil
+}
+
+// Lineages answers the same lineage question for many weapons at once, by
+// id, in one query (the API's loader for Weapon.lineage). Ids that are not
+// weapons are left out.
+func (s *Store) Lineages(ctx context.Context, ids []string, dir kg.Direction, maxDepth int, minConf kg.Confidence) (map[string]kg.Lineage, error) {
+	body, err := lineageBody(dir, maxDepth)
+	if err != nil {
+		return nil, err
+	}
+	const root = `
+UNWIND $ids AS rid
+MATCH (w:Entity:Weapon {id: rid})`
+	recs, err := s.query(ctx, "lineages", root+body, map[string]any{"ids": ids, "conf": minConf.AtLeast()})
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]kg.Lineage, len(recs))
+	for _, rec := range recs {
+		l, err := lineageFrom(rec, dir)
+		if err != nil {
+			return nil, err
+		}
+		out[l.Root.ID] = l
+	}
+	return out, nil
+}
+
+// lineageBody is the traversal from a bound weapon w: every weapon reached
+// over DERIVED_FROM edges of at least the wanted confidence ($conf), each at
+// its shortest depth, and the edges among them that a walk of at most
+// maxDepth steps follows. The depth is a literal (quantifier bounds cannot
+// be parameters), built from a checked integer.
+func lineageBody(dir kg.Direction, maxDepth int) (string, error) {
+	if err := checkRange("maxDepth", maxDepth, 0, MaxLineageDepth); err != nil {
+		return "", err
+	}
+	var up, down bool
+	switch dir {
+	case kg.Ancestors:
+		up = true
+	case kg.Descendants:
+		down = true
+	case kg.Both, "":
+		up, down = true, true
+	default:
+		return "", kg.Invalid("direction", fmt.Sprintf("unknown direction %q", dir))
+	}
+	var b strings.Builder
+	part := func(name string, follow bool, toParent bool) {
+		if !follow || maxDepth == 0 {
+			fmt.Fprintf(&b, "\nWITH *, [] AS %s, [] AS %sRels", name, name)
+			return
+		}
+		step, edge := "-[r:DERIVED_FROM WHERE r.confidence IN $conf]->", "(c)-[r:DERIVED_FROM]->(o)"
+		from, to := "c.id", "o.id"
+		if !toParent {
+			step, edge = "<-[r:DERIVED_FROM WHERE r.confidence IN $conf]-", "(c)<-[r:DERIVED_FROM]-(o)"
+			from, to = "o.id", "c.id"
+		}
+		fmt.Fprintf(&b, `
+CALL (w) {
+  MATCH p = ANY SHORTEST (w) (()%[2]s()){1,%[3]d} (a:Weapon)
+  RETURN collect({n: a, d: length(p)}) AS %[1]s
+}
+CALL (w, %[1]s) {
+  WITH [w] + [x IN %[1]s | x.n] AS reached, [{n: w, d: 0}] + %[1]s AS xs
+  UNWIND xs AS x
+  WITH x.n AS c, x.d AS d, reached
+  WHERE d < %[3]d
+  MATCH %[4]s
+  WHERE r.confidence IN $conf AND o IN reached
+  RETURN collect({r: r, from: %[5]s, to: %[6]s}) AS %[1]sRels
+}`, name, step, maxDepth, edge, from, to)
+	}
+	part("up", up, true)
+	part("down", down, false)
+	b.WriteString("\nRETURN w, up, upRels, down, downRels")
+	return b.String(), nil
+}
+
+// lineageFrom converts one row of a lineage query.
+func lineageFrom(rec *neo4j.Record, dir kg.Direction) (kg.Lineage, error) {
+	const name = "lineage"
+	w, err := value[dbtype.Node](rec, "w", name)
+	if err != nil {
+		return kg.Lineage{}, err
+	}
+	if dir == "" {
+		dir = kg.Both
+	}
+	root := toNode(w)
+	l := kg.Lineage{Root: root, Direction: dir, Nodes: []kg.Node{root}, Depths: []int{0}}
+	type reached struct {
+		node  kg.Node
+		depth int
+	}
+	var all []reached
+	for _, col := range []string{"up", "down"} {
+		raw, err := value[[]any](rec, col, name)
+		if err != nil {
+			return kg.Lineage{}, err
+		}
+		for _, x := range raw {
+			m, _ := x.(map[string]any)
+			n, ok := m["n"].(dbtype.Node)
+			d, _ := m["d"].(int64)
+			if ok {
+				all = append(all, reached{toNode(n), int(d)})
+			}
+		}
+		rels, err := value[[]any](rec, col+"Rels", name)
+		if err != nil {
+			return kg.Lineage{}, err
+		}
+		l.Rels = append(l.Rels, relList(rels)...)
+	}
+	slices.SortFunc(all, func(a, b reached) int {
+		return cmp.Or(cmp.Compare(a.depth, b.depth), cmp.Compare(a.node.Name, b.node.Name), cmp.Compare(a.node.ID, b.node.ID))
+	})
+	for _, r := range all {
+		l.Nodes = append(l.Nodes, r.node)
+		l.Depths = append(l.Depths, r.depth)
+	}
+	slices.SortFunc(l.Rels, func(a, b kg.Rel) int {
+		return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To), cmp.Compare(a.Key, b.Key))
+	})
+	return l, nil
+}

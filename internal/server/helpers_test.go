@@ -1,0 +1,122 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/99designs/gqlgen/client"
+
+	"armsgraph/internal/ingest"
+	"armsgraph/internal/neo4jstore"
+	"armsgraph/internal/neo4jtest"
+	"armsgraph/internal/seeds"
+	"armsgraph/internal/server"
+)
+
+// seededStore returns a store over the test's own database, loaded with
+// the project's seeds/ by the ingester.
+func seededStore(t *testing.T) *neo4jstore.Store {
+	t.Helper()
+	store := openStore(t)
+	ctx := context.Background()
+	root := filepath.Join("..", "..", "seeds")
+	folder, err := seeds.Open(os.DirFS(root), seeds.Options{})
+	if err != nil {
+		t.Fatalf("open seeds: %v", err)
+	}
+	if _, err := folder.Validate(ctx, nil); err != nil {
+		t.Fatalf("validate seeds: %v", err)
+	}
+	if _, err := ingest.Run(ctx, store, folder, ingest.Options{}); err != nil {
+		t.Fatalf("ingest seeds: %v", err)
+	}
+	return store
+}
+
+// openStore returns a store over the test's own empty database.
+func openStore(t *testing.T) *neo4jstore.Store {
+	t.Helper()
+	inst := neo4jtest.Get(t)
+	store, err := neo4jstore.Open(context.Background(), neo4jstore.Config{
+		URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database, QueryTimeout: 20 * time.Second,
+	})
+	if err != nil {
+		t.Fatalf("open store: %v", err)
+	}
+	t.Cleanup(func() { _ = store.Close(context.Background()) })
+	return store
+}
+
+// testLogger logs to the test's output.
+func testLogger(t *testing.T) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+type testWriter struct{ t *testing.T }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Helper()
+	w.t.Log(string(bytes.TrimRight(p, "\n")))
+	return len(p), nil
+}
+
+// query runs a query that must succeed and decodes its data into out.
+func query(t *testing.T, h http.Handler, q string, out any, vars ...client.Option) {
+	t.Helper()
+	if err := client.New(h, client.Path("/graphql")).Post(q, out, vars...); err != nil {
+		t.Fatalf("query %s: %v", q, err)
+	}
+}
+
+type gqlError struct {
+	Message    string         `json:"message"`
+	Extensions map[string]any `json:"extensions"`
+}
+
+type rawResponse struct {
+	Status int
+	Header http.Header
+	Body   []byte
+	Data   map[string]any `json:"data"`
+	Errors []gqlError     `json:"errors"`
+}
+
+// do sends any request and decodes the answer, whatever its status.
+func do(t *testing.T, h http.Handler, method, target string, body io.Reader) rawResponse {
+	t.Helper()
+	req := httptest.NewRequest(method, target, body)
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	r := rawResponse{Status: w.Code, Header: w.Header(), Body: w.Body.Bytes()}
+	if json.Valid(r.Body) {
+		_ = json.Unmarshal(r.Body, &r)
+	}
+	return r
+}
+
+// postQuery sends a GraphQL request with POST and decodes the answer.
+func postQuery(t *testing.T, h http.Handler, q string, vars map[string]any) rawResponse {
+	t.Helper()
+	b, err := json.Marshal(map[string]any{"query": q, "variables": vars})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return do(t, h, http.MethodPost, "/graphql", bytes.NewReader(b))
+}
+
+func newServer(t *testing.T, cfg server.Config, store *neo4jstore.Store) http.Handler {
+	t.Helper()
+	return server.New(cfg, store, testLogger(t))
+}

@@ -1,0 +1,119 @@
+package server
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"armsgraph/internal/kg"
+)
+
+// maxOperationNames caps the distinct operation names the metrics keep as
+// labels; clients choose the names, so later ones are counted as "other".
+const maxOperationNames = 100
+
+// metrics are the Prometheus series the server exports.
+type metrics struct {
+	requests *prometheus.CounterVec
+	duration *prometheus.HistogramVec
+	errors   *prometheus.CounterVec
+	queries  *prometheus.HistogramVec
+
+	mu    sync.Mutex
+	names map[string]bool
+}
+
+func newMetrics(reg prometheus.Registerer) *metrics {
+	m := &metrics{
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "armsgraph_graphql_requests_total",
+			Help: "GraphQL operations answered, by operation name.",
+		}, []string{"operation"}),
+		duration: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "armsgraph_graphql_request_duration_seconds",
+			Help:    "Time to answer a GraphQL operation, by operation name.",
+			Buckets: prometheus.ExponentialBuckets(0.001, 2.5, 12),
+		}, []string{"operation"}),
+		errors: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "armsgraph_graphql_errors_total",
+			Help: "GraphQL errors returned, by extensions.code.",
+		}, []string{"code"}),
+		queries: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name:    "armsgraph_neo4j_query_duration_seconds",
+			Help:    "Time a Cypher query took, by query name and outcome (ok, timeout, unavailable, error).",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
+		}, []string{"query", "outcome"}),
+		names: map[string]bool{},
+	}
+	reg.MustRegister(m.requests, m.duration, m.errors, m.queries)
+	return m
+}
+
+// observeQuery is the store's QueryObserver.
+func (m *metrics) observeQuery(_ context.Context, name string, took time.Duration, err error) {
+	outcome := "ok"
+	switch {
+	case err == nil:
+	case errors.Is(err, kg.ErrTimeout):
+		outcome = "timeout"
+	case errors.Is(err, kg.ErrUnavailable):
+		outcome = "unavailable"
+	default:
+		outcome = "error"
+	}
+	m.queries.WithLabelValues(name, outcome).Observe(took.Seconds())
+}
+
+// observeResponse counts an answered operation, its latency and its errors.
+func (m *metrics) observeResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	name := m.label(operationName(ctx))
+	m.requests.WithLabelValues(name).Inc()
+	if graphql.HasOperationContext(ctx) {
+		if start := graphql.GetOperationContext(ctx).Stats.OperationStart; !start.IsZero() {
+			m.duration.WithLabelValues(name).Observe(time.Since(start).Seconds())
+		}
+	}
+	if resp != nil {
+		for _, e := range resp.Errors {
+			code, _ := e.Extensions["code"].(string)
+			if code == "" {
+				code = "NONE"
+			}
+			m.errors.WithLabelValues(code).Inc()
+		}
+	}
+	return resp
+}
+
+// label keeps the label set bounded: names are cut to 64 safe characters,
+// and past maxOperationNames distinct names every new one is "other".
+func (m *metrics) label(name string) string {
+	name = strings.Map(func(r rune) rune {
+		if r == '_' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, name)
+	if len(name) > 64 {
+		name = name[:64]
+	}
+	if name == "" {
+		name = "anonymous"
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.names[name] {
+		return name
+	}
+	if len(m.names) >= maxOperationNames {
+		return "other"
+	}
+	m.names[name] = true
+	return name
+}

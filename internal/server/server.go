@@ -1,0 +1,319 @@
+// Package server serves armsgraph's GraphQL API over HTTP: the gqlgen
+// handler with its limits, GraphiQL, health and readiness checks,
+// Prometheus metrics and structured request logs.
+package server
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"time"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/99designs/gqlgen/graphql/handler"
+	"github.com/99designs/gqlgen/graphql/handler/extension"
+	"github.com/99designs/gqlgen/graphql/handler/lru"
+	"github.com/99designs/gqlgen/graphql/handler/transport"
+	"github.com/99designs/gqlgen/graphql/playground"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"armsgraph/graph"
+	"armsgraph/internal/neo4jstore"
+)
+
+// Config tunes the server. Zero values take the defaults of DefaultConfig.
+type Config struct {
+	// Limits caps the expensive arguments (maxDepth, maxHops, limit, first …).
+	Limits graph.Limits
+	// MaxComplexity is the highest complexity an operation may have.
+	MaxComplexity int
+	// MaxDepth is how deeply an operation may nest fields.
+	MaxDepth int
+	// MaxBodyBytes caps a request body (and a GET query string).
+	MaxBodyBytes int64
+	// RequestTimeout bounds a GraphQL request; its context reaches every
+	// Cypher query, which the driver then abandons. Keep the store's
+	// QueryTimeout at or below it: that one stops the query inside Neo4j.
+	RequestTimeout time.Duration
+	// DisableIntrospection turns schema introspection off (it is on by default).
+	DisableIntrospection bool
+	// QueryCacheSize is how many parsed queries are kept.
+	QueryCacheSize int
+	// LoaderWait is how long a dataloader gathers keys before querying.
+	LoaderWait time.Duration
+	// Registry receives the metrics; nil makes a new one, served at /metrics.
+	Registry *prometheus.Registry
+}
+
+// DefaultConfig returns the defaults.
+func DefaultConfig() Config {
+	return Config{
+		Limits:         graph.DefaultLimits(),
+		MaxComplexity:  10000,
+		MaxDepth:       12,
+		MaxBodyBytes:   256 << 10,
+		RequestTimeout: 15 * time.Second,
+		QueryCacheSize: 1000,
+		LoaderWait:     graph.DefaultLoaderWait,
+	}
+}
+
+func (c Config) withDefaults() Config {
+	d := DefaultConfig()
+	if c.Limits == (graph.Limits{}) {
+		c.Limits = d.Limits
+	}
+	if c.MaxComplexity <= 0 {
+		c.MaxComplexity = d.MaxComplexity
+	}
+	if c.MaxDepth <= 0 {
+		c.MaxDepth = d.MaxDepth
+	}
+	if c.MaxBodyBytes <= 0 {
+		c.MaxBodyBytes = d.MaxBodyBytes
+	}
+	if c.RequestTimeout <= 0 {
+		c.RequestTimeout = d.RequestTimeout
+	}
+	if c.QueryCacheSize <= 0 {
+		c.QueryCacheSize = d.QueryCacheSize
+	}
+	if c.LoaderWait <= 0 {
+		c.LoaderWait = d.LoaderWait
+	}
+	if c.Registry == nil {
+		c.Registry = prometheus.NewRegistry()
+	}
+	return c
+}
+
+// Pinger is what the readiness check needs: *neo4jstore.Store.
+type Pinger interface {
+	Ping(ctx context.Context) error
+}
+
+// New builds the HTTP handler: POST and GET /graphql, GraphiQL at /,
+// /healthz, /readyz and /metrics. It installs the store's query observer
+// for the Neo4j metrics.
+func New(cfg Config, store *neo4jstore.Store, logger *slog.Logger) http.Handler {
+	cfg = cfg.withDefaults()
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	m := newMetrics(cfg.Registry)
+	store.SetObserver(m.observeQuery)
+	return newHandler(cfg, store, store, m, logger)
+}
+
+// newHandler wires the routes over a store interface, so that tests can
+// substitute either side.
+func newHandler(cfg Config, store graph.Store, pinger Pinger, m *metrics, logger *slog.Logger) http.Handler {
+	mux := http.NewServeMux()
+	gql := graphQL(cfg, store, m, logger)
+	mux.Handle("/graphql", limitBody(cfg.MaxBodyBytes, withTimeout(cfg.RequestTimeout, gql)))
+	mux.Handle("GET /{$}", graphiQL())
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		fmt.Fprintln(w, "ok")
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
+		defer cancel()
+		if err := pinger.Ping(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			fmt.Fprintf(w, "not ready: %v\n", err)
+			return
+		}
+		fmt.Fprintln(w, "ready")
+	})
+	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{}))
+	return logRequests(logger, mux)
+}
+
+// graphQL builds the gqlgen handler alone, with every limit, the loaders,
+// the error presenter, the recover func and the metrics hooks (m may be nil).
+func graphQL(cfg Config, store graph.Store, m *metrics, logger *slog.Logger) *handler.Server {
+	cfg = cfg.withDefaults()
+	if logger == nil {
+		logger = slog.New(slog.DiscardHandler)
+	}
+	resolver := graph.NewResolver(store, cfg.Limits)
+	srv := handler.New(graph.NewSchema(resolver))
+	srv.AddTransport(transport.Options{})
+	srv.AddTransport(transport.GET{})
+	srv.AddTransport(transport.POST{})
+	srv.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
+	if !cfg.DisableIntrospection {
+		srv.Use(extension.Introspection{})
+	}
+	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
+	srv.Use(graph.DepthLimit{Max: cfg.MaxDepth})
+	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	srv.SetErrorPresenter(graph.ErrorPresenter(logger))
+	srv.SetRecoverFunc(graph.RecoverFunc(logger))
+	srv.AroundOperations(graph.LoaderMiddleware(store, cfg.LoaderWait))
+	if m != nil {
+		srv.AroundResponses(m.observeResponse)
+	}
+	srv.AroundResponses(noteOperation)
+	return srv
+}
+
+// withTimeout bounds every request's context.
+func withTimeout(d time.Duration, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), d)
+		defer cancel()
+		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// limitBody refuses a request whose body (or GET query string) is larger
+// than max bytes with 413 and a GraphQL error naming the limit. The body is
+// read here, at most max+1 bytes of it, so a body that does not declare its
+// length is measured too.
+func limitBody(max int64, next http.Handler) http.Handler {
+	tooLarge := func(w http.ResponseWriter) {
+		writeError(w, http.StatusRequestEntityTooLarge, map[string]any{
+			"message": fmt.Sprintf("request larger than the limit of %d bytes", max),
+			"extensions": map[string]any{
+				"code": graph.CodeBadUserInput, "reason": graph.ReasonLimitExceeded, "limit": "bodySize",
+			},
+		})
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.ContentLength > max || int64(len(r.URL.RawQuery)) > max {
+			tooLarge(w)
+			return
+		}
+		body, err := io.ReadAll(io.LimitReader(r.Body, max+1))
+		if err != nil {
+			writeError(w, http.StatusBadRequest, map[string]any{
+				"message":    "could not read the request body",
+				"extensions": map[string]any{"code": graph.CodeBadUserInput},
+			})
+			return
+		}
+		if int64(len(body)) > max {
+			tooLarge(w)
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		next.ServeHTTP(w, r)
+	})
+}
+
+func writeError(w http.ResponseWriter, status int, gqlErr map[string]any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{gqlErr}})
+}
+
+// graphiQL serves GraphiQL with the example queries preloaded: a visit
+// without a query is redirected to one that carries them.
+func graphiQL() http.Handler {
+	page := playground.Handler("armsgraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("query") == "" {
+			http.Redirect(w, r, "/?"+url.Values{"query": {ExampleQueries}}.Encode(), http.StatusFound)
+			return
+		}
+		page(w, r)
+	})
+}
+
+// operationKey carries, per request, the operation name and error codes of
+// the response to the request log.
+type operationKey struct{}
+
+type operationInfo struct {
+	name  string
+	codes []string
+}
+
+func noteOperation(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	if info, ok := ctx.Value(operationKey{}).(*operationInfo); ok && resp != nil {
+		info.name = operationName(ctx)
+		for _, e := range resp.Errors {
+			code, _ := e.Extensions["code"].(string)
+			info.codes = append(info.codes, code)
+		}
+	}
+	return resp
+}
+
+// operationName is the request's operation name, or "anonymous".
+func operationName(ctx context.Context) string {
+	if !graphql.HasOperationContext(ctx) {
+		return "anonymous"
+	}
+	op := graphql.GetOperationContext(ctx)
+	switch {
+	case op.OperationName != "":
+		return op.OperationName
+	case op.Operation != nil && op.Operation.Name != "":
+		return op.Operation.Name
+	}
+	return "anonymous"
+}
+
+// statusWriter remembers the status and size of a response.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// logRequests writes one structured log line per request.
+func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &operationInfo{}
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), operationKey{}, info)))
+		attrs := []any{
+			"method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
+			"took", time.Since(start), "remote", r.RemoteAddr,
+		}
+		if info.name != "" {
+			attrs = append(attrs, "operation", info.name)
+		}
+		if len(info.codes) > 0 {
+			attrs = append(attrs, "errors", info.codes)
+		}
+		level := slog.LevelInfo
+		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
+			level = slog.LevelDebug
+		}
+		logger.Log(r.Context(), level, "request", attrs...)
+	})
+}

@@ -1,0 +1,185 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"armsgraph/internal/neo4jstore"
+	"armsgraph/internal/server"
+)
+
+// downStore is a store whose Neo4j does not answer (nothing listens on port 1).
+func downStore(t *testing.T) *neo4jstore.Store {
+	t.Helper()
+	s, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: "bolt://127.0.0.1:1", User: "neo4j", Password: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close(context.Background()) })
+	return s
+}
+
+func TestHealth(t *testing.T) {
+	h := newServer(t, server.Config{}, downStore(t))
+	r := do(t, h, http.MethodGet, "/healthz", nil)
+	if r.Status != http.StatusOK || strings.TrimSpace(string(r.Body)) != "ok" {
+		t.Errorf("GET /healthz = %d %q, want 200 ok", r.Status, r.Body)
+	}
+	r = do(t, h, http.MethodGet, "/readyz", nil)
+	if r.Status != http.StatusServiceUnavailable || !strings.Contains(string(r.Body), "unavailable") || r.Header.Get("Cache-Control") != "no-store" {
+		t.Errorf("GET /readyz with Neo4j down = %d %q (Cache-Control %q), want 503 naming the reason, not cached", r.Status, r.Body, r.Header.Get("Cache-Control"))
+	}
+}
+
+// TestUnavailable checks that a query while Neo4j is down is UNAVAILABLE
+// and leaks nothing of the driver's error.
+func TestUnavailable(t *testing.T) {
+	h := newServer(t, server.Config{}, downStore(t))
+	r := postQuery(t, h, `{ weapon(name: "C-802") { id } }`, nil)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "UNAVAILABLE" {
+		t.Fatalf("query with Neo4j down: %s", r.Body)
+	}
+	if msg := r.Errors[0].Message; strings.Contains(msg, "127.0.0.1") || strings.Contains(msg, "Connectivity") {
+		t.Errorf("message %q leaks the driver's error", msg)
+	}
+}
+
+// TestRequestTimeout checks that the request's deadline reaches the store
+// and comes back as TIMEOUT: against a Neo4j that refuses connections the
+// driver keeps retrying (for 3 s) until the request's 300 ms are over.
+func TestRequestTimeout(t *testing.T) {
+	h := newServer(t, server.Config{RequestTimeout: 300 * time.Millisecond}, downStore(t))
+	start := time.Now()
+	r := postQuery(t, h, `{ agreements { id } }`, nil)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "TIMEOUT" {
+		t.Fatalf("query past its deadline: %s", r.Body)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("the request took %s, want about its 300ms timeout", took)
+	}
+}
+
+// TestLimits checks the limits enforced before any query runs.
+func TestLimits(t *testing.T) {
+	h := newServer(t, server.Config{MaxBodyBytes: 1000, MaxDepth: 5, MaxComplexity: 500}, downStore(t))
+	tests := []struct {
+		name   string
+		query  string
+		status int
+		limit  string
+	}{
+		{"body", `{ search(text: "` + strings.Repeat("x", 1000) + `") { id } }`, http.StatusRequestEntityTooLarge, "bodySize"},
+		{"depth", `{ weapons { edges { node { derivedFrom { parent { name } } } } } }`, http.StatusUnprocessableEntity, "depth"},
+		{"complexity", `{ weapons(first: 200) { edges { node { name rangeKm } } } }`, http.StatusUnprocessableEntity, "complexity"},
+	}
+	for _, tt := range tests {
+		r := postQuery(t, h, tt.query, nil)
+		if r.Status != tt.status || len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" ||
+			r.Errors[0].Extensions["reason"] != "LIMIT_EXCEEDED" || r.Errors[0].Extensions["limit"] != tt.limit {
+			t.Errorf("%s over its limit = %d %s, want %d BAD_USER_INPUT LIMIT_EXCEEDED %s", tt.name, r.Status, r.Body, tt.status, tt.limit)
+		}
+	}
+	// A body without a declared length is measured too.
+	req := httptest.NewRequest(http.MethodPost, "/graphql", io.NopCloser(strings.NewReader(`{"query": "{ search(text: \"`+strings.Repeat("x", 1000)+`\") { id } }"}`)))
+	req.ContentLength = -1
+	req.Header.Set("Content-Type", "application/json")
+	w := httptest.NewRecorder()
+	h.ServeHTTP(w, req)
+	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), "bodySize") {
+		t.Errorf("chunked body over the limit = %d %s, want 413 naming bodySize", w.Code, w.Body)
+	}
+	// A body that is not JSON is the client's error.
+	r := do(t, h, http.MethodPost, "/graphql", strings.NewReader(`{"query": `))
+	if r.Status != http.StatusBadRequest || len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
+		t.Errorf("malformed JSON = %d %s, want 400 BAD_USER_INPUT", r.Status, r.Body)
+	}
+
+	// The same requests within the default limits are not refused for them.
+	h = newServer(t, server.Config{}, downStore(t))
+	for _, tt := range tests[1:] {
+		r := postQuery(t, h, tt.query, nil)
+		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "UNAVAILABLE" {
+			t.Errorf("%s within the default limits: %s, want only the store's UNAVAILABLE", tt.name, r.Body)
+		}
+	}
+}
+
+func TestIntrospection(t *testing.T) {
+	const q = `{ __schema { queryType { name } } }`
+	r := postQuery(t, newServer(t, server.Config{}, downStore(t)), q, nil)
+	if len(r.Errors) != 0 || !strings.Contains(string(r.Body), `"Query"`) {
+		t.Errorf("introspection by default: %s, want it on", r.Body)
+	}
+	r = postQuery(t, newServer(t, server.Config{DisableIntrospection: true}, downStore(t)), q, nil)
+	if len(r.Errors) == 0 {
+		t.Errorf("introspection disabled: %s, want an error", r.Body)
+	}
+}
+
+func TestTransportsAndGraphiQL(t *testing.T) {
+	h := newServer(t, server.Config{}, downStore(t))
+	r := do(t, h, http.MethodGet, "/graphql?query="+url.QueryEscape(`{ __typename }`), nil)
+	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), `"Query"`) {
+		t.Errorf("GET /graphql = %d %s", r.Status, r.Body)
+	}
+	r = do(t, h, http.MethodGet, "/", nil)
+	loc, _ := url.Parse(r.Header.Get("Location"))
+	if r.Status != http.StatusFound || loc == nil || loc.Query().Get("query") != server.ExampleQueries {
+		t.Errorf("GET / = %d to %q, want a redirect carrying the example queries", r.Status, r.Header.Get("Location"))
+	}
+	r = do(t, h, http.MethodGet, loc.String(), nil)
+	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), "GraphiQL") || !strings.Contains(string(r.Body), "/graphql") {
+		t.Errorf("GET %s = %d, want the GraphiQL page", loc, r.Status)
+	}
+}
+
+// TestMetricsAndLogs checks the Prometheus series and the request log.
+func TestMetricsAndLogs(t *testing.T) {
+	var logs bytes.Buffer
+	reg := prometheus.NewRegistry()
+	h := server.New(server.Config{Registry: reg}, downStore(t), slog.New(slog.NewJSONHandler(&logs, nil)))
+	postQuery(t, h, `query FindC802 { weapon(name: "C-802") { id } }`, nil)
+	postQuery(t, h, `{ lineage(weapon: "C-802", maxDepth: -1) { direction } }`, nil)
+	r := do(t, h, http.MethodGet, "/metrics", nil)
+	body := string(r.Body)
+	for _, want := range []string{
+		`,query="resolve"} 1`,
+		`armsgraph_graphql_requests_total{operation="FindC802"} 1`,
+		`armsgraph_graphql_requests_total{operation="anonymous"} 1`,
+		`armsgraph_graphql_request_duration_seconds_count{operation="FindC802"} 1`,
+		`armsgraph_graphql_errors_total{code="UNAVAILABLE"} 1`,
+		`armsgraph_graphql_errors_total{code="BAD_USER_INPUT"} 1`,
+		`armsgraph_neo4j_query_duration_seconds_count{outcome=`,
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
+	var found bool
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatalf("log line %q: %v", line, err)
+		}
+		if entry["msg"] == "request" && entry["operation"] == "FindC802" {
+			found = true
+			if entry["status"] != float64(200) || entry["path"] != "/graphql" || entry["took"] == nil {
+				t.Errorf("request log = %v", entry)
+			}
+		}
+	}
+	if !found {
+		t.Errorf("no request log line for FindC802:\n%s", logs.String())
+	}
+}
