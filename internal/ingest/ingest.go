@@ -23,6 +23,8 @@ type Writer interface {
 	EnsureSchema(ctx context.Context) error
 	UpsertNodes(ctx context.Context, label, dataset string, nodes []kg.Node, dry bool) (neo4jstore.Changes, error)
 	UpsertRels(ctx context.Context, t kg.RelType, dataset string, rels []kg.Rel, dry bool) (neo4jstore.Changes, error)
+	CreateRels(ctx context.Context, t kg.RelType, dataset string, rels []kg.Rel) (neo4jstore.Changes, error)
+	Owns(ctx context.Context, dataset string) (bool, error)
 	OwnedNodes(ctx context.Context, dataset string, fn func(label, id string) error) error
 	OwnedRels(ctx context.Context, dataset string, t kg.RelType, fn func(key string) error) error
 	DeleteNodes(ctx context.Context, dataset, label string, ids []string) error
@@ -71,6 +73,14 @@ func Run(ctx context.Context, w Writer, folder *seeds.Folder, opts Options) (Sum
 			return l.sum, err
 		}
 	}
+	// A first load of a dataset can create relationships instead of merging
+	// them and has nothing to prune. An interrupted first load leaves the
+	// dataset owning something, so the next run takes the merging path.
+	owns, err := w.Owns(ctx, opts.Dataset)
+	if err != nil {
+		return l.sum, fmt.Errorf("check what dataset %q owns: %w", opts.Dataset, err)
+	}
+	l.fresh = !owns && !opts.DryRun
 	// Nodes first: a relationship write locks and needs both of its ends.
 	if err := l.pass(ctx, "nodes", func(c seeds.Chunk) error {
 		for _, n := range c.Nodes {
@@ -92,8 +102,10 @@ func Run(ctx context.Context, w Writer, folder *seeds.Folder, opts Options) (Sum
 	}, folder, l.flushRels); err != nil {
 		return l.sum, err
 	}
-	if err := l.prune(ctx); err != nil {
-		return l.sum, err
+	if !l.fresh {
+		if err := l.prune(ctx); err != nil {
+			return l.sum, err
+		}
 	}
 	l.sum.Took = time.Since(l.start)
 	return l.sum, nil
@@ -108,13 +120,40 @@ type loader struct {
 	keep       map[uint64]struct{} // hashes of every id and key the folder holds
 	seed       maphash.Seed
 	written    int
+	fresh      bool // the dataset owned nothing before this load
 	start      time.Time
 	lastReport time.Time
 }
 
 func (l *loader) pass(ctx context.Context, what string, each func(seeds.Chunk) error, folder *seeds.Folder, flush func(context.Context, bool) error) error {
 	l.nodes, l.rels = map[string][]kg.Node{}, map[kg.RelType][]kg.Rel{}
-	if err := folder.Each(ctx, each); err != nil {
+	// The next file is parsed while the current batches are written, so Go
+	// and Neo4j work at the same time instead of waiting for each other.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan seeds.Chunk, 1)
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(chunks)
+		readErr <- folder.Each(ctx, func(c seeds.Chunk) error {
+			select {
+			case chunks <- c:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}()
+	for c := range chunks {
+		if err := each(c); err != nil {
+			cancel()
+			for range chunks { // let the reader finish
+			}
+			<-readErr
+			return fmt.Errorf("load %s: %w", what, err)
+		}
+	}
+	if err := <-readErr; err != nil {
 		return fmt.Errorf("load %s: %w", what, err)
 	}
 	if err := flush(ctx, true); err != nil {
@@ -174,7 +213,13 @@ func (l *loader) flushRels(ctx context.Context, all bool) error {
 		if len(batch) == 0 || (!all && len(batch) < l.opts.BatchSize) {
 			continue
 		}
-		ch, err := l.w.UpsertRels(ctx, t, l.opts.Dataset, batch, l.opts.DryRun)
+		write := l.w.UpsertRels
+		if l.fresh {
+			write = func(ctx context.Context, t kg.RelType, ds string, rels []kg.Rel, _ bool) (neo4jstore.Changes, error) {
+				return l.w.CreateRels(ctx, t, ds, rels)
+			}
+		}
+		ch, err := write(ctx, t, l.opts.Dataset, batch, l.opts.DryRun)
 		if err != nil {
 			return fmt.Errorf("write %d %s relationships (first %s): %w", len(batch), t, batch[0].Key, err)
 		}

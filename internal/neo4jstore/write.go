@@ -134,6 +134,41 @@ RETURN count(CASE WHEN isNew THEN 1 END) AS created,
 	return ch, err
 }
 
+// CreateRels writes relationships of one type with CREATE instead of MERGE,
+// which is much cheaper. Only for a first load: the caller must know that no
+// relationship of the dataset exists yet (Owns), or it would duplicate them.
+func (s *Store) CreateRels(ctx context.Context, t kg.RelType, dataset string, rels []kg.Rel) (Changes, error) {
+	if _, err := kg.ParseRelType(string(t)); err != nil {
+		return Changes{}, fmt.Errorf("create relationships: %w", err)
+	}
+	rows := make([]map[string]any, len(rels))
+	for i, r := range rels {
+		rows[i] = map[string]any{"from": r.From, "to": r.To, "props": relProps(r, dataset)}
+	}
+	cypher := fmt.Sprintf(`UNWIND $rows AS row
+MATCH (a:Entity {id: row.from})
+MATCH (b:Entity {id: row.to})
+CREATE (a)-[r:%s]->(b)
+SET r = row.props
+RETURN count(*) AS created, 0 AS updated, count(*) AS written`, t)
+	return s.changes(ctx, "create."+string(t), cypher, rows, false)
+}
+
+// Owns reports whether the dataset owns any node in the graph.
+func (s *Store) Owns(ctx context.Context, dataset string) (bool, error) {
+	recs, err := s.read(ctx, "owns", `CALL {
+  MATCH (n:Entity {dataset: $ds}) RETURN n LIMIT 1
+  UNION ALL
+  MATCH (n:Source {dataset: $ds}) RETURN n LIMIT 1
+}
+RETURN count(n) > 0 AS owns`, map[string]any{"ds": dataset})
+	if err != nil {
+		return false, err
+	}
+	owns, _ := recs[0].Get("owns")
+	return owns.(bool), nil
+}
+
 func (s *Store) changes(ctx context.Context, name, cypher string, rows []map[string]any, dry bool) (Changes, error) {
 	run := s.write
 	if dry {

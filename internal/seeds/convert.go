@@ -34,6 +34,8 @@ type fileCtx struct {
 	rels     []kg.Rel
 	derived  [][2]string    // child, parent
 	lines    map[string]int // id → line of its item
+	relLines []int          // line of the item each relationship comes from
+	curLine  int            // line of the item being converted
 }
 
 func (c *fileCtx) fail(line int, format string, args ...any) {
@@ -134,6 +136,7 @@ func (c *fileCtx) rel(t kg.RelType, from, to, disc string, conf kg.Confidence, c
 	if props == nil {
 		props = map[string]any{}
 	}
+	c.relLines = append(c.relLines, c.curLine)
 	c.rels = append(c.rels, kg.Rel{Type: t, From: from, To: to, Key: key, Confidence: conf, Citations: cites, Props: props})
 }
 

@@ -86,6 +86,7 @@ func (f *Folder) Validate(ctx context.Context, progress func(file string, done, 
 	var problems Problems
 	var refs []pendingRef
 	var derived [][2]string
+	relKeys := map[string]string{}
 	for i, file := range f.files {
 		if err := ctx.Err(); err != nil {
 			return stats, err
@@ -117,8 +118,18 @@ func (f *Folder) Validate(ctx context.Context, progress func(file string, done, 
 			index[n.ID] = d
 			stats.Nodes[n.Label()]++
 		}
-		for _, r := range c.rels {
+		for i, r := range c.rels {
 			stats.Rels[string(r.Type)]++
+			// Only these types can repeat a key (two positions with the same
+			// title and start, two identical relations); the others are
+			// unique by construction, so the check stays small at any size.
+			if r.Type == kg.HoldsPosition || slices.Contains(kg.GenericRelTypes, r.Type) {
+				if prev, dup := relKeys[r.Key]; dup {
+					problems = append(problems, Problem{file, c.relLines[i], fmt.Sprintf("duplicate %s relationship %s → %s with the same date and event (first at %s)", r.Type, r.From, r.To, prev)})
+					continue
+				}
+				relKeys[r.Key] = fmt.Sprintf("%s:%d", file, c.relLines[i])
+			}
 		}
 		stats.Files++
 		if progress != nil {
@@ -163,6 +174,7 @@ func (f *Folder) read(file string) (*fileCtx, error) {
 	c := &fileCtx{file: file, lines: map[string]int{}}
 	parseFile(c, data, func(key string, item any, line int) {
 		before := len(c.nodes)
+		c.curLine = line
 		c.convert(key, item, line)
 		for _, n := range c.nodes[before:] {
 			c.lines[n.ID] = line

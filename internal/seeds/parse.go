@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"gopkg.in/yaml.v3"
 )
@@ -106,12 +107,7 @@ func checkKeys(c *fileCtx, n *yaml.Node, t reflect.Type, where string) bool {
 			ok = checkKeys(c, e, t.Elem(), where) && ok
 		}
 	case t.Kind() == reflect.Struct && n.Kind == yaml.MappingNode:
-		fields := yamlFields(t)
-		names := make([]string, 0, len(fields))
-		for name := range fields {
-			names = append(names, name)
-		}
-		slices.Sort(names)
+		fields, names := knownFields(t)
 		for i := 0; i+1 < len(n.Content); i += 2 {
 			k, v := n.Content[i], n.Content[i+1]
 			ft, known := fields[k.Value]
@@ -124,6 +120,29 @@ func checkKeys(c *fileCtx, n *yaml.Node, t reflect.Type, where string) bool {
 		}
 	}
 	return ok
+}
+
+type fieldSet struct {
+	types map[string]reflect.Type
+	names []string // sorted, for messages
+}
+
+// fieldCache holds each struct's fields: reflection per mapping node was a
+// tenth of the parse time of a large folder.
+var fieldCache sync.Map // reflect.Type → fieldSet
+
+func knownFields(t reflect.Type) (map[string]reflect.Type, []string) {
+	if fs, ok := fieldCache.Load(t); ok {
+		return fs.(fieldSet).types, fs.(fieldSet).names
+	}
+	types := yamlFields(t)
+	names := make([]string, 0, len(types))
+	for name := range types {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	fieldCache.Store(t, fieldSet{types, names})
+	return types, names
 }
 
 // yamlFields maps the yaml names of a struct's exported fields (inline ones flattened) to their types.

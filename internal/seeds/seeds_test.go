@@ -137,3 +137,12 @@ func TestValidateReportsAllProblemsAtOnce(t *testing.T) {
 		t.Fatalf("Validate = %v, want 2 problems", err)
 	}
 }
+
+func TestValidateRejectsDuplicateRelations(t *testing.T) {
+	rel := "  - {type: ALLIED_WITH, from: country/china, to: country/iran, date: \"2016\", confidence: CONFIRMED, citations: [{source: source/doc, at: line 1}]}\n"
+	f := folder(t, map[string]string{"sources.yaml": goodSources, "countries.yaml": goodCountries, "r.yaml": "relations:\n" + rel + rel})
+	_, err := f.Validate(context.Background(), nil)
+	if err == nil || !strings.Contains(err.Error(), "r.yaml:3: duplicate ALLIED_WITH relationship country/china → country/iran") {
+		t.Fatalf("Validate = %v, want a duplicate relationship at r.yaml:3", err)
+	}
+}
