@@ -1,0 +1,107 @@
+package bench
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+)
+
+// WriteJSON writes a result as indented JSON, atomically.
+func WriteJSON(path string, res Result) error {
+	data, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, append(data, '\n'), 0o644); err != nil {
+		return err
+	}
+	return os.Rename(tmp, filepath.Clean(path))
+}
+
+// ReadJSON reads a result written by WriteJSON.
+func ReadJSON(path string) (Result, error) {
+	var res Result
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return res, err
+	}
+	err = json.Unmarshal(data, &res)
+	return res, err
+}
+
+// WriteTables prints the ingest table and the query table of the results.
+func WriteTables(w io.Writer, results []Result) {
+	if len(results) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\nMachine: %s\n", results[0].Machine.Summary())
+	fmt.Fprintln(w, "\nIngest (batched ingester; naive = one row per transaction on a sample)")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "size\tnodes\trels\tvalidate s\tingest s\tnodes/s\trels/s\trows/s\tnaive rows/s\tratio\tpeak heap MB\tpeak RSS MB\tparse s\twrite s\tcpu psi %\t")
+	for _, r := range results {
+		in := r.Ingest
+		naive, ratio := "-", "-"
+		if r.Naive != nil {
+			naive = fmt.Sprintf("%.0f", r.Naive.NaiveRowsPerSec)
+			ratio = fmt.Sprintf("%.1f×", r.Naive.RatioFull)
+		}
+		fmt.Fprintf(tw, "%s\t%d\t%d\t%.1f\t%.1f\t%.0f\t%.0f\t%.0f\t%s\t%s\t%.0f\t%.0f\t%.1f\t%.1f\t%.0f\t\n",
+			r.Size, in.Nodes, in.Rels, in.ValidateSec, in.IngestSec, in.NodesPerSec, in.RelsPerSec, in.RowsPerSec,
+			naive, ratio, in.IngestMem.PeakHeapMB, in.IngestMem.PeakRSSMB, in.Breakdown.ReadSec,
+			in.Breakdown.NodeWritesSec+in.Breakdown.RelWritesSec, in.CPUPressurePct)
+	}
+	tw.Flush()
+
+	var any bool
+	for _, r := range results {
+		any = any || len(r.Queries) > 0
+	}
+	if !any {
+		return
+	}
+	fmt.Fprintln(w, "\nQueries (ms; ratio = graphql p50 / cypher p50; hits = PROFILE db hits, median over targets)")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "size\tquery\tc\tside\tp50\tp95\tp99\treq/s\terrors\tratio\thits\t")
+	for _, r := range results {
+		for _, q := range r.Queries {
+			if len(q.Results) == 0 {
+				fmt.Fprintf(tw, "%s\t%s\t\t%s\t\t\t\t\t\t\t\t\n", r.Size, q.Name, "n/a: "+q.Unavailable)
+				continue
+			}
+			for _, c := range r.Settings.Concurrency {
+				key := fmt.Sprint(c)
+				for _, side := range []string{SideCypher, SideStore, SideGraphQL} {
+					l, ok := q.Results[side][key]
+					ratio := ""
+					if side == SideGraphQL {
+						if !ok {
+							fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t\t\t\t\t\t\t\t\n", r.Size, q.Name, c, "graphql: not available")
+							continue
+						}
+						ratio = fmt.Sprintf("%.2f×", q.RatioP50[key])
+					}
+					if !ok {
+						continue
+					}
+					hits := ""
+					if side == SideCypher {
+						hits = fmt.Sprint(q.DBHits)
+					}
+					fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%.2f\t%.2f\t%.2f\t%.1f\t%d\t%s\t%s\t\n",
+						r.Size, q.Name, c, side, l.P50Ms, l.P95Ms, l.P99Ms, l.RPS, l.Errors, ratio, hits)
+				}
+			}
+		}
+	}
+	tw.Flush()
+	for _, r := range results {
+		for _, n := range r.Notes {
+			fmt.Fprintf(w, "note (%s): %s\n", r.Size, strings.TrimSpace(n))
+		}
+	}
+}
