@@ -1,0 +1,168 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"armsgraph/internal/neo4jtest"
+)
+
+func env(vars map[string]string) getenv {
+	return func(k string) string { return vars[k] }
+}
+
+func TestEveryCommandHasHelp(t *testing.T) {
+	for _, c := range commands() {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			err := run(context.Background(), []string{c.name, "--help"}, env(nil), &out, &errOut)
+			if err != nil {
+				t.Fatalf("%s --help = %v", c.name, err)
+			}
+			if !strings.Contains(errOut.String(), "Usage: armsgraph "+c.name) || !strings.Contains(errOut.String(), "-") {
+				t.Errorf("%s --help printed %q, want a usage with flags", c.name, errOut.String())
+			}
+		})
+	}
+	var out bytes.Buffer
+	if err := run(context.Background(), nil, env(nil), &out, io.Discard); err != nil || !strings.Contains(out.String(), "Commands:") {
+		t.Errorf("no arguments: err %v, output %q", err, out.String())
+	}
+	if err := run(context.Background(), []string{"serv"}, env(nil), io.Discard, io.Discard); !errors.Is(err, errUsageShown) || exitCode(err) != 2 {
+		t.Errorf("unknown command: err %v, want usage error with exit 2", err)
+	}
+}
+
+func writeBadSeeds(t *testing.T) string {
+	t.Helper()
+	dir := t.TempDir()
+	files := map[string]string{
+		"sources.yaml":   "sources:\n  - {id: source/doc, document: doc.txt, title: Doc}\n",
+		"countries.yaml": "countries:\n  - {id: country/china, name: China, citations: [{source: source/doc, at: line 1}]}\n",
+		"weapons.yaml":   "weapons:\n  - {id: weapon/c-802, name: C-802, category: anti-ship-missile, origin: country/chna, citations: [{source: source/doc, at: line 1}]}\n",
+	}
+	for name, body := range files {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(body), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestValidateReportsFileAndLine(t *testing.T) {
+	dir := writeBadSeeds(t)
+	var out, errOut bytes.Buffer
+	err := run(context.Background(), []string{"validate", "--seeds", dir}, env(nil), &out, &errOut)
+	if err == nil || exitCode(err) != 1 {
+		t.Fatalf("validate of a bad folder = %v, want exit 1", err)
+	}
+	want := dir + "/weapons.yaml:2: weapon/c-802.origin: unknown country \"country/chna\" (did you mean \"country/china\"?)"
+	if !strings.Contains(errOut.String(), want) {
+		t.Errorf("validate printed:\n%s\nwant a line %q", errOut.String(), want)
+	}
+}
+
+// A folder that fails validation must leave the graph exactly as it was.
+func TestIngestOfInvalidSeedsWritesNothing(t *testing.T) {
+	inst := neo4jtest.Get(t)
+	vars := map[string]string{"NEO4J_URI": inst.URI, "NEO4J_USER": inst.User, "NEO4J_PASSWORD": inst.Password, "NEO4J_DATABASE": inst.Database}
+	err := run(context.Background(), []string{"ingest", "--seeds", writeBadSeeds(t)}, env(vars), io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "nothing was written") {
+		t.Fatalf("ingest of a bad folder = %v, want a validation failure", err)
+	}
+	res, err := neo4j.ExecuteQuery(context.Background(), inst.Driver, "MATCH (n) WHERE NOT n:ArmsgraphTestMarker RETURN count(n) AS n", nil,
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(inst.Database))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := res.Records[0].Values[0].(int64); n != 0 {
+		t.Errorf("graph holds %d nodes after a failed validation, want 0", n)
+	}
+}
+
+// The server starts while Neo4j is unreachable: /healthz is 200 and /readyz
+// 503 with the reason, and Ctrl-C stops it cleanly.
+func TestServeStartsWithoutNeo4j(t *testing.T) {
+	dead, err := net.Listen("tcp", "127.0.0.1:0") // a port nobody answers Bolt on
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadAddr := dead.Addr().String()
+	dead.Close()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	var out syncBuffer
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", addr}, env(map[string]string{"NEO4J_URI": "bolt://" + deadAddr}), &out, io.Discard)
+	}()
+	base := "http://" + addr
+	var healthy bool
+	for i := 0; i < 100 && !healthy; i++ {
+		if resp, err := http.Get(base + "/healthz"); err == nil {
+			healthy = resp.StatusCode == 200
+			resp.Body.Close()
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	if !healthy {
+		t.Fatalf("/healthz never answered 200; output: %s", out.String())
+	}
+	resp, err := http.Get(base + "/readyz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusServiceUnavailable || len(bytes.TrimSpace(body)) == 0 {
+		t.Errorf("/readyz = %d %q, want 503 with a reason", resp.StatusCode, body)
+	}
+	if !strings.Contains(out.String(), base+"/graphql") {
+		t.Errorf("serve did not print its URLs: %q", out.String())
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("serve after Ctrl-C = %v, want a clean stop", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop within 15s of its context ending")
+	}
+}
+
+// syncBuffer is a bytes.Buffer the server goroutine and the test can share.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
