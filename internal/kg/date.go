@@ -26,7 +26,7 @@ func ParsePartialDate(s string) (PartialDate, error) {
 			return PartialDate{}, fmt.Errorf("date %q: want YYYY, YYYY-MM or YYYY-MM-DD", s)
 		}
 		n, err := strconv.Atoi(p)
-		if err != nil || n < 0 {
+		if err != nil || strings.IndexFunc(p, func(r rune) bool { return r < '0' || r > '9' }) >= 0 {
 			return PartialDate{}, fmt.Errorf("date %q: %q is not a number", s, p)
 		}
 		nums[i] = n
