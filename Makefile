@@ -42,8 +42,9 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 bench: ## run the benchmark (placeholder)
 	$(GO) run ./cmd/armsgraph bench
 
-soak: ## run the soak tests (placeholder)
-	$(GO) test -run Soak -tags soak ./...
+soak: ## long fault, load and fuzz runs (see README, Reliability tests)
+	$(GO) test -tags soak -count=1 -v -timeout 60m -run 'Soak|Fault|Load' ./internal/reliability/
+	$(GO) test -run '^$$' -fuzz '^FuzzUnmarshalPartialDate$$' -fuzztime $${SOAK_FUZZTIME:-2m} ./internal/reliability/
 
 neo4j-start: ## start the dev Neo4j (bolt://127.0.0.1:7687)
 	$(NEO4J) start --instance dev

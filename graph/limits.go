@@ -95,8 +95,10 @@ func init() {
 
 // DepthLimit refuses an operation whose selections nest deeper than Max
 // fields (fragments do not count as a level; introspection is not
-// counted), before any resolver runs.
-type DepthLimit struct{ Max int }
+// counted), or that has more than MaxRootFields top-level fields (each is at
+// least one Cypher query, so aliasing a cheap lookup hundreds of times would
+// otherwise slip under the complexity limit), before any resolver runs.
+type DepthLimit struct{ Max, MaxRootFields int }
 
 var _ interface {
 	graphql.HandlerExtension
@@ -117,7 +119,33 @@ func (d DepthLimit) MutateOperationContext(_ context.Context, opCtx *graphql.Ope
 	if depth := selectionDepth(opCtx.Operation.SelectionSet, 0, d.Max+1); depth > d.Max {
 		return limitError("depth", "query depth %d exceeds the limit of %d nested fields", depth, d.Max)
 	}
+	if n := rootFields(opCtx.Operation.SelectionSet, d.MaxRootFields+1); d.MaxRootFields > 0 && n > d.MaxRootFields {
+		return limitError("rootFields", "the operation has more than %d top-level fields (aliases count); split it into several requests", d.MaxRootFields)
+	}
 	return nil
+}
+
+// rootFields counts the top-level fields of set, through fragments, stopping past stop.
+func rootFields(set ast.SelectionSet, stop int) int {
+	n := 0
+	for _, sel := range set {
+		if n >= stop {
+			break
+		}
+		switch s := sel.(type) {
+		case *ast.Field:
+			if !strings.HasPrefix(s.Name, "__") {
+				n++
+			}
+		case *ast.InlineFragment:
+			n += rootFields(s.SelectionSet, stop-n)
+		case *ast.FragmentSpread:
+			if s.Definition != nil {
+				n += rootFields(s.Definition.SelectionSet, stop-n)
+			}
+		}
+	}
+	return n
 }
 
 // selectionDepth is the depth of the deepest field in set; it stops

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"mime"
 	"net/http"
 	"net/url"
 	"time"
@@ -36,6 +37,8 @@ type Config struct {
 	MaxComplexity int
 	// MaxDepth is how deeply an operation may nest fields.
 	MaxDepth int
+	// MaxRootFields caps the top-level fields (aliases included) of an operation.
+	MaxRootFields int
 	// MaxBodyBytes caps a request body (and a GET query string).
 	MaxBodyBytes int64
 	// RequestTimeout bounds a GraphQL request; its context reaches every
@@ -58,6 +61,7 @@ func DefaultConfig() Config {
 		Limits:         graph.DefaultLimits(),
 		MaxComplexity:  10000,
 		MaxDepth:       12,
+		MaxRootFields:  20,
 		MaxBodyBytes:   256 << 10,
 		RequestTimeout: 15 * time.Second,
 		QueryCacheSize: 1000,
@@ -75,6 +79,9 @@ func (c Config) withDefaults() Config {
 	}
 	if c.MaxDepth <= 0 {
 		c.MaxDepth = d.MaxDepth
+	}
+	if c.MaxRootFields <= 0 {
+		c.MaxRootFields = d.MaxRootFields
 	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = d.MaxBodyBytes
@@ -117,7 +124,7 @@ func New(cfg Config, store *neo4jstore.Store, logger *slog.Logger) http.Handler 
 func newHandler(cfg Config, store graph.Store, pinger Pinger, m *metrics, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	gql := graphQL(cfg, store, m, logger)
-	mux.Handle("/graphql", limitBody(cfg.MaxBodyBytes, withTimeout(cfg.RequestTimeout, gql)))
+	mux.Handle("/graphql", requireTransport(limitBody(cfg.MaxBodyBytes, withTimeout(cfg.RequestTimeout, gql))))
 	mux.Handle("GET /{$}", graphiQL())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -157,7 +164,7 @@ func graphQL(cfg Config, store graph.Store, m *metrics, logger *slog.Logger) *ha
 		srv.Use(extension.Introspection{})
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(graph.DepthLimit{Max: cfg.MaxDepth})
+	srv.Use(graph.DepthLimit{Max: cfg.MaxDepth, MaxRootFields: cfg.MaxRootFields})
 	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
 	srv.SetErrorPresenter(graph.ErrorPresenter(logger))
 	srv.SetRecoverFunc(graph.RecoverFunc(logger))
@@ -175,6 +182,36 @@ func withTimeout(d time.Duration, next http.Handler) http.Handler {
 		ctx, cancel := context.WithTimeout(r.Context(), d)
 		defer cancel()
 		next.ServeHTTP(w, r.WithContext(ctx))
+	})
+}
+
+// requireTransport answers, with a GraphQL error carrying extensions.code,
+// the requests that no transport of the GraphQL handler takes (gqlgen would
+// answer 400 "transport not supported" without a code): a POST that is not
+// Content-Type application/json gets 415, a method other than GET, POST,
+// HEAD and OPTIONS 405, a protocol upgrade (websocket) 400.
+func requireTransport(next http.Handler) http.Handler {
+	refuse := func(w http.ResponseWriter, status int, msg string) {
+		writeError(w, status, map[string]any{"message": msg, "extensions": map[string]any{"code": graph.CodeBadUserInput}})
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodHead, http.MethodOptions:
+		case http.MethodGet, http.MethodPost:
+			if r.Header.Get("Upgrade") != "" {
+				refuse(w, http.StatusBadRequest, "protocol upgrades (websockets) are not supported; send GET or POST")
+				return
+			}
+			if mt, _, err := mime.ParseMediaType(r.Header.Get("Content-Type")); r.Method == http.MethodPost && (err != nil || mt != "application/json") {
+				refuse(w, http.StatusUnsupportedMediaType, "a POST to /graphql needs Content-Type: application/json")
+				return
+			}
+		default:
+			w.Header().Set("Allow", "GET, POST, HEAD, OPTIONS")
+			refuse(w, http.StatusMethodNotAllowed, fmt.Sprintf("method %s is not allowed; send GET or POST", r.Method))
+			return
+		}
+		next.ServeHTTP(w, r)
 	})
 }
 

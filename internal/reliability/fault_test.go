@@ -1,0 +1,371 @@
+package reliability
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"armsgraph/internal/ingest"
+	"armsgraph/internal/kg"
+	"armsgraph/internal/neo4jstore"
+	"armsgraph/internal/server"
+)
+
+// These are the quick fault tests of make test. Neo4j "fails" behind a TCP
+// proxy (boltProxy): the proxy refuses new connections and cuts the open
+// ones, which is what a client sees when Neo4j crashes or stops, and comes
+// back on the same port. The soak tests (fault_soak_test.go) do the same
+// with a real Neo4j that they stop and restart.
+
+// tripWriter is the store as the ingester sees it, which calls trip once
+// after at least after rows have been written (by every method that
+// writes nodes or relationships).
+type tripWriter struct {
+	ingest.Writer
+	after   int
+	written atomic.Int64
+	once    sync.Once
+	trip    func()
+	tripped chan struct{}
+}
+
+func newTripWriter(w ingest.Writer, after int, trip func()) *tripWriter {
+	return &tripWriter{Writer: w, after: after, trip: trip, tripped: make(chan struct{})}
+}
+
+func (w *tripWriter) count(n int) {
+	if int(w.written.Add(int64(n))) >= w.after {
+		w.once.Do(func() {
+			close(w.tripped)
+			w.trip()
+		})
+	}
+}
+
+func (w *tripWriter) UpsertNodes(ctx context.Context, label, dataset string, nodes []kg.Node, dry bool) (neo4jstore.Changes, error) {
+	ch, err := w.Writer.UpsertNodes(ctx, label, dataset, nodes, dry)
+	if err == nil {
+		w.count(len(nodes))
+	}
+	return ch, err
+}
+
+func (w *tripWriter) UpsertRels(ctx context.Context, t kg.RelType, dataset string, rels []kg.Rel, dry bool) (neo4jstore.Changes, error) {
+	ch, err := w.Writer.UpsertRels(ctx, t, dataset, rels, dry)
+	if err == nil {
+		w.count(len(rels))
+	}
+	return ch, err
+}
+
+func (w *tripWriter) CreateRels(ctx context.Context, t kg.RelType, dataset string, rels []kg.Rel) (neo4jstore.Changes, error) {
+	ch, err := w.Writer.CreateRels(ctx, t, dataset, rels)
+	if err == nil {
+		w.count(len(rels))
+	}
+	return ch, err
+}
+
+// TestFaultIngestInterrupted: Neo4j goes away in the middle of an ingest,
+// once between two write transactions and once while one commits (the
+// commit reaches Neo4j, its answer never reaches the ingester, which cannot
+// know whether it took effect). Each time the ingest must fail with an
+// error that says the database is unavailable (kg.ErrUnavailable) and leave
+// a partial graph, and a second ingest once Neo4j is back must leave
+// exactly the graph a clean ingest into an empty database leaves. Both
+// interruptions hit a first load, which creates relationships without
+// merging them: the repeated ingest must not duplicate any.
+func TestFaultIngestInterrupted(t *testing.T) {
+	db := sharedDB(t)
+	folder, _, nodes, rels := synthSeeds(t, envInt("ARMSGRAPH_FAULT_WEAPONS", 200))
+	total := nodes + rels
+
+	load(t, openStore(t, db, ""), folder, ingest.Options{})
+	clean := snapshot(t, db)
+
+	for _, atCommit := range []bool{false, true} {
+		name := map[bool]string{false: "between transactions", true: "during a commit"}[atCommit]
+		t.Run(name, func(t *testing.T) {
+			wipeGraph(t, db)
+			px := newBoltProxy(t, strings.TrimPrefix(db.URI, "bolt://"), atCommit)
+			store := openStore(t, db, px.URI())
+			var tripAt time.Time
+			var armed atomic.Bool
+			w := newTripWriter(store, total/3, func() {
+				tripAt = time.Now()
+				if atCommit {
+					armed.Store(true) // cut at the next COMMIT
+				} else {
+					px.Down()
+				}
+			})
+			px.CutAtCommit(func() bool {
+				if armed.CompareAndSwap(true, false) {
+					tripAt = time.Now()
+					return true
+				}
+				return false
+			})
+			_, err := ingest.Run(context.Background(), w, folder, ingest.Options{BatchSize: 200})
+			failAfter := time.Since(tripAt)
+			select {
+			case <-w.tripped:
+			default:
+				t.Fatalf("the ingest of %d rows ended (err %v) before a third was written", total, err)
+			}
+			if err == nil {
+				t.Fatal("the ingest succeeded although Neo4j went away in its middle")
+			}
+			if !errors.Is(err, kg.ErrUnavailable) || !strings.Contains(err.Error(), "unavailable") {
+				t.Errorf("ingest error = %v\nwant one that is kg.ErrUnavailable and says so", err)
+			}
+			t.Logf("ingest failed %s after Neo4j went away, after %d of %d rows: %v", failAfter.Round(time.Millisecond), w.written.Load(), total, err)
+			if failAfter > 30*time.Second {
+				t.Errorf("the ingest took %s to fail, want it to give up within the driver's retry window", failAfter)
+			}
+			partial := count(t, db, "MATCH (n) WHERE n:Entity OR n:Source RETURN count(n)") + count(t, db, "MATCH ()-[r]->() RETURN count(r)")
+			if partial == 0 || partial >= int64(total) {
+				t.Errorf("after the failure the graph holds %d of %d nodes and relationships, want a part", partial, total)
+			}
+
+			// Neo4j is back: the same store (whose pooled connections all
+			// died) completes the load.
+			px.Up(t)
+			load(t, store, folder, ingest.Options{BatchSize: 200})
+			if recovered := snapshot(t, db); recovered != clean {
+				t.Fatalf("the graph after an interrupted and a repeated ingest differs from a clean ingest: %s", snapshotDiff(clean, recovered))
+			}
+			t.Logf("after the repeated ingest the graph equals a clean ingest (%d nodes, %d relationships)", nodes, rels)
+		})
+	}
+}
+
+// TestFaultServerRecovers: Neo4j goes away while the server is under load.
+// Requests must fail with extensions.code UNAVAILABLE (no other code, no
+// panic), none may take longer than the request timeout, /readyz must turn
+// 503, and when Neo4j is back the same server must turn ready and answer
+// again by itself.
+func TestFaultServerRecovers(t *testing.T) {
+	db := sharedDB(t)
+	load(t, openStore(t, db, ""), projectSeeds(t), ingest.Options{})
+	px := newBoltProxy(t, strings.TrimPrefix(db.URI, "bolt://"), false)
+	store := openStore(t, db, px.URI())
+	cfg := server.Config{RequestTimeout: 10 * time.Second}
+	a := startAPI(t, store, cfg, 8)
+	verifyMix(t, a)
+
+	// Down for longer than the request timeout, so that some requests run
+	// wholly while Neo4j is down.
+	f := faultRun{t: t, a: a, conc: 8, timeout: cfg.RequestTimeout}
+	f.run(2*time.Second, cfg.RequestTimeout+2*time.Second, 3*time.Second,
+		func() { px.Down() },
+		func() { px.Up(t) })
+}
+
+// faultRun drives a server under load through Neo4j going down and coming
+// back, and checks and reports what the clients saw.
+type faultRun struct {
+	t       *testing.T
+	a       *api
+	conc    int
+	timeout time.Duration // the server's request timeout
+
+	// Figures, for the report.
+	TimeToFail, MaxLatencyDown, ReadyAfter, AnswersAfter time.Duration
+}
+
+// run loads the server for before, calls down (which returns when Neo4j is
+// down), keeps loading for downFor, calls up (which returns when Neo4j
+// answers again), and keeps loading until the server answered for after.
+func (f *faultRun) run(before, downFor, after time.Duration, down, up func()) {
+	t, a := f.t, f.a
+	var c collector
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	loadDone := make(chan struct{})
+	go func() { defer close(loadDone); runLoad(ctx, a, f.conc, c.add) }()
+	time.Sleep(before)
+
+	// Down.
+	downStart := time.Now()
+	down()
+	downDone := time.Now()
+	if !waitFor(30*time.Second, 100*time.Millisecond, func() bool { return f.ready() == http.StatusServiceUnavailable }) {
+		t.Errorf("/readyz did not turn 503 within 30s of Neo4j going down")
+	}
+	notReady := time.Since(downStart)
+	time.Sleep(downFor)
+
+	// Up.
+	upStart := time.Now()
+	up()
+	upDone := time.Now()
+	var readyAt time.Time
+	if waitFor(2*time.Minute, 100*time.Millisecond, func() bool { return f.ready() == http.StatusOK }) {
+		readyAt = time.Now()
+	} else {
+		t.Errorf("/readyz did not turn 200 within 2 minutes of Neo4j coming back")
+	}
+	var answersAt time.Time
+	if waitFor(2*time.Minute, 200*time.Millisecond, func() bool {
+		for _, o := range c.snapshot() {
+			if o.Success && o.Start.After(upDone) {
+				return true
+			}
+		}
+		return false
+	}) {
+		answersAt = time.Now()
+	} else {
+		t.Errorf("no query succeeded within 2 minutes of Neo4j coming back")
+	}
+	time.Sleep(after)
+	cancel()
+	<-loadDone
+
+	// What the clients saw.
+	all := c.snapshot()
+	var healthy, transition, downPhase, recovering, recovered []outcome
+	for _, o := range all {
+		end := o.Start.Add(o.Took)
+		switch {
+		case end.Before(downStart):
+			healthy = append(healthy, o)
+		case o.Start.After(downDone) && end.Before(upStart):
+			downPhase = append(downPhase, o) // wholly while Neo4j was down
+		case !answersAt.IsZero() && o.Start.After(answersAt.Add(time.Second)):
+			recovered = append(recovered, o)
+		case o.Start.Before(downDone):
+			transition = append(transition, o)
+		default:
+			recovering = append(recovering, o)
+		}
+	}
+	var firstFail time.Time
+	codes := map[string]int{}
+	for _, o := range all {
+		if !o.Success && o.Start.Add(o.Took).After(downStart) && (firstFail.IsZero() || o.Start.Add(o.Took).Before(firstFail)) {
+			firstFail = o.Start.Add(o.Took)
+		}
+		for _, code := range o.Codes {
+			codes[code]++
+		}
+	}
+	if !firstFail.IsZero() {
+		f.TimeToFail = firstFail.Sub(downStart)
+	}
+	f.MaxLatencyDown = latencies(slices.Concat(transition, downPhase, recovering)).Max
+	if !readyAt.IsZero() {
+		f.ReadyAfter = readyAt.Sub(upDone)
+	}
+	if !answersAt.IsZero() {
+		f.AnswersAfter = answersAt.Sub(upDone)
+	}
+	t.Logf("fault run: %d requests; Neo4j down took %s, up took %s\n"+
+		"  healthy     %s\n  transition  %s\n  down        %s\n  recovering  %s\n  recovered   %s\n"+
+		"  error codes %v\n  first failure %s after going down, /readyz 503 after %s; max latency while down %s (request timeout %s)\n"+
+		"  /readyz 200 %s and first answer %s after Neo4j was back\n"+
+		"  clock: down %s → %s, up %s → %s, ready %s, answers %s",
+		len(all), downDone.Sub(downStart).Round(time.Millisecond), upDone.Sub(upStart).Round(time.Millisecond),
+		summary(healthy), summary(transition), summary(downPhase), summary(recovering), summary(recovered),
+		codes, f.TimeToFail.Round(time.Millisecond), notReady.Round(time.Millisecond), f.MaxLatencyDown.Round(time.Millisecond), f.timeout,
+		f.ReadyAfter.Round(time.Millisecond), f.AnswersAfter.Round(time.Millisecond),
+		clock(downStart), clock(downDone), clock(upStart), clock(upDone), clock(readyAt), clock(answersAt))
+
+	for _, o := range healthy {
+		if !o.Success {
+			t.Errorf("before Neo4j went down: %s", o)
+		}
+	}
+	if len(downPhase) == 0 {
+		t.Errorf("no request ran wholly while Neo4j was down")
+	}
+	// Every failure while Neo4j was away or coming back is a GraphQL
+	// answer (HTTP 200) whose errors are UNAVAILABLE or TIMEOUT: never
+	// another code (above all no INTERNAL_SERVER_ERROR), never a transport
+	// error, never later than the request timeout.
+	var timeoutOnly []outcome
+	for _, o := range slices.Concat(transition, downPhase, recovering) {
+		if o.Success {
+			continue
+		}
+		bad := o.Status != http.StatusOK || len(o.Codes) == 0 || (o.Err != nil && !strings.HasPrefix(o.Err.Error(), "errors:"))
+		for _, code := range o.Codes {
+			bad = bad || (code != "UNAVAILABLE" && code != "TIMEOUT")
+		}
+		if bad {
+			t.Errorf("while Neo4j was away: %s, want only UNAVAILABLE or TIMEOUT errors", o)
+		}
+		if !slices.Contains(o.Codes, "UNAVAILABLE") {
+			timeoutOnly = append(timeoutOnly, o)
+		}
+	}
+	// While Neo4j refused connections, every request failed, and each
+	// failure names UNAVAILABLE. (A request whose resolvers query Neo4j one
+	// level after another pays the driver's retry window per level, so its
+	// later fields may run into the request timeout and say TIMEOUT too.)
+	for _, o := range downPhase {
+		if o.Success {
+			t.Errorf("while Neo4j was down a request succeeded: %s", o)
+		} else if !slices.Contains(o.Codes, "UNAVAILABLE") {
+			t.Errorf("while Neo4j was down: %s, want UNAVAILABLE", o)
+		}
+	}
+	if len(timeoutOnly) > 0 {
+		var b strings.Builder
+		for _, o := range timeoutOnly[:min(len(timeoutOnly), 5)] {
+			fmt.Fprintf(&b, "\n    %s", trunc(o.String(), 160))
+		}
+		t.Logf("FINDING: %d requests failed with TIMEOUT alone, no UNAVAILABLE, while Neo4j was stopping or starting "+
+			"(the driver waited on a connection until the request's deadline), e.g.:%s", len(timeoutOnly), b.String())
+	}
+	if all := latencies(slices.Concat(transition, downPhase, recovering)); all.Max > f.timeout+2*time.Second {
+		t.Errorf("a request took %s while Neo4j was away, longer than the request timeout %s", all.Max, f.timeout)
+	}
+	if len(recovered) == 0 {
+		t.Errorf("no request ran after recovery")
+	}
+	for _, o := range recovered {
+		if !o.Success {
+			t.Errorf("after recovery: %s", o)
+		}
+	}
+	if strings.Contains(a.logs.String(), "panic") {
+		t.Errorf("the server logged a panic:\n%s", lastLines(a.logs.String(), 30))
+	}
+}
+
+func (f *faultRun) ready() int {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	r, err := f.a.get(ctx, "/readyz")
+	if err != nil {
+		return 0
+	}
+	return r.Status
+}
+
+func clock(t time.Time) string {
+	if t.IsZero() {
+		return "never"
+	}
+	return t.Format("15:04:05.000")
+}
+
+// summary counts successes and failures and their latencies.
+func summary(outs []outcome) string {
+	ok := 0
+	for _, o := range outs {
+		if o.Success {
+			ok++
+		}
+	}
+	return fmt.Sprintf("%4d ok %4d failed, %s", ok, len(outs)-ok, latencies(outs))
+}

@@ -1,0 +1,184 @@
+package reliability
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+)
+
+// operation is one request of the load mix, with a check of its answer.
+type operation struct {
+	name  string
+	query string
+	check func(data map[string]any) error
+}
+
+// loadMix is the query mix of the load and fault tests, over the project's
+// seeds: a lineage 10 deep, shortest paths over up to 6 hops, a depth-2
+// neighbourhood, alias lookups and filtered lists.
+var loadMix = []operation{
+	{"lineage", `query Lineage { lineage(weapon: "Tondar-69", direction: BOTH, maxDepth: 10) {
+		nodes { depth weapon { id name origin { name } } }
+		derivations { child { id } parent { id } kind confidence citations { locator source { id } } } } }`,
+		wantLen("lineage.nodes", 4)},
+	{"paths", `query Paths { paths(from: "person/hossein-dehghan", to: "person/chang-wanquan", maxHops: 6, limit: 5) {
+		length nodes { id name } relationships { type from { id } to { id } confidence } } }`,
+		wantLen("paths", 1)},
+	{"neighborhood", `query Neighborhood { neighborhood(id: "country/iran", depth: 2, limit: 300) {
+		nodes { id kind name } relationships { type from { id } to { id } } truncated } }`,
+		wantLen("neighborhood.nodes", 20)},
+	{"alias", `query Alias { resolve(name: "c 802") { id kind name aliases } weapon(name: "YJ-82") { id name } person(name: "Dehgan") { id name } }`,
+		wantLen("resolve", 1)},
+	{"agreements", `query Agreements { agreements(parties: ["country/iran", "country/china"], from: "2014", to: "2016") {
+		id name date status parties { name } signatories { name } } }`,
+		wantLen("agreements", 1)},
+	{"weapons", `query Weapons { weapons(origin: "country/iran", first: 20) { totalCount pageInfo { hasNextPage endCursor }
+		edges { node { id name category derivedFrom { kind parent { name } } } } } }`,
+		wantLen("weapons.edges", 5)},
+}
+
+// wantLen checks that the list at a dotted path holds at least n items.
+func wantLen(path string, n int) func(map[string]any) error {
+	return func(data map[string]any) error {
+		var v any = data
+		for _, k := range strings.Split(path, ".") {
+			m, ok := v.(map[string]any)
+			if !ok {
+				return fmt.Errorf("%s: no object at %s", path, k)
+			}
+			v = m[k]
+		}
+		l, ok := v.([]any)
+		if !ok || len(l) < n {
+			return fmt.Errorf("%s: want at least %d items, got %v", path, n, trunc(fmt.Sprint(v), 200))
+		}
+		return nil
+	}
+}
+
+// outcome is one request of a load run.
+type outcome struct {
+	Op      string
+	Start   time.Time
+	Took    time.Duration
+	Status  int
+	Codes   []string // extensions.code of each GraphQL error
+	Err     error    // transport error or a failed check
+	Success bool     // 200, data, no errors, check passed
+}
+
+func (o outcome) String() string {
+	s := fmt.Sprintf("%s at %s: HTTP %d in %s", o.Op, o.Start.Format("15:04:05.000"), o.Status, o.Took.Round(time.Millisecond))
+	if len(o.Codes) > 0 {
+		s += " codes " + strings.Join(o.Codes, ",")
+	}
+	if o.Err != nil {
+		s += " err " + trunc(o.Err.Error(), 300)
+	}
+	return s
+}
+
+// verifyMix runs every operation once and fails the test if one does not
+// answer as expected: the load must measure real answers, not errors.
+func verifyMix(t *testing.T, a *api) {
+	t.Helper()
+	for _, op := range loadMix {
+		if o := runOnce(context.Background(), a, op); !o.Success {
+			t.Fatalf("before the load: %s", o)
+		}
+	}
+}
+
+func runOnce(ctx context.Context, a *api, op operation) outcome {
+	o := outcome{Op: op.name, Start: time.Now()}
+	r, err := a.graphql(ctx, op.query, nil)
+	o.Took, o.Status, o.Codes = r.Took, r.Status, r.codes()
+	switch {
+	case err != nil:
+		o.Err = err
+	case r.Status != http.StatusOK:
+		o.Err = fmt.Errorf("HTTP %d: %s", r.Status, trunc(string(r.Body), 300))
+	case len(r.Errors) > 0:
+		o.Err = fmt.Errorf("errors: %s", trunc(string(r.Body), 300))
+	default:
+		var data map[string]any
+		if err := json.Unmarshal(r.Data, &data); err != nil {
+			o.Err = err
+		} else if err := op.check(data); err != nil {
+			o.Err = err
+		} else {
+			o.Success = true
+		}
+	}
+	return o
+}
+
+// runLoad sends the mix with conc workers until ctx ends, each worker
+// cycling through the operations from its own offset, and hands every
+// outcome to record (from several goroutines).
+func runLoad(ctx context.Context, a *api, conc int, record func(outcome)) {
+	var wg sync.WaitGroup
+	for w := 0; w < conc; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; ctx.Err() == nil; i++ {
+				// The request gets its own context: the end of the run
+				// must not turn requests in flight into failures.
+				rctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+				o := runOnce(rctx, a, loadMix[i%len(loadMix)])
+				cancel()
+				record(o)
+			}
+		}(w)
+	}
+	wg.Wait()
+}
+
+// collector keeps the outcomes of a load run.
+type collector struct {
+	mu  sync.Mutex
+	all []outcome
+}
+
+func (c *collector) add(o outcome) {
+	c.mu.Lock()
+	c.all = append(c.all, o)
+	c.mu.Unlock()
+}
+
+func (c *collector) snapshot() []outcome {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return slices.Clone(c.all)
+}
+
+// latencyStats summarises the latencies of outcomes.
+type latencyStats struct {
+	N                  int
+	P50, P95, P99, Max time.Duration
+}
+
+func latencies(outs []outcome) latencyStats {
+	d := make([]time.Duration, 0, len(outs))
+	for _, o := range outs {
+		d = append(d, o.Took)
+	}
+	slices.Sort(d)
+	s := latencyStats{N: len(d)}
+	if len(d) > 0 {
+		s.P50, s.P95, s.P99, s.Max = percentile(d, 50), percentile(d, 95), percentile(d, 99), d[len(d)-1]
+	}
+	return s
+}
+
+func (s latencyStats) String() string {
+	r := func(d time.Duration) string { return d.Round(100 * time.Microsecond).String() }
+	return fmt.Sprintf("n=%d p50=%s p95=%s p99=%s max=%s", s.N, r(s.P50), r(s.P95), r(s.P99), r(s.Max))
+}
