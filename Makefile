@@ -39,7 +39,7 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./internal/seeds
 	$(GO) test -run '^$$' -fuzz '^FuzzParsePartialDate$$' -fuzztime $(FUZZTIME) ./internal/kg
 
-bench: ## run the benchmark (placeholder)
+bench: ## benchmarks against a real Neo4j (see docs/benchmarks.md)
 	$(GO) run ./cmd/armsgraph bench
 
 soak: ## long fault, load and fuzz runs (see README, Reliability tests)

@@ -58,6 +58,7 @@ func runBench(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	conc := fs.String("concurrency", "1,16", "concurrencies to run the queries at, comma separated")
 	queryTimeout := fs.Duration("query-timeout", 30*time.Second, "limit on one read query, enforced inside Neo4j too")
 	skipQueries := fs.Bool("ingest-only", false, "measure ingest only")
+	queriesOnly := fs.Bool("queries-only", false, "measure the queries on the dataset a previous run left loaded, keeping the ingest figures of its --out file")
 	waitQuiet := fs.Duration("wait-quiet", 0, "before each size, wait up to this long for the machine's CPU pressure to fall below --quiet-below")
 	quietBelow := fs.Float64("quiet-below", 20, "CPU pressure (percent, 10 s average) counted as quiet")
 	cpuProfile := fs.String("cpuprofile", "", "write a pprof CPU profile of the benchmark process (ingest parsing, driver, GraphQL handler) to this file")
@@ -88,7 +89,7 @@ func runBench(ctx context.Context, args []string, env getenv, stdout, stderr io.
 		BatchSize: *batch, NaiveSample: *naive, Duration: *duration, MaxRequests: *maxReq, Concurrency: cs,
 		OutDir: *out, StoreDir: *storeDir, SkipQueries: *skipQueries, GraphQL: graphQLHandler, Progress: stderr,
 	}
-	cfg.WaitQuiet, cfg.QuietBelow = *waitQuiet, *quietBelow
+	cfg.WaitQuiet, cfg.QuietBelow, cfg.QueriesOnly = *waitQuiet, *quietBelow, *queriesOnly
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {

@@ -62,6 +62,9 @@ type Config struct {
 	OutDir      string
 	StoreDir    string // the database's data folder, to report its size; optional
 	SkipQueries bool
+	// QueriesOnly measures the queries on the dataset a previous run loaded
+	// (bench-<size>), keeping the ingest figures of its result file.
+	QueriesOnly bool
 	// WaitQuiet, when positive, waits up to this long before each size for
 	// the machine's CPU pressure (10 s average) to fall below QuietBelow
 	// percent, so that other programs' load skews the figures less.
@@ -198,12 +201,14 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	}
 	var results []Result
 	for _, size := range cfg.Sizes {
-		res, err := r.runSize(ctx, size, machine)
+		path := filepath.Join(cfg.OutDir, size.Name+".json")
+		// The result is saved after each phase, so a run cut short keeps what it measured.
+		save := func(res *Result) error { return WriteJSON(path, *res) }
+		res, err := r.runSize(ctx, size, machine, save)
 		if err != nil {
 			return results, fmt.Errorf("size %s: %w", size.Name, err)
 		}
-		path := filepath.Join(cfg.OutDir, size.Name+".json")
-		if err := WriteJSON(path, res); err != nil {
+		if err := save(&res); err != nil {
 			return results, err
 		}
 		r.logf("wrote %s", path)
@@ -212,7 +217,7 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 	return results, nil
 }
 
-func (r *runner) runSize(ctx context.Context, size Size, machine Machine) (Result, error) {
+func (r *runner) runSize(ctx context.Context, size Size, machine Machine, save func(*Result) error) (Result, error) {
 	cfg := r.cfg
 	res := Result{Size: size.Name, GeneratedAt: time.Now().UTC().Format(time.RFC3339), Machine: machine,
 		Settings: Settings{BatchSize: cfg.BatchSize, NaiveSample: cfg.NaiveSample, DurationSec: cfg.Duration.Seconds(),
@@ -231,10 +236,13 @@ func (r *runner) runSize(ctx context.Context, size Size, machine Machine) (Resul
 			return res, err
 		}
 	}
+	dataset := datasetPrefix + size.Name
+	if cfg.QueriesOnly {
+		return r.queriesOnly(ctx, res, dataset, manifest)
+	}
 	if err := r.wipe(ctx); err != nil {
 		return res, err
 	}
-	dataset := datasetPrefix + size.Name
 	ing, err := r.benchIngest(ctx, dir, docs, dataset)
 	if err != nil {
 		return res, err
@@ -255,10 +263,36 @@ func (r *runner) runSize(ctx context.Context, size Size, machine Machine) (Resul
 	} else {
 		res.Naive = &naive
 	}
+	if err := save(&res); err != nil {
+		return res, err
+	}
 	if cfg.SkipQueries {
 		return res, nil
 	}
+	return r.runQueries(ctx, res, dataset, manifest)
+}
+
+// queriesOnly measures the queries on an already loaded dataset.
+func (r *runner) queriesOnly(ctx context.Context, res Result, dataset string, manifest *synth.Manifest) (Result, error) {
+	recs, err := r.collect(ctx, "MATCH (n:Entity {dataset: $ds}) RETURN count(n)", map[string]any{"ds": dataset}, true)
+	if err != nil {
+		return res, err
+	}
+	if n, _ := recs[0].Values[0].(int64); n == 0 {
+		return res, fmt.Errorf("dataset %s is not loaded: run without --queries-only first", dataset)
+	}
+	if prev, err := ReadJSON(filepath.Join(r.cfg.OutDir, res.Size+".json")); err == nil {
+		res.Ingest, res.Naive, res.Synth = prev.Ingest, prev.Naive, prev.Synth
+		res.Notes = append(res.Notes, prev.Notes...)
+		res.Notes = append(res.Notes, fmt.Sprintf("queries measured again at %s on the loaded dataset (--queries-only); ingest figures from %s", res.GeneratedAt, prev.GeneratedAt))
+	}
+	return r.runQueries(ctx, res, dataset, manifest)
+}
+
+// runQueries picks the targets and measures every query.
+func (r *runner) runQueries(ctx context.Context, res Result, dataset string, manifest *synth.Manifest) (Result, error) {
 	var targets *Targets
+	var err error
 	if manifest != nil {
 		targets = targetsFromManifest(manifest)
 	} else if targets, err = r.discoverTargets(ctx, dataset); err != nil {
