@@ -199,31 +199,49 @@ func TestTargetsFromManifest(t *testing.T) {
 	if len(tg.Lineage) != 1 || len(tg.Pairs) != 2 || len(tg.Centres) != 2 || len(tg.Names) != 1 || len(tg.Filters) == 0 {
 		t.Errorf("targetsFromManifest = %+v", tg)
 	}
+	// Capturing runs nothing, so the store needs no reachable Neo4j.
+	store, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: "bolt://127.0.0.1:1", User: "neo4j", Password: "unused-password"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close(context.Background())
 	for _, q := range queries() {
 		if q.n(tg) == 0 {
 			t.Errorf("query %s has no target", q.name)
 			continue
 		}
-		c, p := q.cypher(tg, 0)
-		if c == "" || p == nil || q.args(tg, 0) == "" || q.vars(tg, 0) == nil {
+		stmts, err := statements(context.Background(), store, q, tg)
+		if err != nil || len(stmts) != q.n(tg) {
+			t.Errorf("statements(%s) = %d, %v; want one per target", q.name, len(stmts), err)
+			continue
+		}
+		if stmts[0].cypher == "" || stmts[0].params == nil || q.args(tg, 0) == "" || q.vars(tg, 0) == nil {
 			t.Errorf("query %s: empty cypher, params, args or variables", q.name)
 		}
 	}
 }
 
-func TestCypherCopiesUseLiteralBounds(t *testing.T) {
-	if c := lineageCypher(10); !strings.Contains(c, "{1,10}") || !strings.Contains(c, "WHERE d < 10") {
-		t.Errorf("lineageCypher(10) lacks its depth literal:\n%s", c)
+// The raw side times what the store builds, with its literal bounds.
+func TestCapturedStatementsCarryTheirBounds(t *testing.T) {
+	store, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: "bolt://127.0.0.1:1", User: "neo4j", Password: "unused-password"})
+	if err != nil {
+		t.Fatal(err)
 	}
-	if c := pathsCypher(6, 5); !strings.Contains(c, "SHORTEST 5 (a)-[]-{1,6}(b)") {
-		t.Errorf("pathsCypher(6, 5) = %s", c)
-	}
-	if c := neighborhoodCypher(2); !strings.Contains(c, "{1,2}") {
-		t.Errorf("neighborhoodCypher(2) = %s", c)
-	}
-	p := resolveParams("KZ 1042", 10)
-	if p["key"] != "kz1042" || p["lucene"] != `"kz1042" OR kz1042* OR kz1042~1` {
-		t.Errorf("resolveParams = %v", p)
+	defer store.Close(context.Background())
+	tg := &Targets{Lineage: []string{"weapon/a"}, Pairs: [][2]string{{"weapon/a", "person/b"}}, Centres: []string{"country/p"}}
+	want := map[string]string{"lineage": "{1,10}", "paths": "{1,6}", "neighborhood": "{1,2}"}
+	for _, q := range queries() {
+		w, ok := want[q.name]
+		if !ok {
+			continue
+		}
+		stmts, err := statements(context.Background(), store, q, tg)
+		if err != nil {
+			t.Fatalf("statements(%s): %v", q.name, err)
+		}
+		if !strings.Contains(stmts[0].cypher, w) {
+			t.Errorf("%s statement lacks %q:\n%s", q.name, w, stmts[0].cypher)
+		}
 	}
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"armsgraph/internal/kg"
+	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/synth"
 )
 
@@ -61,7 +62,6 @@ type query struct {
 	graphql string
 	args    func(t *Targets, i int) string
 	n       func(t *Targets) int
-	cypher  func(t *Targets, i int) (string, map[string]any)
 	store   func(ctx context.Context, r *runner, t *Targets, i int) error
 	vars    func(t *Targets, i int) map[string]any
 }
@@ -88,9 +88,6 @@ func queries() []query {
 			args: func(t *Targets, i int) string {
 				return fmt.Sprintf("weapon=%s direction=BOTH maxDepth=%d", t.Lineage[i], lineageDepth)
 			},
-			cypher: func(t *Targets, i int) (string, map[string]any) {
-				return lineageCypher(lineageDepth), lineageParams(t.Lineage[i])
-			},
 			store: func(ctx context.Context, r *runner, t *Targets, i int) error {
 				l, err := r.store.LineageOf(ctx, t.Lineage[i], kg.Both, lineageDepth, "")
 				if err == nil && l == nil {
@@ -108,9 +105,6 @@ func queries() []query {
 			args: func(t *Targets, i int) string {
 				return fmt.Sprintf("id=%s depth=%d limit=%d", t.Centres[i], neighborhoodDepth, neighborhoodLimit)
 			},
-			cypher: func(t *Targets, i int) (string, map[string]any) {
-				return neighborhoodCypher(neighborhoodDepth), map[string]any{"id": t.Centres[i], "limit": neighborhoodLimit}
-			},
 			store: func(ctx context.Context, r *runner, t *Targets, i int) error {
 				_, err := r.store.Neighborhood(ctx, kg.NeighborhoodQuery{ID: t.Centres[i], Depth: neighborhoodDepth, Limit: neighborhoodLimit})
 				return err
@@ -123,9 +117,6 @@ func queries() []query {
 			n:       func(t *Targets) int { return len(t.Names) },
 			args: func(t *Targets, i int) string {
 				return fmt.Sprintf("name=%q limit=%d (alias-aware, prefix and one-edit matches)", t.Names[i], resolveLimit)
-			},
-			cypher: func(t *Targets, i int) (string, map[string]any) {
-				return resolveCypher, resolveParams(t.Names[i], resolveLimit)
 			},
 			store: func(ctx context.Context, r *runner, t *Targets, i int) error {
 				m, err := r.store.Resolve(ctx, t.Names[i], nil, true, resolveLimit)
@@ -144,9 +135,6 @@ func queries() []query {
 			args: func(t *Targets, i int) string {
 				return fmt.Sprintf("category=%s origin=%s first=%d", t.Filters[i][0], t.Filters[i][1], pageSize)
 			},
-			cypher: func(t *Targets, i int) (string, map[string]any) {
-				return weaponsCypher, map[string]any{"category": t.Filters[i][0], "origin": t.Filters[i][1], "first": pageSize + 1}
-			},
 			store: func(ctx context.Context, r *runner, t *Targets, i int) error {
 				_, err := r.store.Weapons(ctx, t.Filters[i][0], t.Filters[i][1], kg.PageQuery{First: pageSize})
 				return err
@@ -162,9 +150,6 @@ func queries() []query {
 			n: func(t *Targets) int { return len(t.Pairs) },
 			args: func(t *Targets, i int) string {
 				return fmt.Sprintf("from=%s to=%s maxHops=%d limit=%d", t.Pairs[i][0], t.Pairs[i][1], pathHops, pathLimit)
-			},
-			cypher: func(t *Targets, i int) (string, map[string]any) {
-				return pathsCypher(pathHops, pathLimit), map[string]any{"from": t.Pairs[i][0], "to": t.Pairs[i][1], "via": []string(nil)}
 			},
 			store: func(ctx context.Context, r *runner, t *Targets, i int) error {
 				_, err := r.store.Paths(ctx, kg.PathQuery{From: t.Pairs[i][0], To: t.Pairs[i][1], MaxHops: pathHops, Limit: pathLimit})
@@ -374,7 +359,14 @@ func (r *runner) benchQueries(ctx context.Context, t *Targets, gql *graphqlClien
 		// timeout is not load-tested: Neo4j does not stop every timed-out
 		// search (a terminated shortest-path search runs on), and sixteen
 		// of them would take the machine for the rest of the run.
-		c0, p0 := q.cypher(t, 0)
+		stmts, err := statements(ctx, r.store, q, t)
+		if err != nil {
+			res.Unavailable = "not measured: " + err.Error()
+			r.logf("  %s: %s", q.name, res.Unavailable)
+			out = append(out, res)
+			continue
+		}
+		c0, p0 := stmts[0].cypher, stmts[0].params
 		probeStart := time.Now()
 		if _, err := r.collect(ctx, c0, p0, true); err != nil {
 			res.Unavailable = fmt.Sprintf("not measured: one request (%s) failed after %s: %v", res.Args, time.Since(probeStart).Round(time.Millisecond), err)
@@ -386,7 +378,7 @@ func (r *runner) benchQueries(ctx context.Context, t *Targets, gql *graphqlClien
 		var hits []int64
 		profStart := time.Now()
 		for i := 0; i < n && (i < 3 || time.Since(profStart) < r.cfg.Duration); i++ {
-			c, p := q.cypher(t, i)
+			c, p := stmts[i].cypher, stmts[i].params
 			h, rows, err := r.profile(ctx, c, p)
 			if err != nil {
 				r.logf("  %s: PROFILE failed: %v", q.name, err)
@@ -403,8 +395,8 @@ func (r *runner) benchQueries(ctx context.Context, t *Targets, gql *graphqlClien
 		}
 		sides := map[string]func(ctx context.Context, i int) error{
 			SideCypher: func(ctx context.Context, i int) error {
-				c, p := q.cypher(t, i%n)
-				_, err := r.collect(ctx, c, p, true)
+				st := stmts[i%n]
+				_, err := r.collect(ctx, st.cypher, st.params, true)
 				return err
 			},
 			SideStore: func(ctx context.Context, i int) error { return q.store(ctx, r, t, i%n) },
@@ -477,3 +469,29 @@ func round2(f float64) float64 { return float64(int64(f*100+0.5)) / 100 }
 
 // queryCounter counts the store's queries (for queries per GraphQL request).
 type queryCounter = atomic.Int64
+
+type statement struct {
+	cypher string
+	params map[string]any
+}
+
+// statements captures, for every target, the Cypher the store's own method
+// builds (neo4jstore.CaptureQuery), so the raw side times exactly what the
+// API sends.
+func statements(ctx context.Context, store *neo4jstore.Store, q query, t *Targets) ([]statement, error) {
+	n := q.n(t)
+	out := make([]statement, n)
+	r := &runner{store: store}
+	for i := range n {
+		var got []statement
+		cctx := neo4jstore.CaptureQuery(ctx, func(_, cypher string, params map[string]any) {
+			got = append(got, statement{cypher, params})
+		})
+		_ = q.store(cctx, r, t, i) // fails by design: the query was captured, not run
+		if len(got) != 1 {
+			return nil, fmt.Errorf("%s(%s) builds %d statements, want exactly one", q.name, q.args(t, i), len(got))
+		}
+		out[i] = got[0]
+	}
+	return out, nil
+}

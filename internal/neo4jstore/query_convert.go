@@ -217,5 +217,9 @@ func (s *Store) query(ctx context.Context, name, cypher string, params map[strin
 	if captureQuery != nil {
 		captureQuery(name, cypher, params)
 	}
+	if c, ok := ctx.Value(captureKey{}).(func(name, cypher string, params map[string]any)); ok {
+		c(name, cypher, params)
+		return nil, errCaptured
+	}
 	return s.read(ctx, name, cypher, params)
 }
