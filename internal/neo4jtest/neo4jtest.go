@@ -287,7 +287,7 @@ func runContainer() (*target, error) {
 // startScriptInstance runs "scripts/neo4j start --instance test" (a no-op
 // when it runs already) and connects to it.
 func startScriptInstance() (*target, error) {
-	root, err := repoRoot()
+	root, err := RepoRoot()
 	if err != nil {
 		return nil, err
 	}
@@ -360,9 +360,9 @@ func lastLines(s string, n int) string {
 	return strings.Join(lines, "\n")
 }
 
-// repoRoot walks up from the working directory (a test runs in its package's
+// RepoRoot walks up from the working directory (a test runs in its package's
 // directory) to the directory holding go.mod.
-func repoRoot() (string, error) {
+func RepoRoot() (string, error) {
 	dir, err := os.Getwd()
 	if err != nil {
 		return "", err

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"armsgraph/internal/ingest"
+	"armsgraph/internal/neo4jtest"
 	"armsgraph/internal/server"
 	"armsgraph/internal/synth"
 )
@@ -25,7 +26,7 @@ import (
 // buildCLI builds cmd/armsgraph into a temporary directory.
 func buildCLI(t *testing.T) string {
 	t.Helper()
-	root, err := repoRoot()
+	root, err := neo4jtest.RepoRoot()
 	if err != nil {
 		t.Fatal(err)
 	}

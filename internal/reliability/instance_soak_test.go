@@ -5,7 +5,6 @@ package reliability
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -17,6 +16,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"armsgraph/internal/neo4jtest"
 )
 
 // privateNeo4j is a Neo4j of the soak tests' own, which they may stop and
@@ -61,7 +62,7 @@ func getPrivateNeo4j(t *testing.T) *privateNeo4j {
 }
 
 func startPrivateNeo4j() (*privateNeo4j, error) {
-	root, err := repoRoot()
+	root, err := neo4jtest.RepoRoot()
 	if err != nil {
 		return nil, err
 	}
@@ -180,22 +181,4 @@ func (p *privateNeo4j) ensureRunning() error {
 		return fmt.Errorf("%s does not accept the login: %w", p.db.URI, last)
 	}
 	return nil
-}
-
-// repoRoot walks up to the directory holding go.mod.
-func repoRoot() (string, error) {
-	dir, err := os.Getwd()
-	if err != nil {
-		return "", err
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			return dir, nil
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return "", errors.New("no go.mod above the working directory")
-		}
-		dir = parent
-	}
 }
