@@ -109,25 +109,34 @@ func procStatus(field string) (uint64, bool) {
 	return 0, false
 }
 
-// cpuStall reads the kernel's CPU pressure: microseconds during which at
-// least one runnable task waited for a CPU (/proc/pressure/cpu, "some").
-func cpuStall() (uint64, bool) {
+// cpuPressure reads one field of the "some" line of /proc/pressure/cpu
+// (total=, avg10= …): how long at least one runnable task waited for a CPU.
+func cpuPressure(field string) (string, bool) {
 	data, err := os.ReadFile("/proc/pressure/cpu")
 	if err != nil {
-		return 0, false
+		return "", false
 	}
 	for _, line := range strings.Split(string(data), "\n") {
 		if !strings.HasPrefix(line, "some ") {
 			continue
 		}
 		for _, f := range strings.Fields(line) {
-			if v, ok := strings.CutPrefix(f, "total="); ok {
-				n, err := strconv.ParseUint(v, 10, 64)
-				return n, err == nil
+			if v, ok := strings.CutPrefix(f, field+"="); ok {
+				return v, true
 			}
 		}
 	}
-	return 0, false
+	return "", false
+}
+
+// cpuStall is the CPU pressure's running total, in microseconds.
+func cpuStall() (uint64, bool) {
+	v, ok := cpuPressure("total")
+	if !ok {
+		return 0, false
+	}
+	n, err := strconv.ParseUint(v, 10, 64)
+	return n, err == nil
 }
 
 // pressureWatch measures the share of a phase's wall time during which some
@@ -170,20 +179,10 @@ func loadAverage() string {
 
 // cpuPressureAvg10 is the kernel's 10-second average CPU pressure ("some avg10"), in percent.
 func cpuPressureAvg10() (float64, bool) {
-	data, err := os.ReadFile("/proc/pressure/cpu")
-	if err != nil {
+	v, ok := cpuPressure("avg10")
+	if !ok {
 		return 0, false
 	}
-	for _, line := range strings.Split(string(data), "\n") {
-		if !strings.HasPrefix(line, "some ") {
-			continue
-		}
-		for _, f := range strings.Fields(line) {
-			if v, ok := strings.CutPrefix(f, "avg10="); ok {
-				n, err := strconv.ParseFloat(v, 64)
-				return n, err == nil
-			}
-		}
-	}
-	return 0, false
+	n, err := strconv.ParseFloat(v, 64)
+	return n, err == nil
 }
