@@ -15,6 +15,7 @@ func runIngest(ctx context.Context, args []string, env getenv, stdout, stderr io
 	docs := fs.String("documents", "", "folder of source documents to check citation lines against (default: $ARMSGRAPH_DOCUMENTS, else ../shared/seed-documents when present)")
 	dataset := fs.String("dataset", "seeds", "owner tag of what this load writes; a later load with the same tag replaces it")
 	batch := fs.Int("batch", 5000, "rows per write transaction")
+	writers := fs.Int("writers", 2, "write transactions run at once (Neo4j runs each on one core)")
 	dry := fs.Bool("dry-run", false, "print what would be created, updated and removed, without writing")
 	cfg := neo4jFlags(fs, env)
 	if done, err := parseFlags(fs, args); done {
@@ -33,7 +34,7 @@ func runIngest(ctx context.Context, args []string, env getenv, stdout, stderr io
 		return fmt.Errorf("connect to Neo4j (%s): %w\nstart one with `scripts/neo4j start` or point NEO4J_URI at yours", describe(cfg), err)
 	}
 	fmt.Fprintf(stderr, "ingest: %s → %s\n", *dir, describe(cfg))
-	sum, err := ingest.Run(ctx, store, folder, ingest.Options{Dataset: *dataset, BatchSize: *batch, DryRun: *dry, Progress: stderr})
+	sum, err := ingest.Run(ctx, store, folder, ingest.Options{Dataset: *dataset, BatchSize: *batch, Writers: *writers, DryRun: *dry, Progress: stderr})
 	if err != nil {
 		return fmt.Errorf("ingest %s: %w (the graph may hold part of this load; run ingest again to complete it)", *dir, err)
 	}

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"armsgraph/internal/kg"
@@ -38,6 +39,12 @@ type Options struct {
 	DryRun    bool          // compute the summary without writing
 	Progress  io.Writer     // progress lines, at most every ProgressEvery; nil for none
 	Every     time.Duration // default 2s
+	TempDir   string        // where the relationships of a folder are spilled between passes; default the system's
+	// Writers is how many batches are written at once; default 2. Neo4j runs
+	// one transaction on one core, so a second writer uses the second core.
+	// Relationships are written by one writer only when a batch could lock
+	// nodes another batch locks (see writeRels).
+	Writers int
 }
 
 // Counts is what happened to one label or relationship type.
@@ -54,8 +61,9 @@ type Summary struct {
 	Took    time.Duration
 }
 
-// Run loads the folder. The folder must have been validated (seeds.Folder.Validate).
-func Run(ctx context.Context, w Writer, folder *seeds.Folder, opts Options) (Summary, error) {
+// Run loads a folder, or a spill of one. The folder must have been
+// validated (seeds.Folder.Validate).
+func Run(ctx context.Context, w Writer, src Source, opts Options) (Summary, error) {
 	if opts.Dataset == "" {
 		opts.Dataset = "seeds"
 	}
@@ -64,6 +72,9 @@ func Run(ctx context.Context, w Writer, folder *seeds.Folder, opts Options) (Sum
 	}
 	if opts.Every <= 0 {
 		opts.Every = 2 * time.Second
+	}
+	if opts.Writers <= 0 {
+		opts.Writers = 2
 	}
 	l := &loader{w: w, opts: opts, start: time.Now(), lastReport: time.Now(),
 		sum:  Summary{Dataset: opts.Dataset, DryRun: opts.DryRun, Nodes: map[string]*Counts{}, Rels: map[string]*Counts{}},
@@ -82,24 +93,30 @@ func Run(ctx context.Context, w Writer, folder *seeds.Folder, opts Options) (Sum
 	}
 	l.fresh = !owns && !opts.DryRun
 	// Nodes first: a relationship write locks and needs both of its ends.
-	if err := l.pass(ctx, "nodes", func(c seeds.Chunk) error {
-		for _, n := range c.Nodes {
-			if err := l.addNode(ctx, n); err != nil {
+	// A folder's relationships are spilled during the node pass, so its
+	// YAML is parsed once.
+	spill, fromFolder := src.(*Spill)
+	if !fromFolder {
+		if spill, err = NewSpill(opts.TempDir); err != nil {
+			return l.sum, err
+		}
+		defer spill.Close()
+	}
+	nodes := func(ctx context.Context, fn func([]kg.Node) error) error {
+		if fromFolder {
+			return spill.eachNodes(ctx, fn)
+		}
+		return src.Each(ctx, func(c seeds.Chunk) error {
+			if err := spill.rels.add(c.Rels); err != nil {
 				return err
 			}
-		}
-		return nil
-	}, folder, l.flushNodes); err != nil {
+			return fn(c.Nodes)
+		})
+	}
+	if err := pass(ctx, l, "nodes", nodes, l.addNode, l.flushNodes); err != nil {
 		return l.sum, err
 	}
-	if err := l.pass(ctx, "relationships", func(c seeds.Chunk) error {
-		for _, r := range c.Rels {
-			if err := l.addRel(ctx, r); err != nil {
-				return err
-			}
-		}
-		return nil
-	}, folder, l.flushRels); err != nil {
+	if err := pass(ctx, l, "relationships", spill.eachRels, l.addRel, l.flushRels); err != nil {
 		return l.sum, err
 	}
 	if !l.fresh {
@@ -119,44 +136,54 @@ type loader struct {
 	rels       map[kg.RelType][]kg.Rel
 	keep       map[uint64]struct{} // hashes of every id and key the folder holds
 	seed       maphash.Seed
+	pool       *pool
+	mu         sync.Mutex // guards sum, written and lastReport while writers run
 	written    int
 	fresh      bool // the dataset owned nothing before this load
 	start      time.Time
 	lastReport time.Time
 }
 
-func (l *loader) pass(ctx context.Context, what string, each func(seeds.Chunk) error, folder *seeds.Folder, flush func(context.Context, bool) error) error {
+// pass reads items with each and hands them to add, then flushes what is left.
+func pass[T any](ctx context.Context, l *loader, what string, each func(context.Context, func([]T) error) error, add func(context.Context, T) error, flush func(context.Context, bool) error) error {
 	l.nodes, l.rels = map[string][]kg.Node{}, map[kg.RelType][]kg.Rel{}
-	// The next file is parsed while the current batches are written, so Go
+	// The next file is read while the current batches are written, so Go
 	// and Neo4j work at the same time instead of waiting for each other.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	chunks := make(chan seeds.Chunk, 1)
+	l.pool = startPool(ctx, l.opts.Writers)
+	defer l.pool.wait()
+	chunks := make(chan []T, 1)
 	readErr := make(chan error, 1)
 	go func() {
 		defer close(chunks)
-		readErr <- folder.Each(ctx, func(c seeds.Chunk) error {
+		readErr <- each(ctx, func(items []T) error {
 			select {
-			case chunks <- c:
+			case chunks <- items:
 				return nil
 			case <-ctx.Done():
 				return ctx.Err()
 			}
 		})
 	}()
-	for c := range chunks {
-		if err := each(c); err != nil {
-			cancel()
-			for range chunks { // let the reader finish
+	for items := range chunks {
+		for _, it := range items {
+			if err := add(ctx, it); err != nil {
+				cancel()
+				for range chunks { // let the reader finish
+				}
+				<-readErr
+				return fmt.Errorf("load %s: %w", what, err)
 			}
-			<-readErr
-			return fmt.Errorf("load %s: %w", what, err)
 		}
 	}
 	if err := <-readErr; err != nil {
 		return fmt.Errorf("load %s: %w", what, err)
 	}
 	if err := flush(ctx, true); err != nil {
+		return fmt.Errorf("load %s: %w", what, err)
+	}
+	if err := l.pool.wait(); err != nil {
 		return fmt.Errorf("load %s: %w", what, err)
 	}
 	return nil
@@ -197,12 +224,17 @@ func (l *loader) flushNodes(ctx context.Context, all bool) error {
 		if len(batch) == 0 || (!all && len(batch) < l.opts.BatchSize) {
 			continue
 		}
-		ch, err := l.w.UpsertNodes(ctx, label, l.opts.Dataset, batch, l.opts.DryRun)
-		if err != nil {
-			return fmt.Errorf("write %d %s nodes (first %s): %w", len(batch), label, batch[0].ID, err)
+		l.nodes[label] = nil // the batch now belongs to its writer
+		if err := l.pool.submit(func(ctx context.Context) error {
+			ch, err := l.w.UpsertNodes(ctx, label, l.opts.Dataset, batch, l.opts.DryRun)
+			if err != nil {
+				return fmt.Errorf("write %d %s nodes (first %s): %w", len(batch), label, batch[0].ID, err)
+			}
+			l.count(l.sum.Nodes, label, len(batch), ch)
+			return nil
+		}); err != nil {
+			return err
 		}
-		l.count(l.sum.Nodes, label, len(batch), ch)
-		l.nodes[label] = batch[:0]
 	}
 	return nil
 }
@@ -219,17 +251,24 @@ func (l *loader) flushRels(ctx context.Context, all bool) error {
 				return l.w.CreateRels(ctx, t, ds, rels)
 			}
 		}
-		ch, err := write(ctx, t, l.opts.Dataset, batch, l.opts.DryRun)
-		if err != nil {
-			return fmt.Errorf("write %d %s relationships (first %s): %w", len(batch), t, batch[0].Key, err)
+		l.rels[t] = nil // the batch now belongs to its writer
+		if err := l.pool.submit(func(ctx context.Context) error {
+			ch, err := write(ctx, t, l.opts.Dataset, batch, l.opts.DryRun)
+			if err != nil {
+				return fmt.Errorf("write %d %s relationships (first %s): %w", len(batch), t, batch[0].Key, err)
+			}
+			l.count(l.sum.Rels, string(t), len(batch), ch)
+			return nil
+		}); err != nil {
+			return err
 		}
-		l.count(l.sum.Rels, string(t), len(batch), ch)
-		l.rels[t] = batch[:0]
 	}
 	return nil
 }
 
 func (l *loader) count(m map[string]*Counts, name string, n int, ch neo4jstore.Changes) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	c := m[name]
 	if c == nil {
 		c = &Counts{}
