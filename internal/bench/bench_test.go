@@ -135,9 +135,15 @@ func TestWriteTables(t *testing.T) {
 	var b strings.Builder
 	WriteTables(&b, []Result{sampleResult()})
 	out := b.String()
-	for _, want := range []string{"Test CPU", "19143", "57245", "24.4×", "lineage", "1.15×", "494", "n/a: no targets found", "note (10k): a note"} {
+	for _, want := range []string{"Test CPU", "19143", "57245", "24.4×", "lineage", "1.15×", "494", "n/a ¹", "¹ 10k paths: no targets found in this dataset", "note (10k): a note"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("WriteTables output lacks %q:\n%s", want, out)
+		}
+	}
+	// A reason stays out of the table, so the columns keep their width.
+	for _, line := range strings.Split(out, "\n") {
+		if strings.Contains(line, "lineage") && len(line) > 120 {
+			t.Errorf("a table row is %d characters wide:\n%s", len(line), out)
 		}
 	}
 	// One row per side and concurrency for a measured query.

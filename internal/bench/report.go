@@ -67,10 +67,13 @@ func WriteTables(w io.Writer, results []Result) {
 	fmt.Fprintln(w, "\nQueries (ms; ratio = graphql p50 / cypher p50; hits = PROFILE db hits, median over targets)")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "size\tquery\tc\tside\tp50\tp95\tp99\treq/s\terrors\tratio\thits\t")
+	// Reasons are long; they go under the table so they do not widen a column.
+	var unmeasured []string
 	for _, r := range results {
 		for _, q := range r.Queries {
 			if len(q.Results) == 0 {
-				fmt.Fprintf(tw, "%s\t%s\t\t%s\t\t\t\t\t\t\t\t\n", r.Size, q.Name, "n/a: "+q.Unavailable)
+				fmt.Fprintf(tw, "%s\t%s\t\t%s\t\t\t\t\t\t\t\t\n", r.Size, q.Name, "n/a ¹")
+				unmeasured = append(unmeasured, fmt.Sprintf("¹ %s %s: %s", r.Size, q.Name, q.Unavailable))
 				continue
 			}
 			for _, c := range r.Settings.Concurrency {
@@ -99,6 +102,9 @@ func WriteTables(w io.Writer, results []Result) {
 		}
 	}
 	tw.Flush()
+	for _, u := range unmeasured {
+		fmt.Fprintln(w, u)
+	}
 	for _, r := range results {
 		for _, n := range r.Notes {
 			fmt.Fprintf(w, "note (%s): %s\n", r.Size, strings.TrimSpace(n))
