@@ -37,6 +37,7 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 	$(GO) test -count=1 ./...
 	@echo "== bounded fuzzing (FUZZTIME=$(FUZZTIME) each)"
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./internal/seeds
+	$(GO) test -run '^$$' -fuzz '^FuzzFastYAML$$' -fuzztime $(FUZZTIME) ./internal/seeds
 	$(GO) test -run '^$$' -fuzz '^FuzzParsePartialDate$$' -fuzztime $(FUZZTIME) ./internal/kg
 
 bench: ## benchmarks against a real Neo4j (see docs/benchmarks.md)

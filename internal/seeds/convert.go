@@ -3,6 +3,7 @@ package seeds
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 
 	"armsgraph/internal/kg"
@@ -14,15 +15,28 @@ const sourceKind kg.Kind = "SOURCE"
 // DerivationKinds are the kinds of DERIVED_FROM the seeds may use.
 var DerivationKinds = []string{"variant", "copy", "based-on", "replica", "modified", "export-rename", "closely-related"}
 
-// pendingRef is a reference checked once every file has been read.
+// pendingRef is a reference to check against the ids of the whole folder.
+// Its field, for messages, is owner+suffix ("weapon/x" + ".origin"), built
+// only when there is something to say.
 type pendingRef struct {
-	id      string
-	kinds   []kg.Kind
-	field   string
-	file    string
-	line    int
-	maxLine int // for citations: the last document line the locator names
+	id            string
+	kinds         []kg.Kind
+	owner, suffix string
+	line          int
+	maxLine       int // for citations: the last document line the locator names
 }
+
+// The kinds references may name, shared by every reference.
+var (
+	onlySource       = []kg.Kind{sourceKind}
+	onlyCountry      = []kg.Kind{kg.Country}
+	onlyOrganization = []kg.Kind{kg.Organization}
+	onlyPerson       = []kg.Kind{kg.Person}
+	onlyWeapon       = []kg.Kind{kg.Weapon}
+	onlyEvent        = []kg.Kind{kg.Event}
+	partyKinds       = []kg.Kind{kg.Country, kg.Organization}
+	participantKinds = []kg.Kind{kg.Person, kg.Country, kg.Organization, kg.Weapon}
+)
 
 // fileCtx collects what one file yields: problems, references to check, and
 // the nodes and relationships it describes.
@@ -32,18 +46,100 @@ type fileCtx struct {
 	refs     []pendingRef
 	nodes    []kg.Node
 	rels     []kg.Rel
-	derived  [][2]string    // child, parent
-	lines    map[string]int // id → line of its item
-	relLines []int          // line of the item each relationship comes from
-	curLine  int            // line of the item being converted
+	derived  [][2]string // child, parent
+	curLine  int         // line of the item being converted
+
+	// For validation (counting is set), nodes and relationships are not
+	// built whole: relationships are only counted, and kept when their key
+	// may repeat; compact moves nodes to defs after each item.
+	counting  bool
+	defs      []defined
+	keyedRels []keyedRel
+	relCounts []relCount
+}
+
+type relCount struct {
+	t kg.RelType
+	n int
+}
+
+func (c *fileCtx) countRel(t kg.RelType) {
+	for i := range c.relCounts {
+		if c.relCounts[i].t == t {
+			c.relCounts[i].n++
+			return
+		}
+	}
+	c.relCounts = append(c.relCounts, relCount{t, 1})
+}
+
+// stringSet is a set of strings, kept as a slice while it is small.
+type stringSet struct {
+	list []string
+	big  map[string]bool
+}
+
+// add adds s and tells whether it was new.
+func (ss *stringSet) add(s string) bool {
+	if ss.big != nil {
+		if ss.big[s] {
+			return false
+		}
+		ss.big[s] = true
+		return true
+	}
+	if slices.Contains(ss.list, s) {
+		return false
+	}
+	ss.list = append(ss.list, s)
+	if len(ss.list) > 16 {
+		ss.big = map[string]bool{}
+		for _, x := range ss.list {
+			ss.big[x] = true
+		}
+	}
+	return true
+}
+
+// defined is a node as validation sees it.
+type defined struct {
+	id    string
+	kind  kg.Kind // sourceKind for a source
+	label string
+	line  int
+	doc   string // for a source: its document
+}
+
+// keyedRel is a relationship of a type whose key may repeat.
+type keyedRel struct {
+	typ      kg.RelType
+	key      string
+	from, to string
+	line     int
+}
+
+// compact keeps of the item just converted only what validation needs
+// across files, so a file's nodes and relationships are never all in memory.
+func (c *fileCtx) compact(line int) {
+	for _, n := range c.nodes {
+		kind := n.Kind
+		var doc string
+		if kind == "" {
+			kind = sourceKind
+			doc, _ = n.Props["document"].(string)
+		}
+		c.defs = append(c.defs, defined{id: n.ID, kind: kind, label: n.Label(), line: line, doc: doc})
+	}
+	clear(c.nodes)
+	c.nodes = c.nodes[:0]
 }
 
 func (c *fileCtx) fail(line int, format string, args ...any) {
 	c.problems = append(c.problems, Problem{File: c.file, Line: line, Msg: fmt.Sprintf(format, args...)})
 }
 
-func (c *fileCtx) ref(line int, field, id string, kinds ...kg.Kind) {
-	c.refs = append(c.refs, pendingRef{id: id, kinds: kinds, field: field, file: c.file, line: line})
+func (c *fileCtx) ref(line int, owner, suffix, id string, kinds []kg.Kind) {
+	c.refs = append(c.refs, pendingRef{id: id, kinds: kinds, owner: owner, suffix: suffix, line: line})
 }
 
 func (c *fileCtx) date(line int, field, s string) kg.PartialDate {
@@ -72,29 +168,39 @@ func (c *fileCtx) confidence(line int, field, s string, fallback kg.Confidence) 
 	return conf
 }
 
-func (c *fileCtx) citations(line int, field string, cs []citation, required bool) []kg.Citation {
+// citations checks the citations of a field (owner+suffix) and converts them.
+func (c *fileCtx) citations(line int, owner, suffix string, cs []citation, required bool) []kg.Citation {
 	if len(cs) == 0 {
 		if required {
-			c.fail(line, "%s: at least one citation is required (source + at)", field)
+			c.fail(line, "%s%s: at least one citation is required (source + at)", owner, suffix)
 		}
 		return nil
 	}
-	out := make([]kg.Citation, 0, len(cs))
+	refSuffix := ".source"
+	if suffix != "" {
+		refSuffix = suffix + ".source"
+	}
+	var out []kg.Citation
+	if !c.counting {
+		out = make([]kg.Citation, 0, len(cs))
+	}
 	for _, ct := range cs {
 		l := ct.line
 		if l == 0 {
 			l = line
 		}
 		if ct.Source == "" {
-			c.fail(l, "%s: citation has no source", field)
+			c.fail(l, "%s%s: citation has no source", owner, suffix)
 			continue
 		}
 		_, last, err := parseLocator(ct.At)
 		if err != nil {
-			c.fail(l, "%s: %v", field, err)
+			c.fail(l, "%s%s: %v", owner, suffix, err)
 		}
-		c.refs = append(c.refs, pendingRef{id: ct.Source, kinds: []kg.Kind{sourceKind}, field: field + ".source", file: c.file, line: l, maxLine: last})
-		out = append(out, kg.Citation{Source: ct.Source, Locator: ct.At, Note: strings.TrimSpace(ct.Note)})
+		c.refs = append(c.refs, pendingRef{id: ct.Source, kinds: onlySource, owner: owner, suffix: refSuffix, line: l, maxLine: last})
+		if !c.counting {
+			out = append(out, kg.Citation{Source: ct.Source, Locator: ct.At, Note: strings.TrimSpace(ct.Note)})
+		}
 	}
 	return out
 }
@@ -121,52 +227,69 @@ func (c *fileCtx) entity(line int, kind kg.Kind, e common) (kg.Node, bool) {
 	n := kg.Node{
 		ID: e.ID, Kind: kind, Name: strings.TrimSpace(e.Name), Aliases: e.Aliases,
 		Description: strings.TrimSpace(e.Description),
-		Citations:   c.citations(line, e.ID, e.Citations, true),
-		Props:       map[string]any{},
+		Citations:   c.citations(line, e.ID, "", e.Citations, true),
+	}
+	if !c.counting {
+		n.Props = map[string]any{}
 	}
 	return n, ok
 }
 
 // rel appends a relationship; disc tells apart several of one type between the same pair.
 func (c *fileCtx) rel(t kg.RelType, from, to, disc string, conf kg.Confidence, cites []kg.Citation, props map[string]any) {
+	if c.counting {
+		c.countRel(t)
+		// Only these types can repeat a key (two positions with the same
+		// title and start, two identical relations); the others are
+		// unique by construction, so the check stays small at any size.
+		if t != kg.HoldsPosition && !slices.Contains(kg.GenericRelTypes, t) {
+			return
+		}
+	}
 	key := string(t) + "|" + from + "|" + to
 	if disc != "" {
 		key += "|" + disc
 	}
+	if c.counting {
+		c.keyedRels = append(c.keyedRels, keyedRel{t, key, from, to, c.curLine})
+		return
+	}
 	if props == nil {
 		props = map[string]any{}
 	}
-	c.relLines = append(c.relLines, c.curLine)
 	c.rels = append(c.rels, kg.Rel{Type: t, From: from, To: to, Key: key, Confidence: conf, Citations: cites, Props: props})
 }
 
 // refRels turns a list of refs into relationships, each with the entity's
 // confidence and citations unless the ref gives its own.
 func (c *fileCtx) refRels(owner string, field string, refs []ref, kinds []kg.Kind, conf kg.Confidence, cites []kg.Citation, build func(r ref, conf kg.Confidence, cites []kg.Citation)) {
-	seen := map[string]bool{}
+	var seen stringSet
+	suffix := "." + field
 	for _, r := range refs {
 		if r.ID == "" {
 			c.fail(r.line, "%s.%s: empty id", owner, field)
 			continue
 		}
-		if seen[r.ID] {
+		if !seen.add(r.ID) {
 			c.fail(r.line, "%s.%s: %s is listed twice", owner, field, r.ID)
 			continue
 		}
-		seen[r.ID] = true
-		c.ref(r.line, owner+"."+field, r.ID, kinds...)
+		c.ref(r.line, owner, suffix, r.ID, kinds)
 		rc, rcites := conf, cites
 		if r.Confidence != "" {
 			rc = c.confidence(r.line, owner+"."+field+".confidence", r.Confidence, conf)
 		}
 		if len(r.Citations) > 0 {
-			rcites = c.citations(r.line, owner+"."+field, r.Citations, false)
+			rcites = c.citations(r.line, owner, suffix, r.Citations, false)
 		}
 		build(r, rc, rcites)
 	}
 }
 
 func setIf(props map[string]any, key string, v any) {
+	if props == nil {
+		return // counting
+	}
 	switch x := v.(type) {
 	case string:
 		if x != "" {
@@ -193,8 +316,19 @@ func setIf(props map[string]any, key string, v any) {
 	}
 }
 
+// setDate sets a date property when the date is known.
+func setDate(props map[string]any, key string, d kg.PartialDate) {
+	if props == nil {
+		return // counting
+	}
+	setIf(props, key, d.String())
+}
+
 // setSpan records the days a dated item covers, for index-backed date filters.
 func setSpan(props map[string]any, from, to kg.PartialDate) {
+	if props == nil {
+		return // counting
+	}
 	if from.IsZero() {
 		from = to
 	}
@@ -224,7 +358,7 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		setIf(props, "title", it.Title)
 		setIf(props, "author", it.Author)
 		setIf(props, "publisher", it.Publisher)
-		setIf(props, "published", published.String())
+		setDate(props, "published", published)
 		setIf(props, "publishedInferred", it.PublishedInferred)
 		setIf(props, "note", it.Note)
 		c.nodes = append(c.nodes, kg.Node{ID: it.ID, Name: it.Title, Props: props})
@@ -243,16 +377,18 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		c.nodes = append(c.nodes, n)
 		switch {
 		case it.Parent != "":
-			c.ref(line, it.ID+".parent", it.Parent, kg.Organization)
+			c.ref(line, it.ID, ".parent", it.Parent, onlyOrganization)
 			c.rel(kg.PartOf, it.ID, it.Parent, "", kg.Confirmed, n.Citations, nil)
 		case it.Country != "":
-			c.ref(line, it.ID+".country", it.Country, kg.Country)
+			c.ref(line, it.ID, ".country", it.Country, onlyCountry)
 			c.rel(kg.PartOf, it.ID, it.Country, "", kg.Confirmed, n.Citations, nil)
 		}
 		if it.Parent != "" && it.Country != "" {
 			// The country of an organization with a parent is kept for the API's Organization.country.
-			c.ref(line, it.ID+".country", it.Country, kg.Country)
-			n.Props["country"] = it.Country
+			c.ref(line, it.ID, ".country", it.Country, onlyCountry)
+			if n.Props != nil {
+				n.Props["country"] = it.Country
+			}
 		}
 
 	case *personItem:
@@ -263,7 +399,7 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		c.nodes = append(c.nodes, n)
 		conf := c.confidence(line, it.ID+".confidence", it.Confidence, kg.Confirmed)
 		if it.Country != "" {
-			c.ref(line, it.ID+".country", it.Country, kg.Country)
+			c.ref(line, it.ID, ".country", it.Country, onlyCountry)
 			c.rel(kg.NationalOf, it.ID, it.Country, "", conf, n.Citations, nil)
 		}
 		for i, p := range it.Positions {
@@ -280,18 +416,18 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		}
 		setIf(n.Props, "category", it.Category)
 		setIf(n.Props, "rangeKm", it.RangeKm)
-		setIf(n.Props, "introduced", c.date(line, it.ID+".introduced", it.Introduced).String())
+		setDate(n.Props, "introduced", c.date(line, it.ID+".introduced", it.Introduced))
 		c.nodes = append(c.nodes, n)
 		conf := c.confidence(line, it.ID+".confidence", it.Confidence, kg.Confirmed)
 		if it.Origin != "" {
-			c.ref(line, it.ID+".origin", it.Origin, kg.Country)
+			c.ref(line, it.ID, ".origin", it.Origin, onlyCountry)
 			c.rel(kg.OriginatesFrom, it.ID, it.Origin, "", conf, n.Citations, nil)
 		}
 		if it.Manufacturer != "" {
-			c.ref(line, it.ID+".manufacturer", it.Manufacturer, kg.Organization)
+			c.ref(line, it.ID, ".manufacturer", it.Manufacturer, onlyOrganization)
 			c.rel(kg.ManufacturedBy, it.ID, it.Manufacturer, "", conf, n.Citations, nil)
 		}
-		seen := map[string]bool{}
+		var seen stringSet
 		for _, d := range it.DerivedFrom {
 			field := it.ID + ".derived_from"
 			if d.Parent == "" {
@@ -302,19 +438,21 @@ func (c *fileCtx) convert(key string, item any, line int) {
 				c.fail(d.line, "%s: a weapon cannot derive from itself", field)
 				continue
 			}
-			if seen[d.Parent] {
+			if !seen.add(d.Parent) {
 				c.fail(d.line, "%s: %s is listed twice", field, d.Parent)
 				continue
 			}
-			seen[d.Parent] = true
 			if !slices.Contains(DerivationKinds, d.Kind) {
 				c.fail(d.line, "%s: kind %q is not one of %s%s", field, d.Kind, strings.Join(DerivationKinds, ", "), didYouMean(d.Kind, DerivationKinds))
 			}
-			c.ref(d.line, field, d.Parent, kg.Weapon)
+			c.ref(d.line, it.ID, ".derived_from", d.Parent, onlyWeapon)
 			dc := c.confidence(d.line, field+".confidence", d.Confidence, "")
-			cites := c.citations(d.line, field, d.Citations, true)
-			props := map[string]any{"kind": d.Kind}
-			setIf(props, "note", strings.TrimSpace(d.Note))
+			cites := c.citations(d.line, it.ID, ".derived_from", d.Citations, true)
+			var props map[string]any
+			if !c.counting {
+				props = map[string]any{"kind": d.Kind}
+				setIf(props, "note", strings.TrimSpace(d.Note))
+			}
 			c.rel(kg.DerivedFrom, it.ID, d.Parent, "", dc, cites, props)
 			c.derived = append(c.derived, [2]string{it.ID, d.Parent})
 		}
@@ -329,7 +467,7 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		if it.Status == "" {
 			c.fail(line, "%s: status is required (signed, announced, agreed …)", it.ID)
 		}
-		setIf(n.Props, "date", date.String())
+		setDate(n.Props, "date", date)
 		setIf(n.Props, "dateInferred", it.DateInferred)
 		setIf(n.Props, "areas", it.Areas)
 		setIf(n.Props, "status", it.Status)
@@ -337,14 +475,14 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		setIf(n.Props, "location", it.Location)
 		setSpan(n.Props, date, date)
 		c.nodes = append(c.nodes, n)
-		c.refRels(it.ID, "parties", it.Parties, []kg.Kind{kg.Country, kg.Organization}, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
-			c.rel(kg.PartyTo, r.ID, it.ID, "", rc, rcites, noteProps(r.Note))
+		c.refRels(it.ID, "parties", it.Parties, partyKinds, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
+			c.rel(kg.PartyTo, r.ID, it.ID, "", rc, rcites, c.noteProps(r.Note))
 		})
-		c.refRels(it.ID, "signatories", it.Signatories, []kg.Kind{kg.Person}, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
-			c.rel(kg.Signed, r.ID, it.ID, "", rc, rcites, noteProps(r.Note))
+		c.refRels(it.ID, "signatories", it.Signatories, onlyPerson, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
+			c.rel(kg.Signed, r.ID, it.ID, "", rc, rcites, c.noteProps(r.Note))
 		})
 		if it.Country != "" {
-			c.ref(line, it.ID+".country", it.Country, kg.Country)
+			c.ref(line, it.ID, ".country", it.Country, onlyCountry)
 			c.rel(kg.LocatedIn, it.ID, it.Country, "", conf, n.Citations, nil)
 		}
 
@@ -380,8 +518,8 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		setIf(n.Props, "quantityOrdered", it.QuantityOrdered)
 		setIf(n.Props, "quantityDelivered", it.QuantityDelivered)
 		setIf(n.Props, "quantityUnit", it.QuantityUnit)
-		setIf(n.Props, "ordered", ordered.String())
-		setIf(n.Props, "delivered", delivered.String())
+		setDate(n.Props, "ordered", ordered)
+		setDate(n.Props, "delivered", delivered)
 		setIf(n.Props, "dateInferred", it.DateInferred)
 		setIf(n.Props, "valueUsd", it.ValueUSD)
 		setIf(n.Props, "status", it.Status)
@@ -389,18 +527,18 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		setSpan(n.Props, ordered, delivered)
 		c.nodes = append(c.nodes, n)
 		for _, e := range []struct {
-			t     kg.RelType
-			field string
-			id    string
-			kind  kg.Kind
+			t      kg.RelType
+			suffix string
+			id     string
+			kinds  []kg.Kind
 		}{
-			{kg.Supplier, "supplier", it.Supplier, kg.Country},
-			{kg.SupplierOrganization, "supplier_organization", it.SupplierOrganization, kg.Organization},
-			{kg.Recipient, "recipient", it.Recipient, kg.Country},
-			{kg.Item, "weapon", it.Weapon, kg.Weapon},
+			{kg.Supplier, ".supplier", it.Supplier, onlyCountry},
+			{kg.SupplierOrganization, ".supplier_organization", it.SupplierOrganization, onlyOrganization},
+			{kg.Recipient, ".recipient", it.Recipient, onlyCountry},
+			{kg.Item, ".weapon", it.Weapon, onlyWeapon},
 		} {
 			if e.id != "" {
-				c.ref(line, it.ID+"."+e.field, e.id, e.kind)
+				c.ref(line, it.ID, e.suffix, e.id, e.kinds)
 				c.rel(e.t, it.ID, e.id, "", conf, n.Citations, nil)
 			}
 		}
@@ -420,19 +558,19 @@ func (c *fileCtx) convert(key string, item any, line int) {
 			c.fail(line, "%s: type is required (visit, meeting, exercise, port-call, test …)", it.ID)
 		}
 		setIf(n.Props, "type", it.Type)
-		setIf(n.Props, "date", date.String())
-		setIf(n.Props, "endDate", end.String())
+		setDate(n.Props, "date", date)
+		setDate(n.Props, "endDate", end)
 		setIf(n.Props, "dateInferred", it.DateInferred)
 		setIf(n.Props, "status", it.Status)
 		setIf(n.Props, "location", it.Location)
 		setIf(n.Props, "confidence", string(conf))
 		setSpan(n.Props, date, end)
 		c.nodes = append(c.nodes, n)
-		c.refRels(it.ID, "participants", it.Participants, []kg.Kind{kg.Person, kg.Country, kg.Organization, kg.Weapon}, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
-			c.rel(kg.ParticipatedIn, r.ID, it.ID, "", rc, rcites, noteProps(r.Note))
+		c.refRels(it.ID, "participants", it.Participants, participantKinds, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
+			c.rel(kg.ParticipatedIn, r.ID, it.ID, "", rc, rcites, c.noteProps(r.Note))
 		})
 		if it.Country != "" {
-			c.ref(line, it.ID+".country", it.Country, kg.Country)
+			c.ref(line, it.ID, ".country", it.Country, onlyCountry)
 			c.rel(kg.LocatedIn, it.ID, it.Country, "", conf, n.Citations, nil)
 		}
 
@@ -443,22 +581,22 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		}
 		date := c.date(line, it.ID+".date", it.Date)
 		conf := c.confidence(line, it.ID+".confidence", it.Confidence, kg.Confirmed)
-		setIf(n.Props, "date", date.String())
+		setDate(n.Props, "date", date)
 		setIf(n.Props, "dateInferred", it.DateInferred)
 		setIf(n.Props, "restrictions", it.Restrictions)
 		setIf(n.Props, "exemptions", it.Exemptions)
 		setSpan(n.Props, date, date)
 		c.nodes = append(c.nodes, n)
 		if it.Body != "" {
-			c.ref(line, it.ID+".body", it.Body, kg.Organization)
+			c.ref(line, it.ID, ".body", it.Body, onlyOrganization)
 			c.rel(kg.Adopted, it.Body, it.ID, "", conf, n.Citations, nil)
 		}
 		if it.Target != "" {
-			c.ref(line, it.ID+".target", it.Target, kg.Country)
+			c.ref(line, it.ID, ".target", it.Target, onlyCountry)
 			c.rel(kg.Targets, it.ID, it.Target, "", conf, n.Citations, nil)
 		}
-		c.refRels(it.ID, "supporters", it.Supporters, []kg.Kind{kg.Country}, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
-			c.rel(kg.Supported, r.ID, it.ID, "", rc, rcites, noteProps(r.Note))
+		c.refRels(it.ID, "supporters", it.Supporters, onlyCountry, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
+			c.rel(kg.Supported, r.ID, it.ID, "", rc, rcites, c.noteProps(r.Note))
 		})
 
 	case *relationItem:
@@ -475,17 +613,16 @@ func (c *fileCtx) convert(key string, item any, line int) {
 			c.fail(line, "relations: from and to are required and must differ")
 			return
 		}
-		all := kg.Kinds
-		c.ref(line, "relations.from", it.From, all...)
-		c.ref(line, "relations.to", it.To, all...)
+		c.ref(line, "relations", ".from", it.From, kg.Kinds)
+		c.ref(line, "relations", ".to", it.To, kg.Kinds)
 		date := c.date(line, "relations.date", it.Date)
 		if it.Event != "" {
-			c.ref(line, "relations.event", it.Event, kg.Event)
+			c.ref(line, "relations", ".event", it.Event, onlyEvent)
 		}
 		conf := c.confidence(line, "relations.confidence", it.Confidence, "")
-		cites := c.citations(line, "relations", it.Citations, true)
-		props := noteProps(it.Note)
-		setIf(props, "date", date.String())
+		cites := c.citations(line, "relations", "", it.Citations, true)
+		props := c.noteProps(it.Note)
+		setDate(props, "date", date)
 		setIf(props, "dateInferred", it.DateInferred)
 		setIf(props, "event", it.Event)
 		c.rel(t, it.From, it.To, date.String()+"|"+it.Event, conf, cites, props)
@@ -495,14 +632,15 @@ func (c *fileCtx) convert(key string, item any, line int) {
 }
 
 func (c *fileCtx) position(person string, i int, p position, personCites []kg.Citation) {
-	field := fmt.Sprintf("%s.positions[%d]", person, i)
+	suffix := ".positions[" + strconv.Itoa(i) + "]"
+	field := person + suffix
 	if strings.TrimSpace(p.Title) == "" {
 		c.fail(p.line, "%s: title is required", field)
 	}
 	target := p.Organization
 	switch {
 	case p.Organization != "":
-		c.ref(p.line, field+".organization", p.Organization, kg.Organization)
+		c.ref(p.line, person, suffix+".organization", p.Organization, onlyOrganization)
 	case p.Country != "":
 		target = p.Country
 	default:
@@ -510,7 +648,7 @@ func (c *fileCtx) position(person string, i int, p position, personCites []kg.Ci
 		return
 	}
 	if p.Country != "" {
-		c.ref(p.line, field+".country", p.Country, kg.Country)
+		c.ref(p.line, person, suffix+".country", p.Country, onlyCountry)
 	}
 	from := c.date(p.line, field+".from", p.From)
 	to := c.date(p.line, field+".to", p.To)
@@ -518,19 +656,25 @@ func (c *fileCtx) position(person string, i int, p position, personCites []kg.Ci
 		c.fail(p.line, "%s: to %s is before from %s", field, to, from)
 	}
 	conf := c.confidence(p.line, field+".confidence", p.Confidence, kg.Confirmed)
-	cites := c.citations(p.line, field, p.Citations, false)
+	cites := c.citations(p.line, person, suffix, p.Citations, false)
 	if cites == nil {
 		cites = personCites
 	}
-	props := noteProps(p.Note)
-	props["title"] = strings.TrimSpace(p.Title)
-	setIf(props, "from", from.String())
-	setIf(props, "to", to.String())
+	props := c.noteProps(p.Note)
+	if props != nil {
+		props["title"] = strings.TrimSpace(p.Title)
+	}
+	setDate(props, "from", from)
+	setDate(props, "to", to)
 	setIf(props, "country", p.Country)
 	c.rel(kg.HoldsPosition, person, target, strings.ToLower(strings.TrimSpace(p.Title))+"|"+from.String(), conf, cites, props)
 }
 
-func noteProps(note string) map[string]any {
+// noteProps are the properties of a relationship with a note (none while counting).
+func (c *fileCtx) noteProps(note string) map[string]any {
+	if c.counting {
+		return nil
+	}
 	props := map[string]any{}
 	setIf(props, "note", strings.TrimSpace(note))
 	return props

@@ -9,8 +9,10 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"runtime"
 	"slices"
 	"strings"
+	"sync"
 
 	"armsgraph/internal/kg"
 )
@@ -24,9 +26,10 @@ type Options struct {
 
 // Folder is a seed folder: the YAML files below a root, read in name order.
 type Folder struct {
-	fsys  fs.FS
-	files []string
-	opts  Options
+	fsys   fs.FS
+	files  []string
+	opts   Options
+	readMu *sync.Mutex
 }
 
 // Chunk is what one seed file yields.
@@ -45,7 +48,7 @@ type Stats struct {
 
 // Open lists the seed files (*.yaml, *.yml) of a folder.
 func Open(fsys fs.FS, opts Options) (*Folder, error) {
-	f := &Folder{fsys: fsys, opts: opts}
+	f := &Folder{fsys: fsys, opts: opts, readMu: new(sync.Mutex)}
 	err := fs.WalkDir(fsys, ".", func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -68,91 +71,95 @@ func Open(fsys fs.FS, opts Options) (*Folder, error) {
 // Files lists the seed files, relative to the folder.
 func (f *Folder) Files() []string { return slices.Clone(f.files) }
 
-type def struct {
-	kind     kg.Kind
-	file     string
-	line     int
-	docLines int // for sources with a readable document: its line count
-}
-
 // Validate reads every file and checks everything the format promises:
 // syntax, known fields, ids, dates, confidences, citations (source exists,
 // lines exist in the document), references (exist, right kind), duplicate
 // ids and derivation cycles. It returns the counts of what the folder holds,
 // or Problems listing every problem found.
+//
+// Files are parsed in parallel and merged in file order; what is kept across
+// files is compact (see index), so memory grows by tens of bytes per id and
+// per reference to an id not yet defined, not with the size of the files.
 func (f *Folder) Validate(ctx context.Context, progress func(file string, done, total int)) (Stats, error) {
 	stats := Stats{Nodes: map[string]int{}, Rels: map[string]int{}}
-	index := map[string]def{}
-	var problems Problems
-	var refs []pendingRef
-	var derived [][2]string
-	relKeys := map[string]string{}
-	for i, file := range f.files {
-		if err := ctx.Err(); err != nil {
-			return stats, err
-		}
-		c, err := f.read(file)
-		if err != nil {
-			return stats, err
-		}
-		problems = append(problems, c.problems...)
-		refs = append(refs, c.refs...)
-		derived = append(derived, c.derived...)
-		for _, n := range c.nodes {
-			kind := n.Kind
-			if kind == "" {
-				kind = sourceKind
-			}
-			line := c.lineOf(n.ID)
-			if prev, dup := index[n.ID]; dup {
-				problems = append(problems, Problem{file, line, fmt.Sprintf("duplicate id %s (first defined at %s:%d)", n.ID, prev.file, prev.line)})
-				continue
-			}
-			d := def{kind: kind, file: file, line: line}
-			if kind == sourceKind {
-				d.docLines, err = f.documentLines(n)
-				if err != nil {
-					problems = append(problems, Problem{file, line, err.Error()})
-				}
-			}
-			index[n.ID] = d
-			stats.Nodes[n.Label()]++
-		}
-		for i, r := range c.rels {
-			stats.Rels[string(r.Type)]++
-			// Only these types can repeat a key (two positions with the same
-			// title and start, two identical relations); the others are
-			// unique by construction, so the check stays small at any size.
-			if r.Type == kg.HoldsPosition || slices.Contains(kg.GenericRelTypes, r.Type) {
-				if prev, dup := relKeys[r.Key]; dup {
-					problems = append(problems, Problem{file, c.relLines[i], fmt.Sprintf("duplicate %s relationship %s → %s with the same date and event (first at %s)", r.Type, r.From, r.To, prev)})
-					continue
-				}
-				relKeys[r.Key] = fmt.Sprintf("%s:%d", file, c.relLines[i])
-			}
-		}
+	x := newIndex(f.files)
+	err := f.pipeline(ctx, func(i int, c *fileCtx) error {
+		x.merge(f, i, c, &stats)
 		stats.Files++
 		if progress != nil {
-			progress(file, i+1, len(f.files))
+			progress(c.file, i+1, len(f.files))
 		}
+		return nil
+	})
+	if err != nil {
+		return stats, err
 	}
-	problems = append(problems, checkRefs(index, refs)...)
-	problems = append(problems, findCycles(index, derived)...)
-	if len(problems) > 0 {
-		problems.sort()
-		return stats, problems
+	x.checkDeferred()
+	x.findCycles()
+	if len(x.problems) > 0 {
+		return stats, x.sortedProblems()
 	}
 	return stats, nil
 }
 
+// merge adds what one file yields to the index, in the order the checks
+// have always run: ids, relationship keys, then references.
+func (x *index) merge(f *Folder, file int, c *fileCtx, stats *Stats) {
+	for i, p := range c.problems {
+		x.problem(file, phaseFile, i, p.Line, p.Msg)
+	}
+	for i, n := range c.defs {
+		at := place{uint32(file), uint32(n.line)}
+		sym, prev, ok := x.define(n.id, n.kind, at)
+		if !ok {
+			x.problem(file, phaseIDs, i, n.line, fmt.Sprintf("duplicate id %s (first defined at %s)", n.id, x.where(prev.place)))
+			continue
+		}
+		if n.kind == sourceKind {
+			lines, err := f.documentLines(x.docs, n.id, n.doc)
+			if err != nil {
+				x.problem(file, phaseIDs, i, n.line, err.Error())
+			}
+			if lines > 0 {
+				x.docLines[sym] = lines
+			}
+		}
+		stats.Nodes[n.label]++
+	}
+	for _, rc := range c.relCounts {
+		k := string(rc.t)
+		if _, ok := stats.Rels[k]; !ok {
+			k = strings.Clone(k) // it may share the file's text
+		}
+		stats.Rels[k] += rc.n
+	}
+	for i, r := range c.keyedRels {
+		at := place{uint32(file), uint32(r.line)}
+		sym, added := x.relKeys.intern(r.key)
+		if !added {
+			x.problem(file, phaseRels, i, r.line, fmt.Sprintf("duplicate %s relationship %s → %s with the same date and event (first at %s)", r.typ, r.from, r.to, x.where(x.relAt[sym])))
+			continue
+		}
+		x.relAt = append(x.relAt, at)
+	}
+	for i := range c.refs {
+		x.reference(file, i, &c.refs[i])
+	}
+	for _, e := range c.derived {
+		x.edges = append(x.edges, [2]uint32{x.sym(e[0]), x.sym(e[1])})
+	}
+}
+
 // Each hands every file's nodes and relationships to fn, in file order. It
-// assumes the folder has been validated.
+// assumes the folder has been validated. Files are read one at a time: a
+// caller that wants the next file read while it writes the last one (as the
+// ingester does) calls Each on a goroutine of its own.
 func (f *Folder) Each(ctx context.Context, fn func(Chunk) error) error {
 	for _, file := range f.files {
 		if err := ctx.Err(); err != nil {
 			return err
 		}
-		c, err := f.read(file)
+		c, err := f.read(file, true)
 		if err != nil {
 			return err
 		}
@@ -166,122 +173,148 @@ func (f *Folder) Each(ctx context.Context, fn func(Chunk) error) error {
 	return nil
 }
 
-func (f *Folder) read(file string) (*fileCtx, error) {
+// pipeline reads and converts the files on as many goroutines as there are
+// CPUs and hands them to fn one at a time, in file order. At most a few
+// files are in memory at once.
+func (f *Folder) pipeline(ctx context.Context, fn func(i int, c *fileCtx) error) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	workers := min(runtime.GOMAXPROCS(0), len(f.files))
+	type result struct {
+		c     *fileCtx
+		err   error
+		panic any // raised again on the caller's goroutine
+	}
+	results := make([]chan result, len(f.files))
+	for i := range results {
+		results[i] = make(chan result, 1)
+	}
+	// A token is taken before a file is read and given back once fn is done
+	// with it, which bounds the files in memory to workers+1.
+	tokens := make(chan struct{}, workers+1)
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := range f.files {
+			select {
+			case tokens <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for range workers {
+		go func() {
+			for i := range next {
+				if ctx.Err() != nil {
+					results[i] <- result{err: ctx.Err()}
+					continue
+				}
+				results[i] <- func() (r result) {
+					defer func() {
+						if p := recover(); p != nil {
+							r = result{panic: p}
+						}
+					}()
+					r.c, r.err = f.read(f.files[i], false)
+					return r
+				}()
+			}
+		}()
+	}
+	for i := range f.files {
+		var r result
+		select {
+		case r = <-results[i]:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		if r.panic != nil {
+			panic(r.panic)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if r.err != nil {
+			return r.err
+		}
+		if err := fn(i, r.c); err != nil {
+			return err
+		}
+		<-tokens
+	}
+	return nil
+}
+
+// read parses and converts one file. With keep, the file's nodes and
+// relationships are kept whole (for Each); without, only what validation
+// needs across files is (ids, references, relationship keys).
+func (f *Folder) read(file string, keep bool) (*fileCtx, error) {
+	// An fs.FS need not be safe for concurrent use; reading is quick.
+	f.readMu.Lock()
 	data, err := fs.ReadFile(f.fsys, file)
+	f.readMu.Unlock()
 	if err != nil {
 		return nil, fmt.Errorf("read %s: %w", file, err)
 	}
-	c := &fileCtx{file: file, lines: map[string]int{}}
-	parseFile(c, data, func(key string, item any, line int) {
-		before := len(c.nodes)
+	var c *fileCtx
+	start := func() {
+		c = &fileCtx{file: file, counting: !keep}
+	}
+	visit := func(key string, item any, line int) {
 		c.curLine = line
 		c.convert(key, item, line)
-		for _, n := range c.nodes[before:] {
-			c.lines[n.ID] = line
+		if !keep {
+			c.compact(line)
 		}
-	})
+	}
+	start()
+	text := string(data)
+	data = nil
+	// Validation keeps nothing of a file's text past the file, so its
+	// values can share one copy of it; Each's chunks outlive the file.
+	if parseFileFast(c, text, !keep, visit) {
+		return c, nil
+	}
+	start()
+	parseFile(c, []byte(text), visit)
 	return c, nil
 }
 
-func (c *fileCtx) lineOf(id string) int { return c.lines[id] }
+var errNotFound = errors.New("not found")
 
-func (f *Folder) documentLines(n kg.Node) (int, error) {
-	if f.opts.Documents == nil {
+// documentLines counts the lines of a source's document; each document is
+// read once however many sources name it.
+func (f *Folder) documentLines(cache map[string]docInfo, id, doc string) (int, error) {
+	if f.opts.Documents == nil || doc == "" {
 		return 0, nil
 	}
-	doc, _ := n.Props["document"].(string)
-	if doc == "" {
-		return 0, nil
-	}
-	data, err := fs.ReadFile(f.opts.Documents, path.Clean(doc))
-	if errors.Is(err, fs.ErrNotExist) {
-		return 0, fmt.Errorf("%s: document %q not found among the source documents", n.ID, doc)
-	}
-	if err != nil {
-		return 0, fmt.Errorf("%s: read document %q: %w", n.ID, doc, err)
-	}
-	lines := bytes.Count(data, []byte("\n"))
-	if len(data) > 0 && data[len(data)-1] != '\n' {
-		lines++
-	}
-	return lines, nil
-}
-
-func checkRefs(index map[string]def, refs []pendingRef) Problems {
-	var problems Problems
-	var byKind map[kg.Kind][]string // built on the first miss only
-	for _, r := range refs {
-		d, ok := index[r.id]
-		if ok && slices.Contains(r.kinds, d.kind) {
-			if r.maxLine > 0 && d.docLines > 0 && r.maxLine > d.docLines {
-				problems = append(problems, Problem{r.file, r.line, fmt.Sprintf("%s: line %d is past the end of %s's document (%d lines)", r.field, r.maxLine, r.id, d.docLines)})
-			}
-			continue
-		}
-		want := make([]string, len(r.kinds))
-		for i, k := range r.kinds {
-			want[i] = strings.ToLower(string(k))
-		}
-		if ok {
-			problems = append(problems, Problem{r.file, r.line, fmt.Sprintf("%s: %s is a %s, want a %s", r.field, r.id, strings.ToLower(string(d.kind)), strings.Join(want, " or "))})
-			continue
-		}
-		if byKind == nil {
-			byKind = map[kg.Kind][]string{}
-			for id, d := range index {
-				byKind[d.kind] = append(byKind[d.kind], id)
+	info, ok := cache[doc]
+	if !ok {
+		data, err := fs.ReadFile(f.opts.Documents, path.Clean(doc))
+		switch {
+		case errors.Is(err, fs.ErrNotExist):
+			info.err = errNotFound
+		case err != nil:
+			info.err = err
+		default:
+			info.lines = bytes.Count(data, []byte("\n"))
+			if len(data) > 0 && data[len(data)-1] != '\n' {
+				info.lines++
 			}
 		}
-		var candidates []string
-		for _, k := range r.kinds {
-			candidates = append(candidates, byKind[k]...)
-		}
-		problems = append(problems, Problem{r.file, r.line, fmt.Sprintf("%s: unknown %s %q%s", r.field, strings.Join(want, " or "), r.id, didYouMean(r.id, candidates))})
+		cache[strings.Clone(doc)] = info // doc may share its file's text
 	}
-	return problems
-}
-
-// findCycles reports every DERIVED_FROM cycle once: a weapon cannot descend from itself.
-func findCycles(index map[string]def, edges [][2]string) Problems {
-	parents := map[string][]string{}
-	for _, e := range edges {
-		parents[e[0]] = append(parents[e[0]], e[1])
+	if info.err == errNotFound {
+		return 0, fmt.Errorf("%s: document %q not found among the source documents", id, doc)
 	}
-	const (
-		white = iota
-		grey
-		black
-	)
-	color := map[string]int{}
-	var problems Problems
-	var stack []string
-	var visit func(id string)
-	visit = func(id string) {
-		color[id] = grey
-		stack = append(stack, id)
-		for _, p := range parents[id] {
-			switch color[p] {
-			case white:
-				visit(p)
-			case grey:
-				i := slices.Index(stack, p)
-				cycle := append(slices.Clone(stack[i:]), p)
-				d := index[id]
-				problems = append(problems, Problem{d.file, d.line, "derivation cycle: " + strings.Join(cycle, " → ")})
-			}
-		}
-		stack = stack[:len(stack)-1]
-		color[id] = black
+	if info.err != nil {
+		return 0, fmt.Errorf("%s: read document %q: %w", id, doc, info.err)
 	}
-	ids := make([]string, 0, len(parents))
-	for id := range parents {
-		ids = append(ids, id)
-	}
-	slices.Sort(ids)
-	for _, id := range ids {
-		if color[id] == white {
-			visit(id)
-		}
-	}
-	return problems
+	return info.lines, nil
 }

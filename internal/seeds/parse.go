@@ -57,33 +57,56 @@ func parseFile(c *fileCtx, data []byte, visit func(key string, item any, line in
 	}
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		key, list := top.Content[i], top.Content[i+1]
-		typ, ok := itemTypes[key.Value]
-		if !ok {
-			c.fail(key.Line, "unknown kind %q%s; known kinds: %s", key.Value, didYouMean(key.Value, listKinds), strings.Join(listKinds, ", "))
-			continue
-		}
-		if list.Kind == yaml.ScalarNode && list.Tag == "!!null" {
-			continue
-		}
-		if list.Kind != yaml.SequenceNode {
-			c.fail(list.Line, "%s: want a list of items", key.Value)
-			continue
-		}
-		for _, n := range list.Content {
-			if n.Kind != yaml.MappingNode {
-				c.fail(n.Line, "%s: each item is a mapping of fields", key.Value)
-				continue
+		if item := listItems(c, key, list, visit); item != nil {
+			for _, n := range list.Content {
+				item(n)
 			}
-			if !checkKeys(c, n, typ, key.Value) {
-				continue
-			}
-			item := reflect.New(typ)
-			if err := n.Decode(item.Interface()); err != nil {
-				c.fail(n.Line, "%s item: %s", key.Value, cleanDecodeError(err))
-				continue
-			}
-			visit(key.Value, item.Interface(), n.Line)
 		}
+	}
+}
+
+// parseFileFast is parseFile for a file in the subset of YAML the fast
+// parser reads, item by item. It returns false, having perhaps reported
+// problems and visited items already, when the file is not in the subset.
+func parseFileFast(c *fileCtx, data string, share bool, visit func(key string, item any, line int)) bool {
+	return parseFast(data, share, func(key, list *yaml.Node) func(*yaml.Node) {
+		return listItems(c, key, list, visit)
+	})
+}
+
+// listItems checks a top-level key and its value, and returns what to do
+// with each item of the list, or nil when the list is to be skipped.
+func listItems(c *fileCtx, key, list *yaml.Node, visit func(key string, item any, line int)) func(*yaml.Node) {
+	typ, ok := itemTypes[key.Value]
+	if !ok {
+		c.fail(key.Line, "unknown kind %q%s; known kinds: %s", key.Value, didYouMean(key.Value, listKinds), strings.Join(listKinds, ", "))
+		return nil
+	}
+	if list.Kind == yaml.ScalarNode && list.Tag == "!!null" {
+		return nil
+	}
+	if list.Kind != yaml.SequenceNode {
+		c.fail(list.Line, "%s: want a list of items", key.Value)
+		return nil
+	}
+	return func(n *yaml.Node) {
+		if n.Kind != yaml.MappingNode {
+			c.fail(n.Line, "%s: each item is a mapping of fields", key.Value)
+			return
+		}
+		if item, ok := decodeFast(key.Value, n); ok {
+			visit(key.Value, item, n.Line)
+			return
+		}
+		if !checkKeys(c, n, typ, key.Value) {
+			return
+		}
+		item := reflect.New(typ)
+		if err := n.Decode(item.Interface()); err != nil {
+			c.fail(n.Line, "%s item: %s", key.Value, cleanDecodeError(err))
+			return
+		}
+		visit(key.Value, item.Interface(), n.Line)
 	}
 }
 
@@ -168,12 +191,12 @@ func yamlFields(t reflect.Type) map[string]reflect.Type {
 
 // parseLocator reads "line N" or "lines N-M".
 func parseLocator(at string) (first, last int, err error) {
-	bad := fmt.Errorf("locator %q: want \"line N\" or \"lines N-M\"", at)
+	bad := func() error { return fmt.Errorf("locator %q: want \"line N\" or \"lines N-M\"", at) }
 	switch {
 	case strings.HasPrefix(at, "line "):
 		n, e := strconv.Atoi(strings.TrimSpace(at[len("line "):]))
 		if e != nil || n < 1 {
-			return 0, 0, bad
+			return 0, 0, bad()
 		}
 		return n, n, nil
 	case strings.HasPrefix(at, "lines "):
@@ -181,9 +204,9 @@ func parseLocator(at string) (first, last int, err error) {
 		n, e1 := strconv.Atoi(strings.TrimSpace(a))
 		m, e2 := strconv.Atoi(strings.TrimSpace(b))
 		if !ok || e1 != nil || e2 != nil || n < 1 || m < n {
-			return 0, 0, bad
+			return 0, 0, bad()
 		}
 		return n, m, nil
 	}
-	return 0, 0, bad
+	return 0, 0, bad()
 }
