@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"runtime/debug"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/vektah/gqlparser/v2/ast"
@@ -113,7 +115,9 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			return present(gerr, "not found", CodeNotFound)
 		case isRequestError(err):
 			// gqlgen's own words about the request itself (a body that is
-			// not JSON, a missing operation): no cause, nothing internal.
+			// not JSON, a missing operation): no cause, nothing internal,
+			// and never the request echoed back.
+			gerr.Message = requestErrorMessage(gerr.Message)
 			gerr.Extensions = withCode(gerr.Extensions, CodeBadUserInput)
 			return gerr
 		}
@@ -127,6 +131,37 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 func isRequestError(err error) bool {
 	g, ok := err.(*gqlerror.Error)
 	return ok && g.Err == nil && len(g.Path) == 0
+}
+
+// gqlgenBodyError begins the message of gqlgen's POST transport for a body
+// it cannot decode; the message goes on with " body:" and the whole body.
+const gqlgenBodyError = "json request body could not be decoded: "
+
+// maxRequestErrorLen caps a request error's message, which must say what is
+// wrong with the request without quoting it at length.
+const maxRequestErrorLen = 300
+
+// requestErrorMessage keeps gqlgen's words about a bad request but drops
+// any echo of the request: the body gqlgen appends to a JSON decoding
+// error, and anything past maxRequestErrorLen bytes. The server refuses
+// undecodable bodies itself, with a better message, before gqlgen sees
+// them (internal/server); this is the second line.
+func requestErrorMessage(msg string) string {
+	if rest, ok := strings.CutPrefix(msg, gqlgenBodyError); ok {
+		// encoding/json's error comes first and never holds " body:".
+		msg = "the request body is not valid JSON"
+		if cause, _, found := strings.Cut(rest, " body:"); found && cause != "" {
+			msg += ": " + cause
+		}
+	}
+	if len(msg) > maxRequestErrorLen {
+		cut := maxRequestErrorLen
+		for cut > 0 && !utf8.RuneStart(msg[cut]) {
+			cut--
+		}
+		msg = msg[:cut] + "…"
+	}
+	return msg
 }
 
 // present copies the position of gerr into a fresh error with a safe

@@ -3,9 +3,12 @@ package graph_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
@@ -79,6 +82,9 @@ func TestErrors(t *testing.T) {
 		{"query too slow", `{ events { id } }`,
 			map[string]error{"Events": fmt.Errorf("events: %w: Neo.ClientError.Transaction.TransactionTimedOut", kg.ErrTimeout)},
 			"TIMEOUT", "", "", "took longer than the server allows"},
+		{"deadline while the database was away", `{ events { id } }`,
+			map[string]error{"Events": fmt.Errorf("events: %w: ran out of time while the database could not be reached: %w", kg.ErrUnavailable, context.DeadlineExceeded)},
+			"UNAVAILABLE", "", "", "the graph database is unavailable"},
 		{"request deadline", `{ events { id } }`,
 			map[string]error{"Events": fmt.Errorf("events: %w", context.DeadlineExceeded)},
 			"TIMEOUT", "", "", "took longer"},
@@ -141,6 +147,48 @@ func TestErrors(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestUndecodableBody checks that a POST body gqlgen cannot decode is
+// refused as BAD_USER_INPUT with a message that says so without echoing
+// the body (gqlgen's own message ends with the whole body).
+func TestUndecodableBody(t *testing.T) {
+	h := newServer(newFakeStore(), nil)
+	secret := strings.Repeat("SECRET", 10000)
+	for _, body := range []string{
+		`{"query": x` + secret,
+		`{"query": "{ __typename }", "variables": "` + secret + ` body:` + secret + `"}`,
+		`[{"query": "` + secret + `"}]`,
+	} {
+		req := httptest.NewRequest(http.MethodPost, "/graphql", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		var out struct {
+			Errors []gqlError `json:"errors"`
+		}
+		if err := json.Unmarshal(w.Body.Bytes(), &out); err != nil {
+			t.Fatalf("decode %q: %v", trunc(w.Body.String(), 300), err)
+		}
+		if w.Code != http.StatusBadRequest || len(out.Errors) != 1 || out.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
+			t.Errorf("%s: %d %s, want 400 and one BAD_USER_INPUT", trunc(body, 40), w.Code, trunc(w.Body.String(), 300))
+			continue
+		}
+		msg := out.Errors[0].Message
+		if cause, ok := strings.CutPrefix(msg, "the request body is not valid JSON: "); !ok || len(cause) < 10 {
+			t.Errorf("%s: message %q, want it to say the body is not valid JSON and why", trunc(body, 40), trunc(msg, 300))
+		}
+		if strings.Contains(w.Body.String(), "SECRET") || w.Body.Len() > 600 {
+			t.Errorf("%s: the answer (%d bytes) echoes the body: %s", trunc(body, 40), w.Body.Len(), trunc(w.Body.String(), 300))
+		}
+	}
+}
+
+func trunc(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }
 
 // TestDateBounds checks that PartialDate arguments reach the store as

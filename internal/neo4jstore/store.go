@@ -8,6 +8,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
@@ -29,18 +31,32 @@ type Config struct {
 	WriteTimeout time.Duration
 	// MaxConnections caps the driver's connection pool.
 	MaxConnections int
+	// RetryTime bounds how long the driver retries a transaction that
+	// failed for a transient reason (connection refused or cut, database
+	// restarting) before it gives up with kg.ErrUnavailable. The driver
+	// waits about 2 s before its first retry and 4 s before the second, so
+	// up to about 1.8 s this means one retry (a failure after about 2 s),
+	// plus immediate retries on pooled connections that died. Keep it well
+	// under the server's request timeout.
+	RetryTime time.Duration
+	// BreakerCooldown is how long reads fail at once with kg.ErrUnavailable
+	// after a query found Neo4j unreachable, before one read is let through
+	// to see whether it is back (see breaker). Negative turns the breaker off.
+	BreakerCooldown time.Duration
 }
 
 // DefaultConfig works with the development instance started by scripts/neo4j.
 func DefaultConfig() Config {
 	return Config{
-		URI:            "bolt://127.0.0.1:7687",
-		User:           "neo4j",
-		Password:       "armsgraph-dev",
-		Database:       "neo4j",
-		QueryTimeout:   10 * time.Second,
-		WriteTimeout:   5 * time.Minute,
-		MaxConnections: 64,
+		URI:             "bolt://127.0.0.1:7687",
+		User:            "neo4j",
+		Password:        "armsgraph-dev",
+		Database:        "neo4j",
+		QueryTimeout:    10 * time.Second,
+		WriteTimeout:    5 * time.Minute,
+		MaxConnections:  64,
+		RetryTime:       time.Second,
+		BreakerCooldown: DefaultBreakerCooldown,
 	}
 }
 
@@ -54,6 +70,7 @@ type Store struct {
 	driver   neo4j.DriverWithContext
 	cfg      Config
 	observer QueryObserver
+	breaker  *breaker // nil when turned off
 }
 
 // Open creates the driver. It does not wait for Neo4j: the server starts
@@ -72,19 +89,27 @@ func Open(ctx context.Context, cfg Config) (*Store, error) {
 	if cfg.MaxConnections <= 0 {
 		cfg.MaxConnections = def.MaxConnections
 	}
+	if cfg.RetryTime <= 0 {
+		cfg.RetryTime = def.RetryTime
+	}
+	if cfg.BreakerCooldown == 0 {
+		cfg.BreakerCooldown = def.BreakerCooldown
+	}
 	driver, err := neo4j.NewDriverWithContext(cfg.URI, neo4j.BasicAuth(cfg.User, cfg.Password, ""),
 		func(c *config.Config) {
 			c.MaxConnectionPoolSize = cfg.MaxConnections
+			// Every bound on waiting for Neo4j is well under the server's
+			// request timeout (15 s), so that a request finds out that the
+			// database is unreachable (UNAVAILABLE) before its deadline
+			// (which would say TIMEOUT).
 			c.ConnectionAcquisitionTimeout = 5 * time.Second
-			c.SocketConnectTimeout = 3 * time.Second
-			// Managed transactions retry transient errors; keep that window
-			// shorter than a request's timeout so clients get an answer.
-			c.MaxTransactionRetryTime = 3 * time.Second
+			c.SocketConnectTimeout = 2 * time.Second
+			c.MaxTransactionRetryTime = cfg.RetryTime
 		})
 	if err != nil {
 		return nil, fmt.Errorf("open neo4j driver for %s: %w", cfg.URI, err)
 	}
-	return &Store{driver: driver, cfg: cfg}, nil
+	return &Store{driver: driver, cfg: cfg, breaker: newBreaker(cfg.BreakerCooldown)}, nil
 }
 
 // SetObserver installs the query observer; call it before serving.
@@ -96,19 +121,36 @@ func (s *Store) Config() Config { return s.cfg }
 // Close releases the driver's connections.
 func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
 
-// Ping checks that Neo4j answers and the credentials work.
+// Ping checks that Neo4j answers and the credentials work. It is not held
+// back by the circuit breaker (readiness must see the truth), but its
+// outcome counts: a ping that finds Neo4j unreachable opens a closed
+// breaker, one that reaches it closes an open one (see breaker.track).
 func (s *Store) Ping(ctx context.Context) error {
-	if err := s.driver.VerifyConnectivity(ctx); err != nil {
-		return translate(ctx, "ping", err)
-	}
-	return nil
+	done := s.breaker.track()
+	err := s.driver.VerifyConnectivity(ctx)
+	err = s.translate(ctx, "ping", err)
+	done(err)
+	return err
 }
 
 // read runs one read transaction (AccessModeRead, so a cluster routes it to
 // a reader and the server refuses any write in it) with the query timeout,
-// and collects its records.
+// and collects its records. While the circuit breaker is open it fails at
+// once with kg.ErrUnavailable, without touching the driver.
 func (s *Store) read(ctx context.Context, name, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	start := time.Now()
+	done, err := s.breaker.allow()
+	if err != nil {
+		err = fmt.Errorf("%s: %w", name, err)
+		if s.observer != nil {
+			s.observer(ctx, name, time.Since(start), err)
+		}
+		return nil, err
+	}
+	// done must be called whatever happens: a probe that never reported
+	// would keep the half-open breaker refusing reads for good.
+	outcome := errAbandoned
+	defer func() { done(outcome) }()
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: s.cfg.Database})
 	defer session.Close(context.WithoutCancel(ctx))
 	res, err := session.ExecuteRead(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -118,7 +160,8 @@ func (s *Store) read(ctx context.Context, name, cypher string, params map[string
 		}
 		return cur.Collect(ctx)
 	}, neo4j.WithTxTimeout(s.cfg.QueryTimeout), neo4j.WithTxMetadata(map[string]any{"app": "armsgraph", "query": name}))
-	err = translate(ctx, name, err)
+	err = s.translate(ctx, name, err)
+	outcome = err
 	s.observe(ctx, name, time.Since(start), err)
 	if err != nil {
 		return nil, err
@@ -126,9 +169,13 @@ func (s *Store) read(ctx context.Context, name, cypher string, params map[string
 	return res.([]*neo4j.Record), nil
 }
 
-// write runs one write transaction with the write timeout and returns its records.
+// write runs one write transaction with the write timeout and returns its
+// records. Writes are not held back by the circuit breaker (an ingest
+// started after Neo4j came back must not wait for a probe), but their
+// outcome counts as a ping's does (see breaker.track).
 func (s *Store) write(ctx context.Context, name, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	start := time.Now()
+	done := s.breaker.track()
 	session := s.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: s.cfg.Database})
 	defer session.Close(context.WithoutCancel(ctx))
 	res, err := session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
@@ -138,7 +185,8 @@ func (s *Store) write(ctx context.Context, name, cypher string, params map[strin
 		}
 		return cur.Collect(ctx)
 	}, neo4j.WithTxTimeout(s.cfg.WriteTimeout), neo4j.WithTxMetadata(map[string]any{"app": "armsgraph", "query": name}))
-	err = translate(ctx, name, err)
+	err = s.translate(ctx, name, err)
+	done(err)
 	s.observe(ctx, name, time.Since(start), err)
 	if err != nil {
 		return nil, err
@@ -155,10 +203,27 @@ func (s *Store) observe(ctx context.Context, name string, took time.Duration, er
 	}
 }
 
+// translate is the package's translate, which also counts a request that
+// ran out of time while the circuit breaker held Neo4j unreachable as
+// kg.ErrUnavailable: it waited on the driver's retries while another query
+// found out the database is away.
+func (s *Store) translate(ctx context.Context, op string, err error) error {
+	return translateErr(ctx, op, err, s.breaker.isOpen())
+}
+
 // translate maps a driver error to the kg error kinds, keeping the cause.
-// When the caller's context has run out the error is ErrTimeout, whatever the
-// driver made of it (it may report a connectivity error).
 func translate(ctx context.Context, op string, err error) error {
+	return translateErr(ctx, op, err, false)
+}
+
+// translateErr maps a driver error to the kg error kinds, keeping the
+// cause. When the caller's context has run out the error is ErrTimeout,
+// whatever the driver made of it (it reports an expired context as a
+// connectivity error), unless the database was unreachable while the time
+// ran out: the driver's last attempt failed on the connection and it was
+// waiting to retry, or unreachable says so (the circuit breaker is open).
+// Then it is ErrUnavailable, which is what the client should hear.
+func translateErr(ctx context.Context, op string, err error, unreachable bool) error {
 	if err == nil {
 		return nil
 	}
@@ -166,6 +231,9 @@ func translate(ctx context.Context, op string, err error) error {
 	var retriesExhausted *neo4j.TransactionExecutionLimit
 	switch {
 	case ctx.Err() != nil, errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		if unreachable || lastAttemptUnreachable(err) {
+			return fmt.Errorf("%s: %w: ran out of time while the database could not be reached: %w", op, kg.ErrUnavailable, err)
+		}
 		return fmt.Errorf("%s: %w: %w", op, kg.ErrTimeout, err)
 	case errors.As(err, &neoErr):
 		switch {
@@ -188,4 +256,34 @@ func translate(ctx context.Context, op string, err error) error {
 		return fmt.Errorf("%s: %w: %w", op, kg.ErrUnavailable, err)
 	}
 	return fmt.Errorf("%s: %w", op, err)
+}
+
+// lastAttemptUnreachable reports whether err is the driver giving up its
+// retries because the context ran out while it waited to retry an attempt
+// that could not reach Neo4j: the TransactionExecutionLimit whose last
+// error is a connectivity error (connection refused, cut, no connection
+// to be had) or the database being unavailable, not the context itself.
+func lastAttemptUnreachable(err error) bool {
+	var limit *neo4j.TransactionExecutionLimit
+	if !errors.As(err, &limit) || len(limit.Errors) == 0 {
+		return false
+	}
+	last := limit.Errors[len(limit.Errors)-1]
+	if conn, ok := last.(*neo4j.ConnectivityError); ok {
+		last = conn.Inner
+		if last == nil {
+			return true
+		}
+	} else if !isConnectionFailure(last) {
+		var neoErr *neo4j.Neo4jError
+		return errors.As(last, &neoErr) && neoErr.Code == "Neo.TransientError.General.DatabaseUnavailable"
+	}
+	return !errors.Is(last, context.DeadlineExceeded) && !errors.Is(last, context.Canceled)
+}
+
+// isConnectionFailure reports whether err, as the driver recorded it for
+// one attempt before wrapping, is a broken or refused connection.
+func isConnectionFailure(err error) bool {
+	var netErr net.Error
+	return errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.As(err, &netErr)
 }

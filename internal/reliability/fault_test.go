@@ -149,9 +149,9 @@ func TestFaultIngestInterrupted(t *testing.T) {
 
 // TestFaultServerRecovers: Neo4j goes away while the server is under load.
 // Requests must fail with extensions.code UNAVAILABLE (no other code, no
-// panic), none may take longer than the request timeout, /readyz must turn
-// 503, and when Neo4j is back the same server must turn ready and answer
-// again by itself.
+// TIMEOUT, no panic), each within half the request timeout, /readyz must
+// turn 503, and when Neo4j is back the same server must turn ready and
+// answer again by itself. (faultRun.run says what exactly it checks.)
 func TestFaultServerRecovers(t *testing.T) {
 	db := sharedDB(t)
 	load(t, openStore(t, db, ""), projectSeeds(t), ingest.Options{})
@@ -179,6 +179,8 @@ type faultRun struct {
 
 	// Figures, for the report.
 	TimeToFail, MaxLatencyDown, ReadyAfter, AnswersAfter time.Duration
+	SlowestFailure                                       time.Duration // of the UNAVAILABLE failures while Neo4j was away
+	Timeouts                                             int           // requests with TIMEOUT (slow queries once Neo4j was back)
 }
 
 // run loads the server for before, calls down (which returns when Neo4j is
@@ -288,43 +290,69 @@ func (f *faultRun) run(before, downFor, after time.Duration, down, up func()) {
 		t.Errorf("no request ran wholly while Neo4j was down")
 	}
 	// Every failure while Neo4j was away or coming back is a GraphQL
-	// answer (HTTP 200) whose errors are UNAVAILABLE or TIMEOUT: never
-	// another code (above all no INTERNAL_SERVER_ERROR), never a transport
-	// error, never later than the request timeout.
-	var timeoutOnly []outcome
+	// answer (HTTP 200) whose errors are all UNAVAILABLE: never another
+	// code (above all no INTERNAL_SERVER_ERROR), never a transport error,
+	// and never TIMEOUT for want of the database (the store gives up on an
+	// unreachable Neo4j, and its circuit breaker then refuses at once, well
+	// before the request's deadline). The one TIMEOUT allowed is a slow
+	// query on a Neo4j that was back: stopped by Neo4j's own transaction
+	// timeout, in a request that ended after Neo4j was started again (a
+	// database just restarted is cold; the soak test sees such queries).
+	var unavailable, slow []outcome
 	for _, o := range slices.Concat(transition, downPhase, recovering) {
 		if o.Success {
 			continue
 		}
 		bad := o.Status != http.StatusOK || len(o.Codes) == 0 || (o.Err != nil && !strings.HasPrefix(o.Err.Error(), "errors:"))
+		timeout := false
 		for _, code := range o.Codes {
 			bad = bad || (code != "UNAVAILABLE" && code != "TIMEOUT")
+			timeout = timeout || code == "TIMEOUT"
 		}
-		if bad {
-			t.Errorf("while Neo4j was away: %s, want only UNAVAILABLE or TIMEOUT errors", o)
-		}
-		if !slices.Contains(o.Codes, "UNAVAILABLE") {
-			timeoutOnly = append(timeoutOnly, o)
+		switch {
+		case bad:
+			t.Errorf("while Neo4j was away: %s, want only UNAVAILABLE errors", o)
+		case timeout && o.Start.Add(o.Took).Before(upStart):
+			t.Errorf("while Neo4j was away: %s, want UNAVAILABLE, not TIMEOUT", o)
+		case timeout:
+			slow = append(slow, o)
+		default:
+			unavailable = append(unavailable, o)
 		}
 	}
-	// While Neo4j refused connections, every request failed, and each
-	// failure names UNAVAILABLE. (A request whose resolvers query Neo4j one
-	// level after another pays the driver's retry window per level, so its
-	// later fields may run into the request timeout and say TIMEOUT too.)
+	if len(slow) > 0 {
+		// Each TIMEOUT is logged with its cause: all must be Neo4j's
+		// transaction timeout, none the request's deadline.
+		var notNeo4j []string
+		for _, line := range strings.Split(a.logs.String(), "\n") {
+			if strings.Contains(line, `msg="query timed out"`) && !strings.Contains(line, "TransactionTimedOut") {
+				notNeo4j = append(notNeo4j, trunc(line, 400))
+			}
+		}
+		if len(notNeo4j) > 0 {
+			t.Errorf("%d TIMEOUT errors while Neo4j was away or coming back, not all of them Neo4j's transaction timeout:\n%s",
+				len(slow), strings.Join(notNeo4j[:min(len(notNeo4j), 5)], "\n"))
+		}
+		for _, o := range slow {
+			t.Logf("a slow query on the restarted Neo4j: %s", trunc(o.String(), 200))
+		}
+	}
+	// While Neo4j refused connections, every request failed.
 	for _, o := range downPhase {
 		if o.Success {
 			t.Errorf("while Neo4j was down a request succeeded: %s", o)
-		} else if !slices.Contains(o.Codes, "UNAVAILABLE") {
-			t.Errorf("while Neo4j was down: %s, want UNAVAILABLE", o)
 		}
 	}
-	if len(timeoutOnly) > 0 {
-		var b strings.Builder
-		for _, o := range timeoutOnly[:min(len(timeoutOnly), 5)] {
-			fmt.Fprintf(&b, "\n    %s", trunc(o.String(), 160))
-		}
-		t.Logf("FINDING: %d requests failed with TIMEOUT alone, no UNAVAILABLE, while Neo4j was stopping or starting "+
-			"(the driver waited on a connection until the request's deadline), e.g.:%s", len(timeoutOnly), b.String())
+	f.Timeouts = len(slow)
+	f.SlowestFailure = latencies(unavailable).Max
+	downLat := latencies(downPhase)
+	t.Logf("failures while Neo4j was away: %d UNAVAILABLE, the slowest after %s; %d TIMEOUT (slow queries once Neo4j was back); while down p50 %s, max %s",
+		len(unavailable), f.SlowestFailure.Round(time.Millisecond), len(slow), downLat.P50.Round(time.Millisecond), downLat.Max.Round(time.Millisecond))
+	// An UNAVAILABLE comes within the driver's retry window (about 2 s;
+	// the first requests to meet the outage may pay it once per level of
+	// their resolvers before the breaker opens), far from the deadline.
+	if f.SlowestFailure > f.timeout/2 {
+		t.Errorf("a request took %s to fail while Neo4j was away, want well under the request timeout %s", f.SlowestFailure, f.timeout)
 	}
 	if all := latencies(slices.Concat(transition, downPhase, recovering)); all.Max > f.timeout+2*time.Second {
 		t.Errorf("a request took %s while Neo4j was away, longer than the request timeout %s", all.Max, f.timeout)

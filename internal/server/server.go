@@ -7,12 +7,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"mime"
 	"net/http"
 	"net/url"
+	"reflect"
+	"strings"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -124,7 +127,7 @@ func New(cfg Config, store *neo4jstore.Store, logger *slog.Logger) http.Handler 
 func newHandler(cfg Config, store graph.Store, pinger Pinger, m *metrics, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	gql := graphQL(cfg, store, m, logger)
-	mux.Handle("/graphql", requireTransport(limitBody(cfg.MaxBodyBytes, withTimeout(cfg.RequestTimeout, gql))))
+	mux.Handle("/graphql", requireTransport(limitBody(cfg.MaxBodyBytes, checkParams(withTimeout(cfg.RequestTimeout, gql)))))
 	mux.Handle("GET /{$}", graphiQL())
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
@@ -248,6 +251,113 @@ func limitBody(max int64, next http.Handler) http.Handler {
 		r.Body = io.NopCloser(bytes.NewReader(body))
 		next.ServeHTTP(w, r)
 	})
+}
+
+// checkParams refuses, with 400 and a GraphQL error that says what is
+// wrong, a request whose parameters gqlgen's transports could not decode:
+// a POST body that is not a JSON object of GraphQL parameters, or a GET
+// whose query string or variables/extensions are malformed. gqlgen would
+// refuse them too, but its POST transport echoes the whole body (up to the
+// body limit) in the message, and its GET transport answers without
+// extensions.code. The message names the problem and its offset, never
+// the body. The body has been read into memory already (limitBody).
+func checkParams(next http.Handler) http.Handler {
+	refuse := func(w http.ResponseWriter, msg string) {
+		writeError(w, http.StatusBadRequest, map[string]any{"message": msg, "extensions": map[string]any{"code": graph.CodeBadUserInput}})
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodPost:
+			body, err := io.ReadAll(r.Body)
+			if err != nil {
+				refuse(w, "could not read the request body")
+				return
+			}
+			r.Body = io.NopCloser(bytes.NewReader(body))
+			if msg := paramsProblem(body); msg != "" {
+				refuse(w, msg)
+				return
+			}
+		case http.MethodGet:
+			q, err := url.ParseQuery(r.URL.RawQuery)
+			if err != nil {
+				refuse(w, "the query string is malformed: "+err.Error())
+				return
+			}
+			for _, name := range []string{"variables", "extensions"} {
+				if v := q.Get(name); v != "" {
+					if msg := jsonObjectProblem(name, []byte(v)); msg != "" {
+						refuse(w, msg)
+						return
+					}
+				}
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// paramsProblem decodes a POST body as gqlgen's POST transport does and
+// says what is wrong with it, or "" when gqlgen can take it.
+func paramsProblem(body []byte) string {
+	var params graphql.RawParams
+	dec := json.NewDecoder(bytes.NewReader(body))
+	dec.UseNumber()
+	err := dec.Decode(&params)
+	if err == nil {
+		return ""
+	}
+	return describeJSONError("the request body", body, err,
+		`send a JSON object such as {"query": "{ __typename }", "variables": {}}`)
+}
+
+// jsonObjectProblem checks a GET parameter that must be a JSON object.
+func jsonObjectProblem(name string, v []byte) string {
+	var m map[string]any
+	dec := json.NewDecoder(bytes.NewReader(v))
+	dec.UseNumber()
+	err := dec.Decode(&m)
+	if err == nil {
+		return ""
+	}
+	return describeJSONError("the "+name+" parameter", v, err, "send a JSON object")
+}
+
+// describeJSONError says, without quoting the input, why what (the body or
+// a parameter) could not be decoded: encoding/json's errors name at most
+// one character of it, an offset, a field and the JSON type found.
+func describeJSONError(what string, data []byte, err error, hint string) string {
+	var syntax *json.SyntaxError
+	var typ *json.UnmarshalTypeError
+	switch {
+	case errors.Is(err, io.EOF):
+		return fmt.Sprintf("%s is empty; %s", what, hint)
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return fmt.Sprintf("%s is not valid JSON: it ends early, at offset %d; %s", what, len(data), hint)
+	case errors.As(err, &syntax):
+		return fmt.Sprintf("%s is not valid JSON: %s at offset %d", what, strings.TrimPrefix(syntax.Error(), "json: "), syntax.Offset)
+	case errors.As(err, &typ):
+		if typ.Field == "" {
+			return fmt.Sprintf("%s must be a JSON object, not a JSON %s (one operation per request; batches are not supported); %s", what, typ.Value, hint)
+		}
+		return fmt.Sprintf("%s: field %q must be %s, not a JSON %s (the value that ends at offset %d)", what, typ.Field, jsonTypeName(typ.Type.Kind()), typ.Value, typ.Offset)
+	}
+	return fmt.Sprintf("%s could not be decoded; %s", what, hint)
+}
+
+// jsonTypeName names in JSON terms the Go kind a field decodes into.
+func jsonTypeName(k reflect.Kind) string {
+	switch k {
+	case reflect.String:
+		return "a string"
+	case reflect.Map, reflect.Struct:
+		return "an object"
+	case reflect.Slice, reflect.Array:
+		return "an array"
+	case reflect.Bool:
+		return "a boolean"
+	}
+	return "a " + k.String()
 }
 
 func writeError(w http.ResponseWriter, status int, gqlErr map[string]any) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -46,20 +47,80 @@ func TestHealth(t *testing.T) {
 // and leaks nothing of the driver's error.
 func TestUnavailable(t *testing.T) {
 	h := newServer(t, server.Config{}, downStore(t))
-	r := postQuery(t, h, `{ weapon(name: "C-802") { id } }`, nil)
-	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "UNAVAILABLE" {
-		t.Fatalf("query with Neo4j down: %s", r.Body)
-	}
-	if msg := r.Errors[0].Message; strings.Contains(msg, "127.0.0.1") || strings.Contains(msg, "Connectivity") {
-		t.Errorf("message %q leaks the driver's error", msg)
+	// The first request pays the driver's retry window; then the store's
+	// circuit breaker refuses at once.
+	for i, limit := range []time.Duration{5 * time.Second, 100 * time.Millisecond} {
+		start := time.Now()
+		r := postQuery(t, h, `{ weapon(name: "C-802") { id derivatives { child { name } } } }`, nil)
+		took := time.Since(start)
+		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "UNAVAILABLE" {
+			t.Fatalf("query %d with Neo4j down: %s", i, r.Body)
+		}
+		if msg := r.Errors[0].Message; strings.Contains(msg, "127.0.0.1") || strings.Contains(msg, "Connectivity") || strings.Contains(msg, "Neo4j") {
+			t.Errorf("message %q leaks the driver's error", msg)
+		}
+		if took > limit {
+			t.Errorf("query %d with Neo4j down took %s to fail, want at most %s", i, took, limit)
+		}
 	}
 }
 
-// TestRequestTimeout checks that the request's deadline reaches the store
-// and comes back as TIMEOUT: against a Neo4j that refuses connections the
-// driver keeps retrying (for 3 s) until the request's 300 ms are over.
-func TestRequestTimeout(t *testing.T) {
+// TestUnavailableFast checks that a Neo4j that refuses connections is
+// UNAVAILABLE even when the request's deadline comes before the driver gives
+// up retrying: the driver was waiting to retry a refused connection, so the
+// database is away, whatever the clock says.
+func TestUnavailableFast(t *testing.T) {
 	h := newServer(t, server.Config{RequestTimeout: 300 * time.Millisecond}, downStore(t))
+	start := time.Now()
+	r := postQuery(t, h, `{ agreements { id } }`, nil)
+	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "UNAVAILABLE" {
+		t.Fatalf("query with Neo4j down and a short deadline: %s, want UNAVAILABLE", r.Body)
+	}
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("the request took %s, want about its 300ms timeout", took)
+	}
+}
+
+// silentStore is a store whose Neo4j accepts connections and never
+// answers, as a hung server does.
+func silentStore(t *testing.T) *neo4jstore.Store {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan struct{})
+	var conns []net.Conn
+	go func() {
+		defer close(done)
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			conns = append(conns, c) // read nothing, answer nothing
+		}
+	}()
+	t.Cleanup(func() {
+		ln.Close()
+		<-done
+		for _, c := range conns {
+			c.Close()
+		}
+	})
+	s, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: "bolt://" + ln.Addr().String(), User: "neo4j", Password: "x"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = s.Close(context.Background()) })
+	return s
+}
+
+// TestRequestTimeout checks that the request's deadline reaches the store
+// and comes back as TIMEOUT: a Neo4j that accepts the connection and then
+// says nothing keeps the query waiting until the request's 300 ms are over.
+func TestRequestTimeout(t *testing.T) {
+	h := newServer(t, server.Config{RequestTimeout: 300 * time.Millisecond}, silentStore(t))
 	start := time.Now()
 	r := postQuery(t, h, `{ agreements { id } }`, nil)
 	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "TIMEOUT" {
@@ -99,7 +160,7 @@ func TestLimits(t *testing.T) {
 	if w.Code != http.StatusRequestEntityTooLarge || !strings.Contains(w.Body.String(), "bodySize") {
 		t.Errorf("chunked body over the limit = %d %s, want 413 naming bodySize", w.Code, w.Body)
 	}
-	// A body that is not JSON is the client's error.
+	// A body that is not JSON is the client's error (TestMalformedParams).
 	r := do(t, h, http.MethodPost, "/graphql", strings.NewReader(`{"query": `))
 	if r.Status != http.StatusBadRequest || len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
 		t.Errorf("malformed JSON = %d %s, want 400 BAD_USER_INPUT", r.Status, r.Body)
@@ -113,6 +174,68 @@ func TestLimits(t *testing.T) {
 			t.Errorf("%s within the default limits: %s, want only the store's UNAVAILABLE", tt.name, r.Body)
 		}
 	}
+}
+
+// TestMalformedParams checks that a request whose parameters cannot be
+// decoded is refused with 400 BAD_USER_INPUT and a message that names the
+// problem and where it is, and never echoes the body (gqlgen's own
+// message would quote it whole, up to the body limit).
+func TestMalformedParams(t *testing.T) {
+	h := newServer(t, server.Config{}, downStore(t))
+	secret := strings.Repeat("SECRET", 20000) // 120 KB, under the 256 KiB limit
+	tests := []struct {
+		name, method, target, body string
+		want                       string // the whole message
+	}{
+		{"not JSON", http.MethodPost, "/graphql", `{"query": x` + secret,
+			`the request body is not valid JSON: invalid character 'x' looking for beginning of value at offset 11`},
+		{"cut short", http.MethodPost, "/graphql", `{"query": "` + secret,
+			`the request body is not valid JSON: it ends early, at offset 120011; send a JSON object such as {"query": "{ __typename }", "variables": {}}`},
+		{"empty", http.MethodPost, "/graphql", ``,
+			`the request body is empty; send a JSON object such as {"query": "{ __typename }", "variables": {}}`},
+		{"query not a string", http.MethodPost, "/graphql", `{"variables": {"s": "` + secret + `"}, "query": 42}`,
+			`the request body: field "query" must be a string, not a JSON number (the value that ends at offset 120036)`},
+		{"variables not an object", http.MethodPost, "/graphql", `{"query": "{ __typename }", "variables": "` + secret + `"}`,
+			`the request body: field "variables" must be an object, not a JSON string (the value that ends at offset 120043)`},
+		{"batch", http.MethodPost, "/graphql", `[{"query": "{ sources { id } }"}, {"query": "` + secret + `"}]`,
+			`the request body must be a JSON object, not a JSON array (one operation per request; batches are not supported); send a JSON object such as {"query": "{ __typename }", "variables": {}}`},
+		{"GET variables not JSON", http.MethodGet, "/graphql?query=%7B__typename%7D&variables=" + url.QueryEscape(`{"a": `+secret[:300]), "",
+			`the variables parameter is not valid JSON: invalid character 'S' looking for beginning of value at offset 7`},
+		{"GET query string malformed", http.MethodGet, "/graphql?query=%zz", "",
+			`the query string is malformed: invalid URL escape "%zz"`},
+	}
+	for _, tt := range tests {
+		var body io.Reader
+		if tt.method == http.MethodPost {
+			body = strings.NewReader(tt.body)
+		}
+		r := do(t, h, tt.method, tt.target, body)
+		if r.Status != http.StatusBadRequest || len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" {
+			t.Errorf("%s: %d %s, want 400 and one BAD_USER_INPUT error", tt.name, r.Status, trunc(string(r.Body), 300))
+			continue
+		}
+		if msg := r.Errors[0].Message; msg != tt.want {
+			t.Errorf("%s: message\n%s\nwant\n%s", tt.name, trunc(msg, 300), tt.want)
+		}
+		if strings.Contains(string(r.Body), "SECRET") || len(r.Body) > 1000 {
+			t.Errorf("%s: the answer (%d bytes) echoes the request: %s", tt.name, len(r.Body), trunc(string(r.Body), 300))
+		}
+		if ct := r.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+			t.Errorf("%s: Content-Type %q, want JSON", tt.name, ct)
+		}
+	}
+	// A well-formed request still reaches GraphQL (and here the store).
+	r := do(t, h, http.MethodPost, "/graphql", strings.NewReader(`{"query": "{ __typename }", "variables": null, "extensions": {}}`))
+	if r.Status != http.StatusOK || len(r.Errors) != 0 || !strings.Contains(string(r.Body), `"Query"`) {
+		t.Errorf("a well-formed request: %d %s", r.Status, r.Body)
+	}
+}
+
+func trunc(s string, n int) string {
+	if len(s) > n {
+		return s[:n] + "…"
+	}
+	return s
 }
 
 func TestIntrospection(t *testing.T) {
