@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"armsgraph/internal/bench"
+	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/server"
 )
@@ -84,7 +85,7 @@ func runBench(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	}
 	cfg := bench.Config{
 		Neo4j: neo4jstore.Config{URI: *uri, User: *user, Password: *password, Database: *database,
-			QueryTimeout: *queryTimeout, WriteTimeout: 10 * time.Minute, MaxConnections: 64},
+			QueryTimeout: *queryTimeout, WriteTimeout: 10 * time.Minute, MaxConnections: 64, RetryTime: ingest.RetryTime},
 		Sizes: sz, SeedsDir: *seedsDir, DocsDir: documentsDir(*docs, env), WorkDir: *work, Countries: *countries, Seed: *seed,
 		BatchSize: *batch, NaiveSample: *naive, Duration: *duration, MaxRequests: *maxReq, Concurrency: cs,
 		OutDir: *out, StoreDir: *storeDir, SkipQueries: *skipQueries, GraphQL: graphQLHandler, Progress: stderr,

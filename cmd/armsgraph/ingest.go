@@ -25,6 +25,7 @@ func runIngest(ctx context.Context, args []string, env getenv, stdout, stderr io
 	if err != nil {
 		return err
 	}
+	cfg.RetryTime = ingest.RetryTime
 	store, err := neo4jstore.Open(ctx, *cfg)
 	if err != nil {
 		return err

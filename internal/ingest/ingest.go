@@ -32,6 +32,13 @@ type Writer interface {
 	DeleteRels(ctx context.Context, dataset string, t kg.RelType, keys []string) error
 }
 
+// RetryTime is how long a store used for loading should let the driver
+// retry a failed batch (neo4jstore.Config.RetryTime): two writers can
+// deadlock on a shared node, and Neo4j then aborts one transaction, which
+// succeeds when tried again. A server's store keeps a short window instead,
+// so that its requests fail fast.
+const RetryTime = 30 * time.Second
+
 // Options tune a load.
 type Options struct {
 	Dataset   string        // the owner tag written on every node and relationship; default "seeds"
