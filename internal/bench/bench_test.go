@@ -8,10 +8,13 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"armsgraph/internal/ingest"
+	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/synth"
 )
@@ -274,4 +277,52 @@ func TestLockDatabaseExcludes(t *testing.T) {
 	}
 	again()
 	os.Remove(lockPath(r.cfg.Neo4j.URI))
+}
+
+// gatedWriter's UpsertNodes runs until its gate releases it.
+type gatedWriter struct {
+	ingest.Writer
+	entered chan struct{}
+	gate    chan struct{}
+}
+
+func (g gatedWriter) UpsertNodes(_ context.Context, _, _ string, n []kg.Node, _ bool) (neo4jstore.Changes, error) {
+	g.entered <- struct{}{}
+	<-g.gate
+	return neo4jstore.Changes{Created: len(n)}, nil
+}
+
+// Two writes that overlap count once in the breakdown: the node write time
+// is the span from the first start to the last end, not the sum of both.
+func TestTimedWriterCountsOverlapOnce(t *testing.T) {
+	g := gatedWriter{entered: make(chan struct{}), gate: make(chan struct{})}
+	tw := &timedWriter{w: g}
+	var wg sync.WaitGroup
+	var spans [2]time.Duration
+	for i := range 2 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			start := time.Now()
+			tw.UpsertNodes(context.Background(), "Weapon", "d", make([]kg.Node, 3), false)
+			spans[i] = time.Since(start)
+		}()
+	}
+	<-g.entered
+	<-g.entered // both are running now
+	time.Sleep(20 * time.Millisecond)
+	g.gate <- struct{}{}
+	time.Sleep(20 * time.Millisecond)
+	g.gate <- struct{}{}
+	wg.Wait()
+	if tw.nodeRows != 6 {
+		t.Errorf("node rows = %d, want 6", tw.nodeRows)
+	}
+	// The calls ran together for at least 20 ms, which must not count twice.
+	if sum := spans[0] + spans[1]; tw.nodes.total > sum-15*time.Millisecond || tw.nodes.total < max(spans[0], spans[1])-time.Millisecond {
+		t.Errorf("node write time %s: want at least the longer call (%s) and 20 ms less than the sum (%s)", tw.nodes.total, max(spans[0], spans[1]), sum)
+	}
+	if tw.nodes.running != 0 {
+		t.Errorf("%d calls still counted as running", tw.nodes.running)
+	}
 }

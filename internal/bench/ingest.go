@@ -44,80 +44,100 @@ type IngestResult struct {
 // Phases splits the ingest's wall time by what it waited for.
 type Phases struct {
 	SchemaSec     float64 `json:"schema_seconds"`
-	NodeWritesSec float64 `json:"node_writes_seconds"` // inside UpsertNodes (Neo4j and the driver)
+	NodeWritesSec float64 `json:"node_writes_seconds"` // while some UpsertNodes ran (Neo4j and the driver)
 	RelWritesSec  float64 `json:"relationship_writes_seconds"`
 	PruneSec      float64 `json:"prune_seconds"` // listing what the dataset owns, deleting the stale part
-	// ReadSec is the rest: reading, parsing and converting the YAML files
-	// and batching rows (Go, single-threaded, not overlapped with writes).
+	// ReadSec is the rest: the wall time with no write in flight, when Neo4j
+	// waited for Go to read, parse and batch the next rows.
 	ReadSec float64 `json:"read_parse_seconds"`
 }
 
-// timedWriter wraps the store and adds up the time spent in each call kind.
+// timedWriter wraps the store and measures, per call kind, the wall time
+// during which at least one such call was in flight: the ingester runs
+// several writers at once, so adding up call durations would count the
+// same second twice.
 type timedWriter struct {
 	w                          ingest.Writer
 	mu                         sync.Mutex
-	schema, nodes, rels, prune time.Duration
+	schema, nodes, rels, prune busy
 	firstRel                   time.Time
 	nodeRows, relRows          int
 }
 
-func (t *timedWriter) add(d *time.Duration, start time.Time) {
+// busy is the wall time some call of one kind was running.
+type busy struct {
+	running int
+	since   time.Time
+	total   time.Duration
+}
+
+// enter marks a call of kind b as running, adds rows to *count and returns
+// the function that marks it done.
+func (t *timedWriter) enter(b *busy, count *int, rows int) func() {
 	t.mu.Lock()
-	*d += time.Since(start)
-	t.mu.Unlock()
+	defer t.mu.Unlock()
+	if b.running == 0 {
+		b.since = time.Now()
+	}
+	b.running++
+	if count != nil {
+		*count += rows
+	}
+	if b == &t.rels && t.firstRel.IsZero() {
+		t.firstRel = time.Now()
+	}
+	return func() {
+		t.mu.Lock()
+		defer t.mu.Unlock()
+		b.running--
+		if b.running == 0 {
+			b.total += time.Since(b.since)
+		}
+	}
 }
 
 func (t *timedWriter) EnsureSchema(ctx context.Context) error {
-	defer t.add(&t.schema, time.Now())
+	defer t.enter(&t.schema, nil, 0)()
 	return t.w.EnsureSchema(ctx)
 }
 
 func (t *timedWriter) UpsertNodes(ctx context.Context, label, dataset string, nodes []kg.Node, dry bool) (neo4jstore.Changes, error) {
-	defer t.add(&t.nodes, time.Now())
-	t.nodeRows += len(nodes)
+	defer t.enter(&t.nodes, &t.nodeRows, len(nodes))()
 	return t.w.UpsertNodes(ctx, label, dataset, nodes, dry)
 }
 
 func (t *timedWriter) UpsertRels(ctx context.Context, rt kg.RelType, dataset string, rels []kg.Rel, dry bool) (neo4jstore.Changes, error) {
-	if t.firstRel.IsZero() {
-		t.firstRel = time.Now()
-	}
-	defer t.add(&t.rels, time.Now())
-	t.relRows += len(rels)
+	defer t.enter(&t.rels, &t.relRows, len(rels))()
 	return t.w.UpsertRels(ctx, rt, dataset, rels, dry)
 }
 
 func (t *timedWriter) CreateRels(ctx context.Context, rt kg.RelType, dataset string, rels []kg.Rel) (neo4jstore.Changes, error) {
-	if t.firstRel.IsZero() {
-		t.firstRel = time.Now()
-	}
-	defer t.add(&t.rels, time.Now())
-	t.relRows += len(rels)
+	defer t.enter(&t.rels, &t.relRows, len(rels))()
 	return t.w.CreateRels(ctx, rt, dataset, rels)
 }
 
 func (t *timedWriter) Owns(ctx context.Context, dataset string) (bool, error) {
-	defer t.add(&t.prune, time.Now())
+	defer t.enter(&t.prune, nil, 0)()
 	return t.w.Owns(ctx, dataset)
 }
 
 func (t *timedWriter) OwnedNodes(ctx context.Context, dataset string, fn func(label, id string) error) error {
-	defer t.add(&t.prune, time.Now())
+	defer t.enter(&t.prune, nil, 0)()
 	return t.w.OwnedNodes(ctx, dataset, fn)
 }
 
 func (t *timedWriter) OwnedRels(ctx context.Context, dataset string, rt kg.RelType, fn func(key string) error) error {
-	defer t.add(&t.prune, time.Now())
+	defer t.enter(&t.prune, nil, 0)()
 	return t.w.OwnedRels(ctx, dataset, rt, fn)
 }
 
 func (t *timedWriter) DeleteNodes(ctx context.Context, dataset, label string, ids []string) error {
-	defer t.add(&t.prune, time.Now())
+	defer t.enter(&t.prune, nil, 0)()
 	return t.w.DeleteNodes(ctx, dataset, label, ids)
 }
 
 func (t *timedWriter) DeleteRels(ctx context.Context, dataset string, rt kg.RelType, keys []string) error {
-	defer t.add(&t.prune, time.Now())
+	defer t.enter(&t.prune, nil, 0)()
 	return t.w.DeleteRels(ctx, dataset, rt, keys)
 }
 
@@ -189,15 +209,15 @@ func (r *runner) benchIngest(ctx context.Context, dir, docs, dataset string) (In
 		r.logf("  note: ingest saw %d nodes and %d relationships, validation counted %d and %d", nodes.Seen, rels.Seen, res.Nodes, res.Rels)
 	}
 	res.IngestSec = secs(took)
-	res.Breakdown = Phases{SchemaSec: secs(tw.schema), NodeWritesSec: secs(tw.nodes), RelWritesSec: secs(tw.rels), PruneSec: secs(tw.prune)}
-	res.Breakdown.ReadSec = secs(took - tw.schema - tw.nodes - tw.rels - tw.prune)
+	res.Breakdown = Phases{SchemaSec: secs(tw.schema.total), NodeWritesSec: secs(tw.nodes.total), RelWritesSec: secs(tw.rels.total), PruneSec: secs(tw.prune.total)}
+	res.Breakdown.ReadSec = secs(took - tw.schema.total - tw.nodes.total - tw.rels.total - tw.prune.total)
 	// The node pass runs from the end of the schema step to the first
 	// relationship batch; the relationship pass from there to the prune.
-	nodePass := tw.firstRel.Sub(t0) - tw.schema
+	nodePass := tw.firstRel.Sub(t0) - tw.schema.total
 	if tw.firstRel.IsZero() {
-		nodePass = took - tw.schema - tw.prune
+		nodePass = took - tw.schema.total - tw.prune.total
 	}
-	relPass := took - tw.schema - nodePass - tw.prune
+	relPass := took - tw.schema.total - nodePass - tw.prune.total
 	res.NodePassSec, res.RelPassSec = secs(nodePass), secs(relPass)
 	res.NodesPerSec = rate(nodes.Seen, nodePass)
 	res.RelsPerSec = rate(rels.Seen, relPass)
