@@ -34,11 +34,7 @@ import (
 func TestPathsTimeoutLeavesNothingRunning(t *testing.T) {
 	inst := neo4jtest.Get(t)
 	ctx := context.Background()
-	s, err := Open(ctx, Config{URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database, QueryTimeout: 500 * time.Millisecond})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(ctx)
+	s := openWithQueryTimeout(t, inst, 500*time.Millisecond)
 	if err := s.EnsureSchema(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -92,18 +88,19 @@ func TestPathsTimeoutLeavesNothingRunning(t *testing.T) {
 	}
 }
 
-// pathsStillRunning waits up to wait for Neo4j to hold no transaction of
-// the store's paths queries (their metadata names them), and describes one
-// that is still there when the wait is over ("" if none).
-func pathsStillRunning(t *testing.T, inst *neo4jtest.Instance, wait time.Duration) string {
+// stillRunning waits up to wait for Neo4j to hold no transaction that
+// matches where (a condition on SHOW TRANSACTIONS' transactionId, status,
+// elapsedTime, metaData and parameters), and describes one that is still
+// there when the wait is over ("" if none).
+func stillRunning(t *testing.T, inst *neo4jtest.Instance, where string, params map[string]any, wait time.Duration) string {
 	t.Helper()
 	end := time.Now().Add(wait)
 	for {
 		res, err := neo4j.ExecuteQuery(context.Background(), inst.Driver, `
-SHOW TRANSACTIONS YIELD transactionId, status, elapsedTime, metaData
-WHERE metaData.app = 'armsgraph' AND metaData.query STARTS WITH 'paths'
+SHOW TRANSACTIONS YIELD transactionId, status, elapsedTime, metaData, parameters
+WHERE `+where+`
 RETURN transactionId, status, elapsedTime, metaData.query AS query`,
-			nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(inst.Database))
+			params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(inst.Database))
 		if err != nil {
 			t.Fatalf("SHOW TRANSACTIONS: %v", err)
 		}
@@ -116,6 +113,25 @@ RETURN transactionId, status, elapsedTime, metaData.query AS query`,
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// pathsStillRunning is stillRunning for the store's paths queries (their
+// transaction metadata names them).
+func pathsStillRunning(t *testing.T, inst *neo4jtest.Instance, wait time.Duration) string {
+	t.Helper()
+	return stillRunning(t, inst, "metaData.app = 'armsgraph' AND metaData.query STARTS WITH 'paths'", nil, wait)
+}
+
+// openWithQueryTimeout opens a store on the test instance whose reads time
+// out after d.
+func openWithQueryTimeout(t *testing.T, inst *neo4jtest.Instance, d time.Duration) *Store {
+	t.Helper()
+	s, err := Open(context.Background(), Config{URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database, QueryTimeout: d})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(context.Background()) })
+	return s
 }
 
 // buildHubGraph writes hubs countries tc/i, each the origin of weapons
