@@ -2218,9 +2218,11 @@ type Subgraph {
 
 extend type Query {
   """
-  The shortest paths between two entities, shortest first, then the next
-  shortest, up to limit (1-25) paths, following relationships in either
-  direction over at most maxHops (1-8) steps. relationshipTypes restricts
+  The shortest paths between two entities, up to limit (1-25) paths: every
+  path of the shortest length first, then, while fewer than limit, paths one
+  step longer (never longer still, which would cost a search that large
+  graphs cannot afford). Relationships are followed in either direction over
+  at most maxHops (1-8) steps; a path visits each entity once. relationshipTypes restricts
   the relationship types used (unknown types are BAD_USER_INPUT); via
   restricts the kinds of the entities in between. Unknown ids are NOT_FOUND.
   """
