@@ -37,7 +37,7 @@ type Writer interface {
 // deadlock on a shared node, and Neo4j then aborts one transaction, which
 // succeeds when tried again. A server's store keeps a short window instead,
 // so that its requests fail fast.
-const RetryTime = 30 * time.Second
+const RetryTime = 10 * time.Second
 
 // Options tune a load.
 type Options struct {
