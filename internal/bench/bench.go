@@ -30,6 +30,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"armsgraph/internal/dblock"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/synth"
 )
@@ -363,7 +364,7 @@ func (r *runner) synthesize(ctx context.Context, dir string, weapons int) (*synt
 // wipe removes everything the benchmark wrote before, after checking that
 // the database holds nothing else.
 func (r *runner) wipe(ctx context.Context) error {
-	recs, err := r.collect(ctx, `MATCH (n) WHERE NOT coalesce(n.dataset, '') STARTS WITH $prefix AND NOT n:`+testMarkerLabel+`
+	recs, err := r.collect(ctx, `MATCH (n) WHERE NOT coalesce(n.dataset, '') STARTS WITH $prefix AND NOT n:`+dblock.MarkerLabel+`
 RETURN count(n) AS foreign, collect(DISTINCT n.dataset)[..5] AS datasets`, map[string]any{"prefix": datasetPrefix}, true)
 	if err != nil {
 		return err

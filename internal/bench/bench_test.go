@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"armsgraph/internal/dblock"
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
@@ -276,7 +277,7 @@ func TestLockDatabaseExcludes(t *testing.T) {
 		t.Fatalf("lockDatabase after unlock: %v", err)
 	}
 	again()
-	os.Remove(lockPath(r.cfg.Neo4j.URI))
+	os.Remove(dblock.Path(r.cfg.Neo4j.URI))
 }
 
 // gatedWriter's UpsertNodes runs until its gate releases it.

@@ -56,8 +56,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -65,13 +63,14 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"testing"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/testcontainers/testcontainers-go"
 	tcneo4j "github.com/testcontainers/testcontainers-go/modules/neo4j"
+
+	"armsgraph/internal/dblock"
 )
 
 // Instance is the Neo4j database a test may use until it ends.
@@ -86,9 +85,9 @@ type Instance struct {
 
 const (
 	// MarkerLabel is the only label of the marker node of a test database.
-	MarkerLabel = "ArmsgraphTestMarker"
+	MarkerLabel = dblock.MarkerLabel
 	// MarkerID is the id property of the marker node.
-	MarkerID = "armsgraph-test-database"
+	MarkerID = dblock.MarkerID
 	// AllowWipeEnv, set to 1, lets Get empty a database without the marker.
 	AllowWipeEnv = "ARMSGRAPH_TEST_ALLOW_WIPE"
 
@@ -133,7 +132,7 @@ func Get(t testing.TB) *Instance {
 	tg := resolved
 
 	unlock, err := lockURI(tg.uri, lockTimeout, func() {
-		t.Logf("neo4jtest: waiting for %s, in use by another test (lock %s)", tg.uri, lockPath(tg.uri))
+		t.Logf("neo4jtest: waiting for %s, in use by another test (lock %s)", tg.uri, dblock.Path(tg.uri))
 	})
 	if err != nil {
 		t.Fatalf("neo4jtest: %v", err)
@@ -381,50 +380,14 @@ func RepoRoot() (string, error) {
 
 // ---------------------------------------------------------------- locking
 
-func lockPath(uri string) string {
-	sum := sha256.Sum256([]byte(uri))
-	return filepath.Join(os.TempDir(), "armsgraph-neo4jtest-"+hex.EncodeToString(sum[:8])+".lock")
-}
-
-// lockURI takes the exclusive lock of a database across processes (and
-// within one: each call opens its own file description). waiting is called
-// once if the lock is busy.
+// lockURI takes the database's lock (internal/dblock, shared with the
+// benchmark); waiting is called once if the lock is busy.
 func lockURI(uri string, timeout time.Duration, waiting func()) (unlock func(), err error) {
-	path := lockPath(uri)
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o666)
-	if err != nil {
-		return nil, fmt.Errorf("open lock file: %w", err)
+	unlock, err = dblock.Acquire(context.Background(), uri, timeout, waiting)
+	if errors.Is(err, dblock.ErrBusy) {
+		return nil, fmt.Errorf("%w; is a test calling neo4jtest.Get twice, or another go test hung? (ARMSGRAPH_TEST_LOCK_TIMEOUT sets the wait)", err)
 	}
-	deadline := time.Now().Add(timeout)
-	told := false
-	for {
-		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB)
-		if err == nil {
-			break
-		}
-		if !errors.Is(err, syscall.EWOULDBLOCK) && !errors.Is(err, syscall.EINTR) {
-			f.Close()
-			return nil, fmt.Errorf("lock %s: %w", path, err)
-		}
-		if time.Now().After(deadline) {
-			f.Close()
-			return nil, fmt.Errorf("%s is still in use by another test after %s (lock %s); "+
-				"is a test calling neo4jtest.Get twice, or another go test hung? (ARMSGRAPH_TEST_LOCK_TIMEOUT sets the wait)",
-				uri, timeout, path)
-		}
-		if !told && waiting != nil {
-			waiting()
-			told = true
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	var once sync.Once
-	return func() {
-		once.Do(func() {
-			_ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN)
-			_ = f.Close()
-		})
-	}, nil
+	return unlock, err
 }
 
 // ---------------------------------------------------------------- wiping

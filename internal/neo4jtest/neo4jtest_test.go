@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"armsgraph/internal/dblock"
 )
 
 func TestWipeDecision(t *testing.T) {
@@ -59,7 +61,7 @@ func TestParseExports(t *testing.T) {
 
 func TestLockIsExclusive(t *testing.T) {
 	uri := fmt.Sprintf("bolt://lock-test-%d.invalid:1", time.Now().UnixNano())
-	t.Cleanup(func() { os.Remove(lockPath(uri)) })
+	t.Cleanup(func() { os.Remove(dblock.Path(uri)) })
 	unlock, err := lockURI(uri, time.Second, nil)
 	if err != nil {
 		t.Fatal(err)
