@@ -68,9 +68,9 @@ type Summary struct {
 	Took    time.Duration
 }
 
-// Run loads a folder, or a spill of one. The folder must have been
-// validated (seeds.Folder.Validate).
-func Run(ctx context.Context, w Writer, src Source, opts Options) (Summary, error) {
+// Run loads a folder. The folder must have been validated
+// (seeds.Folder.Validate).
+func Run(ctx context.Context, w Writer, folder *seeds.Folder, opts Options) (Summary, error) {
 	if opts.Dataset == "" {
 		opts.Dataset = "seeds"
 	}
@@ -100,21 +100,16 @@ func Run(ctx context.Context, w Writer, src Source, opts Options) (Summary, erro
 	}
 	l.fresh = !owns && !opts.DryRun
 	// Nodes first: a relationship write locks and needs both of its ends.
-	// A folder's relationships are spilled during the node pass, so its
-	// YAML is parsed once.
-	spill, fromFolder := src.(*Spill)
-	if !fromFolder {
-		if spill, err = NewSpill(opts.TempDir); err != nil {
-			return l.sum, err
-		}
-		defer spill.Close()
+	// The relationships are spilled during the node pass, so the YAML is
+	// parsed once.
+	rels, err := newSpill[kg.Rel](opts.TempDir)
+	if err != nil {
+		return l.sum, err
 	}
+	defer rels.close()
 	nodes := func(ctx context.Context, fn func([]kg.Node) error) error {
-		if fromFolder {
-			return spill.eachNodes(ctx, fn)
-		}
-		return src.Each(ctx, func(c seeds.Chunk) error {
-			if err := spill.rels.add(c.Rels); err != nil {
+		return folder.Each(ctx, func(c seeds.Chunk) error {
+			if err := rels.add(c.Rels); err != nil {
 				return err
 			}
 			return fn(c.Nodes)
@@ -123,7 +118,7 @@ func Run(ctx context.Context, w Writer, src Source, opts Options) (Summary, erro
 	if err := pass(ctx, l, "nodes", nodes, l.addNode, l.flushNodes); err != nil {
 		return l.sum, err
 	}
-	if err := pass(ctx, l, "relationships", spill.eachRels, l.addRel, l.flushRels); err != nil {
+	if err := pass(ctx, l, "relationships", rels.each, l.addRel, l.flushRels); err != nil {
 		return l.sum, err
 	}
 	if !l.fresh {

@@ -1,71 +1,88 @@
-package ingest_test
+package ingest
 
 import (
 	"context"
+	"os"
 	"path/filepath"
 	"reflect"
 	"testing"
 
-	"armsgraph/internal/ingest"
 	"armsgraph/internal/kg"
 	"armsgraph/internal/seeds"
 )
 
-// A spill hands back exactly the chunks the folder gave: every node and
+// A spill hands back exactly the batches it was given: every node and
 // relationship of the project's seeds with all their fields and property
-// types (strings, numbers, booleans, lists), in order; and its files are
-// gone once it is closed.
+// types (strings, numbers, booleans, lists), in order; and its file is gone
+// once it is closed.
 func TestSpillReplaysTheFolder(t *testing.T) {
 	ctx := context.Background()
-	f := projectSeeds(t)
+	f, err := seeds.Open(os.DirFS("../../seeds"), seeds.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Validate(ctx, nil); err != nil {
+		t.Fatalf("seeds/ does not validate: %v", err)
+	}
 	dir := t.TempDir()
-	sp, err := ingest.NewSpill(dir)
+	nodeSpill, err := newSpill[kg.Node](dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	relSpill, err := newSpill[kg.Rel](dir)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var want []seeds.Chunk
 	if err := f.Each(ctx, func(c seeds.Chunk) error {
 		want = append(want, c)
-		return sp.Add(c)
+		if err := nodeSpill.add(c.Nodes); err != nil {
+			return err
+		}
+		return relSpill.add(c.Rels)
 	}); err != nil {
 		t.Fatal(err)
 	}
-	var got []seeds.Chunk
-	if err := sp.Each(ctx, func(c seeds.Chunk) error {
-		got = append(got, c)
-		return nil
-	}); err != nil {
+	var gotNodes [][]kg.Node
+	var gotRels [][]kg.Rel
+	if err := nodeSpill.each(ctx, func(b []kg.Node) error { gotNodes = append(gotNodes, b); return nil }); err != nil {
 		t.Fatal(err)
 	}
-	if len(got) != len(want) {
-		t.Fatalf("spill gave %d chunks, folder %d", len(got), len(want))
+	if err := relSpill.each(ctx, func(b []kg.Rel) error { gotRels = append(gotRels, b); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	if len(gotNodes) != len(want) || len(gotRels) != len(want) {
+		t.Fatalf("spill gave %d node and %d relationship batches, folder %d chunks", len(gotNodes), len(gotRels), len(want))
 	}
 	var nodes, rels int
 	for i := range want {
 		for j, n := range want[i].Nodes {
 			nodes++
-			if j >= len(got[i].Nodes) || !reflect.DeepEqual(normNode(n), normNode(got[i].Nodes[j])) {
+			if j >= len(gotNodes[i]) || !reflect.DeepEqual(normNode(n), normNode(gotNodes[i][j])) {
 				t.Fatalf("chunk %d (%s) node %d: spill gave something else than\n%+v", i, want[i].File, j, n)
 			}
 		}
 		for j, r := range want[i].Rels {
 			rels++
-			if j >= len(got[i].Rels) || !reflect.DeepEqual(normRel(r), normRel(got[i].Rels[j])) {
+			if j >= len(gotRels[i]) || !reflect.DeepEqual(normRel(r), normRel(gotRels[i][j])) {
 				t.Fatalf("chunk %d (%s) relationship %d: spill gave something else than\n%+v", i, want[i].File, j, r)
 			}
 		}
-		if len(got[i].Nodes) != len(want[i].Nodes) || len(got[i].Rels) != len(want[i].Rels) {
-			t.Fatalf("chunk %d: %d nodes and %d relationships, want %d and %d", i, len(got[i].Nodes), len(got[i].Rels), len(want[i].Nodes), len(want[i].Rels))
+		if len(gotNodes[i]) != len(want[i].Nodes) || len(gotRels[i]) != len(want[i].Rels) {
+			t.Fatalf("chunk %d: %d nodes and %d relationships, want %d and %d", i, len(gotNodes[i]), len(gotRels[i]), len(want[i].Nodes), len(want[i].Rels))
 		}
 	}
 	if nodes < 200 || rels < 400 {
 		t.Fatalf("only %d nodes and %d relationships compared; the seeds hold more", nodes, rels)
 	}
-	if err := sp.Close(); err != nil {
+	if err := nodeSpill.close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := relSpill.close(); err != nil {
 		t.Fatal(err)
 	}
 	if left, _ := filepath.Glob(filepath.Join(dir, "*")); len(left) > 0 {
-		t.Fatalf("Close left %v behind", left)
+		t.Fatalf("close left %v behind", left)
 	}
 }
 
@@ -96,24 +113,24 @@ func normRel(r kg.Rel) kg.Rel {
 
 // Reading a spill stops at a cancelled context.
 func TestSpillStopsWhenCancelled(t *testing.T) {
-	sp, err := ingest.NewSpill(t.TempDir())
+	sp, err := newSpill[kg.Node](t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer sp.Close()
+	defer sp.close()
 	for range 3 {
-		if err := sp.Add(seeds.Chunk{Nodes: []kg.Node{{ID: "weapon/x", Kind: kg.Weapon, Name: "X"}}}); err != nil {
+		if err := sp.add([]kg.Node{{ID: "weapon/x", Kind: kg.Weapon, Name: "X"}}); err != nil {
 			t.Fatal(err)
 		}
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	seen := 0
-	err = sp.Each(ctx, func(seeds.Chunk) error {
+	err = sp.each(ctx, func([]kg.Node) error {
 		seen++
 		cancel()
 		return nil
 	})
 	if err == nil || seen != 1 {
-		t.Fatalf("after cancel: %d chunks, err %v; want 1 chunk and context.Canceled", seen, err)
+		t.Fatalf("after cancel: %d batches, err %v; want 1 batch and context.Canceled", seen, err)
 	}
 }
