@@ -116,7 +116,13 @@ func postQuery(t *testing.T, h http.Handler, q string, vars map[string]any) rawR
 	return do(t, h, http.MethodPost, "/graphql", bytes.NewReader(b))
 }
 
+// newServer builds the real server. httptest's requests, and gqlgen's
+// client built on them, carry Host example.com, so unless a test sets its
+// own, the server answers to that name, as a deployment to its own.
 func newServer(t *testing.T, cfg server.Config, store *neo4jstore.Store) http.Handler {
 	t.Helper()
+	if cfg.Access.AllowedHosts == nil {
+		cfg.Access.AllowedHosts = []string{"example.com"}
+	}
 	return server.New(cfg, store, testLogger(t))
 }

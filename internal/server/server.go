@@ -56,6 +56,8 @@ type Config struct {
 	LoaderWait time.Duration
 	// Registry receives the metrics; nil makes a new one, served at /metrics.
 	Registry *prometheus.Registry
+	// Access checks Host, Origin and tokens on every route (security.go).
+	Access Access
 }
 
 // DefaultConfig returns the defaults.
@@ -147,7 +149,7 @@ func newHandler(cfg Config, store graph.Store, pinger Pinger, m *metrics, logger
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{}))
-	return logRequests(logger, mux)
+	return logRequests(logger, protect(cfg.Access, mux))
 }
 
 // graphQL builds the gqlgen handler alone, with every limit, the loaders,

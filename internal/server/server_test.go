@@ -271,7 +271,7 @@ func TestTransportsAndGraphiQL(t *testing.T) {
 func TestMetricsAndLogs(t *testing.T) {
 	var logs bytes.Buffer
 	reg := prometheus.NewRegistry()
-	h := server.New(server.Config{Registry: reg}, downStore(t), slog.New(slog.NewJSONHandler(&logs, nil)))
+	h := server.New(server.Config{Registry: reg, Access: server.Access{AllowedHosts: []string{"example.com"}}}, downStore(t), slog.New(slog.NewJSONHandler(&logs, nil)))
 	postQuery(t, h, `query FindC802 { weapon(name: "C-802") { id } }`, nil)
 	postQuery(t, h, `{ lineage(weapon: "C-802", maxDepth: -1) { direction } }`, nil)
 	r := do(t, h, http.MethodGet, "/metrics", nil)
