@@ -23,7 +23,7 @@ func TestReadyRecovers(t *testing.T) {
 	p := &flakyPinger{err: errors.New("graph database unavailable: connection refused")}
 	cfg := DefaultConfig().withDefaults()
 	cfg.Access.AllowedHosts = []string{"example.com"} // httptest's Host
-	var store graph.Store // never reached by /readyz
+	var store graph.Store                             // never reached by /readyz
 	h := newHandler(cfg, store, p, newMetrics(prometheus.NewRegistry()), slog.New(slog.DiscardHandler))
 	ready := func() (int, string) {
 		w := httptest.NewRecorder()
