@@ -22,8 +22,9 @@ func (p *flakyPinger) Ping(context.Context) error { return p.err }
 func TestReadyRecovers(t *testing.T) {
 	p := &flakyPinger{err: errors.New("graph database unavailable: connection refused")}
 	cfg := DefaultConfig().withDefaults()
-	cfg.Access.AllowedHosts = []string{"example.com"} // httptest's Host
-	var store graph.Store                             // never reached by /readyz
+	cfg.Access.AllowedHosts = []string{"example.com"} // the Host of httptest's requests
+
+	var store graph.Store // never reached by /readyz
 	h := newHandler(cfg, store, p, newMetrics(prometheus.NewRegistry()), slog.New(slog.DiscardHandler))
 	ready := func() (int, string) {
 		w := httptest.NewRecorder()
