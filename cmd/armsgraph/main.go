@@ -49,6 +49,7 @@ func commands() []command {
 		{"validate", "check a seed folder without touching Neo4j", runValidate},
 		{"synth", "write a synthetic seed folder of any size, for benchmarks", runSynth},
 		{"bench", "measure ingest and query speed against Neo4j", runBench},
+		{"token", "make, revoke or list access tokens for serve --tokens-file", runToken},
 	}
 }
 
@@ -74,5 +75,5 @@ func usage(w io.Writer) {
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nEnvironment: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, ARMSGRAPH_ADDR, ARMSGRAPH_LOG_LEVEL.")
+	fmt.Fprintln(w, "\nEnvironment: NEO4J_URI, NEO4J_USER, NEO4J_PASSWORD, NEO4J_DATABASE, ARMSGRAPH_ADDR, ARMSGRAPH_LOG_LEVEL,\nARMSGRAPH_ALLOWED_HOSTS, ARMSGRAPH_ALLOWED_ORIGINS, ARMSGRAPH_TOKENS_FILE (serve --help lists the rest).")
 }

@@ -28,10 +28,16 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	reqTimeout := fs.Duration("request-timeout", def.RequestTimeout, "limit on one GraphQL request")
 	shutdownGrace := fs.Duration("shutdown-grace", 10*time.Second, "how long in-flight requests may finish on shutdown")
 	cfg := neo4jFlags(fs, env)
+	access := accessFlags(fs, env)
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
 	logger := newLogger(stderr, env)
+	acc, err := access.build(*addr, logger)
+	if err != nil {
+		return err
+	}
+	def.Access = acc
 	def.RequestTimeout = *reqTimeout
 	if cfg.QueryTimeout > def.RequestTimeout {
 		// The request's deadline must cover the query's, or clients see a
