@@ -94,7 +94,10 @@ func (o *accessOptions) build(addr string, logger *slog.Logger) (server.Access, 
 	if err != nil {
 		return server.Access{}, fmt.Errorf("listen address %q: %w (want host:port, such as 127.0.0.1:8080; set ARMSGRAPH_ADDR or --addr)", addr, err)
 	}
-	if ip := net.ParseIP(host); host != "" && (ip == nil || !ip.IsUnspecified()) {
+	switch ip := net.ParseIP(host); {
+	case host == "", ip != nil && ip.IsUnspecified(): // every interface: no name of its own
+	case host == "localhost", host == "127.0.0.1", host == "::1": // allowed already
+	default:
 		a.AllowedHosts = append(a.AllowedHosts, host)
 	}
 	loopback := isLoopback(host)
