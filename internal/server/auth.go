@@ -278,7 +278,7 @@ func RevokeToken(path, name string) error {
 	sc := bufio.NewScanner(bytes.NewReader(data))
 	for sc.Scan() {
 		line := sc.Text()
-		if f := strings.Fields(line); len(f) == 2 && !strings.HasPrefix(f[0], "#") && f[0] == name {
+		if f := strings.Fields(line); len(f) == 2 && f[0] == name {
 			found = true
 			continue
 		}
@@ -300,26 +300,24 @@ func replaceFile(path string, data []byte) error {
 	}
 	tmp, err := os.CreateTemp(dir, "."+base+".*")
 	if err != nil {
-		return fmt.Errorf("write tokens file: %w", err)
+		return fmt.Errorf("write tokens file %s: %w", path, err)
 	}
 	defer os.Remove(tmp.Name()) // fails harmlessly once renamed
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write tokens file: %w", err)
+	err = tmp.Chmod(0o600)
+	if err == nil {
+		_, err = tmp.Write(data)
 	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write tokens file: %w", err)
+	if err == nil {
+		err = tmp.Sync()
 	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("write tokens file: %w", err)
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
 	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("write tokens file: %w", err)
+	if err == nil {
+		err = os.Rename(tmp.Name(), path)
 	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
-		return fmt.Errorf("write tokens file: %w", err)
+	if err != nil {
+		return fmt.Errorf("write tokens file %s: %w", path, err)
 	}
 	return nil
 }
