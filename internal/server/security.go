@@ -132,6 +132,9 @@ func protect(a Access, next http.Handler) http.Handler {
 					"the access token is not valid: it is unknown or has been revoked; ask the operator for a new one")
 				return
 			}
+			if info, ok := r.Context().Value(operationKey{}).(*operationInfo); ok {
+				info.token = name // the request log says whose request it was
+			}
 			if wait := limits.reserve(name); wait > 0 {
 				secs := int(math.Ceil(wait.Seconds()))
 				h.Set("Retry-After", strconv.Itoa(secs))

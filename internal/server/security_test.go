@@ -379,8 +379,8 @@ func TestTokens(t *testing.T) {
 	if !strings.Contains(logs.String(), "tokens file invalid") || !strings.Contains(logs.String(), "tokens file unreadable") {
 		t.Errorf("the logs do not report the broken and the missing file:\n%s", logs.String())
 	}
-	if !strings.Contains(logs.String(), "status=401") || !strings.Contains(logs.String(), "status=200") {
-		t.Errorf("the request log lacks the refused or the answered requests:\n%s", logs.String())
+	if !strings.Contains(logs.String(), "status=401") || !regexp.MustCompile(`status=200 .* token=carol`).MatchString(logs.String()) {
+		t.Errorf("the request log lacks the refused requests, or the answered ones with their token's name:\n%s", logs.String())
 	}
 }
 

@@ -388,6 +388,7 @@ type operationKey struct{}
 type operationInfo struct {
 	name  string
 	codes []string
+	token string // the name of the request's access token (security.go)
 }
 
 func noteOperation(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
@@ -458,6 +459,9 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 		}
 		if len(info.codes) > 0 {
 			attrs = append(attrs, "errors", info.codes)
+		}
+		if info.token != "" {
+			attrs = append(attrs, "token", info.token)
 		}
 		level := slog.LevelInfo
 		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
