@@ -12,6 +12,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"golang.org/x/time/rate"
 )
 
@@ -67,7 +68,14 @@ const (
 // security headers (on every answer, refusals included), the Host check,
 // the Origin check (with CORS for configured origins), the token and the
 // token's rate limit.
-func protect(a Access, next http.Handler) http.Handler {
+func protect(a Access, reg prometheus.Registerer, next http.Handler) http.Handler {
+	refused := prometheus.NewCounterVec(prometheus.CounterOpts{
+		Name: "armsgraph_http_refused_total",
+		Help: "Requests refused before any work, by reason (host, origin, no_token, bad_token, rate_limited).",
+	}, []string{"reason"})
+	if reg != nil {
+		reg.MustRegister(refused)
+	}
 	hosts := map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true}
 	anyHost := false
 	for _, h := range a.AllowedHosts {
@@ -94,6 +102,7 @@ func protect(a Access, next http.Handler) http.Handler {
 		}
 		host := hostOnly(r.Host)
 		if !anyHost && !hosts[host] {
+			refused.WithLabelValues("host").Inc()
 			refuse(w, http.StatusForbidden, CodeForbidden, fmt.Sprintf(
 				"this server does not answer to the host name %s; if it should, add it to ARMSGRAPH_ALLOWED_HOSTS (--allowed-hosts)", quoteShort(host)))
 			return
@@ -112,6 +121,7 @@ func protect(a Access, next http.Handler) http.Handler {
 					return
 				}
 			default:
+				refused.WithLabelValues("origin").Inc()
 				refuse(w, http.StatusForbidden, CodeForbidden, fmt.Sprintf(
 					"requests from pages of origin %s are not allowed; if they should be, add it to ARMSGRAPH_ALLOWED_ORIGINS (--allowed-origins)", quoteShort(origin)))
 				return
@@ -120,6 +130,7 @@ func protect(a Access, next http.Handler) http.Handler {
 		if a.Tokens != nil && needsToken(r.URL.Path, a.TokensForOps) {
 			token, present := bearerToken(r.Header.Get("Authorization"))
 			if !present {
+				refused.WithLabelValues("no_token").Inc()
 				h.Set("WWW-Authenticate", `Bearer realm="armsgraph"`)
 				refuse(w, http.StatusUnauthorized, CodeUnauthenticated,
 					"this server needs an access token: send the header Authorization: Bearer <token> (the operator makes tokens with armsgraph token)")
@@ -127,6 +138,7 @@ func protect(a Access, next http.Handler) http.Handler {
 			}
 			name, ok := a.Tokens.Check(token)
 			if !ok {
+				refused.WithLabelValues("bad_token").Inc()
 				h.Set("WWW-Authenticate", `Bearer realm="armsgraph", error="invalid_token"`)
 				refuse(w, http.StatusUnauthorized, CodeUnauthenticated,
 					"the access token is not valid: it is unknown or has been revoked; ask the operator for a new one")
@@ -137,6 +149,7 @@ func protect(a Access, next http.Handler) http.Handler {
 			}
 			if wait := limits.reserve(name); wait > 0 {
 				secs := int(math.Ceil(wait.Seconds()))
+				refused.WithLabelValues("rate_limited").Inc()
 				h.Set("Retry-After", strconv.Itoa(secs))
 				refuse(w, http.StatusTooManyRequests, CodeRateLimited, fmt.Sprintf(
 					"too many requests with token %q: the limit is %g a second (bursts of %d); retry after %d s", name, limits.rate, limits.burst, secs))

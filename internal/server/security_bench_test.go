@@ -37,7 +37,7 @@ func BenchmarkAccessChecks(b *testing.B) {
 		{"with-token-and-rate-limit", Access{Tokens: tokens, Rate: 1e9, Burst: 1 << 30}},
 	} {
 		b.Run(bc.name, func(b *testing.B) {
-			h := protect(bc.access, noop)
+			h := protect(bc.access, nil, noop)
 			req := httptest.NewRequest(http.MethodPost, "/graphql", nil)
 			req.Host = "127.0.0.1:8080"
 			req.Header.Set("Origin", "http://127.0.0.1:8080")

@@ -226,6 +226,9 @@ func TestHostCheck(t *testing.T) {
 			}
 		}
 	}
+	if r := send(t, h, http.MethodGet, "/metrics", "localhost", nil, ""); !strings.Contains(string(r.Body), `armsgraph_http_refused_total{reason="host"}`) {
+		t.Errorf("/metrics does not count the refused hosts")
+	}
 	// /healthz answers probes that send the pod's address as Host.
 	if r := send(t, h, http.MethodGet, "/healthz", "10.1.2.3:8080", nil, ""); r.Status != http.StatusOK {
 		t.Errorf("/healthz with Host 10.1.2.3 = %d, want 200", r.Status)
@@ -371,7 +374,16 @@ func TestTokens(t *testing.T) {
 	}
 	unauthenticated("POST with carol's token once the file is gone", send(t, h, http.MethodPost, "/graphql", host, bearer(tok["carol"]), c802Query), true)
 
+	metrics := send(t, h, http.MethodGet, "/metrics", host, nil, "")
+	for _, want := range []string{`armsgraph_http_refused_total{reason="no_token"} 3`, `armsgraph_http_refused_total{reason="bad_token"} 6`} {
+		if !strings.Contains(string(metrics.Body), want) {
+			t.Errorf("/metrics lacks %s", want)
+		}
+	}
 	for name, secret := range tok {
+		if strings.Contains(string(metrics.Body), secret) {
+			t.Errorf("/metrics holds %s's token", name)
+		}
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("the logs hold %s's token:\n%s", name, logs.String())
 		}
@@ -439,6 +451,9 @@ func TestRateLimit(t *testing.T) {
 	secs, err := strconv.Atoi(limited.Header.Get("Retry-After"))
 	if err != nil || secs < 1 || secs > 2 || len(limited.Errors) != 1 || limited.Errors[0].Extensions["code"] != "RATE_LIMITED" {
 		t.Errorf("429 answer: Retry-After %q, body %s; want 1 or 2 seconds and code RATE_LIMITED", limited.Header.Get("Retry-After"), limited.Body)
+	}
+	if r := send(t, h, http.MethodGet, "/metrics", "localhost", nil, ""); !strings.Contains(string(r.Body), `armsgraph_http_refused_total{reason="rate_limited"} 1`) {
+		t.Errorf("/metrics does not count the 429")
 	}
 	if r := send(t, h, http.MethodPost, "/graphql", "localhost", bearer(tok["bob"]), q); r.Status != http.StatusOK || len(r.Errors) != 0 {
 		t.Errorf("bob while alice is limited = %d %s, want 200", r.Status, r.Body)

@@ -149,7 +149,7 @@ func newHandler(cfg Config, store graph.Store, pinger Pinger, m *metrics, logger
 		fmt.Fprintln(w, "ready")
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{}))
-	return logRequests(logger, protect(cfg.Access, mux))
+	return logRequests(logger, protect(cfg.Access, cfg.Registry, mux))
 }
 
 // graphQL builds the gqlgen handler alone, with every limit, the loaders,
