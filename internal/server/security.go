@@ -67,97 +67,133 @@ const (
 // protect wraps every route with the access checks, in this order: the
 // security headers (on every answer, refusals included), the Host check,
 // the Origin check (with CORS for configured origins), the token and the
-// token's rate limit.
+// token's rate limit. Refusals are counted in reg, by reason.
 func protect(a Access, reg prometheus.Registerer, next http.Handler) http.Handler {
-	refused := prometheus.NewCounterVec(prometheus.CounterOpts{
-		Name: "armsgraph_http_refused_total",
-		Help: "Requests refused before any work, by reason (host, origin, no_token, bad_token, rate_limited).",
-	}, []string{"reason"})
-	if reg != nil {
-		reg.MustRegister(refused)
+	g := &guard{
+		access:  a,
+		next:    next,
+		hosts:   map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true},
+		origins: map[string]bool{},
+		limits:  newLimiters(a.Rate, a.Burst),
+		refused: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "armsgraph_http_refused_total",
+			Help: "Requests refused before any work, by reason (host, origin, no_token, bad_token, rate_limited).",
+		}, []string{"reason"}),
 	}
-	hosts := map[string]bool{"localhost": true, "127.0.0.1": true, "::1": true}
-	anyHost := false
+	if reg != nil {
+		reg.MustRegister(g.refused)
+	}
 	for _, h := range a.AllowedHosts {
 		h = normalizeHost(h)
-		anyHost = anyHost || h == "*"
-		hosts[h] = true
+		g.anyHost = g.anyHost || h == "*"
+		g.hosts[h] = true
 	}
-	origins := map[string]bool{}
 	for _, o := range a.AllowedOrigins {
-		origins[strings.ToLower(strings.TrimRight(o, "/"))] = true
+		g.origins[strings.ToLower(strings.TrimRight(o, "/"))] = true
 	}
-	limits := newLimiters(a.Rate, a.Burst)
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", ContentSecurityPolicy)
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Referrer-Policy", "no-referrer")
+	return g
+}
 
-		// /healthz says "ok" and nothing else, to any caller: probes such
-		// as Kubernetes' send the pod's IP as Host.
-		if r.URL.Path == "/healthz" {
-			next.ServeHTTP(w, r)
+// guard is the handler protect returns.
+type guard struct {
+	access  Access
+	next    http.Handler
+	hosts   map[string]bool
+	anyHost bool
+	origins map[string]bool
+	limits  *limiters
+	refused *prometheus.CounterVec
+}
+
+func (g *guard) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	h.Set("Content-Security-Policy", ContentSecurityPolicy)
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Referrer-Policy", "no-referrer")
+	// /healthz says "ok" and nothing else, to any caller: probes such as
+	// Kubernetes' send the pod's IP as Host.
+	if r.URL.Path == "/healthz" {
+		g.next.ServeHTTP(w, r)
+		return
+	}
+	if host := hostOnly(r.Host); !g.anyHost && !g.hosts[host] {
+		g.refuse(w, "host", http.StatusForbidden, CodeForbidden, fmt.Sprintf(
+			"this server does not answer to the host name %s; if it should, add it to ARMSGRAPH_ALLOWED_HOSTS (--allowed-hosts)", quoteShort(host)))
+		return
+	}
+	if done := g.checkOrigin(w, r); done {
+		return
+	}
+	if g.access.Tokens != nil && needsToken(r.URL.Path, g.access.TokensForOps) {
+		if done := g.checkToken(w, r); done {
 			return
 		}
-		host := hostOnly(r.Host)
-		if !anyHost && !hosts[host] {
-			refused.WithLabelValues("host").Inc()
-			refuse(w, http.StatusForbidden, CodeForbidden, fmt.Sprintf(
-				"this server does not answer to the host name %s; if it should, add it to ARMSGRAPH_ALLOWED_HOSTS (--allowed-hosts)", quoteShort(host)))
-			return
+	}
+	g.next.ServeHTTP(w, r)
+}
+
+// checkOrigin lets same-origin requests and those without Origin through,
+// answers CORS for the configured origins (preflights entirely), and
+// refuses the rest. It returns whether it answered.
+func (g *guard) checkOrigin(w http.ResponseWriter, r *http.Request) (done bool) {
+	h := w.Header()
+	if len(g.origins) > 0 {
+		h.Add("Vary", "Origin") // caches must not hand one origin's answer to another
+	}
+	origin := r.Header.Get("Origin")
+	switch o := strings.ToLower(origin); {
+	case origin == "", sameOrigin(o, r.Host):
+		return false
+	case g.origins[o]:
+		h.Set("Access-Control-Allow-Origin", origin)
+		if r.Method != http.MethodOptions || r.Header.Get("Access-Control-Request-Method") == "" {
+			return false
 		}
-		if origin := r.Header.Get("Origin"); origin != "" {
-			switch o := strings.ToLower(origin); {
-			case sameOrigin(o, r.Host):
-			case origins[o]:
-				h.Set("Access-Control-Allow-Origin", origin)
-				h.Add("Vary", "Origin")
-				if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-					h.Set("Access-Control-Allow-Methods", "GET, POST")
-					h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
-					h.Set("Access-Control-Max-Age", "600")
-					w.WriteHeader(http.StatusNoContent)
-					return
-				}
-			default:
-				refused.WithLabelValues("origin").Inc()
-				refuse(w, http.StatusForbidden, CodeForbidden, fmt.Sprintf(
-					"requests from pages of origin %s are not allowed; if they should be, add it to ARMSGRAPH_ALLOWED_ORIGINS (--allowed-origins)", quoteShort(origin)))
-				return
-			}
-		}
-		if a.Tokens != nil && needsToken(r.URL.Path, a.TokensForOps) {
-			token, present := bearerToken(r.Header.Get("Authorization"))
-			if !present {
-				refused.WithLabelValues("no_token").Inc()
-				h.Set("WWW-Authenticate", `Bearer realm="armsgraph"`)
-				refuse(w, http.StatusUnauthorized, CodeUnauthenticated,
-					"this server needs an access token: send the header Authorization: Bearer <token> (the operator makes tokens with armsgraph token)")
-				return
-			}
-			name, ok := a.Tokens.Check(token)
-			if !ok {
-				refused.WithLabelValues("bad_token").Inc()
-				h.Set("WWW-Authenticate", `Bearer realm="armsgraph", error="invalid_token"`)
-				refuse(w, http.StatusUnauthorized, CodeUnauthenticated,
-					"the access token is not valid: it is unknown or has been revoked; ask the operator for a new one")
-				return
-			}
-			if info, ok := r.Context().Value(operationKey{}).(*operationInfo); ok {
-				info.token = name // the request log says whose request it was
-			}
-			if wait := limits.reserve(name); wait > 0 {
-				secs := int(math.Ceil(wait.Seconds()))
-				refused.WithLabelValues("rate_limited").Inc()
-				h.Set("Retry-After", strconv.Itoa(secs))
-				refuse(w, http.StatusTooManyRequests, CodeRateLimited, fmt.Sprintf(
-					"too many requests with token %q: the limit is %g a second (bursts of %d); retry after %d s", name, limits.rate, limits.burst, secs))
-				return
-			}
-		}
-		next.ServeHTTP(w, r)
-	})
+		h.Set("Access-Control-Allow-Methods", "GET, POST")
+		h.Set("Access-Control-Allow-Headers", "Authorization, Content-Type")
+		h.Set("Access-Control-Max-Age", "600")
+		w.WriteHeader(http.StatusNoContent)
+		return true
+	}
+	g.refuse(w, "origin", http.StatusForbidden, CodeForbidden, fmt.Sprintf(
+		"requests from pages of origin %s are not allowed; if they should be, add it to ARMSGRAPH_ALLOWED_ORIGINS (--allowed-origins)", quoteShort(origin)))
+	return true
+}
+
+// checkToken wants a valid bearer token within its rate limit, and notes
+// the token's name for the request log. It returns whether it answered.
+func (g *guard) checkToken(w http.ResponseWriter, r *http.Request) (done bool) {
+	h := w.Header()
+	token, present := bearerToken(r.Header.Get("Authorization"))
+	if !present {
+		h.Set("WWW-Authenticate", `Bearer realm="armsgraph"`)
+		g.refuse(w, "no_token", http.StatusUnauthorized, CodeUnauthenticated,
+			"this server needs an access token: send the header Authorization: Bearer <token> (the operator makes tokens with armsgraph token)")
+		return true
+	}
+	name, ok := g.access.Tokens.Check(token)
+	if !ok {
+		h.Set("WWW-Authenticate", `Bearer realm="armsgraph", error="invalid_token"`)
+		g.refuse(w, "bad_token", http.StatusUnauthorized, CodeUnauthenticated,
+			"the access token is not valid: it is unknown or has been revoked; ask the operator for a new one")
+		return true
+	}
+	if info, ok := r.Context().Value(operationKey{}).(*operationInfo); ok {
+		info.token = name // the request log says whose request it was
+	}
+	if wait := g.limits.reserve(name); wait > 0 {
+		secs := int(math.Ceil(wait.Seconds()))
+		h.Set("Retry-After", strconv.Itoa(secs))
+		g.refuse(w, "rate_limited", http.StatusTooManyRequests, CodeRateLimited, fmt.Sprintf(
+			"too many requests with token %q: the limit is %g a second (bursts of %d); retry after %d s", name, g.limits.rate, g.limits.burst, secs))
+		return true
+	}
+	return false
+}
+
+func (g *guard) refuse(w http.ResponseWriter, reason string, status int, code, msg string) {
+	g.refused.WithLabelValues(reason).Inc()
+	refuse(w, status, code, msg)
 }
 
 // needsToken says which paths a token guards: the API, and the operations

@@ -264,8 +264,8 @@ func TestOriginCheck(t *testing.T) {
 		}
 	}
 	r := send(t, h, http.MethodPost, "/graphql", host, map[string]string{"Origin": "https://notebook.example"}, c802Query)
-	if r.Status != http.StatusOK || strings.TrimSpace(string(r.Body)) != c802Data || r.Header.Get("Access-Control-Allow-Origin") != "https://notebook.example" {
-		t.Errorf("POST from the configured origin = %d %s (CORS %q), want the data with its CORS header", r.Status, r.Body, r.Header.Get("Access-Control-Allow-Origin"))
+	if r.Status != http.StatusOK || strings.TrimSpace(string(r.Body)) != c802Data || r.Header.Get("Access-Control-Allow-Origin") != "https://notebook.example" || r.Header.Get("Vary") != "Origin" {
+		t.Errorf("POST from the configured origin = %d %s (CORS %q, Vary %q), want the data with its CORS header, varying by Origin", r.Status, r.Body, r.Header.Get("Access-Control-Allow-Origin"), r.Header.Get("Vary"))
 	}
 	r = send(t, h, http.MethodOptions, "/graphql", host, map[string]string{"Origin": "https://notebook.example", "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "authorization, content-type"}, "")
 	if r.Status != http.StatusNoContent || !strings.Contains(r.Header.Get("Access-Control-Allow-Headers"), "Authorization") || !strings.Contains(r.Header.Get("Access-Control-Allow-Methods"), "POST") {
