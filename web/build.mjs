@@ -54,6 +54,7 @@ const options = {
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(`${dist}/assets`, { recursive: true });
 for (const page of ['index.html', 'graphiql.html']) cpSync(`src/${page}`, `${dist}/${page}`);
+cpSync('src/favicon.svg', `${dist}/assets/favicon.svg`);
 
 if (watch) {
   const ctx = await esbuild.context(options);

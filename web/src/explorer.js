@@ -18,8 +18,10 @@ const CONFIDENCES = ['CONFIRMED', 'REPORTED', 'ALLEGED', 'DISPUTED'];
 // ---------------------------------------------------------------- queries
 
 const CITE = 'locator note source { id title author publisher published publishedInferred document }';
+// Nodes come without citations (they would multiply the cost of a large
+// neighbourhood); select fetches a node's citations when it is selected.
 const NODE = `fragment N on Entity {
-  id kind name aliases confidence citations { ${CITE} }
+  id kind name aliases confidence
   ... on Weapon { category origin { id name } }
   ... on Person { country { id name } }
   ... on Organization { country { id name } }
@@ -37,7 +39,7 @@ const Q_SUGGEST = `query Suggest($q: String!) {
 
 const Q_ENTITY = `query Entity($id: ID!, $depth: Int, $types: [String!], $limit: Int) {
   entity(id: $id) {
-    ...N description
+    ...N description citations { ${CITE} }
     ... on Weapon { rangeKm introduced manufacturer { id name } }
     ... on Person { positions { title from to confidence organization { id name } country { id name } } }
     ... on Agreement { status areas location parties { id name } signatories { id name } }
@@ -56,6 +58,8 @@ const Q_EXPAND = `query Expand($id: ID!, $types: [String!], $limit: Int) {
   }
 }
 ${NODE}`;
+
+const Q_CITATIONS = `query Citations($id: ID!) { entity(id: $id) { id citations { ${CITE} } } }`;
 
 const Q_LINEAGE = `query Lineage($weapon: String!, $direction: LineageDirection, $depth: Int, $min: Confidence) {
   lineage(weapon: $weapon, direction: $direction, maxDepth: $depth, minConfidence: $min) {
@@ -191,7 +195,7 @@ function nodeRecord(e) {
   const c = countryOf(e);
   return {
     id: e.id, kind: e.kind, name: e.name, aliases: e.aliases || [], confidence: e.confidence || null,
-    country: c ? c.name : '', countryId: c ? c.id : '', citations: e.citations || [],
+    country: c ? c.name : '', countryId: c ? c.id : '', citations: e.citations || null,
     date: e.date || e.ordered || e.delivered || '', category: e.category || '',
   };
 }
@@ -591,13 +595,16 @@ function drawGraph(layout) {
     ...edges.map((e) => ({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label + (CONF_MARK[e.confidence] || ''), confidence: e.confidence || 'NONE' } })),
   ];
   if (state.cy) state.cy.destroy();
-  const t0 = performance.now();
   const cy = cytoscape({
     container: $('cy'), elements, style: STYLE, layout: { name: 'preset' },
     wheelSensitivity: 0.3, minZoom: 0.1, maxZoom: 4, boxSelectionEnabled: false,
   });
   state.cy = cy;
+  window.armsgraph.cy = cy;
+  const t0 = performance.now();
   cy.layout(layoutOptions(layout, cy)).run();
+  // A small graph fitted to the canvas would be drawn huge.
+  if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }
   window.armsgraph.layoutMs = performance.now() - t0;
   cy.on('tap', 'node', (ev) => {
     select(ev.target.id());
@@ -612,13 +619,20 @@ function drawGraph(layout) {
 function layoutOptions(name, cy) {
   if (name === 'dagre') return { name: 'dagre', rankDir: 'TB', nodeSep: 40, rankSep: 70, edgeSep: 10, animate: false, fit: true, padding: 30 };
   if (name === 'paths') {
+    // Columns by hop distance from the start, the end in the last column.
     const [a, b] = state.pathEnds;
-    return {
-      name: 'breadthfirst', roots: cy.getElementById(a).length ? [a] : undefined, directed: false, spacingFactor: 1.1,
-      animate: false, fit: true, padding: 30,
-      // Left to right from the start, the end last.
-      transform: (node, pos) => ({ x: node.id() === b ? pos.y + 40 : pos.y, y: pos.x }),
-    };
+    const dist = hopDistances(cy, a);
+    let last = 0;
+    for (const [id, d] of dist) if (id !== b) last = Math.max(last, d);
+    const columns = new Map();
+    cy.nodes().forEach((n) => {
+      const d = n.id() === b ? last + 1 : (dist.get(n.id()) ?? last);
+      if (!columns.has(d)) columns.set(d, []);
+      columns.get(d).push(n.id());
+    });
+    const pos = {};
+    for (const [d, ids] of columns) ids.forEach((id, i) => { pos[id] = { x: d * 230, y: (i - (ids.length - 1) / 2) * 95 }; });
+    return { name: 'preset', positions: (n) => pos[n.id()], fit: true, padding: 40 };
   }
   // concentric: rings by hop distance from the centre.
   const dist = hopDistances(cy, state.centre);
@@ -655,9 +669,9 @@ function renderLegend(nodes, edges) {
   const countries = new Map();
   for (const n of nodes) countries.set(n.countryId || '', n.country || 'no country');
   const items = [...countries].sort((x, y) => x[1].localeCompare(y[1])).map(([id, name]) =>
-    h('li', {}, h('svg', { width: 12, height: 12, 'aria-hidden': 'true' }, s('rect', { width: 12, height: 12, fill: colourOf(id) })), ' ', name));
+    h('li', {}, s('svg', { width: 12, height: 12, 'aria-hidden': 'true' }, s('rect', { width: 12, height: 12, fill: colourOf(id) })), ' ', name));
   const lines = CONFIDENCES.filter((c) => edges.some((e) => e.confidence === c)).map((c) =>
-    h('li', {}, h('svg', { width: 36, height: 10, 'aria-hidden': 'true' }, s('line', { x1: 0, y1: 5, x2: 36, y2: 5, ...lineAttrs(c) })), ' ', kindLabel(c)));
+    h('li', {}, s('svg', { width: 36, height: 10, 'aria-hidden': 'true' }, s('line', { x1: 0, y1: 5, x2: 36, y2: 5, ...lineAttrs(c) })), ' ', kindLabel(c)));
   $('legend').replaceChildren(h('ul', { 'aria-label': 'Colours: country' }, items), h('ul', { 'aria-label': 'Lines: confidence' }, lines));
 }
 
@@ -771,7 +785,7 @@ function renderTables(nodes, edges) {
     h('thead', {}, h('tr', {}, ['Name', 'Kind', 'Country', 'Confidence', 'Sources', ''].map((c) => h('th', { scope: 'col' }, c)))),
     h('tbody', {}, nodes.map((n) => h('tr', { 'data-id': n.id },
       h('td', {}, entityButton(n.id, n.name)), h('td', {}, kindLabel(n.kind)), h('td', {}, n.country),
-      h('td', {}, n.confidence ? kindLabel(n.confidence) : ''), h('td', {}, String(n.citations.length)),
+      h('td', {}, n.confidence ? kindLabel(n.confidence) : ''), h('td', {}, n.citations ? String(n.citations.length) : 'on selection'),
       h('td', {}, link(`/entity/${encId(n.id)}`, 'open'))))),
   );
   const name = (id) => (state.nodes.get(id) || { name: id }).name;
@@ -790,6 +804,14 @@ function select(id) {
   const n = state.nodes.get(id);
   const e = state.edges.get(id);
   if (!n && !e) return;
+  if (n && !n.citations) {
+    const gen = generation;
+    gql(Q_CITATIONS, { id }).then((data) => {
+      if (gen !== generation) return;
+      n.citations = data.entity ? data.entity.citations : [];
+      if ($('provenance').dataset.selected === id) select(id);
+    }).catch((err) => showError(err.message));
+  }
   if (state.cy) {
     state.cy.elements().unselect();
     state.cy.getElementById(id).select();
@@ -806,7 +828,7 @@ function select(id) {
       h('p', { class: 'actions' }, link(`/entity/${encId(n.id)}`, 'Open'), ' ',
         n.kind === 'WEAPON' ? link(`/lineage/${encId(n.id)}`, 'Lineage') : '', ' ',
         n.kind === 'COUNTRY' ? link(`/timeline/${encId(n.id)}`, 'Timeline') : ''),
-      citationsList(n.citations),
+      n.citations ? citationsList(n.citations) : h('p', { class: 'hint' }, 'Loading sources…'),
     );
   } else {
     const from = (state.nodes.get(e.source) || { name: e.source }).name;
@@ -870,7 +892,7 @@ function renderFacts(e) {
     add('Delivered', [e.delivered, e.quantityDelivered && `${e.quantityDelivered} ${e.quantityUnit || ''}`].filter(Boolean).join(': '));
   }
   const positions = (e.positions || []).map((p) => h('li', {}, `${p.title}${p.organization ? ', ' + p.organization.name : p.country ? ', ' + p.country.name : ''}`,
-    p.from || p.to ? ` (${p.from || '?'} – ${p.to || ''})` : '', ' ', badge(p.confidence), p.citations ? '' : ''));
+    p.from || p.to ? ` (${p.from || '?'} – ${p.to || ''})` : '', ' ', badge(p.confidence)));
   $('facts').replaceChildren(
     h('h2', {}, 'Facts'),
     e.description ? h('p', {}, e.description) : '',
@@ -910,7 +932,7 @@ const csvCell = (v) => {
 
 function exportCSV() {
   const { nodes, edges } = exportRows();
-  const cite = (cs) => cs.map((c) => `${c.source.title} (${c.source.document}, ${c.locator})`).join('; ');
+  const cite = (cs) => (cs || []).map((c) => `${c.source.title} (${c.source.document}, ${c.locator})`).join('; ');
   const lines = [['element', 'id', 'kind', 'name', 'country', 'from', 'to', 'type', 'confidence', 'sources'].join(',')];
   for (const n of nodes) lines.push(['node', n.id, n.kind, n.name, n.country || '', n.start || '', n.end || '', '', n.confidence || '', cite(n.citations)].map(csvCell).join(','));
   for (const e of edges) lines.push(['edge', '', e.kind, '', '', e.from, e.to, e.type, e.confidence || '', cite(e.citations)].map(csvCell).join(','));
