@@ -218,7 +218,7 @@ func text(t *testing.T, tb *tab, sel string) string {
 func screenshot(t *testing.T, tb *tab, dir, name string) {
 	t.Helper()
 	var png []byte
-	run(t, tb, chromedp.FullScreenshot(&png, 100)) // 100: PNG, not JPEG
+	run(t, tb, chromedp.CaptureScreenshot(&png)) // the 1280×900 viewport
 	if err := os.WriteFile(filepath.Join(dir, name), png, 0o644); err != nil {
 		t.Fatalf("write screenshot: %v", err)
 	}
@@ -307,6 +307,10 @@ func TestExplorer(t *testing.T) {
 		firstDrawing[path] = visit(t, tb, path)
 		nodes := text(t, tb, "#nodes-table")
 		mustContain(t, "Tondar-69 ancestry", nodes, "Tondar-69", "M-7", "HQ-2", "SA-75", "China", "Soviet Union")
+		// The README's picture: the lineage with one derivation's sources open.
+		run(t, tb, chromedp.Click(`#edges-table button[data-edge]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#provenance .citation`, chromedp.ByQuery),
+			chromedp.Evaluate(`window.scrollTo(0, 0)`, nil))
 		screenshot(t, tb, dir, "lineage-tondar-69.png")
 	})
 
