@@ -335,6 +335,10 @@ func TestExplorer(t *testing.T) {
 		firstDrawing[path] = visit(t, tb, path)
 		mustContain(t, "entity title", text(t, tb, "#title"), "Hossein Dehghan")
 		mustContain(t, "facts", text(t, tb, "#facts"), "Facts", "Sources of Hossein Dehghan")
+		// A neighbourhood's edges load their citations when selected.
+		run(t, tb, chromedp.Click(`#edges-table button[data-edge]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#provenance .citation`, chromedp.ByQuery))
+		mustContain(t, "provenance of a neighbourhood edge", text(t, tb, "#provenance"), "Sources (", "Locator")
 		var before, after int
 		var pos []float64
 		run(t, tb, chromedp.Evaluate(`document.querySelectorAll('#nodes-table tbody tr').length`, &before))
@@ -356,6 +360,34 @@ func TestExplorer(t *testing.T) {
 		t.Logf("Dehghan's neighbourhood: %d entities, %d after expanding a neighbour", before, after)
 		mustContain(t, "status", text(t, tb, "#status"), "Expanded")
 		screenshot(t, tb, dir, "entity-dehghan.png")
+	})
+
+	t.Run("large answers are cut with showing N of M", func(t *testing.T) {
+		tb.mu.Lock()
+		before := len(tb.bad)
+		tb.mu.Unlock()
+		visit(t, tb, "/entity/country/iran?depth=3&limit=1000&cap=50")
+		// The service refuses the first request as too costly (422); that
+		// refusal is expected here and is the only bad request allowed.
+		tb.mu.Lock()
+		refused := slices.Clone(tb.bad[before:])
+		tb.bad = tb.bad[:before]
+		tb.mu.Unlock()
+		if len(refused) != 1 || !strings.HasPrefix(refused[0], "422 ") {
+			t.Errorf("requests refused while asking for 1000 entities: %v, want one 422", refused)
+		}
+		var rows int
+		run(t, tb, chromedp.Evaluate(`document.querySelectorAll('#nodes-table tbody tr').length`, &rows))
+		status := text(t, tb, "#status")
+		mustContain(t, "status", status, "Showing 50 of ")
+		if rows != 50 {
+			t.Errorf("nodes table has %d rows, want the 50 drawn", rows)
+		}
+		// 1000 entities are more than the service's cost limit lets one
+		// request ask for: the explorer asks for what fits and says so.
+		mustContain(t, "status", status, "cost limit allows")
+		visit(t, tb, "/entity/country/iran?depth=3&limit=20")
+		mustContain(t, "status", text(t, tb, "#status"), "cut the neighbourhood at its limit (20)")
 	})
 
 	t.Run("timeline of Iran and China", func(t *testing.T) {

@@ -65,7 +65,10 @@ export async function gql(query, variables = {}, signal) {
   if (json.errors && json.errors.length) {
     const e = json.errors[0];
     const code = e.extensions && e.extensions.code ? ` (${e.extensions.code})` : '';
-    throw new Error(e.message + code);
+    const err = new Error(e.message + code);
+    err.extensions = e.extensions || {};
+    err.graphqlMessage = e.message;
+    throw err;
   }
   return json.data;
 }

@@ -9,8 +9,9 @@ import './explorer.css';
 
 cytoscape.use(dagre);
 
-// DRAW_CAP bounds how many nodes one drawing holds; larger answers are cut
-// with "showing N of M" so that the page stays responsive.
+// DRAW_CAP bounds how many nodes one drawing holds by default (the entity
+// view's "Draw at most" changes it, 10-1000); larger answers are cut with
+// "showing N of M" so that the page stays responsive.
 const DRAW_CAP = 300;
 const KINDS = ['COUNTRY', 'ORGANIZATION', 'PERSON', 'WEAPON', 'AGREEMENT', 'TRANSFER', 'EVENT', 'RESOLUTION'];
 const CONFIDENCES = ['CONFIRMED', 'REPORTED', 'ALLEGED', 'DISPUTED'];
@@ -31,6 +32,14 @@ const NODE = `fragment N on Entity {
   ... on Transfer { ordered delivered supplier { id name } }
 }`;
 const REL = `type key kind note confidence from { id } to { id } properties { key value } citations { ${CITE} }`;
+// Neighbourhoods leave citations out too (they can hold hundreds of
+// relationships); select fetches an edge's citations through paths of one hop.
+const REL_LITE = 'type key kind note confidence from { id } to { id } properties { key value }';
+const Q_EDGE_CITATIONS = `query EdgeCitations($from: ID!, $to: ID!, $type: String!) {
+  paths(from: $from, to: $to, maxHops: 1, relationshipTypes: [$type], limit: 25) {
+    relationships { type key from { id } to { id } citations { ${CITE} } }
+  }
+}`;
 
 const Q_SUGGEST = `query Suggest($q: String!) {
   resolve(name: $q, limit: 6) { id kind name aliases }
@@ -47,14 +56,14 @@ const Q_ENTITY = `query Entity($id: ID!, $depth: Int, $types: [String!], $limit:
     ... on Event { endDate location eventType: type participants { id name } }
   }
   neighborhood(id: $id, depth: $depth, relationshipTypes: $types, limit: $limit) {
-    nodes { ...N } relationships { ${REL} } truncated
+    nodes { ...N } relationships { ${REL_LITE} } truncated
   }
 }
 ${NODE}`;
 
 const Q_EXPAND = `query Expand($id: ID!, $types: [String!], $limit: Int) {
   neighborhood(id: $id, depth: 1, relationshipTypes: $types, limit: $limit) {
-    nodes { ...N } relationships { ${REL} } truncated
+    nodes { ...N } relationships { ${REL_LITE} } truncated
   }
 }
 ${NODE}`;
@@ -189,6 +198,7 @@ const state = {
   fileStem: 'armsgraph',
   extraNote: '',
   expanded: new Set(),
+  cap: DRAW_CAP,
 };
 
 function nodeRecord(e) {
@@ -204,7 +214,8 @@ function relRecord(r) {
   return {
     id: `${r.type}|${r.from.id}|${r.to.id}|${r.key}`, source: r.from.id, target: r.to.id, type: r.type,
     label: r.kind ? `${r.type} (${r.kind})` : r.type, kind: r.kind || '', confidence: r.confidence || null,
-    note: r.note || '', citations: r.citations || [], properties: r.properties || [],
+    note: r.note || '', citations: r.citations || null, properties: r.properties || [],
+    key: r.key,
   };
 }
 
@@ -216,6 +227,7 @@ function resetGraph() {
   state.timelineItems = null;
   state.extraNote = '';
   state.expanded = new Set();
+  state.cap = DRAW_CAP;
 }
 
 // ---------------------------------------------------------------- routing
@@ -349,16 +361,19 @@ async function showEntity(r, gen) {
   const types = list(p.get('types'));
   const from = p.get('from') || '';
   const to = p.get('to') || '';
+  const cap = Math.min(1000, Math.max(10, intParam(p, 'cap', DRAW_CAP)));
+  state.cap = cap;
   state.fileStem = `entity-${r.id.replace('/', '-')}`;
   controlsForm([
     numberField('Depth', 'depth', depth, 1, 3),
     numberField('Limit', 'limit', limit, 1, 1000),
+    numberField('Draw at most', 'cap', cap, 10, 1000),
     textField('Relationship types', 'types', types.join(','), 'e.g. SIGNED,MET_WITH', 24),
     textField('From', 'from', from, 'YYYY[-MM[-DD]]', 10),
     textField('To', 'to', to, 'YYYY[-MM[-DD]]', 10),
-  ], (f) => setParams({ depth: f.get('depth'), limit: f.get('limit'), types: list(f.get('types')), from: f.get('from'), to: f.get('to') }));
+  ], (f) => setParams({ depth: f.get('depth'), limit: f.get('limit'), cap: f.get('cap') === String(DRAW_CAP) ? '' : f.get('cap'), types: list(f.get('types')), from: f.get('from'), to: f.get('to') }));
 
-  const data = await gql(Q_ENTITY, { id: r.id, depth, types: types.length ? types : null, limit });
+  const { data, granted } = await withinCost(limit, (l) => gql(Q_ENTITY, { id: r.id, depth, types: types.length ? types : null, limit: l }));
   if (gen !== generation) return;
   const e = data.entity;
   if (!e) throw new Error(`No entity has the id "${r.id}". Search for it by name above.`);
@@ -372,12 +387,29 @@ async function showEntity(r, gen) {
   state.view = 'entity';
   addSubgraph(data.neighborhood, [e]);
   state.total = state.nodes.size;
-  if (data.neighborhood.truncated) {
+  if (granted < limit) {
+    state.extraNote = `The service's cost limit allows ${granted} of the ${limit} entities asked for in one request${data.neighborhood.truncated ? '; the neighbourhood was cut there' : ''}: lower the depth or filter by type for the rest.`;
+  } else if (data.neighborhood.truncated) {
     state.extraNote = `The service cut the neighbourhood at its limit (${limit}); raise the limit, lower the depth or filter by type for the rest.`;
   }
   applyDateFilter(from, to);
   state.expandTypes = types.length ? types : null;
   drawGraph('concentric');
+}
+
+// withinCost runs query(limit); when the service refuses it as too costly
+// (LIMIT_EXCEEDED on "complexity"), it runs it once more with the limit
+// scaled down to fit, and says which limit it used.
+async function withinCost(limit, query) {
+  try {
+    return { data: await query(limit), granted: limit };
+  } catch (err) {
+    const m = /complexity (\d+), which exceeds the limit of (\d+)/.exec(err.graphqlMessage || '');
+    if (!m || (err.extensions && err.extensions.limit && err.extensions.limit !== 'complexity')) throw err;
+    const granted = Math.max(1, Math.floor((limit * Number(m[2])) / Number(m[1]) * 0.95));
+    if (granted >= limit) throw err;
+    return { data: await query(granted), granted };
+  }
 }
 
 function addSubgraph(sub, extra) {
@@ -413,7 +445,7 @@ async function expand(id) {
   if (state.view !== 'entity' || state.expanded.has(id) || id === state.centre) return;
   state.expanded.add(id);
   const before = state.nodes.size;
-  const data = await gql(Q_EXPAND, { id, types: state.expandTypes, limit: 200 });
+  const { data } = await withinCost(200, (l) => gql(Q_EXPAND, { id, types: state.expandTypes, limit: l }));
   addSubgraph(data.neighborhood);
   state.total = state.nodes.size;
   const added = state.nodes.size - before;
@@ -582,7 +614,7 @@ const CONF_MARK = { CONFIRMED: '', REPORTED: ' (reported)', ALLEGED: ' (alleged)
 function drawnElements() {
   const ids = [...state.nodes.keys()];
   if (state.centre && state.nodes.has(state.centre)) ids.sort((x, y) => (x === state.centre ? -1 : y === state.centre ? 1 : 0));
-  const keep = new Set(ids.slice(0, DRAW_CAP));
+  const keep = new Set(ids.slice(0, state.cap));
   const nodes = ids.filter((id) => keep.has(id)).map((id) => state.nodes.get(id));
   const edges = [...state.edges.values()].filter((e) => keep.has(e.source) && keep.has(e.target));
   return { nodes, edges };
@@ -794,7 +826,7 @@ function renderTables(nodes, edges) {
     h('tbody', {}, edges.map((e) => h('tr', { 'data-id': e.id },
       h('td', {}, name(e.source)),
       h('td', {}, h('button', { type: 'button', class: 'linkish', 'data-edge': e.id, onclick: () => select(e.id) }, e.label)),
-      h('td', {}, name(e.target)), h('td', {}, e.confidence ? kindLabel(e.confidence) : ''), h('td', {}, String(e.citations.length))))),
+      h('td', {}, name(e.target)), h('td', {}, e.confidence ? kindLabel(e.confidence) : ''), h('td', {}, e.citations ? String(e.citations.length) : 'on selection')))),
   );
 }
 
@@ -804,6 +836,16 @@ function select(id) {
   const n = state.nodes.get(id);
   const e = state.edges.get(id);
   if (!n && !e) return;
+  if (e && !e.citations) {
+    const gen = generation;
+    gql(Q_EDGE_CITATIONS, { from: e.source, to: e.target, type: e.type }).then((data) => {
+      if (gen !== generation) return;
+      const rel = data.paths.flatMap((p) => p.relationships)
+        .find((x) => x.type === e.type && x.key === e.key && x.from.id === e.source && x.to.id === e.target);
+      e.citations = rel ? rel.citations : [];
+      if ($('provenance').dataset.selected === id) select(id);
+    }).catch((err) => showError(err.message));
+  }
   if (n && !n.citations) {
     const gen = generation;
     gql(Q_CITATIONS, { id }).then((data) => {
@@ -838,7 +880,7 @@ function select(id) {
       h('p', { class: 'meta' }, e.type, e.confidence ? ' · confidence ' : '', e.confidence ? badge(e.confidence) : ''),
       e.note ? h('p', { class: 'note' }, e.note) : '',
       e.properties.length ? h('dl', { class: 'props' }, e.properties.flatMap((pr) => [h('dt', {}, pr.key), h('dd', {}, pr.value)])) : '',
-      citationsList(e.citations),
+      e.citations ? citationsList(e.citations) : h('p', { class: 'hint' }, 'Loading sources…'),
     );
   }
   box.dataset.selected = id;
