@@ -347,6 +347,7 @@ func TestExplorer(t *testing.T) {
 		}
 		// Click, with the mouse, the first neighbour that is a country.
 		run(t, tb, chromedp.Evaluate(`(() => {
+  document.getElementById('cy').scrollIntoView();
   const cy = window.armsgraph.cy;
   const n = cy.nodes().filter((n) => n.id().startsWith('country/'))[0] || cy.nodes()[1];
   const r = document.getElementById('cy').getBoundingClientRect();
