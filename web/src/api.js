@@ -15,14 +15,35 @@ function headers() {
   return h;
 }
 
+// tokenDialog returns the page's token dialog, made on first use.
+function tokenDialog() {
+  let dialog = document.getElementById('token-dialog');
+  if (dialog) return dialog;
+  const el = (tag, attrs, ...children) => {
+    const e = document.createElement(tag);
+    for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+    e.append(...children);
+    return e;
+  };
+  dialog = el('dialog', { id: 'token-dialog', 'aria-labelledby': 'token-title' },
+    el('form', { method: 'dialog', id: 'token-form' },
+      el('h2', { id: 'token-title' }, 'This service needs a token'),
+      el('p', {}, 'The GraphQL endpoint answered 401. Paste a bearer token; it is kept in this tab only (sessionStorage).'),
+      el('label', { for: 'token' }, 'Token'),
+      el('input', { id: 'token', type: 'password', autocomplete: 'off', required: '' }),
+      el('menu', {}, el('button', { type: 'button', id: 'token-cancel' }, 'Cancel'), ' ', el('button', { value: 'ok' }, 'Use token'))));
+  document.body.append(dialog);
+  return dialog;
+}
+
 // askToken shows the token dialog and resolves to the token typed, or ''
 // when the user cancels.
 function askToken() {
-  const dialog = document.getElementById('token-dialog');
+  const dialog = tokenDialog();
   const input = document.getElementById('token');
   const form = document.getElementById('token-form');
   const cancel = document.getElementById('token-cancel');
-  if (!dialog || !dialog.showModal) return Promise.resolve('');
+  if (!dialog.showModal) return Promise.resolve('');
   input.value = '';
   return new Promise((resolve) => {
     const done = (value) => {
