@@ -867,7 +867,11 @@ function select(id) {
       h('p', { class: 'meta' }, kindLabel(n.kind), n.country ? ` · ${n.country}` : '', n.date ? ` · ${n.date}` : '',
         n.confidence ? ' · confidence ' : '', n.confidence ? badge(n.confidence) : ''),
       n.aliases && n.aliases.length ? h('p', { class: 'meta' }, 'Also: ', n.aliases.join(', ')) : '',
-      h('p', { class: 'actions' }, link(`/entity/${encId(n.id)}`, 'Open'), ' ',
+      h('p', { class: 'actions' },
+        state.view === 'entity' && id !== state.centre && !state.expanded.has(id)
+          ? [h('button', { type: 'button', onclick: () => expand(id).catch((err) => showError(err.message)) }, 'Expand its neighbours'), ' ']
+          : '',
+        link(`/entity/${encId(n.id)}`, 'Open'), ' ',
         n.kind === 'WEAPON' ? link(`/lineage/${encId(n.id)}`, 'Lineage') : '', ' ',
         n.kind === 'COUNTRY' ? link(`/timeline/${encId(n.id)}`, 'Timeline') : ''),
       n.citations ? citationsList(n.citations) : h('p', { class: 'hint' }, 'Loading sources…'),
