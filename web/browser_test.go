@@ -454,6 +454,17 @@ func TestExplorer(t *testing.T) {
 		checkCSP(t, tb, "/graphiql")
 	})
 
+	t.Run("an unknown id says so", func(t *testing.T) {
+		for path, want := range map[string]string{
+			"/lineage/weapon/no-such-weapon": `No weapon matches "weapon/no-such-weapon"`,
+			"/entity/person/nobody":          "person/nobody",
+		} {
+			run(t, tb, chromedp.Navigate(tb.origin+path),
+				chromedp.WaitVisible(`body[data-state="error"] #error`, chromedp.ByQuery))
+			mustContain(t, path+" error", text(t, tb, "#error"), want)
+		}
+	})
+
 	t.Run("no request failed or left the origin", func(t *testing.T) {
 		tb.mu.Lock()
 		defer tb.mu.Unlock()
