@@ -7,7 +7,7 @@ NEO4J := bash scripts/neo4j
 BIN   := bin/armsgraph
 FUZZTIME ?= 15s
 
-.PHONY: help run test bench soak neo4j-start neo4j-stop neo4j-status generate clean
+.PHONY: help run test bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -31,6 +31,7 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 	@echo "== generated code is up to date"
 	$(GO) generate ./...
 	@git diff --exit-code --stat -- graph schema || { echo "make: go generate changed graph/: commit the regenerated files" >&2; exit 1; }
+	@$(MAKE) --no-print-directory web-check
 	@if [ -z "$${NEO4J_URI:-}" ] && { [ "$${ARMSGRAPH_TEST_NO_DOCKER:-}" = 1 ] || ! docker info >/dev/null 2>&1; }; then \
 		$(NEO4J) start --instance test || echo "make: the test Neo4j did not start (see above); tests that need it will skip, or fail with CI=true" >&2; \
 	fi
@@ -60,6 +61,22 @@ neo4j-status: ## show whether the local Neo4j instances run
 
 generate: ## go generate ./...
 	$(GO) generate ./...
+
+# The explorer's build (web/dist) is committed, so go build needs no npm;
+# web-check rebuilds it from web/src and the lock file and fails when the
+# result differs. Without npm it says so and skips, except under CI=true.
+web: ## rebuild the explorer and GraphiQL into web/dist (npm ci, then esbuild)
+	cd web && npm ci --no-audit --no-fund && npm run build
+
+web-check: ## check that the committed web/dist equals a fresh build of web/src
+	@echo "== explorer build (web/dist) matches web/src"
+	@if ! command -v npm >/dev/null 2>&1; then \
+		if [ -n "$${CI:-}" ] && [ "$${CI}" != false ] && [ "$${CI}" != 0 ]; then echo "make: npm is missing (CI is set): install Node.js 20+ to check web/dist" >&2; exit 1; fi; \
+		echo "make: npm is missing: skipping the web/dist check (install Node.js 20+ to run it)" >&2; exit 0; \
+	fi; \
+	$(MAKE) --no-print-directory web >/dev/null && \
+	{ git diff --exit-code --stat -- web/dist && [ -z "$$(git status --porcelain --untracked-files=all -- web/dist)" ]; } || \
+	{ echo "make: web/dist differs from a fresh build of web/src: run make web and commit web/dist" >&2; exit 1; }
 
 clean: ## remove build output (Neo4j data stays: scripts/neo4j wipe)
 	rm -rf bin

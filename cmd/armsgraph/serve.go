@@ -17,7 +17,7 @@ import (
 )
 
 func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.Writer) error {
-	fs := newFlags("serve", "Serves the GraphQL API on /graphql, GraphiQL on /, /healthz, /readyz and /metrics.\nThe server starts even when Neo4j is down: /readyz answers 503 until Neo4j answers, and\nqueries fail with UNAVAILABLE meanwhile. With --ingest it first loads a seed folder,\nwaiting up to --wait for Neo4j.", stderr)
+	fs := newFlags("serve", "Serves the GraphQL API on /graphql, the browser explorer on / (deep links /entity/<id>,\n/lineage/<weapon id>, /paths/<from id>/<to id>, /timeline/<country id>[/<country id>]),\nGraphiQL on /graphiql, /healthz, /readyz and /metrics; every page is embedded (no CDN).\nThe server starts even when Neo4j is down: /readyz answers 503 until Neo4j answers, and\nqueries fail with UNAVAILABLE meanwhile. With --ingest it first loads a seed folder,\nwaiting up to --wait for Neo4j.", stderr)
 	addr := fs.String("addr", envOr(env, "ARMSGRAPH_ADDR", "127.0.0.1:8080"), "listen address [ARMSGRAPH_ADDR]")
 	seedDir := fs.String("ingest", "", "seed folder to validate and ingest before serving (empty: serve what the graph holds)")
 	docs := fs.String("documents", "", "with --ingest: source documents to check citation lines against")
@@ -26,6 +26,7 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	fs.BoolVar(&introspection, "introspection", introspection, "allow schema introspection [ARMSGRAPH_INTROSPECTION]")
 	def := server.DefaultConfig()
 	reqTimeout := fs.Duration("request-timeout", def.RequestTimeout, "limit on one GraphQL request")
+	webDir := fs.String("web-dir", envOr(env, "ARMSGRAPH_WEB_DIR", ""), "serve the explorer from this built folder (web/dist, see web/README.md) instead of the embedded copy [ARMSGRAPH_WEB_DIR]")
 	shutdownGrace := fs.Duration("shutdown-grace", 10*time.Second, "how long in-flight requests may finish on shutdown")
 	cfg := neo4jFlags(fs, env)
 	access := accessFlags(fs, env)
@@ -60,6 +61,7 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 
 	scfg := def
 	scfg.DisableIntrospection = !introspection
+	scfg.WebDir = *webDir
 	handler := server.New(scfg, store, logger)
 
 	ln, err := net.Listen("tcp", *addr)
@@ -75,7 +77,7 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
 	base := "http://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "GraphQL   %s/graphql\nGraphiQL  %s/\nhealth    %s/healthz   ready %s/readyz   metrics %s/metrics\n", base, base, base, base, base)
+	fmt.Fprintf(stdout, "explorer  %s/\nGraphQL   %s/graphql\nGraphiQL  %s/graphiql\nhealth    %s/healthz   ready %s/readyz   metrics %s/metrics\n", base, base, base, base, base, base)
 	if err := store.Ping(ctx); err != nil {
 		logger.Warn("neo4j is not reachable yet; /readyz answers 503 until it is", "err", err)
 	}

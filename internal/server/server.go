@@ -1,6 +1,6 @@
 // Package server serves armsgraph's GraphQL API over HTTP: the gqlgen
-// handler with its limits, GraphiQL, health and readiness checks,
-// Prometheus metrics and structured request logs.
+// handler with its limits, the browser explorer and GraphiQL (package web),
+// health and readiness checks, Prometheus metrics and structured request logs.
 package server
 
 import (
@@ -23,13 +23,13 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/extension"
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
-	"github.com/99designs/gqlgen/graphql/playground"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"armsgraph/graph"
 	"armsgraph/internal/neo4jstore"
+	"armsgraph/web"
 )
 
 // Config tunes the server. Zero values take the defaults of DefaultConfig.
@@ -58,6 +58,9 @@ type Config struct {
 	Registry *prometheus.Registry
 	// Access checks Host, Origin and tokens on every route (security.go).
 	Access Access
+	// WebDir, when set, serves the explorer and GraphiQL from this directory
+	// (a web/dist being rebuilt while editing) instead of the embedded build.
+	WebDir string
 }
 
 // DefaultConfig returns the defaults.
@@ -111,7 +114,8 @@ type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// New builds the HTTP handler: POST and GET /graphql, GraphiQL at /,
+// New builds the HTTP handler: POST and GET /graphql, the explorer at /
+// and its deep links, GraphiQL at /graphiql,
 // /healthz, /readyz and /metrics. It installs the store's query observer
 // for the Neo4j metrics.
 func New(cfg Config, store *neo4jstore.Store, logger *slog.Logger) http.Handler {
@@ -130,7 +134,10 @@ func newHandler(cfg Config, store graph.Store, pinger Pinger, m *metrics, logger
 	mux := http.NewServeMux()
 	gql := graphQL(cfg, store, m, logger)
 	mux.Handle("/graphql", requireTransport(limitBody(cfg.MaxBodyBytes, checkParams(withTimeout(cfg.RequestTimeout, gql)))))
-	mux.Handle("GET /{$}", graphiQL())
+	ui := web.Handler(cfg.WebDir)
+	for _, route := range web.Routes {
+		mux.Handle(route, ui)
+	}
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
@@ -366,19 +373,6 @@ func writeError(w http.ResponseWriter, status int, gqlErr map[string]any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(map[string]any{"errors": []any{gqlErr}})
-}
-
-// graphiQL serves GraphiQL with the example queries preloaded: a visit
-// without a query is redirected to one that carries them.
-func graphiQL() http.Handler {
-	page := playground.Handler("armsgraph", "/graphql", playground.WithGraphiqlPersistStateInURL(true))
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.URL.Query().Get("query") == "" {
-			http.Redirect(w, r, "/?"+url.Values{"query": {ExampleQueries}}.Encode(), http.StatusFound)
-			return
-		}
-		page(w, r)
-	})
 }
 
 // operationKey carries, per request, the operation name and error codes of

@@ -256,14 +256,26 @@ func TestTransportsAndGraphiQL(t *testing.T) {
 	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), `"Query"`) {
 		t.Errorf("GET /graphql = %d %s", r.Status, r.Body)
 	}
-	r = do(t, h, http.MethodGet, "/", nil)
-	loc, _ := url.Parse(r.Header.Get("Location"))
-	if r.Status != http.StatusFound || loc == nil || loc.Query().Get("query") != server.ExampleQueries {
-		t.Errorf("GET / = %d to %q, want a redirect carrying the example queries", r.Status, r.Header.Get("Location"))
+	// The explorer's page answers / and every deep-link form (ids hold a
+	// slash); GraphiQL has its own page; both load only local assets.
+	for _, path := range []string{"/", "/entity/person/hossein-dehghan", "/lineage/weapon/c-802", "/paths/person/sergei-shoigu/person/chang-wanquan", "/timeline/country/iran/country/china"} {
+		r = do(t, h, http.MethodGet, path, nil)
+		if r.Status != http.StatusOK || !strings.Contains(string(r.Body), `src="/assets/explorer.js"`) {
+			t.Errorf("GET %s = %d, want the explorer page", path, r.Status)
+		}
 	}
-	r = do(t, h, http.MethodGet, loc.String(), nil)
-	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), "GraphiQL") || !strings.Contains(string(r.Body), "/graphql") {
-		t.Errorf("GET %s = %d, want the GraphiQL page", loc, r.Status)
+	r = do(t, h, http.MethodGet, "/graphiql", nil)
+	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), `src="/assets/graphiql.js"`) {
+		t.Errorf("GET /graphiql = %d, want the GraphiQL page", r.Status)
+	}
+	for _, path := range []string{"/assets/explorer.js", "/assets/graphiql.js", "/assets/graphiql.css"} {
+		r = do(t, h, http.MethodGet, path, nil)
+		if r.Status != http.StatusOK || len(r.Body) < 1000 {
+			t.Errorf("GET %s = %d (%d bytes), want the asset", path, r.Status, len(r.Body))
+		}
+	}
+	if r = do(t, h, http.MethodGet, "/nowhere", nil); r.Status != http.StatusNotFound {
+		t.Errorf("GET /nowhere = %d, want 404", r.Status)
 	}
 }
 
