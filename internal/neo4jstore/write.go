@@ -41,7 +41,8 @@ func nodeProps(n kg.Node, dataset string) map[string]any {
 	if n.Description != "" {
 		p["description"] = n.Description
 	}
-	putCitations(p, n.Citations)
+	conf, _ := n.Props[kg.PropConfidence].(string)
+	putCitations(p, n.Citations, kg.Confidence(conf))
 	return p
 }
 
@@ -53,18 +54,28 @@ func relProps(r kg.Rel, dataset string) map[string]any {
 	p["key"] = r.Key
 	p["dataset"] = dataset
 	p["confidence"] = string(r.Confidence)
-	putCitations(p, r.Citations)
+	putCitations(p, r.Citations, r.Confidence)
 	return p
 }
 
-// putCitations stores citations as three parallel lists, since Neo4j
-// properties cannot hold maps; readers zip them back together.
-func putCitations(p map[string]any, cs []kg.Citation) {
-	src, loc, note := make([]string, len(cs)), make([]string, len(cs)), make([]string, len(cs))
+// putCitations stores citations as parallel lists, since Neo4j properties
+// cannot hold maps; readers zip them back together. A citation without a
+// confidence of its own stores the fact's (fact); claims are stored as a
+// JSON list of [field, value] pairs, "" when the citation makes none.
+func putCitations(p map[string]any, cs []kg.Citation, fact kg.Confidence) {
+	n := len(cs)
+	src, loc, note := make([]string, n), make([]string, n), make([]string, n)
+	conf, claims := make([]string, n), make([]string, n)
 	for i, c := range cs {
 		src[i], loc[i], note[i] = c.Source, c.Locator, c.Note
+		conf[i] = string(c.Confidence)
+		if conf[i] == "" {
+			conf[i] = string(fact)
+		}
+		claims[i] = kg.EncodeClaims(c.Claims)
 	}
-	p["citeSource"], p["citeLocator"], p["citeNote"] = src, loc, note
+	p[kg.PropCiteSource], p[kg.PropCiteLocator], p[kg.PropCiteNote] = src, loc, note
+	p[kg.PropCiteConfidence], p[kg.PropCiteClaims] = conf, claims
 }
 
 // UpsertNodes writes nodes that all carry one label, in one transaction:

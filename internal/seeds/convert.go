@@ -34,6 +34,7 @@ var (
 	onlyPerson       = []kg.Kind{kg.Person}
 	onlyWeapon       = []kg.Kind{kg.Weapon}
 	onlyEvent        = []kg.Kind{kg.Event}
+	onlyTransfer     = []kg.Kind{kg.Transfer}
 	partyKinds       = []kg.Kind{kg.Country, kg.Organization}
 	participantKinds = []kg.Kind{kg.Person, kg.Country, kg.Organization, kg.Weapon}
 )
@@ -47,6 +48,7 @@ type fileCtx struct {
 	nodes    []kg.Node
 	rels     []kg.Rel
 	derived  [][2]string // child, parent
+	covers   [][2]string // aggregate transfer, record it covers
 	curLine  int         // line of the item being converted
 
 	// For validation (counting is set), nodes and relationships are not
@@ -198,11 +200,112 @@ func (c *fileCtx) citations(line int, owner, suffix string, cs []citation, requi
 			c.fail(l, "%s%s: %v", owner, suffix, err)
 		}
 		c.refs = append(c.refs, pendingRef{id: ct.Source, kinds: onlySource, owner: owner, suffix: refSuffix, line: l, maxLine: last})
+		var conf kg.Confidence
+		if ct.Confidence != "" {
+			conf = c.confidence(l, owner+suffix+".citations.confidence", ct.Confidence, "")
+		}
+		claims := c.claims(l, owner+suffix, ct.Claims)
 		if !c.counting {
-			out = append(out, kg.Citation{Source: ct.Source, Locator: ct.At, Note: strings.TrimSpace(ct.Note)})
+			out = append(out, kg.Citation{Source: ct.Source, Locator: ct.At, Note: strings.TrimSpace(ct.Note), Confidence: conf, Claims: claims})
 		}
 	}
 	return out
+}
+
+// ClaimFields are the fields a citation's claims may name, with how their
+// values are checked: "date" (a partial date), "number", "int" or "text".
+var ClaimFields = map[string]string{
+	"from": "date", "to": "date", "date": "date", "end_date": "date", "ordered": "date",
+	"delivered": "date", "introduced": "date",
+	"quantity_ordered": "int", "quantity_delivered": "int", "value_usd": "number", "range_km": "number",
+	"quantity_unit": "text", "areas": "text", "status": "text", "location": "text", "title": "text",
+	"restrictions": "text", "exemptions": "text", "kind": "text", "item": "text", "name": "text",
+}
+
+// claims checks what one citation says per field and converts it.
+func (c *fileCtx) claims(line int, field string, cl claimList) []kg.Claim {
+	if len(cl) == 0 {
+		return nil
+	}
+	var out []kg.Claim
+	var seen stringSet
+	for _, cm := range cl {
+		l := cm.line
+		if l == 0 {
+			l = line
+		}
+		check, known := ClaimFields[cm.field]
+		if !known {
+			names := make([]string, 0, len(ClaimFields))
+			for k := range ClaimFields {
+				names = append(names, k)
+			}
+			slices.Sort(names)
+			c.fail(l, "%s.claims: unknown field %q%s; claims may name %s", field, cm.field, didYouMean(cm.field, names), strings.Join(names, ", "))
+			continue
+		}
+		if !seen.add(cm.field) {
+			c.fail(l, "%s.claims: %s is given twice", field, cm.field)
+			continue
+		}
+		if strings.TrimSpace(cm.value) == "" {
+			c.fail(l, "%s.claims.%s: empty value", field, cm.field)
+			continue
+		}
+		if !cm.list {
+			switch check {
+			case "date":
+				c.date(l, field+".claims."+cm.field, cm.value)
+			case "int":
+				if _, err := strconv.Atoi(cm.value); err != nil {
+					c.fail(l, "%s.claims.%s: %q is not a whole number", field, cm.field, cm.value)
+				}
+			case "number":
+				if _, err := strconv.ParseFloat(cm.value, 64); err != nil {
+					c.fail(l, "%s.claims.%s: %q is not a number", field, cm.field, cm.value)
+				}
+			}
+		} else if check != "text" {
+			c.fail(l, "%s.claims.%s: give one value, not a list", field, cm.field)
+		}
+		if !c.counting {
+			out = append(out, kg.Claim{Field: cm.field, Value: cm.value})
+		}
+	}
+	return out
+}
+
+// factConf is a fact's confidence from its own `confidence` field and what
+// its citations say, by kg.OverallConfidence: a fact whose citations carry
+// confidences takes the rule's result (and a `confidence` it gives must
+// agree with it); otherwise the field, or fallback when the field is empty
+// (a required field when fallback is empty).
+func (c *fileCtx) factConf(line int, field, explicit string, cs []citation, fallback kg.Confidence) kg.Confidence {
+	var own []kg.Confidence
+	unmarked := false
+	for _, ct := range cs {
+		if ct.Confidence == "" {
+			unmarked = true
+			continue
+		}
+		if cf, err := kg.ParseConfidence(ct.Confidence); err == nil {
+			own = append(own, cf)
+		}
+	}
+	if len(own) == 0 {
+		return c.confidence(line, field, explicit, fallback)
+	}
+	if explicit == "" {
+		return kg.OverallConfidence(own)
+	}
+	conf := c.confidence(line, field, explicit, fallback)
+	if unmarked {
+		own = append(own, conf) // citations without their own take the fact's
+	}
+	if derived := kg.OverallConfidence(own); derived != conf && conf.Rank() != 0 {
+		c.fail(line, "%s is %s but its citations give %s (strongest uncontested; DISPUTED when a source contradicts); drop the field or fix a citation's confidence", field, conf, derived)
+	}
+	return conf
 }
 
 func (c *fileCtx) checkID(line int, id string, kind kg.Kind) bool {
@@ -276,8 +379,8 @@ func (c *fileCtx) refRels(owner string, field string, refs []ref, kinds []kg.Kin
 		}
 		c.ref(r.line, owner, suffix, r.ID, kinds)
 		rc, rcites := conf, cites
-		if r.Confidence != "" {
-			rc = c.confidence(r.line, owner+"."+field+".confidence", r.Confidence, conf)
+		if r.Confidence != "" || len(r.Citations) > 0 {
+			rc = c.factConf(r.line, owner+"."+field+".confidence", r.Confidence, r.Citations, conf)
 		}
 		if len(r.Citations) > 0 {
 			rcites = c.citations(r.line, owner, suffix, r.Citations, false)
@@ -342,6 +445,18 @@ func setSpan(props map[string]any, from, to kg.PartialDate) {
 	props["spanTo"] = to.Last()
 }
 
+// setPeriod records the days a period covers; an open end stays open
+// (kg.OpenStart, kg.OpenEnd), so overlap filters treat it as unbounded.
+func setPeriod(props map[string]any, p kg.Period) {
+	if props == nil {
+		return // counting
+	}
+	if from, to, ok := p.Span(); ok {
+		props[kg.PropSpanFrom] = from
+		props[kg.PropSpanTo] = to
+	}
+}
+
 // convert turns one decoded item into nodes and relationships, checking it as it goes.
 func (c *fileCtx) convert(key string, item any, line int) {
 	switch it := item.(type) {
@@ -397,7 +512,7 @@ func (c *fileCtx) convert(key string, item any, line int) {
 			return
 		}
 		c.nodes = append(c.nodes, n)
-		conf := c.confidence(line, it.ID+".confidence", it.Confidence, kg.Confirmed)
+		conf := c.factConf(line, it.ID+".confidence", it.Confidence, it.Citations, kg.Confirmed)
 		if it.Country != "" {
 			c.ref(line, it.ID, ".country", it.Country, onlyCountry)
 			c.rel(kg.NationalOf, it.ID, it.Country, "", conf, n.Citations, nil)
@@ -418,7 +533,7 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		setIf(n.Props, "rangeKm", it.RangeKm)
 		setDate(n.Props, "introduced", c.date(line, it.ID+".introduced", it.Introduced))
 		c.nodes = append(c.nodes, n)
-		conf := c.confidence(line, it.ID+".confidence", it.Confidence, kg.Confirmed)
+		conf := c.factConf(line, it.ID+".confidence", it.Confidence, it.Citations, kg.Confirmed)
 		if it.Origin != "" {
 			c.ref(line, it.ID, ".origin", it.Origin, onlyCountry)
 			c.rel(kg.OriginatesFrom, it.ID, it.Origin, "", conf, n.Citations, nil)
@@ -427,6 +542,9 @@ func (c *fileCtx) convert(key string, item any, line int) {
 			c.ref(line, it.ID, ".manufacturer", it.Manufacturer, onlyOrganization)
 			c.rel(kg.ManufacturedBy, it.ID, it.Manufacturer, "", conf, n.Citations, nil)
 		}
+		c.refRels(it.ID, "produced_with", it.ProducedWith, onlyOrganization, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
+			c.rel(kg.ProducedWith, it.ID, r.ID, "", rc, rcites, c.noteProps(r.Note))
+		})
 		var seen stringSet
 		for _, d := range it.DerivedFrom {
 			field := it.ID + ".derived_from"
@@ -446,7 +564,7 @@ func (c *fileCtx) convert(key string, item any, line int) {
 				c.fail(d.line, "%s: kind %q is not one of %s%s", field, d.Kind, strings.Join(DerivationKinds, ", "), didYouMean(d.Kind, DerivationKinds))
 			}
 			c.ref(d.line, it.ID, ".derived_from", d.Parent, onlyWeapon)
-			dc := c.confidence(d.line, field+".confidence", d.Confidence, "")
+			dc := c.factConf(d.line, field+".confidence", d.Confidence, d.Citations, "")
 			cites := c.citations(d.line, it.ID, ".derived_from", d.Citations, true)
 			var props map[string]any
 			if !c.counting {
@@ -463,7 +581,7 @@ func (c *fileCtx) convert(key string, item any, line int) {
 			return
 		}
 		date := c.date(line, it.ID+".date", it.Date)
-		conf := c.confidence(line, it.ID+".confidence", it.Confidence, "")
+		conf := c.factConf(line, it.ID+".confidence", it.Confidence, it.Citations, "")
 		if it.Status == "" {
 			c.fail(line, "%s: status is required (signed, announced, agreed …)", it.ID)
 		}
@@ -496,7 +614,7 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		if !ordered.IsZero() && !delivered.IsZero() && delivered.Last() < ordered.First() {
 			c.fail(line, "%s: delivered %s is before ordered %s", it.ID, delivered, ordered)
 		}
-		conf := c.confidence(line, it.ID+".confidence", it.Confidence, "")
+		conf := c.factConf(line, it.ID+".confidence", it.Confidence, it.Citations, "")
 		if it.Status == "" {
 			c.fail(line, "%s: status is required (ordered, delivered, partial, frozen, cancelled, unconfirmed …)", it.ID)
 		}
@@ -521,10 +639,50 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		setDate(n.Props, "ordered", ordered)
 		setDate(n.Props, "delivered", delivered)
 		setIf(n.Props, "dateInferred", it.DateInferred)
-		setIf(n.Props, "valueUsd", it.ValueUSD)
+		setIf(n.Props, kg.PropValueUSD, it.ValueUSD)
+		setIf(n.Props, kg.PropValueEstimated, it.ValueEstimated)
 		setIf(n.Props, "status", it.Status)
 		setIf(n.Props, "confidence", string(conf))
-		setSpan(n.Props, ordered, delivered)
+		period := kg.Period{From: c.date(line, it.ID+".from", it.From), To: c.date(line, it.ID+".to", it.To)}
+		if err := period.Check(); err != nil {
+			c.fail(line, "%s: %v", it.ID, err)
+		}
+		setDate(n.Props, kg.PropFrom, period.From)
+		setDate(n.Props, kg.PropTo, period.To)
+		setIf(n.Props, kg.PropAggregate, it.Aggregate)
+		if it.ValueEstimated && it.ValueUSD == nil {
+			c.fail(line, "%s: value_estimated without value_usd", it.ID)
+		}
+		if len(it.Covers) > 0 && !it.Aggregate {
+			c.fail(line, "%s: covers is for aggregate records; set aggregate: true or drop covers", it.ID)
+		}
+		var covered stringSet
+		for _, id := range it.Covers {
+			if id == it.ID {
+				c.fail(line, "%s.covers: a record cannot cover itself", it.ID)
+				continue
+			}
+			if !covered.add(id) {
+				c.fail(line, "%s.covers: %s is listed twice", it.ID, id)
+				continue
+			}
+			c.ref(line, it.ID, ".covers", id, onlyTransfer)
+			c.covers = append(c.covers, [2]string{it.ID, id})
+		}
+		setIf(n.Props, kg.PropCovers, it.Covers)
+		if period.IsZero() {
+			setSpan(n.Props, ordered, delivered)
+		} else {
+			// A period widens to the order and delivery dates; an end the
+			// sources leave open stays open.
+			if !ordered.IsZero() && (period.From.IsZero() || ordered.First() < period.From.First()) {
+				period.From = ordered
+			}
+			if !delivered.IsZero() && (period.To.IsZero() || delivered.Last() > period.To.Last()) {
+				period.To = delivered
+			}
+			setPeriod(n.Props, period)
+		}
 		c.nodes = append(c.nodes, n)
 		for _, e := range []struct {
 			t      kg.RelType
@@ -553,7 +711,7 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		if !end.IsZero() && !date.IsZero() && end.Last() < date.First() {
 			c.fail(line, "%s: end_date %s is before date %s", it.ID, end, date)
 		}
-		conf := c.confidence(line, it.ID+".confidence", it.Confidence, "")
+		conf := c.factConf(line, it.ID+".confidence", it.Confidence, it.Citations, "")
 		if it.Type == "" {
 			c.fail(line, "%s: type is required (visit, meeting, exercise, port-call, test …)", it.ID)
 		}
@@ -580,12 +738,25 @@ func (c *fileCtx) convert(key string, item any, line int) {
 			return
 		}
 		date := c.date(line, it.ID+".date", it.Date)
-		conf := c.confidence(line, it.ID+".confidence", it.Confidence, kg.Confirmed)
+		conf := c.factConf(line, it.ID+".confidence", it.Confidence, it.Citations, kg.Confirmed)
 		setDate(n.Props, "date", date)
 		setIf(n.Props, "dateInferred", it.DateInferred)
 		setIf(n.Props, "restrictions", it.Restrictions)
 		setIf(n.Props, "exemptions", it.Exemptions)
-		setSpan(n.Props, date, date)
+		inForce := kg.Period{From: c.date(line, it.ID+".from", it.From), To: c.date(line, it.ID+".to", it.To)}
+		if err := inForce.Check(); err != nil {
+			c.fail(line, "%s: %v", it.ID, err)
+		}
+		setDate(n.Props, kg.PropFrom, inForce.From)
+		setDate(n.Props, kg.PropTo, inForce.To)
+		if inForce.IsZero() {
+			setSpan(n.Props, date, date)
+		} else {
+			if inForce.From.IsZero() {
+				inForce.From = date
+			}
+			setPeriod(n.Props, inForce)
+		}
 		c.nodes = append(c.nodes, n)
 		if it.Body != "" {
 			c.ref(line, it.ID, ".body", it.Body, onlyOrganization)
@@ -597,6 +768,9 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		}
 		c.refRels(it.ID, "supporters", it.Supporters, onlyCountry, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
 			c.rel(kg.Supported, r.ID, it.ID, "", rc, rcites, c.noteProps(r.Note))
+		})
+		c.refRels(it.ID, "advocates", it.Advocates, onlyCountry, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
+			c.rel(kg.Advocated, r.ID, it.ID, "", rc, rcites, c.noteProps(r.Note))
 		})
 
 	case *relationItem:
@@ -619,7 +793,7 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		if it.Event != "" {
 			c.ref(line, "relations", ".event", it.Event, onlyEvent)
 		}
-		conf := c.confidence(line, "relations.confidence", it.Confidence, "")
+		conf := c.factConf(line, "relations.confidence", it.Confidence, it.Citations, "")
 		cites := c.citations(line, "relations", "", it.Citations, true)
 		props := c.noteProps(it.Note)
 		setDate(props, "date", date)
@@ -655,7 +829,7 @@ func (c *fileCtx) position(person string, i int, p position, personCites []kg.Ci
 	if !from.IsZero() && !to.IsZero() && to.Last() < from.First() {
 		c.fail(p.line, "%s: to %s is before from %s", field, to, from)
 	}
-	conf := c.confidence(p.line, field+".confidence", p.Confidence, kg.Confirmed)
+	conf := c.factConf(p.line, field+".confidence", p.Confidence, p.Citations, kg.Confirmed)
 	cites := c.citations(p.line, person, suffix, p.Citations, false)
 	if cites == nil {
 		cites = personCites
@@ -664,8 +838,9 @@ func (c *fileCtx) position(person string, i int, p position, personCites []kg.Ci
 	if props != nil {
 		props["title"] = strings.TrimSpace(p.Title)
 	}
-	setDate(props, "from", from)
-	setDate(props, "to", to)
+	setDate(props, kg.PropFrom, from)
+	setDate(props, kg.PropTo, to)
+	setPeriod(props, kg.Period{From: from, To: to})
 	setIf(props, "country", p.Country)
 	c.rel(kg.HoldsPosition, person, target, strings.ToLower(strings.TrimSpace(p.Title))+"|"+from.String(), conf, cites, props)
 }

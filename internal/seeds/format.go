@@ -10,10 +10,29 @@ import (
 // Each remembers the line it starts on, so problems point at the item.
 
 type citation struct {
-	Source string `yaml:"source"`
-	At     string `yaml:"at"`
-	Note   string `yaml:"note"`
-	line   int
+	Source     string    `yaml:"source"`
+	At         string    `yaml:"at"`
+	Note       string    `yaml:"note"`
+	Confidence string    `yaml:"confidence"`
+	Claims     claimList `yaml:"claims"`
+	line       int
+}
+
+// claimList is a citation's `claims`: a mapping from a field name to the
+// value this source gives for it (a scalar, or a list of scalars).
+type claimList []claim
+
+type claim struct {
+	field, value string
+	list         bool
+	line         int
+}
+
+func (cl *claimList) UnmarshalYAML(n *yaml.Node) error {
+	if !decClaims(n, cl) {
+		return fmt.Errorf("claims: want a mapping from field names to a value or a list of values, e.g. {areas: [defence, intelligence]}")
+	}
+	return nil
 }
 
 func (c *citation) UnmarshalYAML(n *yaml.Node) error {
@@ -137,6 +156,7 @@ type weaponItem struct {
 	Introduced   string       `yaml:"introduced"`
 	Confidence   string       `yaml:"confidence"`
 	DerivedFrom  []derivation `yaml:"derived_from"`
+	ProducedWith []ref        `yaml:"produced_with"`
 }
 
 type agreementItem struct {
@@ -166,6 +186,11 @@ type transferItem struct {
 	Delivered            string   `yaml:"delivered"`
 	DateInferred         bool     `yaml:"date_inferred"`
 	ValueUSD             *float64 `yaml:"value_usd"`
+	ValueEstimated       bool     `yaml:"value_estimated"`
+	From                 string   `yaml:"from"`
+	To                   string   `yaml:"to"`
+	Aggregate            bool     `yaml:"aggregate"`
+	Covers               []string `yaml:"covers"`
 	Status               string   `yaml:"status"`
 	Confidence           string   `yaml:"confidence"`
 }
@@ -192,6 +217,9 @@ type resolutionItem struct {
 	Restrictions []string `yaml:"restrictions"`
 	Exemptions   []string `yaml:"exemptions"`
 	Supporters   []ref    `yaml:"supporters"`
+	Advocates    []ref    `yaml:"advocates"`
+	From         string   `yaml:"from"`
+	To           string   `yaml:"to"`
 	Confidence   string   `yaml:"confidence"`
 }
 
