@@ -80,6 +80,7 @@ const (
 	CooperatesWith       RelType = "COOPERATES_WITH"
 	ProducedWith         RelType = "PRODUCED_WITH"
 	Advocated            RelType = "ADVOCATED"
+	LostSalesUnder       RelType = "LOST_SALES_UNDER"
 )
 
 // RelTypes is the allow-list of relationship types, in a stable order.
@@ -87,7 +88,7 @@ var RelTypes = []RelType{
 	DerivedFrom, OriginatesFrom, ManufacturedBy, NationalOf, HoldsPosition, PartOf,
 	Signed, PartyTo, Supplier, SupplierOrganization, Recipient, Item,
 	ParticipatedIn, LocatedIn, Met, Adopted, Targets, Supported, AlliedWith, Succeeded, CooperatesWith,
-	ProducedWith, Advocated,
+	ProducedWith, Advocated, LostSalesUnder,
 }
 
 // GenericRelTypes are the types a seed folder may name in its `relations` list;

@@ -650,6 +650,8 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		setDate(n.Props, kg.PropFrom, period.From)
 		setDate(n.Props, kg.PropTo, period.To)
 		setIf(n.Props, kg.PropAggregate, it.Aggregate)
+		setDate(n.Props, "reported", c.date(line, it.ID+".reported", it.Reported))
+		setIf(n.Props, "type", it.Type)
 		if it.ValueEstimated && it.ValueUSD == nil {
 			c.fail(line, "%s: value_estimated without value_usd", it.ID)
 		}
@@ -772,6 +774,9 @@ func (c *fileCtx) convert(key string, item any, line int) {
 		c.refRels(it.ID, "advocates", it.Advocates, onlyCountry, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
 			c.rel(kg.Advocated, r.ID, it.ID, "", rc, rcites, c.noteProps(r.Note))
 		})
+		for i, l := range it.Losses {
+			c.loss(it.ID, i, l)
+		}
 
 	case *relationItem:
 		t, err := kg.ParseRelType(it.Type)
@@ -840,7 +845,19 @@ func (c *fileCtx) position(person string, i int, p position, personCites []kg.Ci
 	}
 	setDate(props, kg.PropFrom, from)
 	setDate(props, kg.PropTo, to)
-	setPeriod(props, kg.Period{From: from, To: to})
+	setIf(props, "attested", p.Attested)
+	tenure := kg.Period{From: from, To: to}
+	if p.Attested {
+		// Attested dates are when the sources show the person in post;
+		// outside them nothing is known, so a missing end is the other end.
+		if tenure.From.IsZero() {
+			tenure.From = to
+		}
+		if tenure.To.IsZero() {
+			tenure.To = from
+		}
+	}
+	setPeriod(props, tenure)
 	setIf(props, "country", p.Country)
 	c.rel(kg.HoldsPosition, person, target, strings.ToLower(strings.TrimSpace(p.Title))+"|"+from.String(), conf, cites, props)
 }
@@ -853,4 +870,28 @@ func (c *fileCtx) noteProps(note string) map[string]any {
 	props := map[string]any{}
 	setIf(props, "note", strings.TrimSpace(note))
 	return props
+}
+
+// loss converts an estimate of sales a country lost under a sanction into
+// (country)-[:LOST_SALES_UNDER]->(resolution).
+func (c *fileCtx) loss(resolution string, i int, l loss) {
+	suffix := ".losses[" + strconv.Itoa(i) + "]"
+	field := resolution + suffix
+	if l.Country == "" {
+		c.fail(l.line, "%s: country is required (who lost the sales)", field)
+		return
+	}
+	if l.ValueUSD == nil {
+		c.fail(l.line, "%s: value_usd is required", field)
+	} else if *l.ValueUSD < 0 {
+		c.fail(l.line, "%s: value_usd must not be negative", field)
+	}
+	c.ref(l.line, resolution, suffix+".country", l.Country, onlyCountry)
+	conf := c.factConf(l.line, field+".confidence", l.Confidence, l.Citations, "")
+	cites := c.citations(l.line, resolution, suffix, l.Citations, true)
+	props := c.noteProps(l.Note)
+	setIf(props, kg.PropValueUSD, l.ValueUSD)
+	setIf(props, kg.PropValueEstimated, l.ValueEstimated)
+	setIf(props, "estimatedBy", strings.TrimSpace(l.EstimatedBy))
+	c.rel(kg.LostSalesUnder, l.Country, resolution, "", conf, cites, props)
 }

@@ -137,6 +137,10 @@ func decodeFast(key string, n *yaml.Node) (any, bool) {
 				return 1 << 27, decBool(v, &it.Aggregate)
 			case "covers":
 				return 1 << 28, decStrs(v, &it.Covers)
+			case "reported":
+				return 1 << 29, decStr(v, &it.Reported)
+			case "type":
+				return 1 << 30, decStr(v, &it.Type)
 			}
 			return decCommon(k, v, &it.common)
 		})
@@ -191,6 +195,8 @@ func decodeFast(key string, n *yaml.Node) (any, bool) {
 				return 1 << 19, decStr(v, &it.From)
 			case "to":
 				return 1 << 20, decStr(v, &it.To)
+			case "losses":
+				return 1 << 21, decSlice(v, &it.Losses, decLoss)
 			}
 			return decCommon(k, v, &it.common)
 		})
@@ -390,6 +396,8 @@ func decPosition(n *yaml.Node, p *position) bool {
 			return 1 << 6, decSlice(v, &p.Citations, decCitation)
 		case "note":
 			return 1 << 7, decStr(v, &p.Note)
+		case "attested":
+			return 1 << 8, decBool(v, &p.Attested)
 		}
 		return 0, false
 	})
@@ -522,4 +530,27 @@ func plainDecimal(s string) bool {
 		}
 	}
 	return dot && digits > 0 && digits <= 15
+}
+
+func decLoss(n *yaml.Node, l *loss) bool {
+	l.line = n.Line
+	return decMapping(n, func(k string, v *yaml.Node) (uint32, bool) {
+		switch k {
+		case "country":
+			return 1 << 0, decStr(v, &l.Country)
+		case "value_usd":
+			return 1 << 1, decFloat(v, &l.ValueUSD)
+		case "value_estimated":
+			return 1 << 2, decBool(v, &l.ValueEstimated)
+		case "estimated_by":
+			return 1 << 3, decStr(v, &l.EstimatedBy)
+		case "confidence":
+			return 1 << 4, decStr(v, &l.Confidence)
+		case "citations":
+			return 1 << 5, decSlice(v, &l.Citations, decCitation)
+		case "note":
+			return 1 << 6, decStr(v, &l.Note)
+		}
+		return 0, false
+	})
 }

@@ -107,6 +107,7 @@ type position struct {
 	Country      string     `yaml:"country"`
 	From         string     `yaml:"from"`
 	To           string     `yaml:"to"`
+	Attested     bool       `yaml:"attested"`
 	Confidence   string     `yaml:"confidence"`
 	Citations    []citation `yaml:"citations"`
 	Note         string     `yaml:"note"`
@@ -190,6 +191,8 @@ type transferItem struct {
 	From                 string   `yaml:"from"`
 	To                   string   `yaml:"to"`
 	Aggregate            bool     `yaml:"aggregate"`
+	Reported             string   `yaml:"reported"`
+	Type                 string   `yaml:"type"`
 	Covers               []string `yaml:"covers"`
 	Status               string   `yaml:"status"`
 	Confidence           string   `yaml:"confidence"`
@@ -218,6 +221,7 @@ type resolutionItem struct {
 	Exemptions   []string `yaml:"exemptions"`
 	Supporters   []ref    `yaml:"supporters"`
 	Advocates    []ref    `yaml:"advocates"`
+	Losses       []loss   `yaml:"losses"`
 	From         string   `yaml:"from"`
 	To           string   `yaml:"to"`
 	Confidence   string   `yaml:"confidence"`
@@ -233,4 +237,25 @@ type relationItem struct {
 	Confidence   string     `yaml:"confidence"`
 	Citations    []citation `yaml:"citations"`
 	Note         string     `yaml:"note"`
+}
+
+// loss is an estimate of the sales a country lost under a sanction.
+type loss struct {
+	Country        string     `yaml:"country"`
+	ValueUSD       *float64   `yaml:"value_usd"`
+	ValueEstimated bool       `yaml:"value_estimated"`
+	EstimatedBy    string     `yaml:"estimated_by"`
+	Confidence     string     `yaml:"confidence"`
+	Citations      []citation `yaml:"citations"`
+	Note           string     `yaml:"note"`
+	line           int
+}
+
+func (l *loss) UnmarshalYAML(n *yaml.Node) error {
+	type plain loss
+	if err := n.Decode((*plain)(l)); err != nil {
+		return err
+	}
+	l.line = n.Line
+	return nil
 }
