@@ -101,6 +101,13 @@ func transferOf(n kg.Node) *model.Transfer {
 		DateInferred:      propBool(n.Props, "dateInferred"),
 		ValueUsd:          propFloat(n.Props, "valueUsd"),
 		Status:            propString(n.Props, "status"),
+		From:              propDate(n.Props, kg.PropFrom),
+		To:                propDate(n.Props, kg.PropTo),
+		Aggregate:         propBool(n.Props, kg.PropAggregate),
+		ValueEstimated:    propBool(n.Props, kg.PropValueEstimated),
+		CoversIDs:         propStrings(n.Props, kg.PropCovers),
+		Type:              optString(propString(n.Props, "type")),
+		Reported:          propDate(n.Props, "reported"),
 	}
 }
 
@@ -122,6 +129,8 @@ func resolutionOf(n kg.Node) *model.Resolution {
 		Date:         propDate(n.Props, "date"),
 		Restrictions: propStrings(n.Props, "restrictions"),
 		Exemptions:   propStrings(n.Props, "exemptions"),
+		From:         propDate(n.Props, kg.PropFrom),
+		To:           propDate(n.Props, kg.PropTo),
 	}
 }
 
@@ -140,7 +149,8 @@ func sourceOf(n kg.Node) *model.Source {
 func citationsOf(cs []kg.Citation) []*model.Citation {
 	out := make([]*model.Citation, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, &model.Citation{SourceID: c.Source, Locator: c.Locator, Note: optString(c.Note)})
+		out = append(out, &model.Citation{SourceID: c.Source, Locator: c.Locator, Note: optString(c.Note),
+			Confidence: confidenceOf(c.Confidence), Claims: claimsOf(c.Claims)})
 	}
 	return out
 }
@@ -200,6 +210,7 @@ func positionOf(e kg.Edge) *model.Position {
 		Confidence: model.Confidence(e.Rel.Confidence),
 		Citations:  citationsOf(e.Rel.Citations),
 		CountryID:  propString(e.Rel.Props, "country"),
+		Attested:   propBool(e.Rel.Props, "attested"),
 	}
 	switch e.Node.Kind {
 	case kg.Organization:

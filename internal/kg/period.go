@@ -59,3 +59,28 @@ func (p Period) String() string {
 	}
 	return p.From.String() + "–" + p.To.String()
 }
+
+// HolderQuery asks who held a post during [From, To] (ISO days).
+type HolderQuery struct {
+	From, To     string
+	TitleWords   []string // lower-case words the title must all contain
+	Organization string   // an organization id: posts in it or in one part of it
+	Country      string   // a country id: posts of or in that country
+	Limit        int
+}
+
+// Tenure is a position as a holders query returns it: the person, the
+// HOLDS_POSITION relationship and what it points at.
+type Tenure struct {
+	Person Node
+	Rel    Rel
+	Target Node
+}
+
+// TotalsQuery selects the transfer records a total sums.
+type TotalsQuery struct {
+	Supplier, Recipient string // country ids; "" for any
+	From, To            string // ISO days; "" for open
+	MinConfidence       Confidence
+	Limit               int
+}
