@@ -349,6 +349,7 @@ type ComplexityRoot struct {
 		Manufacturer func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Origin       func(childComplexity int) int
+		ProducedWith func(childComplexity int) int
 		RangeKm      func(childComplexity int) int
 		Transfers    func(childComplexity int) int
 	}
@@ -453,6 +454,7 @@ type WeaponResolver interface {
 	Derivatives(ctx context.Context, obj *model.Weapon) ([]*model.Derivation, error)
 	Lineage(ctx context.Context, obj *model.Weapon, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) (*model.Lineage, error)
 	Transfers(ctx context.Context, obj *model.Weapon) ([]*model.Transfer, error)
+	ProducedWith(ctx context.Context, obj *model.Weapon) ([]*model.Organization, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -1927,6 +1929,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Weapon.Origin(childComplexity), true
+	case "Weapon.producedWith":
+		if e.ComplexityRoot.Weapon.ProducedWith == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Weapon.ProducedWith(childComplexity), true
 	case "Weapon.rangeKm":
 		if e.ComplexityRoot.Weapon.RangeKm == nil {
 			break
@@ -2633,6 +2641,11 @@ extend type Query {
   minConfidence. See TransferTotals for how nothing counts twice.
   """
   transferTotals(supplier: ID, recipient: ID, from: PartialDate, to: PartialDate, minConfidence: Confidence): TransferTotals!
+}
+
+extend type Weapon {
+  "Organizations the sources say it is produced in cooperation with (co-production; not its manufacturer)."
+  producedWith: [Organization!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/traversal.graphqls", Input: `# Generic traversals: relationships, shortest paths and neighbourhoods.
@@ -3403,6 +3416,8 @@ func (ec *executionContext) childFields_Weapon(ctx context.Context, field graphq
 		return ec.fieldContext_Weapon_lineage(ctx, field)
 	case "transfers":
 		return ec.fieldContext_Weapon_transfers(ctx, field)
+	case "producedWith":
+		return ec.fieldContext_Weapon_producedWith(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Weapon", field.Name)
 }
@@ -10507,6 +10522,38 @@ func (ec *executionContext) fieldContext_Weapon_transfers(_ context.Context, fie
 	return fc, nil
 }
 
+func (ec *executionContext) _Weapon_producedWith(ctx context.Context, field graphql.CollectedField, obj *model.Weapon) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Weapon_producedWith(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Weapon().ProducedWith(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕᚖarmsgraphᚋgraphᚋmodelᚐOrganizationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Weapon_producedWith(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Weapon",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _WeaponConnection_edges(ctx context.Context, field graphql.CollectedField, obj *model.WeaponConnection) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -13759,6 +13806,12 @@ func (ec *executionContext) _Weapon(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Weapon_transfers(ctx, field, obj)
+				})
+		case "producedWith":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Weapon_producedWith(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))

@@ -129,3 +129,15 @@ func (r *transferResolver) Covers(ctx context.Context, obj *model.Transfer) ([]*
 	slices.SortFunc(out, func(a, b *model.Transfer) int { return strings.Compare(a.ID, b.ID) })
 	return out, nil
 }
+
+func (r *weaponResolver) ProducedWith(ctx context.Context, obj *model.Weapon) ([]*model.Organization, error) {
+	edges, err := r.store.Edges(ctx, []string{obj.ID}, kg.EdgeSpec{Type: kg.ProducedWith, Label: kg.Organization.Label()})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*model.Organization, 0, len(edges[obj.ID]))
+	for _, e := range edges[obj.ID] {
+		out = append(out, organizationOf(e.Node))
+	}
+	return out, nil
+}

@@ -99,7 +99,7 @@ type Citation struct {
 	SourceID   string
 	Locator    string
 	Note       *string
-	Confidence *Confidence     // this source's own (schema/time.graphqls)
+	Confidence *Confidence    // this source's own (schema/time.graphqls)
 	Claims     []*SourceClaim // values only this source gives
 }
 
