@@ -2269,9 +2269,11 @@ type Resolution implements Entity {
 # Filtered lists of dated items, oldest first, undated items last.
 #
 # Date filters: an item matches when the days it covers overlap [from, to]
-# (from taken as its first day, to as its last). An agreement, event or
-# resolution covers its date; a transfer covers the time from its order to its
-# last delivery. Undated items never match a date filter. A list that would
+# (from taken as its first day, to as its last). An agreement or event
+# covers its date; a resolution its date or the period it was in force; a
+# transfer its period (from/to, see schema/time.graphqls) widened by its order
+# and last delivery. An open end of a period reaches as far as it may.
+# Undated items never match a date filter. A list that would
 # hold more than 1000 items is refused (BAD_USER_INPUT, reason LIMIT_EXCEEDED,
 # limit "filter"): narrow the filter.
 extend type Query {
@@ -2282,8 +2284,9 @@ extend type Query {
   """
   agreements(parties: [ID!], from: PartialDate, to: PartialDate): [Agreement!]!
   """
-  Transfers by supplier, recipient and weapon ids whose span (from order to
-  last delivery) overlaps [from, to]; undated transfers never match a date filter.
+  Transfers by supplier, recipient and weapon ids whose span (the period
+  from/to widened by order and last delivery; an aggregate's period) overlaps
+  [from, to]; undated transfers never match a date filter.
   """
   transfers(supplier: ID, recipient: ID, weapon: ID, from: PartialDate, to: PartialDate): [Transfer!]!
   "Events in which the participant id took part, dated within [from, to] (overlap; undated never match)."
