@@ -4,6 +4,7 @@ package kg
 // seeds converter and the store use these; docs/graph-model.md lists them.
 const (
 	PropID          = "id"
+	PropKey         = "key"
 	PropDataset     = "dataset"
 	PropConfidence  = "confidence"
 	PropNote        = "note"
@@ -38,4 +39,24 @@ const (
 	PropAggregate         = "aggregate"
 	PropCovers            = "covers"
 	PropStatus            = "status"
+
+	// Kind-specific properties the seeds converter writes.
+	PropAreas             = "areas"
+	PropAttested          = "attested"
+	PropAuthor            = "author"
+	PropCategory          = "category"
+	PropDocument          = "document"
+	PropEndDate           = "endDate"
+	PropEstimatedBy       = "estimatedBy"
+	PropEvent             = "event"
+	PropExemptions        = "exemptions"
+	PropIntroduced        = "introduced"
+	PropLocation          = "location"
+	PropPublished         = "published"
+	PropPublishedInferred = "publishedInferred"
+	PropPublisher         = "publisher"
+	PropRangeKm           = "rangeKm"
+	PropReported          = "reported"
+	PropRestrictions      = "restrictions"
+	PropType              = "type"
 )

@@ -20,8 +20,8 @@ func nodeProps(n kg.Node, dataset string) map[string]any {
 	for k, v := range n.Props {
 		p[k] = v
 	}
-	p["id"] = n.ID
-	p["dataset"] = dataset
+	p[kg.PropID] = n.ID
+	p[kg.PropDataset] = dataset
 	if n.Kind == "" {
 		return p // a source: its props already hold title and the rest
 	}
@@ -51,9 +51,9 @@ func relProps(r kg.Rel, dataset string) map[string]any {
 	for k, v := range r.Props {
 		p[k] = v
 	}
-	p["key"] = r.Key
-	p["dataset"] = dataset
-	p["confidence"] = string(r.Confidence)
+	p[kg.PropKey] = r.Key
+	p[kg.PropDataset] = dataset
+	p[kg.PropConfidence] = string(r.Confidence)
 	putCitations(p, r.Citations, r.Confidence)
 	return p
 }
