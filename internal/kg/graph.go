@@ -19,6 +19,10 @@ type Citation struct {
 	Claims     []Claim
 }
 
+// Changes counts what one batch write did (or, dry, would do): the
+// ingester's Writer reports it, the store computes it.
+type Changes struct{ Created, Updated int }
+
 // Node is one entity or source as the ingester writes it. Props hold the
 // kind-specific properties under their Neo4j names (category, rangeKm, date …).
 type Node struct {

@@ -10,8 +10,9 @@ import (
 	"armsgraph/internal/kg"
 )
 
-// Changes counts what one batch write did (or, dry, would do).
-type Changes struct{ Created, Updated int }
+// Changes counts what one batch write did (or, dry, would do); the type is
+// the ingester's (kg.Changes), named here for the store's callers.
+type Changes = kg.Changes
 
 // nodeProps is the full property map of a node: SET n = props replaces every
 // property, so a field removed from the seeds disappears from the graph too.
