@@ -86,6 +86,8 @@ func agreementOf(n kg.Node) *model.Agreement {
 		Areas:        propStrings(n.Props, "areas"),
 		Status:       propString(n.Props, "status"),
 		Location:     optString(propString(n.Props, "location")),
+		From:         propDate(n.Props, kg.PropFrom),
+		To:           propDate(n.Props, kg.PropTo),
 	}
 }
 

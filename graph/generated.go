@@ -55,6 +55,7 @@ type ComplexityRoot struct {
 		Date               func(childComplexity int) int
 		DateInferred       func(childComplexity int) int
 		Description        func(childComplexity int) int
+		From               func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Kind               func(childComplexity int) int
 		Location           func(childComplexity int) int
@@ -63,6 +64,7 @@ type ComplexityRoot struct {
 		PartyOrganizations func(childComplexity int) int
 		Signatories        func(childComplexity int) int
 		Status             func(childComplexity int) int
+		To                 func(childComplexity int) int
 	}
 
 	Citation struct {
@@ -523,6 +525,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Description(childComplexity), true
+	case "Agreement.from":
+		if e.ComplexityRoot.Agreement.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.From(childComplexity), true
 	case "Agreement.id":
 		if e.ComplexityRoot.Agreement.ID == nil {
 			break
@@ -571,6 +579,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Status(childComplexity), true
+	case "Agreement.to":
+		if e.ComplexityRoot.Agreement.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.To(childComplexity), true
 
 	case "Citation.claims":
 		if e.ComplexityRoot.Citation.Claims == nil {
@@ -2650,6 +2664,13 @@ extend type Weapon {
   "Organizations the sources say it is produced in cooperation with (co-production; not its manufacturer)."
   producedWith: [Organization!]!
 }
+
+extend type Agreement {
+  "Start of the period the agreement ran, when the sources give one (else its date); date filters match the period by overlap."
+  from: PartialDate
+  "End of the period the agreement ran (e.g. a ten-year agreement); null when open or not given."
+  to: PartialDate
+}
 `, BuiltIn: false},
 	{Name: "../schema/traversal.graphqls", Input: `# Generic traversals: relationships, shortest paths and neighbourhoods.
 
@@ -2889,6 +2910,10 @@ func (ec *executionContext) childFields_Agreement(ctx context.Context, field gra
 		return ec.fieldContext_Agreement_location(ctx, field)
 	case "country":
 		return ec.fieldContext_Agreement_country(ctx, field)
+	case "from":
+		return ec.fieldContext_Agreement_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Agreement_to(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Agreement", field.Name)
 }
@@ -4654,6 +4679,52 @@ func (ec *executionContext) fieldContext_Agreement_country(_ context.Context, fi
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _Agreement_from(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖarmsgraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _Agreement_to(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖarmsgraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "PartialDate")
 }
 
 func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
@@ -11944,6 +12015,16 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Agreement_country(ctx, field, obj)
 				})
+		case "from":
+			out.Values[i] = ec._Agreement_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Agreement_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}

@@ -49,6 +49,8 @@ type Agreement struct {
 	Areas        []string
 	Status       string
 	Location     *string
+	From         *kg.PartialDate // in force from (schema/time.graphqls)
+	To           *kg.PartialDate
 }
 
 // Transfer is a supply of arms or technology.

@@ -183,7 +183,7 @@ func (c *fileCtx) convertAgreement(it *agreementItem, line int) {
 	setIf(n.Props, kg.PropStatus, it.Status)
 	setIf(n.Props, kg.PropConfidence, string(conf))
 	setIf(n.Props, kg.PropLocation, it.Location)
-	setSpan(n.Props, date, date)
+	c.inForce(it.ID, line, n.Props, date, it.From, it.To)
 	c.nodes = append(c.nodes, n)
 	c.refRels(it.ID, "parties", it.Parties, partyKinds, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
 		c.rel(kg.PartyTo, r.ID, it.ID, "", rc, rcites, c.noteProps(r.Note))
@@ -302,20 +302,7 @@ func (c *fileCtx) convertResolution(it *resolutionItem, line int) {
 	setIf(n.Props, kg.PropDateInferred, it.DateInferred)
 	setIf(n.Props, kg.PropRestrictions, it.Restrictions)
 	setIf(n.Props, kg.PropExemptions, it.Exemptions)
-	inForce := kg.Period{From: c.date(line, it.ID+".from", it.From), To: c.date(line, it.ID+".to", it.To)}
-	if err := inForce.Check(); err != nil {
-		c.fail(line, "%s: %v", it.ID, err)
-	}
-	setDate(n.Props, kg.PropFrom, inForce.From)
-	setDate(n.Props, kg.PropTo, inForce.To)
-	if inForce.IsZero() {
-		setSpan(n.Props, date, date)
-	} else {
-		if inForce.From.IsZero() {
-			inForce.From = date
-		}
-		setPeriod(n.Props, inForce)
-	}
+	c.inForce(it.ID, line, n.Props, date, it.From, it.To)
 	c.nodes = append(c.nodes, n)
 	if it.Body != "" {
 		c.ref(line, it.ID, ".body", it.Body, onlyOrganization)
@@ -496,4 +483,24 @@ func (c *fileCtx) transferPeriod(it *transferItem, line int, props map[string]an
 		}
 		setPeriod(props, period)
 	}
+}
+
+// inForce records the period an agreement or sanction was in force (from
+// defaults to its date; an open end stays open), or else its date, as the
+// item's span.
+func (c *fileCtx) inForce(id string, line int, props map[string]any, date kg.PartialDate, from, to string) {
+	p := kg.Period{From: c.date(line, id+".from", from), To: c.date(line, id+".to", to)}
+	if err := p.Check(); err != nil {
+		c.fail(line, "%s: %v", id, err)
+	}
+	setDate(props, kg.PropFrom, p.From)
+	setDate(props, kg.PropTo, p.To)
+	if p.IsZero() {
+		setSpan(props, date, date)
+		return
+	}
+	if p.From.IsZero() {
+		p.From = date
+	}
+	setPeriod(props, p)
 }

@@ -92,6 +92,10 @@ func decodeFast(key string, n *yaml.Node) (any, bool) {
 				return 1 << 17, decStr(v, &it.Location)
 			case "country":
 				return 1 << 18, decStr(v, &it.Country)
+			case "from":
+				return 1 << 19, decStr(v, &it.From)
+			case "to":
+				return 1 << 20, decStr(v, &it.To)
 			}
 			return decCommon(k, v, &it.common)
 		})

@@ -171,6 +171,8 @@ type agreementItem struct {
 	Confidence   string   `yaml:"confidence"`
 	Location     string   `yaml:"location"`
 	Country      string   `yaml:"country"`
+	From         string   `yaml:"from"`
+	To           string   `yaml:"to"`
 }
 
 type transferItem struct {
