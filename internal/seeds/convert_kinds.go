@@ -185,16 +185,9 @@ func (c *fileCtx) convertAgreement(it *agreementItem, line int) {
 	setIf(n.Props, kg.PropLocation, it.Location)
 	c.inForce(it.ID, line, n.Props, date, it.From, it.To)
 	c.nodes = append(c.nodes, n)
-	c.refRels(it.ID, "parties", it.Parties, partyKinds, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
-		c.rel(kg.PartyTo, r.ID, it.ID, "", rc, rcites, c.noteProps(r.Note))
-	})
-	c.refRels(it.ID, "signatories", it.Signatories, onlyPerson, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
-		c.rel(kg.Signed, r.ID, it.ID, "", rc, rcites, c.noteProps(r.Note))
-	})
-	if it.Country != "" {
-		c.ref(line, it.ID, ".country", it.Country, onlyCountry)
-		c.rel(kg.LocatedIn, it.ID, it.Country, "", conf, n.Citations, nil)
-	}
+	c.refRels(it.ID, "parties", it.Parties, partyKinds, conf, n.Citations, c.toItem(kg.PartyTo, it.ID))
+	c.refRels(it.ID, "signatories", it.Signatories, onlyPerson, conf, n.Citations, c.toItem(kg.Signed, it.ID))
+	c.locatedIn(line, it.ID, it.Country, conf, n.Citations)
 }
 
 // convertTransfer converts a transfer, its period, parties and what it covers.
@@ -203,11 +196,7 @@ func (c *fileCtx) convertTransfer(it *transferItem, line int) {
 	if !ok {
 		return
 	}
-	ordered := c.date(line, it.ID+".ordered", it.Ordered)
-	delivered := c.date(line, it.ID+".delivered", it.Delivered)
-	if !ordered.IsZero() && !delivered.IsZero() && delivered.Last() < ordered.First() {
-		c.fail(line, "%s: delivered %s is before ordered %s", it.ID, delivered, ordered)
-	}
+	ordered, delivered := c.datePair(line, it.ID, "ordered", it.Ordered, "delivered", it.Delivered)
 	conf := c.factConf(line, it.ID+".confidence", it.Confidence, it.Citations, "")
 	if it.Status == "" {
 		c.fail(line, "%s: status is required (ordered, delivered, partial, frozen, cancelled, unconfirmed …)", it.ID)
@@ -263,11 +252,7 @@ func (c *fileCtx) convertEvent(it *eventItem, line int) {
 	if !ok {
 		return
 	}
-	date := c.date(line, it.ID+".date", it.Date)
-	end := c.date(line, it.ID+".end_date", it.EndDate)
-	if !end.IsZero() && !date.IsZero() && end.Last() < date.First() {
-		c.fail(line, "%s: end_date %s is before date %s", it.ID, end, date)
-	}
+	date, end := c.datePair(line, it.ID, "date", it.Date, "end_date", it.EndDate)
 	conf := c.factConf(line, it.ID+".confidence", it.Confidence, it.Citations, "")
 	if it.Type == "" {
 		c.fail(line, "%s: type is required (visit, meeting, exercise, port-call, test …)", it.ID)
@@ -281,13 +266,8 @@ func (c *fileCtx) convertEvent(it *eventItem, line int) {
 	setIf(n.Props, kg.PropConfidence, string(conf))
 	setSpan(n.Props, date, end)
 	c.nodes = append(c.nodes, n)
-	c.refRels(it.ID, "participants", it.Participants, participantKinds, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
-		c.rel(kg.ParticipatedIn, r.ID, it.ID, "", rc, rcites, c.noteProps(r.Note))
-	})
-	if it.Country != "" {
-		c.ref(line, it.ID, ".country", it.Country, onlyCountry)
-		c.rel(kg.LocatedIn, it.ID, it.Country, "", conf, n.Citations, nil)
-	}
+	c.refRels(it.ID, "participants", it.Participants, participantKinds, conf, n.Citations, c.toItem(kg.ParticipatedIn, it.ID))
+	c.locatedIn(line, it.ID, it.Country, conf, n.Citations)
 }
 
 // convertResolution converts a resolution or sanction, its supporters, advocates and losses.
@@ -312,12 +292,8 @@ func (c *fileCtx) convertResolution(it *resolutionItem, line int) {
 		c.ref(line, it.ID, ".target", it.Target, onlyCountry)
 		c.rel(kg.Targets, it.ID, it.Target, "", conf, n.Citations, nil)
 	}
-	c.refRels(it.ID, "supporters", it.Supporters, onlyCountry, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
-		c.rel(kg.Supported, r.ID, it.ID, "", rc, rcites, c.noteProps(r.Note))
-	})
-	c.refRels(it.ID, "advocates", it.Advocates, onlyCountry, conf, n.Citations, func(r ref, rc kg.Confidence, rcites []kg.Citation) {
-		c.rel(kg.Advocated, r.ID, it.ID, "", rc, rcites, c.noteProps(r.Note))
-	})
+	c.refRels(it.ID, "supporters", it.Supporters, onlyCountry, conf, n.Citations, c.toItem(kg.Supported, it.ID))
+	c.refRels(it.ID, "advocates", it.Advocates, onlyCountry, conf, n.Citations, c.toItem(kg.Advocated, it.ID))
 	for i, l := range it.Losses {
 		c.loss(it.ID, i, l)
 	}
@@ -503,4 +479,32 @@ func (c *fileCtx) inForce(id string, line int, props map[string]any, date kg.Par
 		p.From = date
 	}
 	setPeriod(props, p)
+}
+
+// datePair parses two dates of an item, the second of which must not come
+// before the first (an order and its last delivery, an event's start and end).
+func (c *fileCtx) datePair(line int, id, firstName, first, lastName, last string) (kg.PartialDate, kg.PartialDate) {
+	f := c.date(line, id+"."+firstName, first)
+	l := c.date(line, id+"."+lastName, last)
+	if !f.IsZero() && !l.IsZero() && l.Last() < f.First() {
+		c.fail(line, "%s: %s %s is before %s %s", id, lastName, l, firstName, f)
+	}
+	return f, l
+}
+
+// toItem builds the relationship from each listed ref to the item (a party
+// to an agreement, a participant in an event, a supporter of a resolution).
+func (c *fileCtx) toItem(t kg.RelType, item string) func(r ref, rc kg.Confidence, rcites []kg.Citation) {
+	return func(r ref, rc kg.Confidence, rcites []kg.Citation) {
+		c.rel(t, r.ID, item, "", rc, rcites, c.noteProps(r.Note))
+	}
+}
+
+// locatedIn records where an agreement or event took place, when given.
+func (c *fileCtx) locatedIn(line int, id, country string, conf kg.Confidence, cites []kg.Citation) {
+	if country == "" {
+		return
+	}
+	c.ref(line, id, ".country", country, onlyCountry)
+	c.rel(kg.LocatedIn, id, country, "", conf, cites, nil)
 }
