@@ -1,6 +1,8 @@
 package server_test
 
 import (
+	"io"
+	"log/slog"
 	"slices"
 	"testing"
 
@@ -319,4 +321,27 @@ func TestTimeAndClaimsAPI(t *testing.T) {
 			t.Errorf("C-14 period %v-%v, want 2000-2002", out.C14.From, out.C14.To)
 		}
 	})
+}
+
+// BenchmarkTimeQueries measures the two new root fields through the server
+// over the seeds: `go test -run '^$' -bench TimeQueries ./internal/server`.
+func BenchmarkTimeQueries(b *testing.B) {
+	store := seededStore(b)
+	h := server.New(server.Config{}, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	for _, bc := range []struct{ name, q string }{
+		{"holders", `{ holders(at: "2010", country: "country/iran", title: "defence minister") { person { id } position { title from to attested } } }`},
+		// For comparison, an existing list field over the same records.
+		{"transfers", `{ transfers(supplier: "country/china", recipient: "country/iran", from: "1993", to: "2012") { id valueUsd } }`},
+		{"transferTotals", `{ transferTotals(supplier: "country/china", recipient: "country/iran", from: "1993", to: "2012") { valueUsd valueEstimated quantities { unit ordered delivered } parts { transfer { id } counted coveredBy { id } partial } } }`},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			c := client.New(h, client.Path("/graphql"))
+			var out map[string]any
+			for b.Loop() {
+				if err := c.Post(bc.q, &out); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
