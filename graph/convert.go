@@ -54,7 +54,7 @@ func baseOf(n kg.Node) model.Base {
 		Aliases:     n.Aliases,
 		Description: optString(n.Description),
 		Citations:   citationsOf(n.Citations),
-		Confidence:  confidenceOf(kg.Confidence(propString(n.Props, "confidence"))),
+		Confidence:  confidenceOf(kg.Confidence(propString(n.Props, kg.PropConfidence))),
 	}
 	if b.Aliases == nil {
 		b.Aliases = []string{}
@@ -65,9 +65,9 @@ func baseOf(n kg.Node) model.Base {
 func weaponOf(n kg.Node) *model.Weapon {
 	return &model.Weapon{
 		Base:       baseOf(n),
-		Category:   propString(n.Props, "category"),
-		RangeKm:    propFloat(n.Props, "rangeKm"),
-		Introduced: propDate(n.Props, "introduced"),
+		Category:   propString(n.Props, kg.PropCategory),
+		RangeKm:    propFloat(n.Props, kg.PropRangeKm),
+		Introduced: propDate(n.Props, kg.PropIntroduced),
 	}
 }
 
@@ -75,72 +75,84 @@ func personOf(n kg.Node) *model.Person   { return &model.Person{Base: baseOf(n)}
 func countryOf(n kg.Node) *model.Country { return &model.Country{Base: baseOf(n)} }
 
 func organizationOf(n kg.Node) *model.Organization {
-	return &model.Organization{Base: baseOf(n), Type: optString(propString(n.Props, "type"))}
+	return &model.Organization{Base: baseOf(n), Type: optString(propString(n.Props, kg.PropType))}
 }
 
 func agreementOf(n kg.Node) *model.Agreement {
 	return &model.Agreement{
 		Base:         baseOf(n),
-		Date:         propDate(n.Props, "date"),
-		DateInferred: propBool(n.Props, "dateInferred"),
-		Areas:        propStrings(n.Props, "areas"),
-		Status:       propString(n.Props, "status"),
-		Location:     optString(propString(n.Props, "location")),
+		Date:         propDate(n.Props, kg.PropDate),
+		DateInferred: propBool(n.Props, kg.PropDateInferred),
+		Areas:        propStrings(n.Props, kg.PropAreas),
+		Status:       propString(n.Props, kg.PropStatus),
+		Location:     optString(propString(n.Props, kg.PropLocation)),
+		From:         propDate(n.Props, kg.PropFrom),
+		To:           propDate(n.Props, kg.PropTo),
 	}
 }
 
 func transferOf(n kg.Node) *model.Transfer {
 	return &model.Transfer{
 		Base:              baseOf(n),
-		Item:              optString(propString(n.Props, "item")),
-		QuantityOrdered:   propInt(n.Props, "quantityOrdered"),
-		QuantityDelivered: propInt(n.Props, "quantityDelivered"),
-		QuantityUnit:      optString(propString(n.Props, "quantityUnit")),
-		Ordered:           propDate(n.Props, "ordered"),
-		Delivered:         propDate(n.Props, "delivered"),
-		DateInferred:      propBool(n.Props, "dateInferred"),
-		ValueUsd:          propFloat(n.Props, "valueUsd"),
-		Status:            propString(n.Props, "status"),
+		Item:              optString(propString(n.Props, kg.PropItem)),
+		QuantityOrdered:   propInt(n.Props, kg.PropQuantityOrdered),
+		QuantityDelivered: propInt(n.Props, kg.PropQuantityDelivered),
+		QuantityUnit:      optString(propString(n.Props, kg.PropQuantityUnit)),
+		Ordered:           propDate(n.Props, kg.PropOrdered),
+		Delivered:         propDate(n.Props, kg.PropDelivered),
+		DateInferred:      propBool(n.Props, kg.PropDateInferred),
+		ValueUsd:          propFloat(n.Props, kg.PropValueUSD),
+		Status:            propString(n.Props, kg.PropStatus),
+		From:              propDate(n.Props, kg.PropFrom),
+		To:                propDate(n.Props, kg.PropTo),
+		Aggregate:         propBool(n.Props, kg.PropAggregate),
+		ValueEstimated:    propBool(n.Props, kg.PropValueEstimated),
+		CoversIDs:         propStrings(n.Props, kg.PropCovers),
+		Type:              optString(propString(n.Props, kg.PropType)),
+		Reported:          propDate(n.Props, kg.PropReported),
 	}
 }
 
 func eventOf(n kg.Node) *model.Event {
 	return &model.Event{
 		Base:         baseOf(n),
-		Type:         propString(n.Props, "type"),
-		Date:         propDate(n.Props, "date"),
-		EndDate:      propDate(n.Props, "endDate"),
-		DateInferred: propBool(n.Props, "dateInferred"),
-		Status:       optString(propString(n.Props, "status")),
-		Location:     optString(propString(n.Props, "location")),
+		Type:         propString(n.Props, kg.PropType),
+		Date:         propDate(n.Props, kg.PropDate),
+		EndDate:      propDate(n.Props, kg.PropEndDate),
+		DateInferred: propBool(n.Props, kg.PropDateInferred),
+		Status:       optString(propString(n.Props, kg.PropStatus)),
+		Location:     optString(propString(n.Props, kg.PropLocation)),
 	}
 }
 
 func resolutionOf(n kg.Node) *model.Resolution {
 	return &model.Resolution{
 		Base:         baseOf(n),
-		Date:         propDate(n.Props, "date"),
-		Restrictions: propStrings(n.Props, "restrictions"),
-		Exemptions:   propStrings(n.Props, "exemptions"),
+		Date:         propDate(n.Props, kg.PropDate),
+		Restrictions: propStrings(n.Props, kg.PropRestrictions),
+		Exemptions:   propStrings(n.Props, kg.PropExemptions),
+		From:         propDate(n.Props, kg.PropFrom),
+		To:           propDate(n.Props, kg.PropTo),
 	}
 }
 
 func sourceOf(n kg.Node) *model.Source {
 	return &model.Source{
 		ID:                n.ID,
-		Document:          propString(n.Props, "document"),
-		Title:             propString(n.Props, "title"),
-		Author:            optString(propString(n.Props, "author")),
-		Publisher:         optString(propString(n.Props, "publisher")),
-		Published:         propDate(n.Props, "published"),
-		PublishedInferred: propBool(n.Props, "publishedInferred"),
+		Document:          propString(n.Props, kg.PropDocument),
+		Title:             propString(n.Props, kg.PropTitle),
+		Author:            optString(propString(n.Props, kg.PropAuthor)),
+		Publisher:         optString(propString(n.Props, kg.PropPublisher)),
+		Published:         propDate(n.Props, kg.PropPublished),
+		PublishedInferred: propBool(n.Props, kg.PropPublishedInferred),
 	}
 }
 
 func citationsOf(cs []kg.Citation) []*model.Citation {
 	out := make([]*model.Citation, 0, len(cs))
 	for _, c := range cs {
-		out = append(out, &model.Citation{SourceID: c.Source, Locator: c.Locator, Note: optString(c.Note)})
+		out = append(out, &model.Citation{SourceID: c.Source, Locator: c.Locator, Note: optString(c.Note),
+			Confidence: confidenceOf(c.Confidence), Claims: claimsOf(c.Claims)})
 	}
 	return out
 }
@@ -170,11 +182,11 @@ func relationshipOf(r kg.Rel, nodes map[string]kg.Node) *model.Relationship {
 		Confidence: confidenceOf(r.Confidence),
 		Citations:  citationsOf(r.Citations),
 		Key:        r.Key,
-		Note:       optString(propString(r.Props, "note")),
+		Note:       optString(propString(r.Props, kg.PropNote)),
 		Properties: props,
 	}
 	if r.Type == kg.DerivedFrom {
-		out.Kind = optString(propString(r.Props, "kind"))
+		out.Kind = optString(propString(r.Props, kg.PropKind))
 	}
 	return out
 }
@@ -184,22 +196,23 @@ func derivationOf(r kg.Rel, child, parent *model.Weapon) *model.Derivation {
 	return &model.Derivation{
 		Child:      child,
 		Parent:     parent,
-		Kind:       propString(r.Props, "kind"),
+		Kind:       propString(r.Props, kg.PropKind),
 		Confidence: model.Confidence(r.Confidence), // the ingester writes one on every relationship
 		Citations:  citationsOf(r.Citations),
-		Note:       optString(propString(r.Props, "note")),
+		Note:       optString(propString(r.Props, kg.PropNote)),
 	}
 }
 
 // positionOf converts a HOLDS_POSITION edge seen from the person.
 func positionOf(e kg.Edge) *model.Position {
 	p := &model.Position{
-		Title:      propString(e.Rel.Props, "title"),
-		From:       propDate(e.Rel.Props, "from"),
-		To:         propDate(e.Rel.Props, "to"),
+		Title:      propString(e.Rel.Props, kg.PropTitle),
+		From:       propDate(e.Rel.Props, kg.PropFrom),
+		To:         propDate(e.Rel.Props, kg.PropTo),
 		Confidence: model.Confidence(e.Rel.Confidence),
 		Citations:  citationsOf(e.Rel.Citations),
-		CountryID:  propString(e.Rel.Props, "country"),
+		CountryID:  propString(e.Rel.Props, kg.PropCountry),
+		Attested:   propBool(e.Rel.Props, kg.PropAttested),
 	}
 	switch e.Node.Kind {
 	case kg.Organization:

@@ -55,6 +55,7 @@ type ComplexityRoot struct {
 		Date               func(childComplexity int) int
 		DateInferred       func(childComplexity int) int
 		Description        func(childComplexity int) int
+		From               func(childComplexity int) int
 		ID                 func(childComplexity int) int
 		Kind               func(childComplexity int) int
 		Location           func(childComplexity int) int
@@ -63,12 +64,15 @@ type ComplexityRoot struct {
 		PartyOrganizations func(childComplexity int) int
 		Signatories        func(childComplexity int) int
 		Status             func(childComplexity int) int
+		To                 func(childComplexity int) int
 	}
 
 	Citation struct {
-		Locator func(childComplexity int) int
-		Note    func(childComplexity int) int
-		Source  func(childComplexity int) int
+		Claims     func(childComplexity int) int
+		Confidence func(childComplexity int) int
+		Locator    func(childComplexity int) int
+		Note       func(childComplexity int) int
+		Source     func(childComplexity int) int
 	}
 
 	Country struct {
@@ -176,6 +180,7 @@ type ComplexityRoot struct {
 	}
 
 	Position struct {
+		Attested     func(childComplexity int) int
 		Citations    func(childComplexity int) int
 		Confidence   func(childComplexity int) int
 		Country      func(childComplexity int) int
@@ -190,25 +195,33 @@ type ComplexityRoot struct {
 		Value func(childComplexity int) int
 	}
 
+	QuantityTotal struct {
+		Delivered func(childComplexity int) int
+		Ordered   func(childComplexity int) int
+		Unit      func(childComplexity int) int
+	}
+
 	Query struct {
-		Agreements   func(childComplexity int, parties []string, from *kg.PartialDate, to *kg.PartialDate) int
-		Country      func(childComplexity int, name string) int
-		Entity       func(childComplexity int, id string) int
-		Events       func(childComplexity int, participant *string, from *kg.PartialDate, to *kg.PartialDate) int
-		Lineage      func(childComplexity int, weapon string, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) int
-		Neighborhood func(childComplexity int, id string, depth *int, relationshipTypes []string, limit *int) int
-		Organization func(childComplexity int, name string) int
-		Paths        func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) int
-		People       func(childComplexity int, country *string, first *int, after *string) int
-		Person       func(childComplexity int, name string) int
-		Resolutions  func(childComplexity int, from *kg.PartialDate, to *kg.PartialDate) int
-		Resolve      func(childComplexity int, name string, kind *model.EntityKind, limit *int) int
-		Search       func(childComplexity int, text string, kinds []model.EntityKind, first *int) int
-		Source       func(childComplexity int, id string) int
-		Sources      func(childComplexity int) int
-		Transfers    func(childComplexity int, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate) int
-		Weapon       func(childComplexity int, name string) int
-		Weapons      func(childComplexity int, category *string, origin *string, first *int, after *string) int
+		Agreements     func(childComplexity int, parties []string, from *kg.PartialDate, to *kg.PartialDate) int
+		Country        func(childComplexity int, name string) int
+		Entity         func(childComplexity int, id string) int
+		Events         func(childComplexity int, participant *string, from *kg.PartialDate, to *kg.PartialDate) int
+		Holders        func(childComplexity int, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string) int
+		Lineage        func(childComplexity int, weapon string, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) int
+		Neighborhood   func(childComplexity int, id string, depth *int, relationshipTypes []string, limit *int) int
+		Organization   func(childComplexity int, name string) int
+		Paths          func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) int
+		People         func(childComplexity int, country *string, first *int, after *string) int
+		Person         func(childComplexity int, name string) int
+		Resolutions    func(childComplexity int, from *kg.PartialDate, to *kg.PartialDate) int
+		Resolve        func(childComplexity int, name string, kind *model.EntityKind, limit *int) int
+		Search         func(childComplexity int, text string, kinds []model.EntityKind, first *int) int
+		Source         func(childComplexity int, id string) int
+		Sources        func(childComplexity int) int
+		TransferTotals func(childComplexity int, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence) int
+		Transfers      func(childComplexity int, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate) int
+		Weapon         func(childComplexity int, name string) int
+		Weapons        func(childComplexity int, category *string, origin *string, first *int, after *string) int
 	}
 
 	Relationship struct {
@@ -224,6 +237,7 @@ type ComplexityRoot struct {
 	}
 
 	Resolution struct {
+		Advocates    func(childComplexity int) int
 		Aliases      func(childComplexity int) int
 		Body         func(childComplexity int) int
 		Citations    func(childComplexity int) int
@@ -231,12 +245,24 @@ type ComplexityRoot struct {
 		Date         func(childComplexity int) int
 		Description  func(childComplexity int) int
 		Exemptions   func(childComplexity int) int
+		From         func(childComplexity int) int
 		ID           func(childComplexity int) int
 		Kind         func(childComplexity int) int
+		Losses       func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Restrictions func(childComplexity int) int
 		Supporters   func(childComplexity int) int
 		Target       func(childComplexity int) int
+		To           func(childComplexity int) int
+	}
+
+	SalesLoss struct {
+		Citations      func(childComplexity int) int
+		Confidence     func(childComplexity int) int
+		Country        func(childComplexity int) int
+		EstimatedBy    func(childComplexity int) int
+		ValueEstimated func(childComplexity int) int
+		ValueUsd       func(childComplexity int) int
 	}
 
 	Source struct {
@@ -249,19 +275,32 @@ type ComplexityRoot struct {
 		Title             func(childComplexity int) int
 	}
 
+	SourceClaim struct {
+		Field func(childComplexity int) int
+		Value func(childComplexity int) int
+	}
+
 	Subgraph struct {
 		Nodes         func(childComplexity int) int
 		Relationships func(childComplexity int) int
 		Truncated     func(childComplexity int) int
 	}
 
+	Tenure struct {
+		Person   func(childComplexity int) int
+		Position func(childComplexity int) int
+	}
+
 	Transfer struct {
+		Aggregate            func(childComplexity int) int
 		Aliases              func(childComplexity int) int
 		Citations            func(childComplexity int) int
 		Confidence           func(childComplexity int) int
+		Covers               func(childComplexity int) int
 		DateInferred         func(childComplexity int) int
 		Delivered            func(childComplexity int) int
 		Description          func(childComplexity int) int
+		From                 func(childComplexity int) int
 		ID                   func(childComplexity int) int
 		Item                 func(childComplexity int) int
 		Kind                 func(childComplexity int) int
@@ -271,11 +310,30 @@ type ComplexityRoot struct {
 		QuantityOrdered      func(childComplexity int) int
 		QuantityUnit         func(childComplexity int) int
 		Recipient            func(childComplexity int) int
+		Reported             func(childComplexity int) int
 		Status               func(childComplexity int) int
 		Supplier             func(childComplexity int) int
 		SupplierOrganization func(childComplexity int) int
+		To                   func(childComplexity int) int
+		Type                 func(childComplexity int) int
+		ValueEstimated       func(childComplexity int) int
 		ValueUsd             func(childComplexity int) int
 		Weapon               func(childComplexity int) int
+	}
+
+	TransferTotalPart struct {
+		Counted   func(childComplexity int) int
+		CoveredBy func(childComplexity int) int
+		Partial   func(childComplexity int) int
+		Transfer  func(childComplexity int) int
+	}
+
+	TransferTotals struct {
+		Parts          func(childComplexity int) int
+		Quantities     func(childComplexity int) int
+		ValueEstimated func(childComplexity int) int
+		ValueUsd       func(childComplexity int) int
+		ValuedCount    func(childComplexity int) int
 	}
 
 	Weapon struct {
@@ -293,6 +351,7 @@ type ComplexityRoot struct {
 		Manufacturer func(childComplexity int) int
 		Name         func(childComplexity int) int
 		Origin       func(childComplexity int) int
+		ProducedWith func(childComplexity int) int
 		RangeKm      func(childComplexity int) int
 		Transfers    func(childComplexity int) int
 	}
@@ -364,6 +423,8 @@ type QueryResolver interface {
 	Events(ctx context.Context, participant *string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Event, error)
 	Resolutions(ctx context.Context, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Resolution, error)
 	People(ctx context.Context, country *string, first *int, after *string) (*model.PersonConnection, error)
+	Holders(ctx context.Context, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string) ([]*model.Tenure, error)
+	TransferTotals(ctx context.Context, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence) (*model.TransferTotals, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) ([]*model.Path, error)
 	Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []string, limit *int) (*model.Subgraph, error)
 	Lineage(ctx context.Context, weapon string, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) (*model.Lineage, error)
@@ -375,12 +436,17 @@ type ResolutionResolver interface {
 	Target(ctx context.Context, obj *model.Resolution) (*model.Country, error)
 
 	Supporters(ctx context.Context, obj *model.Resolution) ([]*model.Country, error)
+
+	Advocates(ctx context.Context, obj *model.Resolution) ([]*model.Country, error)
+	Losses(ctx context.Context, obj *model.Resolution) ([]*model.SalesLoss, error)
 }
 type TransferResolver interface {
 	Supplier(ctx context.Context, obj *model.Transfer) (*model.Country, error)
 	SupplierOrganization(ctx context.Context, obj *model.Transfer) (*model.Organization, error)
 	Recipient(ctx context.Context, obj *model.Transfer) (*model.Country, error)
 	Weapon(ctx context.Context, obj *model.Transfer) (*model.Weapon, error)
+
+	Covers(ctx context.Context, obj *model.Transfer) ([]*model.Transfer, error)
 }
 type WeaponResolver interface {
 	Origin(ctx context.Context, obj *model.Weapon) (*model.Country, error)
@@ -390,6 +456,7 @@ type WeaponResolver interface {
 	Derivatives(ctx context.Context, obj *model.Weapon) ([]*model.Derivation, error)
 	Lineage(ctx context.Context, obj *model.Weapon, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) (*model.Lineage, error)
 	Transfers(ctx context.Context, obj *model.Weapon) ([]*model.Transfer, error)
+	ProducedWith(ctx context.Context, obj *model.Weapon) ([]*model.Organization, error)
 }
 
 // endregion ************************** generated!.gotpl **************************
@@ -458,6 +525,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Description(childComplexity), true
+	case "Agreement.from":
+		if e.ComplexityRoot.Agreement.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Agreement.From(childComplexity), true
 	case "Agreement.id":
 		if e.ComplexityRoot.Agreement.ID == nil {
 			break
@@ -506,7 +579,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Agreement.Status(childComplexity), true
+	case "Agreement.to":
+		if e.ComplexityRoot.Agreement.To == nil {
+			break
+		}
 
+		return e.ComplexityRoot.Agreement.To(childComplexity), true
+
+	case "Citation.claims":
+		if e.ComplexityRoot.Citation.Claims == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Claims(childComplexity), true
+	case "Citation.confidence":
+		if e.ComplexityRoot.Citation.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Citation.Confidence(childComplexity), true
 	case "Citation.locator":
 		if e.ComplexityRoot.Citation.Locator == nil {
 			break
@@ -963,6 +1054,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.PersonEdge.Node(childComplexity), true
 
+	case "Position.attested":
+		if e.ComplexityRoot.Position.Attested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Position.Attested(childComplexity), true
 	case "Position.citations":
 		if e.ComplexityRoot.Position.Citations == nil {
 			break
@@ -1019,6 +1116,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Property.Value(childComplexity), true
 
+	case "QuantityTotal.delivered":
+		if e.ComplexityRoot.QuantityTotal.Delivered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuantityTotal.Delivered(childComplexity), true
+	case "QuantityTotal.ordered":
+		if e.ComplexityRoot.QuantityTotal.Ordered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuantityTotal.Ordered(childComplexity), true
+	case "QuantityTotal.unit":
+		if e.ComplexityRoot.QuantityTotal.Unit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.QuantityTotal.Unit(childComplexity), true
+
 	case "Query.agreements":
 		if e.ComplexityRoot.Query.Agreements == nil {
 			break
@@ -1063,6 +1179,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Events(childComplexity, args["participant"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate)), true
+	case "Query.holders":
+		if e.ComplexityRoot.Query.Holders == nil {
+			break
+		}
+
+		args, err := ec.field_Query_holders_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.Holders(childComplexity, args["at"].(kg.PartialDate), args["until"].(*kg.PartialDate), args["title"].(*string), args["organization"].(*string), args["country"].(*string)), true
 
 	case "Query.lineage":
 		if e.ComplexityRoot.Query.Lineage == nil {
@@ -1180,6 +1307,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Sources(childComplexity), true
+	case "Query.transferTotals":
+		if e.ComplexityRoot.Query.TransferTotals == nil {
+			break
+		}
+
+		args, err := ec.field_Query_transferTotals_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.TransferTotals(childComplexity, args["supplier"].(*string), args["recipient"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate), args["minConfidence"].(*model.Confidence)), true
 	case "Query.transfers":
 		if e.ComplexityRoot.Query.Transfers == nil {
 			break
@@ -1269,6 +1407,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Relationship.Type(childComplexity), true
 
+	case "Resolution.advocates":
+		if e.ComplexityRoot.Resolution.Advocates == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resolution.Advocates(childComplexity), true
 	case "Resolution.aliases":
 		if e.ComplexityRoot.Resolution.Aliases == nil {
 			break
@@ -1311,6 +1455,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resolution.Exemptions(childComplexity), true
+	case "Resolution.from":
+		if e.ComplexityRoot.Resolution.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resolution.From(childComplexity), true
 	case "Resolution.id":
 		if e.ComplexityRoot.Resolution.ID == nil {
 			break
@@ -1323,6 +1473,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resolution.Kind(childComplexity), true
+	case "Resolution.losses":
+		if e.ComplexityRoot.Resolution.Losses == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resolution.Losses(childComplexity), true
 	case "Resolution.name":
 		if e.ComplexityRoot.Resolution.Name == nil {
 			break
@@ -1347,6 +1503,49 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Resolution.Target(childComplexity), true
+	case "Resolution.to":
+		if e.ComplexityRoot.Resolution.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Resolution.To(childComplexity), true
+
+	case "SalesLoss.citations":
+		if e.ComplexityRoot.SalesLoss.Citations == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesLoss.Citations(childComplexity), true
+	case "SalesLoss.confidence":
+		if e.ComplexityRoot.SalesLoss.Confidence == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesLoss.Confidence(childComplexity), true
+	case "SalesLoss.country":
+		if e.ComplexityRoot.SalesLoss.Country == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesLoss.Country(childComplexity), true
+	case "SalesLoss.estimatedBy":
+		if e.ComplexityRoot.SalesLoss.EstimatedBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesLoss.EstimatedBy(childComplexity), true
+	case "SalesLoss.valueEstimated":
+		if e.ComplexityRoot.SalesLoss.ValueEstimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesLoss.ValueEstimated(childComplexity), true
+	case "SalesLoss.valueUsd":
+		if e.ComplexityRoot.SalesLoss.ValueUsd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SalesLoss.ValueUsd(childComplexity), true
 
 	case "Source.author":
 		if e.ComplexityRoot.Source.Author == nil {
@@ -1391,6 +1590,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Source.Title(childComplexity), true
 
+	case "SourceClaim.field":
+		if e.ComplexityRoot.SourceClaim.Field == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceClaim.Field(childComplexity), true
+	case "SourceClaim.value":
+		if e.ComplexityRoot.SourceClaim.Value == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceClaim.Value(childComplexity), true
+
 	case "Subgraph.nodes":
 		if e.ComplexityRoot.Subgraph.Nodes == nil {
 			break
@@ -1410,6 +1622,25 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Subgraph.Truncated(childComplexity), true
 
+	case "Tenure.person":
+		if e.ComplexityRoot.Tenure.Person == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenure.Person(childComplexity), true
+	case "Tenure.position":
+		if e.ComplexityRoot.Tenure.Position == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Tenure.Position(childComplexity), true
+
+	case "Transfer.aggregate":
+		if e.ComplexityRoot.Transfer.Aggregate == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Aggregate(childComplexity), true
 	case "Transfer.aliases":
 		if e.ComplexityRoot.Transfer.Aliases == nil {
 			break
@@ -1428,6 +1659,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transfer.Confidence(childComplexity), true
+	case "Transfer.covers":
+		if e.ComplexityRoot.Transfer.Covers == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Covers(childComplexity), true
 	case "Transfer.dateInferred":
 		if e.ComplexityRoot.Transfer.DateInferred == nil {
 			break
@@ -1446,6 +1683,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transfer.Description(childComplexity), true
+	case "Transfer.from":
+		if e.ComplexityRoot.Transfer.From == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.From(childComplexity), true
 	case "Transfer.id":
 		if e.ComplexityRoot.Transfer.ID == nil {
 			break
@@ -1500,6 +1743,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transfer.Recipient(childComplexity), true
+	case "Transfer.reported":
+		if e.ComplexityRoot.Transfer.Reported == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Reported(childComplexity), true
 	case "Transfer.status":
 		if e.ComplexityRoot.Transfer.Status == nil {
 			break
@@ -1518,6 +1767,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transfer.SupplierOrganization(childComplexity), true
+	case "Transfer.to":
+		if e.ComplexityRoot.Transfer.To == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.To(childComplexity), true
+	case "Transfer.type":
+		if e.ComplexityRoot.Transfer.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Type(childComplexity), true
+	case "Transfer.valueEstimated":
+		if e.ComplexityRoot.Transfer.ValueEstimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.ValueEstimated(childComplexity), true
 	case "Transfer.valueUsd":
 		if e.ComplexityRoot.Transfer.ValueUsd == nil {
 			break
@@ -1530,6 +1797,62 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transfer.Weapon(childComplexity), true
+
+	case "TransferTotalPart.counted":
+		if e.ComplexityRoot.TransferTotalPart.Counted == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotalPart.Counted(childComplexity), true
+	case "TransferTotalPart.coveredBy":
+		if e.ComplexityRoot.TransferTotalPart.CoveredBy == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotalPart.CoveredBy(childComplexity), true
+	case "TransferTotalPart.partial":
+		if e.ComplexityRoot.TransferTotalPart.Partial == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotalPart.Partial(childComplexity), true
+	case "TransferTotalPart.transfer":
+		if e.ComplexityRoot.TransferTotalPart.Transfer == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotalPart.Transfer(childComplexity), true
+
+	case "TransferTotals.parts":
+		if e.ComplexityRoot.TransferTotals.Parts == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotals.Parts(childComplexity), true
+	case "TransferTotals.quantities":
+		if e.ComplexityRoot.TransferTotals.Quantities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotals.Quantities(childComplexity), true
+	case "TransferTotals.valueEstimated":
+		if e.ComplexityRoot.TransferTotals.ValueEstimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotals.ValueEstimated(childComplexity), true
+	case "TransferTotals.valueUsd":
+		if e.ComplexityRoot.TransferTotals.ValueUsd == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotals.ValueUsd(childComplexity), true
+	case "TransferTotals.valuedCount":
+		if e.ComplexityRoot.TransferTotals.ValuedCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotals.ValuedCount(childComplexity), true
 
 	case "Weapon.aliases":
 		if e.ComplexityRoot.Weapon.Aliases == nil {
@@ -1620,6 +1943,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Weapon.Origin(childComplexity), true
+	case "Weapon.producedWith":
+		if e.ComplexityRoot.Weapon.ProducedWith == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Weapon.ProducedWith(childComplexity), true
 	case "Weapon.rangeKm":
 		if e.ComplexityRoot.Weapon.RangeKm == nil {
 			break
@@ -1954,9 +2283,11 @@ type Resolution implements Entity {
 # Filtered lists of dated items, oldest first, undated items last.
 #
 # Date filters: an item matches when the days it covers overlap [from, to]
-# (from taken as its first day, to as its last). An agreement, event or
-# resolution covers its date; a transfer covers the time from its order to its
-# last delivery. Undated items never match a date filter. A list that would
+# (from taken as its first day, to as its last). An agreement or event
+# covers its date; a resolution its date or the period it was in force; a
+# transfer its period (from/to, see schema/time.graphqls) widened by its order
+# and last delivery. An open end of a period reaches as far as it may.
+# Undated items never match a date filter. A list that would
 # hold more than 1000 items is refused (BAD_USER_INPUT, reason LIMIT_EXCEEDED,
 # limit "filter"): narrow the filter.
 extend type Query {
@@ -1967,8 +2298,9 @@ extend type Query {
   """
   agreements(parties: [ID!], from: PartialDate, to: PartialDate): [Agreement!]!
   """
-  Transfers by supplier, recipient and weapon ids whose span (from order to
-  last delivery) overlaps [from, to]; undated transfers never match a date filter.
+  Transfers by supplier, recipient and weapon ids whose span (the period
+  from/to widened by order and last delivery; an aggregate's period) overlaps
+  [from, to]; undated transfers never match a date filter.
   """
   transfers(supplier: ID, recipient: ID, weapon: ID, from: PartialDate, to: PartialDate): [Transfer!]!
   "Events in which the participant id took part, dated within [from, to] (overlap; undated never match)."
@@ -2161,6 +2493,183 @@ extend type Query {
   endCursor of the previous page.
   """
   people(country: ID, first: Int = 50, after: String): PersonConnection!
+}
+`, BuiltIn: false},
+	{Name: "../schema/time.graphqls", Input: `# Time as data and sources as claims: periods and tenures, what each source
+# says, who held a post at a date, and totals of transfers.
+#
+# Periods. A fact the sources date as a period (a tenure, an aggregate of
+# sales, deliveries over several years, a sanction in force) has from/to;
+# either end may be open (unknown). Every date filter of the API matches by
+# overlap: an item matches when the days it covers share at least one day
+# with [from, to]; an open end reaches as far as it may. Undated items never
+# match a date filter.
+#
+# Claims per source. Each citation carries the confidence of its own source
+# and the values only that source gives, or gives differently (claims). A
+# fact's confidence follows from its citations: DISPUTED when any source
+# denies or contradicts it, otherwise the strongest confidence any source
+# gives.
+
+extend type Citation {
+  """
+  How firmly this source states the claim. A citation whose source is not
+  hedged differently from the others carries the claim's own confidence;
+  null on entities that carry none (countries, organizations, people,
+  weapons).
+  """
+  confidence: Confidence
+  "Values this source gives that differ from, or are missing in, the other sources (e.g. an agreement's areas, the end of a period)."
+  claims: [SourceClaim!]!
+}
+
+"A value one source gives for a field of a fact."
+type SourceClaim {
+  "The field, as the seeds format names it: areas, from, to, date, quantity_ordered, kind …"
+  field: String!
+  "The value as the source gives it; list items are joined with \"; \"."
+  value: String!
+}
+
+extend type Transfer {
+  """
+  Start of the period the transfer covers, when the sources give one (an
+  aggregate of several sales, deliveries over several years). Null when open
+  or not given. Date filters use the period widened by ordered and delivered.
+  """
+  from: PartialDate
+  "End of the period the transfer covers; null when open or not given."
+  to: PartialDate
+  "True when the record is an aggregate: a total over a period, not one sale."
+  aggregate: Boolean!
+  "True when the value is an estimate (the source says estimated or about)."
+  valueEstimated: Boolean!
+  "The transfer records whose figures this aggregate already includes; totals count those once, through this record."
+  covers: [Transfer!]!
+  "What kind of transfer when it is not arms: technology, nuclear-assistance …; null for arms."
+  type: String
+  "When the deal was first reported, when the sources give that instead of an order date."
+  reported: PartialDate
+}
+
+extend type Resolution {
+  "Start of the period the sanction was in force, when the sources give one (else its date)."
+  from: PartialDate
+  "End of the period the sanction was in force; null when open or not given."
+  to: PartialDate
+  "The countries that pushed for it, without a vote being stated."
+  advocates: [Country!]!
+  "Estimates of the sales a country lost under it."
+  losses: [SalesLoss!]!
+}
+
+"An estimate of the arms sales a country lost under a sanction."
+type SalesLoss {
+  "The country that lost the sales."
+  country: Country!
+  "The estimated loss in US dollars."
+  valueUsd: Float!
+  "True when the figure is an estimate."
+  valueEstimated: Boolean!
+  "Who made the estimate, in the curator's words."
+  estimatedBy: String
+  "How firmly the sources state it."
+  confidence: Confidence!
+  "The sources that support it."
+  citations: [Citation!]!
+}
+
+extend type Position {
+  """
+  True when from/to are the first and last dates the sources show the person
+  in the post, not the stated ends of the tenure; a missing end then equals
+  the other end. False when from/to are the tenure as a source states it
+  (either end may be open).
+  """
+  attested: Boolean!
+}
+
+"A person's tenure in a post, as a holders query finds it."
+type Tenure {
+  "Who held the post."
+  person: Person!
+  "The post, its dates and sources."
+  position: Position!
+}
+
+"What one transfer record adds to a total."
+type TransferTotalPart {
+  "The record."
+  transfer: Transfer!
+  "True when its value and quantities count in the total; false when a record in the same total that covers it already counts them."
+  counted: Boolean!
+  "The record in the same total whose figure already includes this one; null when counted."
+  coveredBy: Transfer
+  "True when the record's period reaches outside the period asked for; its whole figure counts, since the sources give no split by year."
+  partial: Boolean!
+}
+
+"A sum of quantities given in one unit."
+type QuantityTotal {
+  "What the quantities count (missiles, boats, systems …); null when the records give no unit."
+  unit: String
+  "Sum of the quantities ordered."
+  ordered: Int!
+  "Sum of the quantities delivered."
+  delivered: Int!
+}
+
+"""
+Transfers summed by supplier, recipient and period. Nothing counts twice:
+an aggregate record (a period's sales) names the records its figure already
+includes (Transfer.covers), and a record covered by another record of the
+same total adds nothing itself; it is listed with coveredBy. Records that do
+not cover each other count independently.
+"""
+type TransferTotals {
+  "Sum of the values counted, in US dollars."
+  valueUsd: Float!
+  "True when at least one value counted is an estimate."
+  valueEstimated: Boolean!
+  "How many records' values were counted."
+  valuedCount: Int!
+  "Sums of quantities counted, by unit."
+  quantities: [QuantityTotal!]!
+  "Every record the total considered, counted or not, in id order."
+  parts: [TransferTotalPart!]!
+}
+
+extend type Query {
+  """
+  Who held a post at a date or during a period: tenures whose dates overlap
+  [at, until] (until defaults to at). Narrow by the post's organization (an
+  organization id: posts in it or in an organization part of it), by country
+  (a country id: posts in that country's organizations or of the country
+  itself) and by title (case-insensitive words the title contains, e.g.
+  "defence minister" matches "Minister of Defence"). Positions without any
+  date never match. Oldest tenure first.
+  """
+  holders(at: PartialDate!, until: PartialDate, title: String, organization: ID, country: ID): [Tenure!]!
+
+  """
+  Totals of transfer values and quantities from supplier to recipient (both
+  optional: country ids) over [from, to] (overlap; without from and to, every
+  transfer including undated ones), counting records at least as firm as
+  minConfidence. See TransferTotals for how nothing counts twice.
+  """
+  transferTotals(supplier: ID, recipient: ID, from: PartialDate, to: PartialDate, minConfidence: Confidence): TransferTotals!
+}
+
+extend type Weapon {
+  "Organizations the sources say it is produced in cooperation with (co-production; not its manufacturer)."
+  producedWith: [Organization!]!
+}
+
+extend type Agreement {
+  "Start of the period the agreement ran, when the sources give one (else its date); date filters match the period by overlap."
+  from: PartialDate
+  "End of the period the agreement ran (e.g. a ten-year agreement); null when open or not given."
+  to: PartialDate
 }
 `, BuiltIn: false},
 	{Name: "../schema/traversal.graphqls", Input: `# Generic traversals: relationships, shortest paths and neighbourhoods.
@@ -2401,6 +2910,10 @@ func (ec *executionContext) childFields_Agreement(ctx context.Context, field gra
 		return ec.fieldContext_Agreement_location(ctx, field)
 	case "country":
 		return ec.fieldContext_Agreement_country(ctx, field)
+	case "from":
+		return ec.fieldContext_Agreement_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Agreement_to(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Agreement", field.Name)
 }
@@ -2413,6 +2926,10 @@ func (ec *executionContext) childFields_Citation(ctx context.Context, field grap
 		return ec.fieldContext_Citation_locator(ctx, field)
 	case "note":
 		return ec.fieldContext_Citation_note(ctx, field)
+	case "confidence":
+		return ec.fieldContext_Citation_confidence(ctx, field)
+	case "claims":
+		return ec.fieldContext_Citation_claims(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Citation", field.Name)
 }
@@ -2641,6 +3158,8 @@ func (ec *executionContext) childFields_Position(ctx context.Context, field grap
 		return ec.fieldContext_Position_confidence(ctx, field)
 	case "citations":
 		return ec.fieldContext_Position_citations(ctx, field)
+	case "attested":
+		return ec.fieldContext_Position_attested(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Position", field.Name)
 }
@@ -2653,6 +3172,18 @@ func (ec *executionContext) childFields_Property(ctx context.Context, field grap
 		return ec.fieldContext_Property_value(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Property", field.Name)
+}
+
+func (ec *executionContext) childFields_QuantityTotal(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "unit":
+		return ec.fieldContext_QuantityTotal_unit(ctx, field)
+	case "ordered":
+		return ec.fieldContext_QuantityTotal_ordered(ctx, field)
+	case "delivered":
+		return ec.fieldContext_QuantityTotal_delivered(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type QuantityTotal", field.Name)
 }
 
 func (ec *executionContext) childFields_Relationship(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2707,8 +3238,34 @@ func (ec *executionContext) childFields_Resolution(ctx context.Context, field gr
 		return ec.fieldContext_Resolution_exemptions(ctx, field)
 	case "supporters":
 		return ec.fieldContext_Resolution_supporters(ctx, field)
+	case "from":
+		return ec.fieldContext_Resolution_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Resolution_to(ctx, field)
+	case "advocates":
+		return ec.fieldContext_Resolution_advocates(ctx, field)
+	case "losses":
+		return ec.fieldContext_Resolution_losses(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Resolution", field.Name)
+}
+
+func (ec *executionContext) childFields_SalesLoss(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "country":
+		return ec.fieldContext_SalesLoss_country(ctx, field)
+	case "valueUsd":
+		return ec.fieldContext_SalesLoss_valueUsd(ctx, field)
+	case "valueEstimated":
+		return ec.fieldContext_SalesLoss_valueEstimated(ctx, field)
+	case "estimatedBy":
+		return ec.fieldContext_SalesLoss_estimatedBy(ctx, field)
+	case "confidence":
+		return ec.fieldContext_SalesLoss_confidence(ctx, field)
+	case "citations":
+		return ec.fieldContext_SalesLoss_citations(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SalesLoss", field.Name)
 }
 
 func (ec *executionContext) childFields_Source(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2731,6 +3288,16 @@ func (ec *executionContext) childFields_Source(ctx context.Context, field graphq
 	return nil, fmt.Errorf("no field named %q was found under type Source", field.Name)
 }
 
+func (ec *executionContext) childFields_SourceClaim(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "field":
+		return ec.fieldContext_SourceClaim_field(ctx, field)
+	case "value":
+		return ec.fieldContext_SourceClaim_value(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type SourceClaim", field.Name)
+}
+
 func (ec *executionContext) childFields_Subgraph(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "nodes":
@@ -2741,6 +3308,16 @@ func (ec *executionContext) childFields_Subgraph(ctx context.Context, field grap
 		return ec.fieldContext_Subgraph_truncated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Subgraph", field.Name)
+}
+
+func (ec *executionContext) childFields_Tenure(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "person":
+		return ec.fieldContext_Tenure_person(ctx, field)
+	case "position":
+		return ec.fieldContext_Tenure_position(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type Tenure", field.Name)
 }
 
 func (ec *executionContext) childFields_Transfer(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2785,8 +3362,52 @@ func (ec *executionContext) childFields_Transfer(ctx context.Context, field grap
 		return ec.fieldContext_Transfer_valueUsd(ctx, field)
 	case "status":
 		return ec.fieldContext_Transfer_status(ctx, field)
+	case "from":
+		return ec.fieldContext_Transfer_from(ctx, field)
+	case "to":
+		return ec.fieldContext_Transfer_to(ctx, field)
+	case "aggregate":
+		return ec.fieldContext_Transfer_aggregate(ctx, field)
+	case "valueEstimated":
+		return ec.fieldContext_Transfer_valueEstimated(ctx, field)
+	case "covers":
+		return ec.fieldContext_Transfer_covers(ctx, field)
+	case "type":
+		return ec.fieldContext_Transfer_type(ctx, field)
+	case "reported":
+		return ec.fieldContext_Transfer_reported(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Transfer", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferTotalPart(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "transfer":
+		return ec.fieldContext_TransferTotalPart_transfer(ctx, field)
+	case "counted":
+		return ec.fieldContext_TransferTotalPart_counted(ctx, field)
+	case "coveredBy":
+		return ec.fieldContext_TransferTotalPart_coveredBy(ctx, field)
+	case "partial":
+		return ec.fieldContext_TransferTotalPart_partial(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferTotalPart", field.Name)
+}
+
+func (ec *executionContext) childFields_TransferTotals(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "valueUsd":
+		return ec.fieldContext_TransferTotals_valueUsd(ctx, field)
+	case "valueEstimated":
+		return ec.fieldContext_TransferTotals_valueEstimated(ctx, field)
+	case "valuedCount":
+		return ec.fieldContext_TransferTotals_valuedCount(ctx, field)
+	case "quantities":
+		return ec.fieldContext_TransferTotals_quantities(ctx, field)
+	case "parts":
+		return ec.fieldContext_TransferTotals_parts(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type TransferTotals", field.Name)
 }
 
 func (ec *executionContext) childFields_Weapon(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -2823,6 +3444,8 @@ func (ec *executionContext) childFields_Weapon(ctx context.Context, field graphq
 		return ec.fieldContext_Weapon_lineage(ctx, field)
 	case "transfers":
 		return ec.fieldContext_Weapon_transfers(ctx, field)
+	case "producedWith":
+		return ec.fieldContext_Weapon_producedWith(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Weapon", field.Name)
 }
@@ -3064,6 +3687,52 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["to"] = arg2
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_holders_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "at",
+		func(ctx context.Context, v any) (kg.PartialDate, error) {
+			return ec.unmarshalNPartialDate2armsgraphᚋinternalᚋkgᚐPartialDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["at"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "until",
+		func(ctx context.Context, v any) (*kg.PartialDate, error) {
+			return ec.unmarshalOPartialDate2ᚖarmsgraphᚋinternalᚋkgᚐPartialDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["until"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "title",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["title"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "organization",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["organization"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "country",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["country"] = arg4
 	return args, nil
 }
 
@@ -3348,6 +4017,52 @@ func (ec *executionContext) field_Query_source_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["id"] = arg0
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_transferTotals_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "supplier",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["supplier"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "recipient",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOID2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["recipient"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "from",
+		func(ctx context.Context, v any) (*kg.PartialDate, error) {
+			return ec.unmarshalOPartialDate2ᚖarmsgraphᚋinternalᚋkgᚐPartialDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["from"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "to",
+		func(ctx context.Context, v any) (*kg.PartialDate, error) {
+			return ec.unmarshalOPartialDate2ᚖarmsgraphᚋinternalᚋkgᚐPartialDate(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["to"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "minConfidence",
+		func(ctx context.Context, v any) (*model.Confidence, error) {
+			return ec.unmarshalOConfidence2ᚖarmsgraphᚋgraphᚋmodelᚐConfidence(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["minConfidence"] = arg4
 	return args, nil
 }
 
@@ -3966,6 +4681,52 @@ func (ec *executionContext) fieldContext_Agreement_country(_ context.Context, fi
 	return fc, nil
 }
 
+func (ec *executionContext) _Agreement_from(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖarmsgraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _Agreement_to(ctx context.Context, field graphql.CollectedField, obj *model.Agreement) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Agreement_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖarmsgraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Agreement_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Agreement", field, false, false, "PartialDate")
+}
+
 func (ec *executionContext) _Citation_source(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -4042,6 +4803,61 @@ func (ec *executionContext) _Citation_note(ctx context.Context, field graphql.Co
 }
 func (ec *executionContext) fieldContext_Citation_note(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Citation", field, false, false, "String")
+}
+
+func (ec *executionContext) _Citation_confidence(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Confidence) graphql.Marshaler {
+			return ec.marshalOConfidence2ᚖarmsgraphᚋgraphᚋmodelᚐConfidence(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Citation", field, false, false, "Confidence")
+}
+
+func (ec *executionContext) _Citation_claims(ctx context.Context, field graphql.CollectedField, obj *model.Citation) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Citation_claims(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Claims, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SourceClaim) graphql.Marshaler {
+			return ec.marshalNSourceClaim2ᚕᚖarmsgraphᚋgraphᚋmodelᚐSourceClaimᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Citation_claims(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Citation",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SourceClaim(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Country_id(ctx context.Context, field graphql.CollectedField, obj *model.Country) (ret graphql.Marshaler) {
@@ -6135,6 +6951,29 @@ func (ec *executionContext) fieldContext_Position_citations(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _Position_attested(ctx context.Context, field graphql.CollectedField, obj *model.Position) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Position_attested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Attested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Position_attested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Position", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Property_key(ctx context.Context, field graphql.CollectedField, obj *model.Property) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6179,6 +7018,75 @@ func (ec *executionContext) _Property_value(ctx context.Context, field graphql.C
 }
 func (ec *executionContext) fieldContext_Property_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Property", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuantityTotal_unit(ctx context.Context, field graphql.CollectedField, obj *model.QuantityTotal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuantityTotal_unit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Unit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_QuantityTotal_unit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuantityTotal", field, false, false, "String")
+}
+
+func (ec *executionContext) _QuantityTotal_ordered(ctx context.Context, field graphql.CollectedField, obj *model.QuantityTotal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuantityTotal_ordered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Ordered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuantityTotal_ordered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuantityTotal", field, false, false, "Int")
+}
+
+func (ec *executionContext) _QuantityTotal_delivered(ctx context.Context, field graphql.CollectedField, obj *model.QuantityTotal) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_QuantityTotal_delivered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Delivered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_QuantityTotal_delivered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("QuantityTotal", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Query_entity(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
@@ -6779,6 +7687,94 @@ func (ec *executionContext) fieldContext_Query_people(ctx context.Context, field
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_people_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_holders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_holders(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().Holders(ctx, fc.Args["at"].(kg.PartialDate), fc.Args["until"].(*kg.PartialDate), fc.Args["title"].(*string), fc.Args["organization"].(*string), fc.Args["country"].(*string))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Tenure) graphql.Marshaler {
+			return ec.marshalNTenure2ᚕᚖarmsgraphᚋgraphᚋmodelᚐTenureᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_holders(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Tenure(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_holders_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_transferTotals(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_transferTotals(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().TransferTotals(ctx, fc.Args["supplier"].(*string), fc.Args["recipient"].(*string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate), fc.Args["minConfidence"].(*model.Confidence))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.TransferTotals) graphql.Marshaler {
+			return ec.marshalNTransferTotals2ᚖarmsgraphᚋgraphᚋmodelᚐTransferTotals(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_transferTotals(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferTotals(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_transferTotals_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -7615,6 +8611,272 @@ func (ec *executionContext) fieldContext_Resolution_supporters(_ context.Context
 	return fc, nil
 }
 
+func (ec *executionContext) _Resolution_from(ctx context.Context, field graphql.CollectedField, obj *model.Resolution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resolution_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖarmsgraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resolution_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resolution", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _Resolution_to(ctx context.Context, field graphql.CollectedField, obj *model.Resolution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resolution_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖarmsgraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Resolution_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Resolution", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _Resolution_advocates(ctx context.Context, field graphql.CollectedField, obj *model.Resolution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resolution_advocates(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resolution().Advocates(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚕᚖarmsgraphᚋgraphᚋmodelᚐCountryᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resolution_advocates(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resolution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Resolution_losses(ctx context.Context, field graphql.CollectedField, obj *model.Resolution) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Resolution_losses(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Resolution().Losses(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.SalesLoss) graphql.Marshaler {
+			return ec.marshalNSalesLoss2ᚕᚖarmsgraphᚋgraphᚋmodelᚐSalesLossᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Resolution_losses(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Resolution",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_SalesLoss(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SalesLoss_country(ctx context.Context, field graphql.CollectedField, obj *model.SalesLoss) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesLoss_country(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Country, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Country) graphql.Marshaler {
+			return ec.marshalNCountry2ᚖarmsgraphᚋgraphᚋmodelᚐCountry(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesLoss_country(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SalesLoss",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Country(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _SalesLoss_valueUsd(ctx context.Context, field graphql.CollectedField, obj *model.SalesLoss) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesLoss_valueUsd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValueUsd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesLoss_valueUsd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesLoss", field, false, false, "Float")
+}
+
+func (ec *executionContext) _SalesLoss_valueEstimated(ctx context.Context, field graphql.CollectedField, obj *model.SalesLoss) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesLoss_valueEstimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValueEstimated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesLoss_valueEstimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesLoss", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _SalesLoss_estimatedBy(ctx context.Context, field graphql.CollectedField, obj *model.SalesLoss) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesLoss_estimatedBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.EstimatedBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_SalesLoss_estimatedBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesLoss", field, false, false, "String")
+}
+
+func (ec *executionContext) _SalesLoss_confidence(ctx context.Context, field graphql.CollectedField, obj *model.SalesLoss) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesLoss_confidence(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Confidence, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.Confidence) graphql.Marshaler {
+			return ec.marshalNConfidence2armsgraphᚋgraphᚋmodelᚐConfidence(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesLoss_confidence(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SalesLoss", field, false, false, "Confidence")
+}
+
+func (ec *executionContext) _SalesLoss_citations(ctx context.Context, field graphql.CollectedField, obj *model.SalesLoss) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SalesLoss_citations(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Citations, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Citation) graphql.Marshaler {
+			return ec.marshalNCitation2ᚕᚖarmsgraphᚋgraphᚋmodelᚐCitationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SalesLoss_citations(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "SalesLoss",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Citation(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Source_id(ctx context.Context, field graphql.CollectedField, obj *model.Source) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7776,6 +9038,52 @@ func (ec *executionContext) fieldContext_Source_publishedInferred(_ context.Cont
 	return graphql.NewScalarFieldContext("Source", field, false, false, "Boolean")
 }
 
+func (ec *executionContext) _SourceClaim_field(ctx context.Context, field graphql.CollectedField, obj *model.SourceClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceClaim_field(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Field, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceClaim_field(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceClaim", field, false, false, "String")
+}
+
+func (ec *executionContext) _SourceClaim_value(ctx context.Context, field graphql.CollectedField, obj *model.SourceClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceClaim_value(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Value, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceClaim_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceClaim", field, false, false, "String")
+}
+
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7861,6 +9169,70 @@ func (ec *executionContext) _Subgraph_truncated(ctx context.Context, field graph
 }
 func (ec *executionContext) fieldContext_Subgraph_truncated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Subgraph", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Tenure_person(ctx context.Context, field graphql.CollectedField, obj *model.Tenure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenure_person(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Person, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Person) graphql.Marshaler {
+			return ec.marshalNPerson2ᚖarmsgraphᚋgraphᚋmodelᚐPerson(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenure_person(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Person(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Tenure_position(ctx context.Context, field graphql.CollectedField, obj *model.Tenure) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Tenure_position(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Position, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Position) graphql.Marshaler {
+			return ec.marshalNPosition2ᚖarmsgraphᚋgraphᚋmodelᚐPosition(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Tenure_position(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Tenure",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Position(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Transfer_id(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
@@ -8368,6 +9740,419 @@ func (ec *executionContext) fieldContext_Transfer_status(_ context.Context, fiel
 	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
 }
 
+func (ec *executionContext) _Transfer_from(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_from(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.From, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖarmsgraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_from(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _Transfer_to(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_to(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.To, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖarmsgraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_to(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _Transfer_aggregate(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_aggregate(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Aggregate, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_aggregate(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Transfer_valueEstimated(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_valueEstimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValueEstimated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_valueEstimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _Transfer_covers(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_covers(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Transfer().Covers(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Transfer) graphql.Marshaler {
+			return ec.marshalNTransfer2ᚕᚖarmsgraphᚋgraphᚋmodelᚐTransferᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_covers(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Transfer",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Transfer_type(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
+}
+
+func (ec *executionContext) _Transfer_reported(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_reported(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Reported, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *kg.PartialDate) graphql.Marshaler {
+			return ec.marshalOPartialDate2ᚖarmsgraphᚋinternalᚋkgᚐPartialDate(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_reported(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "PartialDate")
+}
+
+func (ec *executionContext) _TransferTotalPart_transfer(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotalPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotalPart_transfer(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Transfer, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Transfer) graphql.Marshaler {
+			return ec.marshalNTransfer2ᚖarmsgraphᚋgraphᚋmodelᚐTransfer(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotalPart_transfer(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferTotalPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferTotalPart_counted(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotalPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotalPart_counted(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Counted, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotalPart_counted(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferTotalPart", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TransferTotalPart_coveredBy(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotalPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotalPart_coveredBy(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.CoveredBy, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.Transfer) graphql.Marshaler {
+			return ec.marshalOTransfer2ᚖarmsgraphᚋgraphᚋmodelᚐTransfer(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotalPart_coveredBy(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferTotalPart",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Transfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferTotalPart_partial(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotalPart) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotalPart_partial(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Partial, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotalPart_partial(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferTotalPart", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TransferTotals_valueUsd(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotals_valueUsd(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValueUsd, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotals_valueUsd(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferTotals", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TransferTotals_valueEstimated(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotals_valueEstimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValueEstimated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotals_valueEstimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferTotals", field, false, false, "Boolean")
+}
+
+func (ec *executionContext) _TransferTotals_valuedCount(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotals_valuedCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.ValuedCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotals_valuedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TransferTotals_quantities(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotals_quantities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Quantities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.QuantityTotal) graphql.Marshaler {
+			return ec.marshalNQuantityTotal2ᚕᚖarmsgraphᚋgraphᚋmodelᚐQuantityTotalᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotals_quantities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferTotals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_QuantityTotal(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _TransferTotals_parts(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotals_parts(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Parts, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.TransferTotalPart) graphql.Marshaler {
+			return ec.marshalNTransferTotalPart2ᚕᚖarmsgraphᚋgraphᚋmodelᚐTransferTotalPartᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotals_parts(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "TransferTotals",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_TransferTotalPart(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Weapon_id(ctx context.Context, field graphql.CollectedField, obj *model.Weapon) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -8806,6 +10591,38 @@ func (ec *executionContext) fieldContext_Weapon_transfers(_ context.Context, fie
 		IsResolver: true,
 		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 			return ec.childFields_Transfer(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Weapon_producedWith(ctx context.Context, field graphql.CollectedField, obj *model.Weapon) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Weapon_producedWith(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Weapon().ProducedWith(ctx, obj)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
+			return ec.marshalNOrganization2ᚕᚖarmsgraphᚋgraphᚋmodelᚐOrganizationᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Weapon_producedWith(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Weapon",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Organization(ctx, field)
 		},
 	}
 	return fc, nil
@@ -10198,6 +12015,16 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Agreement_country(ctx, field, obj)
 				})
+		case "from":
+			out.Values[i] = ec._Agreement_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Agreement_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -10240,6 +12067,16 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 		case "note":
 			out.Values[i] = ec._Citation_note(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "confidence":
+			out.Values[i] = ec._Citation_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "claims":
+			out.Values[i] = ec._Citation_claims(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
 		default:
@@ -10984,6 +12821,11 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "attested":
+			out.Values[i] = ec._Position_attested(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11019,6 +12861,49 @@ func (ec *executionContext) _Property(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "value":
 			out.Values[i] = ec._Property_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var quantityTotalImplementors = []string{"QuantityTotal"}
+
+func (ec *executionContext) _QuantityTotal(ctx context.Context, sel ast.SelectionSet, obj *model.QuantityTotal) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, quantityTotalImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("QuantityTotal")
+		case "unit":
+			out.Values[i] = ec._QuantityTotal_unit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "ordered":
+			out.Values[i] = ec._QuantityTotal_ordered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "delivered":
+			out.Values[i] = ec._QuantityTotal_delivered(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11141,6 +13026,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_people(ctx, field)
+				})
+		case "holders":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_holders(ctx, field)
+				})
+		case "transferTotals":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_transferTotals(ctx, field)
 				})
 		case "paths":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -11349,6 +13246,86 @@ func (ec *executionContext) _Resolution(ctx context.Context, sel ast.SelectionSe
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Resolution_supporters(ctx, field, obj)
 				})
+		case "from":
+			out.Values[i] = ec._Resolution_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Resolution_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "advocates":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resolution_advocates(ctx, field, obj)
+				})
+		case "losses":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Resolution_losses(ctx, field, obj)
+				})
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var salesLossImplementors = []string{"SalesLoss"}
+
+func (ec *executionContext) _SalesLoss(ctx context.Context, sel ast.SelectionSet, obj *model.SalesLoss) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, salesLossImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SalesLoss")
+		case "country":
+			out.Values[i] = ec._SalesLoss_country(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "valueUsd":
+			out.Values[i] = ec._SalesLoss_valueUsd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "valueEstimated":
+			out.Values[i] = ec._SalesLoss_valueEstimated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "estimatedBy":
+			out.Values[i] = ec._SalesLoss_estimatedBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "confidence":
+			out.Values[i] = ec._SalesLoss_confidence(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "citations":
+			out.Values[i] = ec._SalesLoss_citations(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11429,6 +13406,44 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 	return out
 }
 
+var sourceClaimImplementors = []string{"SourceClaim"}
+
+func (ec *executionContext) _SourceClaim(ctx context.Context, sel ast.SelectionSet, obj *model.SourceClaim) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, sourceClaimImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("SourceClaim")
+		case "field":
+			out.Values[i] = ec._SourceClaim_field(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "value":
+			out.Values[i] = ec._SourceClaim_value(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var subgraphImplementors = []string{"Subgraph"}
 
 func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet, obj *model.Subgraph) graphql.Marshaler {
@@ -11452,6 +13467,44 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 			}
 		case "truncated":
 			out.Values[i] = ec._Subgraph_truncated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var tenureImplementors = []string{"Tenure"}
+
+func (ec *executionContext) _Tenure(ctx context.Context, sel ast.SelectionSet, obj *model.Tenure) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, tenureImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("Tenure")
+		case "person":
+			out.Values[i] = ec._Tenure_person(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "position":
+			out.Values[i] = ec._Tenure_position(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -11587,6 +13640,143 @@ func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.Null {
 				atomic.AddUint32(&out.Invalids, 1)
 			}
+		case "from":
+			out.Values[i] = ec._Transfer_from(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "to":
+			out.Values[i] = ec._Transfer_to(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "aggregate":
+			out.Values[i] = ec._Transfer_aggregate(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "valueEstimated":
+			out.Values[i] = ec._Transfer_valueEstimated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "covers":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Transfer_covers(ctx, field, obj)
+				})
+		case "type":
+			out.Values[i] = ec._Transfer_type(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		case "reported":
+			out.Values[i] = ec._Transfer_reported(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				atomic.AddUint32(&out.Invalids, 1)
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transferTotalPartImplementors = []string{"TransferTotalPart"}
+
+func (ec *executionContext) _TransferTotalPart(ctx context.Context, sel ast.SelectionSet, obj *model.TransferTotalPart) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferTotalPartImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferTotalPart")
+		case "transfer":
+			out.Values[i] = ec._TransferTotalPart_transfer(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "counted":
+			out.Values[i] = ec._TransferTotalPart_counted(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "coveredBy":
+			out.Values[i] = ec._TransferTotalPart_coveredBy(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "partial":
+			out.Values[i] = ec._TransferTotalPart_partial(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var transferTotalsImplementors = []string{"TransferTotals"}
+
+func (ec *executionContext) _TransferTotals(ctx context.Context, sel ast.SelectionSet, obj *model.TransferTotals) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, transferTotalsImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	deferred := graphql.NewDeferredGroup(ctx)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("TransferTotals")
+		case "valueUsd":
+			out.Values[i] = ec._TransferTotals_valueUsd(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "valueEstimated":
+			out.Values[i] = ec._TransferTotals_valueEstimated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "valuedCount":
+			out.Values[i] = ec._TransferTotals_valuedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "quantities":
+			out.Values[i] = ec._TransferTotals_quantities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "parts":
+			out.Values[i] = ec._TransferTotals_parts(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -11700,6 +13890,12 @@ func (ec *executionContext) _Weapon(ctx context.Context, sel ast.SelectionSet, o
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Weapon_transfers(ctx, field, obj)
+				})
+		case "producedWith":
+			out.ResolveConcurrently(ec.OperationContext, &deferred, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Weapon_producedWith(ctx, field, obj)
 				})
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
@@ -12353,6 +14549,20 @@ func (ec *executionContext) marshalNEvent2ᚖarmsgraphᚋgraphᚋmodelᚐEvent(c
 	return ec._Event(ctx, sel, v)
 }
 
+func (ec *executionContext) unmarshalNFloat2float64(ctx context.Context, v any) (float64, error) {
+	res, err := graphql.UnmarshalFloatContext(ctx, v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.SelectionSet, v float64) graphql.Marshaler {
+	_ = sel
+	res := graphql.MarshalFloatContext(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "Float!")
+	}
+	return graphql.WrapContextMarshaler(ctx, res)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -12453,6 +14663,20 @@ func (ec *executionContext) marshalNPageInfo2ᚖarmsgraphᚋgraphᚋmodelᚐPage
 		return graphql.Null
 	}
 	return ec._PageInfo(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNPartialDate2armsgraphᚋinternalᚋkgᚐPartialDate(ctx context.Context, v any) (kg.PartialDate, error) {
+	res, err := model.UnmarshalPartialDate(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNPartialDate2armsgraphᚋinternalᚋkgᚐPartialDate(ctx context.Context, sel ast.SelectionSet, v kg.PartialDate) graphql.Marshaler {
+	_ = sel
+	res := model.MarshalPartialDate(v)
+	if res == graphql.Null {
+		graphql.AddInvalidNullFromMarshaler(ctx, "PartialDate!")
+	}
+	return res
 }
 
 func (ec *executionContext) marshalNPath2ᚕᚖarmsgraphᚋgraphᚋmodelᚐPathᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Path) graphql.Marshaler {
@@ -12583,6 +14807,30 @@ func (ec *executionContext) marshalNProperty2ᚖarmsgraphᚋgraphᚋmodelᚐProp
 	return ec._Property(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNQuantityTotal2ᚕᚖarmsgraphᚋgraphᚋmodelᚐQuantityTotalᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.QuantityTotal) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNQuantityTotal2ᚖarmsgraphᚋgraphᚋmodelᚐQuantityTotal(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNQuantityTotal2ᚖarmsgraphᚋgraphᚋmodelᚐQuantityTotal(ctx context.Context, sel ast.SelectionSet, v *model.QuantityTotal) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "QuantityTotal!")
+		return graphql.Null
+	}
+	return ec._QuantityTotal(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNRelationship2ᚕᚖarmsgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12631,6 +14879,30 @@ func (ec *executionContext) marshalNResolution2ᚖarmsgraphᚋgraphᚋmodelᚐRe
 	return ec._Resolution(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNSalesLoss2ᚕᚖarmsgraphᚋgraphᚋmodelᚐSalesLossᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SalesLoss) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSalesLoss2ᚖarmsgraphᚋgraphᚋmodelᚐSalesLoss(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSalesLoss2ᚖarmsgraphᚋgraphᚋmodelᚐSalesLoss(ctx context.Context, sel ast.SelectionSet, v *model.SalesLoss) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SalesLoss!")
+		return graphql.Null
+	}
+	return ec._SalesLoss(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNSource2ᚕᚖarmsgraphᚋgraphᚋmodelᚐSourceᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Source) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12653,6 +14925,30 @@ func (ec *executionContext) marshalNSource2ᚖarmsgraphᚋgraphᚋmodelᚐSource
 		return graphql.Null
 	}
 	return ec._Source(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNSourceClaim2ᚕᚖarmsgraphᚋgraphᚋmodelᚐSourceClaimᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.SourceClaim) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNSourceClaim2ᚖarmsgraphᚋgraphᚋmodelᚐSourceClaim(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNSourceClaim2ᚖarmsgraphᚋgraphᚋmodelᚐSourceClaim(ctx context.Context, sel ast.SelectionSet, v *model.SourceClaim) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "SourceClaim!")
+		return graphql.Null
+	}
+	return ec._SourceClaim(ctx, sel, v)
 }
 
 func (ec *executionContext) unmarshalNString2string(ctx context.Context, v any) (string, error) {
@@ -12706,6 +15002,30 @@ func (ec *executionContext) marshalNSubgraph2ᚖarmsgraphᚋgraphᚋmodelᚐSubg
 	return ec._Subgraph(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNTenure2ᚕᚖarmsgraphᚋgraphᚋmodelᚐTenureᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Tenure) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTenure2ᚖarmsgraphᚋgraphᚋmodelᚐTenure(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTenure2ᚖarmsgraphᚋgraphᚋmodelᚐTenure(ctx context.Context, sel ast.SelectionSet, v *model.Tenure) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "Tenure!")
+		return graphql.Null
+	}
+	return ec._Tenure(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNTransfer2ᚕᚖarmsgraphᚋgraphᚋmodelᚐTransferᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Transfer) graphql.Marshaler {
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -12728,6 +15048,38 @@ func (ec *executionContext) marshalNTransfer2ᚖarmsgraphᚋgraphᚋmodelᚐTran
 		return graphql.Null
 	}
 	return ec._Transfer(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTransferTotalPart2ᚕᚖarmsgraphᚋgraphᚋmodelᚐTransferTotalPartᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.TransferTotalPart) graphql.Marshaler {
+	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNTransferTotalPart2ᚖarmsgraphᚋgraphᚋmodelᚐTransferTotalPart(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNTransferTotalPart2ᚖarmsgraphᚋgraphᚋmodelᚐTransferTotalPart(ctx context.Context, sel ast.SelectionSet, v *model.TransferTotalPart) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TransferTotalPart!")
+		return graphql.Null
+	}
+	return ec._TransferTotalPart(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNTransferTotals2ᚖarmsgraphᚋgraphᚋmodelᚐTransferTotals(ctx context.Context, sel ast.SelectionSet, v *model.TransferTotals) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "TransferTotals!")
+		return graphql.Null
+	}
+	return ec._TransferTotals(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNWeapon2ᚕᚖarmsgraphᚋgraphᚋmodelᚐWeaponᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Weapon) graphql.Marshaler {
@@ -13241,6 +15593,13 @@ func (ec *executionContext) marshalOString2ᚖstring(ctx context.Context, sel as
 	_ = ctx
 	res := graphql.MarshalString(*v)
 	return res
+}
+
+func (ec *executionContext) marshalOTransfer2ᚖarmsgraphᚋgraphᚋmodelᚐTransfer(ctx context.Context, sel ast.SelectionSet, v *model.Transfer) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return ec._Transfer(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalOWeapon2ᚖarmsgraphᚋgraphᚋmodelᚐWeapon(ctx context.Context, sel ast.SelectionSet, v *model.Weapon) graphql.Marshaler {

@@ -49,6 +49,8 @@ type Agreement struct {
 	Areas        []string
 	Status       string
 	Location     *string
+	From         *kg.PartialDate // in force from (schema/time.graphqls)
+	To           *kg.PartialDate
 }
 
 // Transfer is a supply of arms or technology.
@@ -63,6 +65,14 @@ type Transfer struct {
 	DateInferred      bool
 	ValueUsd          *float64
 	Status            string
+	// Periods, aggregates and estimates (schema/time.graphqls).
+	From           *kg.PartialDate
+	To             *kg.PartialDate
+	Aggregate      bool
+	ValueEstimated bool
+	CoversIDs      []string
+	Type           *string
+	Reported       *kg.PartialDate
 }
 
 // Event is a visit, meeting, exercise or similar.
@@ -82,13 +92,17 @@ type Resolution struct {
 	Date         *kg.PartialDate
 	Restrictions []string
 	Exemptions   []string
+	From         *kg.PartialDate // in force from (schema/time.graphqls)
+	To           *kg.PartialDate
 }
 
 // Citation says where a claim comes from; its source is loaded by id.
 type Citation struct {
-	SourceID string
-	Locator  string
-	Note     *string
+	SourceID   string
+	Locator    string
+	Note       *string
+	Confidence *Confidence    // this source's own (schema/time.graphqls)
+	Claims     []*SourceClaim // values only this source gives
 }
 
 // Source is a source document.
@@ -112,4 +126,5 @@ type Position struct {
 	Citations      []*Citation
 	OrganizationID string // the organization the relationship points at, if it points at one
 	CountryID      string // the country it points at, or the country it names
+	Attested       bool   // from/to are attested dates, not the tenure's ends
 }

@@ -91,6 +91,16 @@ type Property struct {
 	Value string `json:"value"`
 }
 
+// A sum of quantities given in one unit.
+type QuantityTotal struct {
+	// What the quantities count (missiles, boats, systems …); null when the records give no unit.
+	Unit *string `json:"unit,omitempty"`
+	// Sum of the quantities ordered.
+	Ordered int `json:"ordered"`
+	// Sum of the quantities delivered.
+	Delivered int `json:"delivered"`
+}
+
 // One relationship of the graph, as a generic traversal returns it. from and to
 // follow the stored direction, whichever way the traversal went.
 type Relationship struct {
@@ -114,6 +124,30 @@ type Relationship struct {
 	Properties []*Property `json:"properties"`
 }
 
+// An estimate of the arms sales a country lost under a sanction.
+type SalesLoss struct {
+	// The country that lost the sales.
+	Country *Country `json:"country"`
+	// The estimated loss in US dollars.
+	ValueUsd float64 `json:"valueUsd"`
+	// True when the figure is an estimate.
+	ValueEstimated bool `json:"valueEstimated"`
+	// Who made the estimate, in the curator's words.
+	EstimatedBy *string `json:"estimatedBy,omitempty"`
+	// How firmly the sources state it.
+	Confidence Confidence `json:"confidence"`
+	// The sources that support it.
+	Citations []*Citation `json:"citations"`
+}
+
+// A value one source gives for a field of a fact.
+type SourceClaim struct {
+	// The field, as the seeds format names it: areas, from, to, date, quantity_ordered, kind …
+	Field string `json:"field"`
+	// The value as the source gives it; list items are joined with "; ".
+	Value string `json:"value"`
+}
+
 // A set of entities and the relationships among them.
 type Subgraph struct {
 	// The entities: the centre first, then by distance.
@@ -122,6 +156,44 @@ type Subgraph struct {
 	Relationships []*Relationship `json:"relationships"`
 	// True when more entities were in reach than limit let through (the farthest were left out).
 	Truncated bool `json:"truncated"`
+}
+
+// A person's tenure in a post, as a holders query finds it.
+type Tenure struct {
+	// Who held the post.
+	Person *Person `json:"person"`
+	// The post, its dates and sources.
+	Position *Position `json:"position"`
+}
+
+// What one transfer record adds to a total.
+type TransferTotalPart struct {
+	// The record.
+	Transfer *Transfer `json:"transfer"`
+	// True when its value and quantities count in the total; false when a record in the same total that covers it already counts them.
+	Counted bool `json:"counted"`
+	// The record in the same total whose figure already includes this one; null when counted.
+	CoveredBy *Transfer `json:"coveredBy,omitempty"`
+	// True when the record's period reaches outside the period asked for; its whole figure counts, since the sources give no split by year.
+	Partial bool `json:"partial"`
+}
+
+// Transfers summed by supplier, recipient and period. Nothing counts twice:
+// an aggregate record (a period's sales) names the records its figure already
+// includes (Transfer.covers), and a record covered by another record of the
+// same total adds nothing itself; it is listed with coveredBy. Records that do
+// not cover each other count independently.
+type TransferTotals struct {
+	// Sum of the values counted, in US dollars.
+	ValueUsd float64 `json:"valueUsd"`
+	// True when at least one value counted is an estimate.
+	ValueEstimated bool `json:"valueEstimated"`
+	// How many records' values were counted.
+	ValuedCount int `json:"valuedCount"`
+	// Sums of quantities counted, by unit.
+	Quantities []*QuantityTotal `json:"quantities"`
+	// Every record the total considered, counted or not, in id order.
+	Parts []*TransferTotalPart `json:"parts"`
 }
 
 // One page of weapons, in id order.

@@ -15,16 +15,15 @@ import (
 	"time"
 
 	"armsgraph/internal/kg"
-	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/seeds"
 )
 
 // Writer is what the ingester needs from the graph store.
 type Writer interface {
 	EnsureSchema(ctx context.Context) error
-	UpsertNodes(ctx context.Context, label, dataset string, nodes []kg.Node, dry bool) (neo4jstore.Changes, error)
-	UpsertRels(ctx context.Context, t kg.RelType, dataset string, rels []kg.Rel, dry bool) (neo4jstore.Changes, error)
-	CreateRels(ctx context.Context, t kg.RelType, dataset string, rels []kg.Rel) (neo4jstore.Changes, error)
+	UpsertNodes(ctx context.Context, label, dataset string, nodes []kg.Node, dry bool) (kg.Changes, error)
+	UpsertRels(ctx context.Context, t kg.RelType, dataset string, rels []kg.Rel, dry bool) (kg.Changes, error)
+	CreateRels(ctx context.Context, t kg.RelType, dataset string, rels []kg.Rel) (kg.Changes, error)
 	Owns(ctx context.Context, dataset string) (bool, error)
 	OwnedNodes(ctx context.Context, dataset string, fn func(label, id string) error) error
 	OwnedRels(ctx context.Context, dataset string, t kg.RelType, fn func(key string) error) error
@@ -249,7 +248,7 @@ func (l *loader) flushRels(ctx context.Context, all bool) error {
 		}
 		write := l.w.UpsertRels
 		if l.fresh {
-			write = func(ctx context.Context, t kg.RelType, ds string, rels []kg.Rel, _ bool) (neo4jstore.Changes, error) {
+			write = func(ctx context.Context, t kg.RelType, ds string, rels []kg.Rel, _ bool) (kg.Changes, error) {
 				return l.w.CreateRels(ctx, t, ds, rels)
 			}
 		}
@@ -268,7 +267,7 @@ func (l *loader) flushRels(ctx context.Context, all bool) error {
 	return nil
 }
 
-func (l *loader) count(m map[string]*Counts, name string, n int, ch neo4jstore.Changes) {
+func (l *loader) count(m map[string]*Counts, name string, n int, ch kg.Changes) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	c := m[name]

@@ -7,12 +7,21 @@ import (
 )
 
 // Citation says where a claim comes from: a source id, a locator in that
-// source ("line 12", "lines 12-14") and an optional note in the curator's words.
+// source ("line 12", "lines 12-14") and an optional note in the curator's
+// words. Confidence is how firmly this source states the fact (the fact's own
+// confidence follows OverallConfidence); Claims are the values only this
+// source gives, or gives differently from the others.
 type Citation struct {
-	Source  string
-	Locator string
-	Note    string
+	Source     string
+	Locator    string
+	Note       string
+	Confidence Confidence
+	Claims     []Claim
 }
+
+// Changes counts what one batch write did (or, dry, would do): the
+// ingester's Writer reports it, the store computes it.
+type Changes struct{ Created, Updated int }
 
 // Node is one entity or source as the ingester writes it. Props hold the
 // kind-specific properties under their Neo4j names (category, rangeKm, date …).
@@ -73,6 +82,9 @@ const (
 	AlliedWith           RelType = "ALLIED_WITH"
 	Succeeded            RelType = "SUCCEEDED"
 	CooperatesWith       RelType = "COOPERATES_WITH"
+	ProducedWith         RelType = "PRODUCED_WITH"
+	Advocated            RelType = "ADVOCATED"
+	LostSalesUnder       RelType = "LOST_SALES_UNDER"
 )
 
 // RelTypes is the allow-list of relationship types, in a stable order.
@@ -80,6 +92,7 @@ var RelTypes = []RelType{
 	DerivedFrom, OriginatesFrom, ManufacturedBy, NationalOf, HoldsPosition, PartOf,
 	Signed, PartyTo, Supplier, SupplierOrganization, Recipient, Item,
 	ParticipatedIn, LocatedIn, Met, Adopted, Targets, Supported, AlliedWith, Succeeded, CooperatesWith,
+	ProducedWith, Advocated, LostSalesUnder,
 }
 
 // GenericRelTypes are the types a seed folder may name in its `relations` list;

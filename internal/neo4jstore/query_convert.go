@@ -20,11 +20,11 @@ import (
 // or that only serve the indexes.
 var commonNodeProps = []string{
 	"id", "kind", "name", "aliases", "aliasText", "keys", "nameKey", "description",
-	"citeSource", "citeLocator", "citeNote", "dataset",
+	"citeSource", "citeLocator", "citeNote", kg.PropCiteConfidence, kg.PropCiteClaims, "dataset",
 }
 
 // commonRelProps are the relationship properties kg.Rel holds in its own fields.
-var commonRelProps = []string{"key", "confidence", "citeSource", "citeLocator", "citeNote", "dataset"}
+var commonRelProps = []string{"key", "confidence", "citeSource", "citeLocator", "citeNote", kg.PropCiteConfidence, kg.PropCiteClaims, "dataset"}
 
 // toNode converts a returned node.
 func toNode(n dbtype.Node) kg.Node {
@@ -77,6 +77,7 @@ func toRel(r dbtype.Relationship, from, to string) kg.Rel {
 // citations zips the three citation lists of a node or relationship.
 func citations(p map[string]any) []kg.Citation {
 	src, loc, note := strs(p["citeSource"]), strs(p["citeLocator"]), strs(p["citeNote"])
+	conf, claims := strs(p[kg.PropCiteConfidence]), strs(p[kg.PropCiteClaims])
 	out := make([]kg.Citation, 0, len(src))
 	for i, s := range src {
 		c := kg.Citation{Source: s}
@@ -85,6 +86,12 @@ func citations(p map[string]any) []kg.Citation {
 		}
 		if i < len(note) {
 			c.Note = note[i]
+		}
+		if i < len(conf) {
+			c.Confidence = kg.Confidence(conf[i])
+		}
+		if i < len(claims) {
+			c.Claims = kg.DecodeClaims(claims[i])
 		}
 		out = append(out, c)
 	}

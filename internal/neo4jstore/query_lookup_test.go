@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -25,7 +26,7 @@ func testNodes(t *testing.T, s *neo4jstore.Store) {
 	if iran.Kind != kg.Country || iran.Name != "Iran" || !slices.Equal(iran.Aliases, []string{"Islamic Republic of Iran", "Persia"}) {
 		t.Errorf("Nodes: iran = %+v", iran)
 	}
-	if want := (kg.Citation{Source: "source/a", Locator: "line 1"}); len(iran.Citations) != 1 || iran.Citations[0] != want {
+	if want := (kg.Citation{Source: "source/a", Locator: "line 1"}); len(iran.Citations) != 1 || !reflect.DeepEqual(iran.Citations[0], want) {
 		t.Errorf("Nodes: iran citations = %v, want [%v]", iran.Citations, want)
 	}
 	if _, ok := iran.Props["keys"]; ok {

@@ -28,6 +28,10 @@ func schemaStatements() []string {
 			fmt.Sprintf("CREATE INDEX %s_span_from IF NOT EXISTS FOR (n:%s) ON (n.spanFrom)", strings.ToLower(l), l),
 			fmt.Sprintf("CREATE INDEX %s_span_to IF NOT EXISTS FOR (n:%s) ON (n.spanTo)", strings.ToLower(l), l))
 	}
+	// Tenures carry spans too, for Query.holders.
+	stmts = append(stmts,
+		"CREATE INDEX rel_holds_position_span_from IF NOT EXISTS FOR ()-[r:HOLDS_POSITION]-() ON (r.spanFrom)",
+		"CREATE INDEX rel_holds_position_span_to IF NOT EXISTS FOR ()-[r:HOLDS_POSITION]-() ON (r.spanTo)")
 	for _, t := range kg.RelTypes {
 		stmts = append(stmts, fmt.Sprintf("CREATE INDEX rel_%s_key IF NOT EXISTS FOR ()-[r:%s]-() ON (r.key)", strings.ToLower(string(t)), t))
 	}

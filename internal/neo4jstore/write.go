@@ -10,8 +10,9 @@ import (
 	"armsgraph/internal/kg"
 )
 
-// Changes counts what one batch write did (or, dry, would do).
-type Changes struct{ Created, Updated int }
+// Changes counts what one batch write did (or, dry, would do); the type is
+// the ingester's (kg.Changes), named here for the store's callers.
+type Changes = kg.Changes
 
 // nodeProps is the full property map of a node: SET n = props replaces every
 // property, so a field removed from the seeds disappears from the graph too.
@@ -20,8 +21,8 @@ func nodeProps(n kg.Node, dataset string) map[string]any {
 	for k, v := range n.Props {
 		p[k] = v
 	}
-	p["id"] = n.ID
-	p["dataset"] = dataset
+	p[kg.PropID] = n.ID
+	p[kg.PropDataset] = dataset
 	if n.Kind == "" {
 		return p // a source: its props already hold title and the rest
 	}
@@ -41,7 +42,8 @@ func nodeProps(n kg.Node, dataset string) map[string]any {
 	if n.Description != "" {
 		p["description"] = n.Description
 	}
-	putCitations(p, n.Citations)
+	conf, _ := n.Props[kg.PropConfidence].(string)
+	putCitations(p, n.Citations, kg.Confidence(conf))
 	return p
 }
 
@@ -50,21 +52,31 @@ func relProps(r kg.Rel, dataset string) map[string]any {
 	for k, v := range r.Props {
 		p[k] = v
 	}
-	p["key"] = r.Key
-	p["dataset"] = dataset
-	p["confidence"] = string(r.Confidence)
-	putCitations(p, r.Citations)
+	p[kg.PropKey] = r.Key
+	p[kg.PropDataset] = dataset
+	p[kg.PropConfidence] = string(r.Confidence)
+	putCitations(p, r.Citations, r.Confidence)
 	return p
 }
 
-// putCitations stores citations as three parallel lists, since Neo4j
-// properties cannot hold maps; readers zip them back together.
-func putCitations(p map[string]any, cs []kg.Citation) {
-	src, loc, note := make([]string, len(cs)), make([]string, len(cs)), make([]string, len(cs))
+// putCitations stores citations as parallel lists, since Neo4j properties
+// cannot hold maps; readers zip them back together. A citation without a
+// confidence of its own stores the fact's (fact); claims are stored as a
+// JSON list of [field, value] pairs, "" when the citation makes none.
+func putCitations(p map[string]any, cs []kg.Citation, fact kg.Confidence) {
+	n := len(cs)
+	src, loc, note := make([]string, n), make([]string, n), make([]string, n)
+	conf, claims := make([]string, n), make([]string, n)
 	for i, c := range cs {
 		src[i], loc[i], note[i] = c.Source, c.Locator, c.Note
+		conf[i] = string(c.Confidence)
+		if conf[i] == "" {
+			conf[i] = string(fact)
+		}
+		claims[i] = kg.EncodeClaims(c.Claims)
 	}
-	p["citeSource"], p["citeLocator"], p["citeNote"] = src, loc, note
+	p[kg.PropCiteSource], p[kg.PropCiteLocator], p[kg.PropCiteNote] = src, loc, note
+	p[kg.PropCiteConfidence], p[kg.PropCiteClaims] = conf, claims
 }
 
 // UpsertNodes writes nodes that all carry one label, in one transaction:

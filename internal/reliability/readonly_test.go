@@ -413,6 +413,10 @@ func rootFieldQueries() map[string][]string {
 			`{ paths(from: "country/iran", to: "country/china", maxHops: 8, limit: 25, via: [PERSON, COUNTRY]) { length } }`},
 		"neighborhood": {`{ neighborhood(id: ` + inj + `, depth: 3) { truncated } }`, `{ neighborhood(id: "country/iran", relationshipTypes: [` + rel + `]) { truncated } }`,
 			`{ neighborhood(id: "country/iran", depth: 3, limit: 1000) { truncated nodes { id } } }`},
+		"holders": {`{ holders(at: "2010", title: ` + inj + `, organization: ` + inj2 + `) { person { id } } }`,
+			`{ holders(at: "0001", until: "9999-12-31", country: ` + inj + `) { person { id } position { title } } }`},
+		"transferTotals": {`{ transferTotals(supplier: ` + inj + `, recipient: ` + inj2 + `) { valueUsd } }`,
+			`{ transferTotals(from: "0001", to: "9999-12-31", minConfidence: DISPUTED) { valueUsd parts { transfer { id covers { id } } coveredBy { id } } } }`},
 	}
 }
 

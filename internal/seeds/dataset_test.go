@@ -81,6 +81,8 @@ func TestSeedsCopyNoSentenceFromTheSources(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatal("no seed files found")
 	}
+	// The second-read checklist restates the documents too.
+	files = append(files, filepath.Join(projectSeeds, "..", "docs", "source-checklist.md"))
 	for _, file := range files {
 		data, err := os.ReadFile(file)
 		if err != nil {

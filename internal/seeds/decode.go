@@ -65,6 +65,8 @@ func decodeFast(key string, n *yaml.Node) (any, bool) {
 				return 1 << 15, decStr(v, &it.Confidence)
 			case "derived_from":
 				return 1 << 16, decSlice(v, &it.DerivedFrom, decDerivation)
+			case "produced_with":
+				return 1 << 17, decSlice(v, &it.ProducedWith, decRef)
 			}
 			return decCommon(k, v, &it.common)
 		})
@@ -90,6 +92,10 @@ func decodeFast(key string, n *yaml.Node) (any, bool) {
 				return 1 << 17, decStr(v, &it.Location)
 			case "country":
 				return 1 << 18, decStr(v, &it.Country)
+			case "from":
+				return 1 << 19, decStr(v, &it.From)
+			case "to":
+				return 1 << 20, decStr(v, &it.To)
 			}
 			return decCommon(k, v, &it.common)
 		})
@@ -125,6 +131,20 @@ func decodeFast(key string, n *yaml.Node) (any, bool) {
 				return 1 << 22, decStr(v, &it.Status)
 			case "confidence":
 				return 1 << 23, decStr(v, &it.Confidence)
+			case "value_estimated":
+				return 1 << 24, decBool(v, &it.ValueEstimated)
+			case "from":
+				return 1 << 25, decStr(v, &it.From)
+			case "to":
+				return 1 << 26, decStr(v, &it.To)
+			case "aggregate":
+				return 1 << 27, decBool(v, &it.Aggregate)
+			case "covers":
+				return 1 << 28, decStrs(v, &it.Covers)
+			case "reported":
+				return 1 << 29, decStr(v, &it.Reported)
+			case "type":
+				return 1 << 30, decStr(v, &it.Type)
 			}
 			return decCommon(k, v, &it.common)
 		})
@@ -173,6 +193,14 @@ func decodeFast(key string, n *yaml.Node) (any, bool) {
 				return 1 << 16, decSlice(v, &it.Supporters, decRef)
 			case "confidence":
 				return 1 << 17, decStr(v, &it.Confidence)
+			case "advocates":
+				return 1 << 18, decSlice(v, &it.Advocates, decRef)
+			case "from":
+				return 1 << 19, decStr(v, &it.From)
+			case "to":
+				return 1 << 20, decStr(v, &it.To)
+			case "losses":
+				return 1 << 21, decSlice(v, &it.Losses, decLoss)
 			}
 			return decCommon(k, v, &it.common)
 		})
@@ -277,9 +305,53 @@ func decCitation(n *yaml.Node, c *citation) bool {
 			return 1 << 1, decStr(v, &c.At)
 		case "note":
 			return 1 << 2, decStr(v, &c.Note)
+		case "confidence":
+			return 1 << 3, decStr(v, &c.Confidence)
+		case "claims":
+			return 1 << 4, decClaims(v, &c.Claims)
 		}
 		return 0, false
 	})
+}
+
+// decClaims decodes a citation's claims: a mapping from field names to a
+// scalar or a sequence of scalars. Both paths use it; the slow path words
+// the problem when it fails.
+func decClaims(n *yaml.Node, out *claimList) bool {
+	if n.Kind != yaml.MappingNode {
+		return false
+	}
+	cl := make(claimList, 0, len(n.Content)/2)
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		if k.Kind != yaml.ScalarNode {
+			return false
+		}
+		cm := claim{field: k.Value, line: k.Line}
+		switch v.Kind {
+		case yaml.ScalarNode:
+			if v.Tag == "!!null" {
+				return false
+			}
+			cm.value = v.Value
+		case yaml.SequenceNode:
+			cm.list = true
+			for j, e := range v.Content {
+				if e.Kind != yaml.ScalarNode || e.Tag == "!!null" {
+					return false
+				}
+				if j > 0 {
+					cm.value += "; "
+				}
+				cm.value += e.Value
+			}
+		default:
+			return false
+		}
+		cl = append(cl, cm)
+	}
+	*out = cl
+	return true
 }
 
 // decRef decodes a reference: a plain id (any scalar but a null, as
@@ -328,6 +400,8 @@ func decPosition(n *yaml.Node, p *position) bool {
 			return 1 << 6, decSlice(v, &p.Citations, decCitation)
 		case "note":
 			return 1 << 7, decStr(v, &p.Note)
+		case "attested":
+			return 1 << 8, decBool(v, &p.Attested)
 		}
 		return 0, false
 	})
@@ -460,4 +534,27 @@ func plainDecimal(s string) bool {
 		}
 	}
 	return dot && digits > 0 && digits <= 15
+}
+
+func decLoss(n *yaml.Node, l *loss) bool {
+	l.line = n.Line
+	return decMapping(n, func(k string, v *yaml.Node) (uint32, bool) {
+		switch k {
+		case "country":
+			return 1 << 0, decStr(v, &l.Country)
+		case "value_usd":
+			return 1 << 1, decFloat(v, &l.ValueUSD)
+		case "value_estimated":
+			return 1 << 2, decBool(v, &l.ValueEstimated)
+		case "estimated_by":
+			return 1 << 3, decStr(v, &l.EstimatedBy)
+		case "confidence":
+			return 1 << 4, decStr(v, &l.Confidence)
+		case "citations":
+			return 1 << 5, decSlice(v, &l.Citations, decCitation)
+		case "note":
+			return 1 << 6, decStr(v, &l.Note)
+		}
+		return 0, false
+	})
 }

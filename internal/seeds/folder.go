@@ -148,6 +148,11 @@ func (x *index) merge(f *Folder, file int, c *fileCtx, stats *Stats) {
 	for _, e := range c.derived {
 		x.edges = append(x.edges, [2]uint32{x.sym(e[0]), x.sym(e[1])})
 	}
+	// Covers between transfers join the same cycle check: transfers and
+	// weapons never share an edge, so a cycle is all of one or the other.
+	for _, e := range c.covers {
+		x.edges = append(x.edges, [2]uint32{x.sym(e[0]), x.sym(e[1])})
+	}
 }
 
 // Each hands every file's nodes and relationships to fn, in file order. It

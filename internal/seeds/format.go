@@ -10,10 +10,29 @@ import (
 // Each remembers the line it starts on, so problems point at the item.
 
 type citation struct {
-	Source string `yaml:"source"`
-	At     string `yaml:"at"`
-	Note   string `yaml:"note"`
-	line   int
+	Source     string    `yaml:"source"`
+	At         string    `yaml:"at"`
+	Note       string    `yaml:"note"`
+	Confidence string    `yaml:"confidence"`
+	Claims     claimList `yaml:"claims"`
+	line       int
+}
+
+// claimList is a citation's `claims`: a mapping from a field name to the
+// value this source gives for it (a scalar, or a list of scalars).
+type claimList []claim
+
+type claim struct {
+	field, value string
+	list         bool
+	line         int
+}
+
+func (cl *claimList) UnmarshalYAML(n *yaml.Node) error {
+	if !decClaims(n, cl) {
+		return fmt.Errorf("claims: want a mapping from field names to a value or a list of values, e.g. {areas: [defence, intelligence]}")
+	}
+	return nil
 }
 
 func (c *citation) UnmarshalYAML(n *yaml.Node) error {
@@ -88,6 +107,7 @@ type position struct {
 	Country      string     `yaml:"country"`
 	From         string     `yaml:"from"`
 	To           string     `yaml:"to"`
+	Attested     bool       `yaml:"attested"`
 	Confidence   string     `yaml:"confidence"`
 	Citations    []citation `yaml:"citations"`
 	Note         string     `yaml:"note"`
@@ -137,6 +157,7 @@ type weaponItem struct {
 	Introduced   string       `yaml:"introduced"`
 	Confidence   string       `yaml:"confidence"`
 	DerivedFrom  []derivation `yaml:"derived_from"`
+	ProducedWith []ref        `yaml:"produced_with"`
 }
 
 type agreementItem struct {
@@ -150,6 +171,8 @@ type agreementItem struct {
 	Confidence   string   `yaml:"confidence"`
 	Location     string   `yaml:"location"`
 	Country      string   `yaml:"country"`
+	From         string   `yaml:"from"`
+	To           string   `yaml:"to"`
 }
 
 type transferItem struct {
@@ -166,6 +189,13 @@ type transferItem struct {
 	Delivered            string   `yaml:"delivered"`
 	DateInferred         bool     `yaml:"date_inferred"`
 	ValueUSD             *float64 `yaml:"value_usd"`
+	ValueEstimated       bool     `yaml:"value_estimated"`
+	From                 string   `yaml:"from"`
+	To                   string   `yaml:"to"`
+	Aggregate            bool     `yaml:"aggregate"`
+	Reported             string   `yaml:"reported"`
+	Type                 string   `yaml:"type"`
+	Covers               []string `yaml:"covers"`
 	Status               string   `yaml:"status"`
 	Confidence           string   `yaml:"confidence"`
 }
@@ -192,6 +222,10 @@ type resolutionItem struct {
 	Restrictions []string `yaml:"restrictions"`
 	Exemptions   []string `yaml:"exemptions"`
 	Supporters   []ref    `yaml:"supporters"`
+	Advocates    []ref    `yaml:"advocates"`
+	Losses       []loss   `yaml:"losses"`
+	From         string   `yaml:"from"`
+	To           string   `yaml:"to"`
 	Confidence   string   `yaml:"confidence"`
 }
 
@@ -205,4 +239,25 @@ type relationItem struct {
 	Confidence   string     `yaml:"confidence"`
 	Citations    []citation `yaml:"citations"`
 	Note         string     `yaml:"note"`
+}
+
+// loss is an estimate of the sales a country lost under a sanction.
+type loss struct {
+	Country        string     `yaml:"country"`
+	ValueUSD       *float64   `yaml:"value_usd"`
+	ValueEstimated bool       `yaml:"value_estimated"`
+	EstimatedBy    string     `yaml:"estimated_by"`
+	Confidence     string     `yaml:"confidence"`
+	Citations      []citation `yaml:"citations"`
+	Note           string     `yaml:"note"`
+	line           int
+}
+
+func (l *loss) UnmarshalYAML(n *yaml.Node) error {
+	type plain loss
+	if err := n.Decode((*plain)(l)); err != nil {
+		return err
+	}
+	l.line = n.Line
+	return nil
 }

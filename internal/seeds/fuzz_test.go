@@ -20,6 +20,9 @@ func FuzzValidate(f *testing.F) {
 	f.Add("sources: {}\n")
 	f.Add("- a\n- b\n")
 	f.Add("transfers:\n  - id: transfer/t\n    quantity_ordered: -1\n    value_usd: x\n")
+	f.Add(periodTransfers)
+	f.Add("transfers:\n  - id: transfer/t\n    aggregate: true\n    covers: [transfer/t, transfer/t]\n    from: \"2000\"\n    to: \"1999\"\n    citations: [{source: source/doc, at: line 1, confidence: X, claims: {to: [1, 2], from: ~, quantity_ordered: x}}]\n")
+	f.Add("resolutions:\n  - id: resolution/r\n    losses: [{country: country/x, value_usd: -1}, 3]\n    advocates: [country/x]\n")
 	f.Fuzz(func(t *testing.T, body string) {
 		fsys := fstest.MapFS{
 			"sources.yaml": {Data: []byte(goodSources)},

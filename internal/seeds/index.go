@@ -479,7 +479,11 @@ func (x *index) findCycles() {
 				}
 				cycle = append(cycle, x.ids.str(p))
 				d := x.def(top.id)
-				x.problem(int(d.file), phaseCycles, seq, int(d.line), "derivation cycle: "+strings.Join(cycle, " → "))
+				what := "derivation cycle: "
+				if strings.HasPrefix(cycle[0], kg.Transfer.Prefix()+"/") {
+					what = "covers cycle (a transfer record covers itself through others): "
+				}
+				x.problem(int(d.file), phaseCycles, seq, int(d.line), what+strings.Join(cycle, " → "))
 				seq++
 			}
 		}

@@ -90,16 +90,19 @@ func testLineage(t *testing.T, h http.Handler) {
 		nodes       []string
 		derivations []string
 	}{
+		// The Tondar 69 derives from the M-7 and, directly, from the M-7's own
+		// parent, the HQ-2: the HQ-2 stands at depth 1, the shortest way up.
 		{`weapon: "Tondar-69", direction: ANCESTORS`,
-			[]string{"weapon/tondar-69:0", "weapon/m-7:1", "weapon/hq-2:2", "weapon/sa-75-dvina:3"},
+			[]string{"weapon/tondar-69:0", "weapon/hq-2:1", "weapon/m-7:1", "weapon/sa-75-dvina:2"},
 			[]string{
 				"weapon/hq-2>weapon/sa-75-dvina copy CONFIRMED",
 				"weapon/m-7>weapon/hq-2 modified CONFIRMED",
+				"weapon/tondar-69>weapon/hq-2 modified CONFIRMED",
 				"weapon/tondar-69>weapon/m-7 modified CONFIRMED",
 			}},
 		{`weapon: "tondar 69", direction: ANCESTORS, maxDepth: 1`,
-			[]string{"weapon/tondar-69:0", "weapon/m-7:1"},
-			[]string{"weapon/tondar-69>weapon/m-7 modified CONFIRMED"}},
+			[]string{"weapon/tondar-69:0", "weapon/hq-2:1", "weapon/m-7:1"},
+			[]string{"weapon/tondar-69>weapon/hq-2 modified CONFIRMED", "weapon/tondar-69>weapon/m-7 modified CONFIRMED"}},
 		{`weapon: "C-802", direction: DESCENDANTS`,
 			[]string{"weapon/c-802:0", "weapon/noor:1", "weapon/qader:1"},
 			[]string{
@@ -110,10 +113,11 @@ func testLineage(t *testing.T, h http.Handler) {
 			[]string{"weapon/c-802:0", "weapon/qader:1"},
 			[]string{"weapon/qader>weapon/c-802 closely-related CONFIRMED"}},
 		{`weapon: "weapon/sa-75-dvina", direction: DESCENDANTS, maxDepth: 2`,
-			[]string{"weapon/sa-75-dvina:0", "weapon/hq-2:1", "weapon/m-7:2"},
+			[]string{"weapon/sa-75-dvina:0", "weapon/hq-2:1", "weapon/m-7:2", "weapon/tondar-69:2"},
 			[]string{
 				"weapon/hq-2>weapon/sa-75-dvina copy CONFIRMED",
 				"weapon/m-7>weapon/hq-2 modified CONFIRMED",
+				"weapon/tondar-69>weapon/hq-2 modified CONFIRMED",
 			}},
 		{`weapon: "M-7", maxDepth: 0`, []string{"weapon/m-7:0"}, []string{}},
 	}
@@ -291,9 +295,10 @@ func testPaths(t *testing.T, h http.Handler) {
 			"person/hossein-dehghan -PARTICIPATED_IN-> event/dehghan-china-visit-2014 <-PARTICIPATED_IN- person/chang-wanquan",
 		}},
 		{`from: "weapon/tondar-69", to: "weapon/sa-75-dvina", relationshipTypes: ["DERIVED_FROM"]`, []string{
+			"weapon/tondar-69 -DERIVED_FROM-> weapon/hq-2 -DERIVED_FROM-> weapon/sa-75-dvina",
 			"weapon/tondar-69 -DERIVED_FROM-> weapon/m-7 -DERIVED_FROM-> weapon/hq-2 -DERIVED_FROM-> weapon/sa-75-dvina",
 		}},
-		{`from: "weapon/tondar-69", to: "weapon/sa-75-dvina", relationshipTypes: ["DERIVED_FROM"], maxHops: 2`, []string{}},
+		{`from: "weapon/tondar-69", to: "weapon/sa-75-dvina", relationshipTypes: ["DERIVED_FROM"], maxHops: 1`, []string{}},
 	}
 	for _, tt := range tests {
 		var resp struct{ Paths []pathResp }
@@ -318,11 +323,11 @@ func testNeighborhood(t *testing.T, h http.Handler) {
 		rels  []string
 	}{
 		{`id: "weapon/tondar-69", relationshipTypes: ["DERIVED_FROM", "ORIGINATES_FROM"]`,
-			[]string{"weapon/tondar-69", "country/iran", "weapon/m-7"},
-			[]string{"weapon/tondar-69 DERIVED_FROM weapon/m-7", "weapon/tondar-69 ORIGINATES_FROM country/iran"}},
+			[]string{"weapon/tondar-69", "country/iran", "weapon/hq-2", "weapon/m-7"},
+			[]string{"weapon/m-7 DERIVED_FROM weapon/hq-2", "weapon/tondar-69 DERIVED_FROM weapon/hq-2", "weapon/tondar-69 DERIVED_FROM weapon/m-7", "weapon/tondar-69 ORIGINATES_FROM country/iran"}},
 		{`id: "weapon/tondar-69", depth: 2, relationshipTypes: ["DERIVED_FROM"]`,
-			[]string{"weapon/tondar-69", "weapon/m-7", "weapon/hq-2"},
-			[]string{"weapon/m-7 DERIVED_FROM weapon/hq-2", "weapon/tondar-69 DERIVED_FROM weapon/m-7"}},
+			[]string{"weapon/tondar-69", "weapon/hq-2", "weapon/m-7", "weapon/sa-75-dvina"},
+			[]string{"weapon/hq-2 DERIVED_FROM weapon/sa-75-dvina", "weapon/m-7 DERIVED_FROM weapon/hq-2", "weapon/tondar-69 DERIVED_FROM weapon/hq-2", "weapon/tondar-69 DERIVED_FROM weapon/m-7"}},
 	}
 	for _, tt := range tests {
 		var resp struct {
@@ -519,9 +524,18 @@ func testProvenance(t *testing.T, h http.Handler) {
 	if len(w.Citations) != 2 || w.Citations[0].Locator != "line 102" || w.Citations[0].Source.ID != "source/rezaei-2015" || w.Citations[0].Source.Title == "" {
 		t.Errorf("Tondar-69 citations = %+v", w.Citations)
 	}
-	if len(w.DerivedFrom) != 1 || w.DerivedFrom[0].Parent.ID != "weapon/m-7" || w.DerivedFrom[0].Kind != "modified" ||
-		w.DerivedFrom[0].Confidence != "CONFIRMED" || w.DerivedFrom[0].Note == nil || len(w.DerivedFrom[0].Citations) != 1 {
-		t.Errorf("Tondar-69 derivedFrom = %+v", w.DerivedFrom)
+	// Two parents: the HQ-2 directly and the M-7 (itself from the HQ-2).
+	if len(w.DerivedFrom) != 2 {
+		t.Errorf("Tondar-69 derivedFrom = %+v, want the HQ-2 and the M-7", w.DerivedFrom)
+	}
+	for i, parent := range []string{"weapon/hq-2", "weapon/m-7"} {
+		if i >= len(w.DerivedFrom) {
+			break
+		}
+		d := w.DerivedFrom[i]
+		if d.Parent.ID != parent || d.Kind != "modified" || d.Confidence != "CONFIRMED" || d.Note == nil || len(d.Citations) != 1 {
+			t.Errorf("Tondar-69 derivedFrom[%d] = %+v, want %s modified CONFIRMED with a note and one citation", i, d, parent)
+		}
 	}
 
 	// Relationships of a generic traversal carry provenance too.
@@ -539,9 +553,14 @@ func testProvenance(t *testing.T, h http.Handler) {
 	query(t, h, `{ neighborhood(id: "weapon/tondar-69", relationshipTypes: ["DERIVED_FROM"]) {
 	  relationships { type key kind confidence citations { locator source { title } } } } }`, &nb)
 	rels := nb.Neighborhood.Relationships
-	if len(rels) != 1 || rels[0].Kind == nil || *rels[0].Kind != "modified" || rels[0].Confidence != "CONFIRMED" ||
-		rels[0].Key == "" || len(rels[0].Citations) != 1 || rels[0].Citations[0].Source.Title == "" {
-		t.Errorf("neighborhood(tondar-69) relationships = %+v", rels)
+	if len(rels) != 3 {
+		t.Errorf("neighborhood(tondar-69) relationships = %+v, want three DERIVED_FROM (Tondar-69 to HQ-2 and M-7, M-7 to HQ-2)", rels)
+	}
+	for _, r := range rels {
+		if r.Kind == nil || *r.Kind != "modified" || r.Confidence != "CONFIRMED" ||
+			r.Key == "" || len(r.Citations) != 1 || r.Citations[0].Source.Title == "" {
+			t.Errorf("neighborhood(tondar-69) relationship = %+v, want modified CONFIRMED with a key and a resolved citation", r)
+		}
 	}
 
 	// Positions: title, organization and dates from HOLDS_POSITION.

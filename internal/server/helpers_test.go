@@ -24,7 +24,7 @@ import (
 
 // seededStore returns a store over the test's own database, loaded with
 // the project's seeds/ by the ingester.
-func seededStore(t *testing.T) *neo4jstore.Store {
+func seededStore(t testing.TB) *neo4jstore.Store {
 	t.Helper()
 	store := openStore(t)
 	ctx := context.Background()
@@ -43,7 +43,7 @@ func seededStore(t *testing.T) *neo4jstore.Store {
 }
 
 // openStore returns a store over the test's own empty database.
-func openStore(t *testing.T) *neo4jstore.Store {
+func openStore(t testing.TB) *neo4jstore.Store {
 	t.Helper()
 	inst := neo4jtest.Get(t)
 	store, err := neo4jstore.Open(context.Background(), neo4jstore.Config{

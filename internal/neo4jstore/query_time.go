@@ -1,0 +1,113 @@
+package neo4jstore
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
+
+	"armsgraph/internal/kg"
+)
+
+// maxPartOfDepth bounds the PART_OF chain a holders query follows from a
+// post's organization up to the organization or country asked for.
+const maxPartOfDepth = 6
+
+// holdersCypher finds positions whose span overlaps [$from, $to]. The
+// organization and country filters follow PART_OF up from the post's
+// organization, so "a post in the armed forces" finds the navy's commander.
+var holdersCypher = fmt.Sprintf(`MATCH (p:Person)-[r:HOLDS_POSITION]->(t:Entity)
+WHERE r.spanFrom <= $to AND r.spanTo >= $from
+  AND all(w IN $words WHERE toLower(r.title) CONTAINS w)
+  AND ($org IS NULL OR t.id = $org
+       OR EXISTS { MATCH (t)-[:PART_OF*1..%[1]d]->(:Organization {id: $org}) })
+  AND ($country IS NULL OR t.id = $country OR r.country = $country
+       OR EXISTS { MATCH (t)-[:PART_OF*1..%[1]d]->(:Country {id: $country}) })
+RETURN p, r, t
+ORDER BY r.spanFrom, p.id, r.key
+LIMIT $max`, maxPartOfDepth)
+
+// Holders answers who held a post during [q.From, q.To], oldest tenure first.
+func (s *Store) Holders(ctx context.Context, q kg.HolderQuery) ([]kg.Tenure, error) {
+	if q.From == "" || q.To == "" {
+		return nil, kg.Invalid("at", "a date is required")
+	}
+	if q.From > q.To {
+		return nil, kg.Invalid("until", fmt.Sprintf("%s is before at (%s)", q.To, q.From))
+	}
+	words := q.TitleWords
+	if words == nil {
+		words = []string{}
+	}
+	params := map[string]any{
+		"from": q.From, "to": q.To, "words": words,
+		"org": nilIfEmpty(q.Organization), "country": nilIfEmpty(q.Country),
+		"max": MaxListResults + 1,
+	}
+	recs, err := s.query(ctx, "holders", holdersCypher, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) > MaxListResults {
+		return nil, kg.OverLimit("filter", fmt.Sprintf("more than %d tenures match; narrow the filter", MaxListResults))
+	}
+	out := make([]kg.Tenure, 0, len(recs))
+	for _, rec := range recs {
+		p, err := value[dbtype.Node](rec, "p", "holders")
+		if err != nil {
+			return nil, err
+		}
+		r, err := value[dbtype.Relationship](rec, "r", "holders")
+		if err != nil {
+			return nil, err
+		}
+		t, err := value[dbtype.Node](rec, "t", "holders")
+		if err != nil {
+			return nil, err
+		}
+		person, target := toNode(p), toNode(t)
+		out = append(out, kg.Tenure{Person: person, Rel: toRel(r, person.ID, target.ID), Target: target})
+	}
+	return out, nil
+}
+
+// transferPartsCypher selects the transfer records a total sums: by
+// supplier and recipient, overlapping [$from, $to] (an open bound matches
+// any span; with both bounds open, undated records too).
+const transferPartsCypher = `MATCH (x:Transfer)
+WHERE x.confidence IN $confs
+  AND ($from IS NULL OR x.spanTo >= $from)
+  AND ($to IS NULL OR x.spanFrom <= $to)
+  AND ($supplier IS NULL OR EXISTS { MATCH (x)-[:SUPPLIER]->(:Country {id: $supplier}) })
+  AND ($recipient IS NULL OR EXISTS { MATCH (x)-[:RECIPIENT]->(:Country {id: $recipient}) })
+RETURN x
+ORDER BY x.id
+LIMIT $max`
+
+// TransferParts lists the transfer records a total over q sums, in id order.
+func (s *Store) TransferParts(ctx context.Context, q kg.TotalsQuery) ([]kg.Node, error) {
+	if q.From != "" && q.To != "" && q.From > q.To {
+		return nil, kg.Invalid("from", fmt.Sprintf("%s is after to (%s)", q.From, q.To))
+	}
+	params := map[string]any{
+		"confs": q.MinConfidence.AtLeast(),
+		"from":  nilIfEmpty(q.From), "to": nilIfEmpty(q.To),
+		"supplier": nilIfEmpty(q.Supplier), "recipient": nilIfEmpty(q.Recipient),
+		"max": MaxListResults + 1,
+	}
+	recs, err := s.query(ctx, "transferParts", transferPartsCypher, params)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) > MaxListResults {
+		return nil, kg.OverLimit("filter", fmt.Sprintf("more than %d transfers match; narrow the filter", MaxListResults))
+	}
+	return nodesOf(recs, "x", "transferParts")
+}
+
+func nilIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
