@@ -13,10 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-
 	"armsgraph/graph"
 	"armsgraph/internal/kg"
 )
@@ -196,20 +192,10 @@ func (f *fakeStore) People(ctx context.Context, country string, q kg.PageQuery) 
 	return kg.Page{}, f.call("People", q)
 }
 
-// newServer serves the schema over store the way the server package does.
+// newServer serves the schema over store with the handler the binary
+// serves (graph.NewHandler), nesting at most 8 levels.
 func newServer(store graph.Store, logger *slog.Logger) http.Handler {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	srv := handler.New(graph.NewSchema(graph.NewResolver(store, graph.Limits{})))
-	srv.AddTransport(transport.POST{})
-	srv.Use(extension.Introspection{})
-	srv.Use(graph.DepthLimit{Max: 8})
-	srv.Use(extension.FixedComplexityLimit(10000))
-	srv.SetErrorPresenter(graph.ErrorPresenter(logger))
-	srv.SetRecoverFunc(graph.RecoverFunc(logger))
-	srv.AroundOperations(graph.LoaderMiddleware(store, 0))
-	return srv
+	return graph.NewHandler(store, graph.HandlerConfig{MaxDepth: 8}, logger)
 }
 
 type gqlError struct {
