@@ -75,7 +75,7 @@ func (f *fakeStore) addRel(r kg.Rel) {
 	}
 }
 
-func (f *fakeStore) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
+func (f *fakeStore) Nodes(ctx context.Context, ids []string, _ ...*kg.Prefetch) ([]kg.Node, error) {
 	if err := f.call("Nodes", ids); err != nil {
 		return nil, err
 	}
@@ -105,7 +105,7 @@ func (f *fakeStore) OrganizationCountries(ctx context.Context, ids []string) (ma
 	panic("OrganizationCountries: not in the fake")
 }
 
-func (f *fakeStore) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int) ([]kg.Match, error) {
+func (f *fakeStore) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, _ ...*kg.Prefetch) ([]kg.Match, error) {
 	if err := f.call("Resolve", name); err != nil {
 		return nil, err
 	}
@@ -118,11 +118,11 @@ func (f *fakeStore) Resolve(ctx context.Context, name string, kinds []kg.Kind, p
 	return out, nil
 }
 
-func (f *fakeStore) Search(ctx context.Context, text string, kinds []kg.Kind, first int) ([]kg.Node, error) {
+func (f *fakeStore) Search(ctx context.Context, text string, kinds []kg.Kind, first int, _ ...*kg.Prefetch) ([]kg.Node, error) {
 	panic("Search: not in the fake")
 }
 
-func (f *fakeStore) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence) (*kg.Lineage, error) {
+func (f *fakeStore) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, _ ...*kg.Prefetch) (*kg.Lineage, error) {
 	if err := f.call("LineageOf", []any{ref, dir, maxDepth, minConf}); err != nil {
 		return nil, err
 	}
@@ -141,30 +141,30 @@ func (f *fakeStore) Lineages(ctx context.Context, ids []string, dir kg.Direction
 	return out, nil
 }
 
-func (f *fakeStore) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
+func (f *fakeStore) Paths(ctx context.Context, q kg.PathQuery, _ ...*kg.Prefetch) ([]kg.Path, error) {
 	return nil, f.call("Paths", q)
 }
 
-func (f *fakeStore) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (kg.Subgraph, error) {
+func (f *fakeStore) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, _ ...*kg.Prefetch) (kg.Subgraph, error) {
 	if err := f.call("Neighborhood", q); err != nil {
 		return kg.Subgraph{}, err
 	}
 	return kg.Subgraph{Nodes: []kg.Node{f.nodes[q.ID]}}, nil
 }
 
-func (f *fakeStore) Agreements(ctx context.Context, fl kg.AgreementFilter) ([]kg.Node, error) {
+func (f *fakeStore) Agreements(ctx context.Context, fl kg.AgreementFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
 	return nil, f.call("Agreements", fl)
 }
 
-func (f *fakeStore) Transfers(ctx context.Context, fl kg.TransferFilter) ([]kg.Node, error) {
+func (f *fakeStore) Transfers(ctx context.Context, fl kg.TransferFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
 	return nil, f.call("Transfers", fl)
 }
 
-func (f *fakeStore) Events(ctx context.Context, fl kg.EventFilter) ([]kg.Node, error) {
+func (f *fakeStore) Events(ctx context.Context, fl kg.EventFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
 	return nil, f.call("Events", fl)
 }
 
-func (f *fakeStore) Resolutions(ctx context.Context, d kg.DateRange) ([]kg.Node, error) {
+func (f *fakeStore) Resolutions(ctx context.Context, d kg.DateRange, _ ...*kg.Prefetch) ([]kg.Node, error) {
 	return nil, f.call("Resolutions", d)
 }
 
@@ -172,7 +172,7 @@ func (f *fakeStore) Sources(ctx context.Context) ([]kg.Node, error) {
 	panic("Sources: not in the fake")
 }
 
-func (f *fakeStore) Weapons(ctx context.Context, category, origin string, q kg.PageQuery) (kg.Page, error) {
+func (f *fakeStore) Weapons(ctx context.Context, category, origin string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, error) {
 	if err := f.call("Weapons", q); err != nil {
 		return kg.Page{}, err
 	}
@@ -188,7 +188,7 @@ func (f *fakeStore) Weapons(ctx context.Context, category, origin string, q kg.P
 	return p, nil
 }
 
-func (f *fakeStore) People(ctx context.Context, country string, q kg.PageQuery) (kg.Page, error) {
+func (f *fakeStore) People(ctx context.Context, country string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, error) {
 	return kg.Page{}, f.call("People", q)
 }
 

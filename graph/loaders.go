@@ -273,3 +273,42 @@ func (r *Resolver) loadersFor(ctx context.Context) *loaders {
 	}
 	return newLoaders(r.store, DefaultLoaderWait)
 }
+
+// prime records what a root field's compiled statement fetched for its
+// selection (kg.Prefetch), so that the nested resolvers read it from the
+// loaders' caches instead of querying. No sibling groups are formed: a
+// field the plan did not cover loads for its own node only.
+func (l *loaders) prime(pre *kg.Prefetch) {
+	if pre == nil {
+		return
+	}
+	for i := range pre.Nodes {
+		l.nodes.Prime(pre.Nodes[i].ID, &pre.Nodes[i])
+	}
+	for _, el := range pre.Edges {
+		l.edgeLoader(el.Spec).Prime(el.ID, el.Edges)
+		for i := range el.Edges {
+			l.nodes.Prime(el.Edges[i].Node.ID, &el.Edges[i].Node)
+		}
+	}
+	for _, oc := range pre.OrgCountries {
+		l.orgCountry.Prime(oc.ID, oc.Country)
+		if oc.Country != nil {
+			l.nodes.Prime(oc.Country.ID, oc.Country)
+		}
+	}
+}
+
+// roots records the nodes a root field returned: with a compiled plan they
+// are primed alone (their nested fields are primed too), without one they
+// form a sibling group for the loaders, as any batch does.
+func (l *loaders) roots(nodes []kg.Node, rels []kg.Rel, pre *kg.Prefetch) {
+	if pre == nil {
+		l.register(nodes, rels)
+		return
+	}
+	for i := range nodes {
+		l.nodes.Prime(nodes[i].ID, &nodes[i])
+	}
+	l.prime(pre)
+}

@@ -16,7 +16,8 @@ import (
 // LineageOf answers a lineage question about one weapon named by ref: its id,
 // its name or any alias (compared by kg.NameKey, best match first). It runs
 // one query, lookup included, and returns nil when no weapon matches.
-func (s *Store) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence) (*kg.Lineage, error) {
+func (s *Store) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, prefetch ...*kg.Prefetch) (*kg.Lineage, error) {
+	pre := prefetchOf(prefetch)
 	if n := len([]rune(ref)); n > MaxNameLength {
 		return nil, kg.OverLimit("weapon", fmt.Sprintf("at most %d characters, got %d", MaxNameLength, n))
 	}
@@ -41,6 +42,14 @@ CALL () {
 WITH w, how, score
 ORDER BY how, score DESC, w.id
 LIMIT 1`
+	tail, cols, err := expandTail("w, up, down, upRels, downRels",
+		"[w] + [y IN up | y.n] + [y IN down | y.n]", "[y IN upRels + downRels | y.r]", pre)
+	if err != nil {
+		return nil, err
+	}
+	if tail != "" {
+		body = strings.TrimSuffix(body, lineageReturn) + tail + lineageReturn + cols
+	}
 	params := map[string]any{"ref": ref, "key": key, "lucene": `"` + key + `"`, "conf": minConf.AtLeast()}
 	recs, err := s.query(ctx, "lineage", root+body, params)
 	if err != nil {
@@ -53,6 +62,7 @@ LIMIT 1`
 	if err != nil {
 		return nil, err
 	}
+	readExpand(recs[0], pre)
 	return &l, nil
 }
 
@@ -131,9 +141,12 @@ CALL (w, %[1]s) {
 	}
 	part("up", up, true)
 	part("down", down, false)
-	b.WriteString("\nRETURN w, up, upRels, down, downRels")
+	b.WriteString(lineageReturn)
 	return b.String(), nil
 }
+
+// lineageReturn ends every lineage statement.
+const lineageReturn = "\nRETURN w, up, upRels, down, downRels"
 
 // lineageFrom converts one row of a lineage query.
 func lineageFrom(rec *neo4j.Record, dir kg.Direction) (kg.Lineage, error) {

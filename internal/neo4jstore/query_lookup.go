@@ -29,7 +29,14 @@ const (
 
 // Nodes loads entities and sources by id, in one query. Ids that match
 // nothing are left out; the order of the result is not the order of ids.
-func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
+// A prefetch, when given, is fetched for every node in the same statement
+// (query_expand.go).
+func (s *Store) Nodes(ctx context.Context, ids []string, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
+	pre := prefetchOf(prefetch)
+	col, err := expandColumn("n", pre)
+	if err != nil {
+		return nil, err
+	}
 	var entityIDs, sourceIDs []string
 	for _, id := range ids {
 		if strings.HasPrefix(id, kg.SourcePrefix+"/") {
@@ -38,7 +45,7 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 			entityIDs = append(entityIDs, id)
 		}
 	}
-	const q = `
+	q := `
 CALL () {
   UNWIND $entityIds AS id
   MATCH (n:Entity {id: id})
@@ -48,7 +55,7 @@ CALL () {
   MATCH (n:Source {id: id})
   RETURN n
 }
-RETURN n`
+RETURN n` + col
 	recs, err := s.query(ctx, "nodes", q, map[string]any{"entityIds": entityIDs, "sourceIds": sourceIDs})
 	if err != nil {
 		return nil, err
@@ -60,6 +67,7 @@ RETURN n`
 			return nil, err
 		}
 		out = append(out, toNode(n))
+		readExpand(rec, pre)
 	}
 	return out, nil
 }
@@ -70,7 +78,8 @@ RETURN n`
 // when prefix is true — those with a key that starts with it or is one edit
 // away. Kinds restricts the candidates (all kinds when empty). The lookup is
 // backed by the entity_keys full-text index and the id constraint.
-func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int) ([]kg.Match, error) {
+func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, prefetch ...*kg.Prefetch) ([]kg.Match, error) {
+	pre := prefetchOf(prefetch)
 	if err := checkRange("limit", limit, 1, MaxCandidates); err != nil {
 		return nil, err
 	}
@@ -98,7 +107,7 @@ func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefi
 			lucene += " OR " + key + "~1"
 		}
 	}
-	const q = `
+	q := `
 CALL () {
   MATCH (n:Entity {id: $id})
   RETURN n AS node, 0 AS how, 1.0e9 AS score
@@ -114,6 +123,11 @@ WHERE node.kind IN $kinds AND (how < 3 OR $prefix)
 RETURN node, min(how) AS how, max(score) AS score
 ORDER BY how, score DESC, node.name, node.id
 LIMIT $limit`
+	if col, err := expandColumn("node", pre); err != nil {
+		return nil, err
+	} else if col != "" {
+		q = strings.Replace(q, "RETURN node, min(how)", "WITH node, min(how)", 1) + "\nRETURN node, how, score" + col
+	}
 	recs, err := s.query(ctx, "resolve", q, map[string]any{
 		"id": id, "key": key, "lucene": lucene, "kinds": kindList, "prefix": prefix, "limit": limit,
 	})
@@ -131,6 +145,7 @@ LIMIT $limit`
 			return nil, err
 		}
 		out = append(out, kg.Match{Node: toNode(n), How: kg.MatchKind(how)})
+		readExpand(rec, pre)
 	}
 	return out, nil
 }
@@ -139,7 +154,8 @@ LIMIT $limit`
 // entity_search index) and returns the best first matches. Every word of
 // text must match, as typed or as a prefix; the text is escaped, so Lucene
 // syntax in it is taken literally.
-func (s *Store) Search(ctx context.Context, text string, kinds []kg.Kind, first int) ([]kg.Node, error) {
+func (s *Store) Search(ctx context.Context, text string, kinds []kg.Kind, first int, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
+	pre := prefetchOf(prefetch)
 	if err := checkRange("first", first, 0, MaxPageSize); err != nil {
 		return nil, err
 	}
@@ -157,12 +173,18 @@ func (s *Store) Search(ctx context.Context, text string, kinds []kg.Kind, first 
 	if first == 0 {
 		return nil, nil
 	}
-	const q = `
+	q := `
 CALL db.index.fulltext.queryNodes('entity_search', $lucene) YIELD node, score
 WHERE node.kind IN $kinds
 RETURN node
 ORDER BY score DESC, node.id
 LIMIT $first`
+	if col, err := expandColumn("node", pre); err != nil {
+		return nil, err
+	} else if col != "" {
+		// Page first, then fetch the selection for the page only.
+		q = strings.Replace(q, "RETURN node\nORDER BY", "WITH node, score\nORDER BY", 1) + "\nRETURN node" + col
+	}
 	recs, err := s.query(ctx, "search", q, map[string]any{"lucene": lucene, "kinds": kindList, "first": first})
 	if err != nil {
 		return nil, err
@@ -174,6 +196,7 @@ LIMIT $first`
 			return nil, err
 		}
 		out = append(out, toNode(n))
+		readExpand(rec, pre)
 	}
 	return out, nil
 }
