@@ -29,17 +29,26 @@ func (s *Store) LineageOf(ctx context.Context, ref string, dir kg.Direction, max
 	if err != nil {
 		return nil, err
 	}
+	// The id constraint and the nameKey range index first; the full-text
+	// alias lookup only when neither found the weapon (see Resolve).
 	const root = `
 CALL () {
   MATCH (n:Entity:Weapon {id: $ref})
   RETURN n AS w, 0 AS how, 0.0 AS score
   UNION ALL
+  MATCH (n:Entity:Weapon {nameKey: $key})
+  RETURN n AS w, 1 AS how, 0.0 AS score
+}
+WITH collect({w: w, how: how, score: score}) AS exact
+CALL (exact) {
+  UNWIND CASE WHEN size(exact) = 0 THEN [1] ELSE [] END AS fallback
   CALL db.index.fulltext.queryNodes('entity_keys', $lucene) YIELD node, score
   WITH node, score
   WHERE node:Weapon AND $key IN split(coalesce(node.keys, ''), ' ')
-  RETURN node AS w, CASE WHEN node.nameKey = $key THEN 1 ELSE 2 END AS how, score
+  RETURN collect({w: node, how: CASE WHEN node.nameKey = $key THEN 1 ELSE 2 END, score: score}) AS more
 }
-WITH w, how, score
+UNWIND exact + more AS m
+WITH m.w AS w, m.how AS how, m.score AS score
 ORDER BY how, score DESC, w.id
 LIMIT 1`
 	tail, cols, err := expandTail("w, up, down, upRels, downRels",

@@ -76,8 +76,14 @@ RETURN n` + col
 // id it is, then those whose name has the same key (kg.NameKey, so "C802",
 // "c-802" and "C 802" agree), then those with an alias of that key, then —
 // when prefix is true — those with a key that starts with it or is one edit
-// away. Kinds restricts the candidates (all kinds when empty). The lookup is
-// backed by the entity_keys full-text index and the id constraint.
+// away. Kinds restricts the candidates (all kinds when empty).
+//
+// It costs what it must, in one statement: the id constraint and the range
+// index on nameKey answer first; the entity_keys full-text index (aliases,
+// prefixes, one-edit matches) is asked only when those found fewer than
+// limit candidates, so a lookup by exact name or id (limit 1) never touches
+// it. A prefetch, when given, is fetched for every match in the same
+// statement (query_expand.go).
 func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, prefetch ...*kg.Prefetch) ([]kg.Match, error) {
 	pre := prefetchOf(prefetch)
 	if err := checkRange("limit", limit, 1, MaxCandidates); err != nil {
@@ -98,38 +104,12 @@ func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefi
 	if _, ok := kg.KindOfID(name); ok {
 		id = name
 	}
-	// Keys hold only letters and digits, so they need no escaping; the
-	// quotes keep a key such as "and" from reading as an operator.
-	lucene := `"` + key + `"`
-	if prefix {
-		lucene += " OR " + key + "*"
-		if len([]rune(key)) >= 4 {
-			lucene += " OR " + key + "~1"
-		}
-	}
-	q := `
-CALL () {
-  MATCH (n:Entity {id: $id})
-  RETURN n AS node, 0 AS how, 1.0e9 AS score
-  UNION ALL
-  CALL db.index.fulltext.queryNodes('entity_keys', $lucene) YIELD node, score
-  WITH node, score, split(coalesce(node.keys, ''), ' ') AS keys
-  RETURN node,
-         CASE WHEN node.nameKey = $key THEN 1 WHEN $key IN keys THEN 2 ELSE 3 END AS how,
-         score
-}
-WITH node, how, score
-WHERE node.kind IN $kinds AND (how < 3 OR $prefix)
-RETURN node, min(how) AS how, max(score) AS score
-ORDER BY how, score DESC, node.name, node.id
-LIMIT $limit`
-	if col, err := expandColumn("node", pre); err != nil {
+	col, err := expandColumn("node", pre)
+	if err != nil {
 		return nil, err
-	} else if col != "" {
-		q = strings.Replace(q, "RETURN node, min(how)", "WITH node, min(how)", 1) + "\nRETURN node, how, score" + col
 	}
-	recs, err := s.query(ctx, "resolve", q, map[string]any{
-		"id": id, "key": key, "lucene": lucene, "kinds": kindList, "prefix": prefix, "limit": limit,
+	recs, err := s.query(ctx, "resolve", resolveQuery+col, map[string]any{
+		"id": id, "key": key, "lucene": resolveLucene(key, prefix), "kinds": kindList, "prefix": prefix, "limit": limit,
 	})
 	if err != nil {
 		return nil, err
@@ -148,6 +128,53 @@ LIMIT $limit`
 		readExpand(rec, pre)
 	}
 	return out, nil
+}
+
+// resolveQuery is Resolve's statement: exact matches through the id
+// constraint and the nameKey range index; the full-text fallback only
+// when they are fewer than $limit (UNWIND of an empty list skips the
+// procedure call; the aggregation still gives the subquery its one row).
+// The fallback scores the exact matches too, so the order among them is
+// the one the full-text index alone gave.
+const resolveQuery = `
+CALL () {
+  MATCH (n:Entity {id: $id})
+  RETURN n AS node, 0 AS how, 1.0e9 AS score
+  UNION ALL
+  MATCH (n:Entity {nameKey: $key})
+  RETURN n AS node, 1 AS how, 0.0 AS score
+}
+WITH node, how, score
+WHERE node.kind IN $kinds
+WITH collect({node: node, how: how, score: score}) AS exact
+CALL (exact) {
+  UNWIND CASE WHEN size(exact) < $limit THEN [1] ELSE [] END AS fallback
+  CALL db.index.fulltext.queryNodes('entity_keys', $lucene) YIELD node, score
+  WITH node, score, split(coalesce(node.keys, ''), ' ') AS keys
+  WHERE node.kind IN $kinds
+  WITH node, score, CASE WHEN node.nameKey = $key THEN 1 WHEN $key IN keys THEN 2 ELSE 3 END AS how
+  WHERE how < 3 OR $prefix
+  RETURN collect({node: node, how: how, score: score}) AS more
+}
+UNWIND exact + more AS m
+WITH m.node AS node, min(m.how) AS how, max(m.score) AS score
+ORDER BY how, score DESC, node.name, node.id
+LIMIT $limit
+RETURN node, how, score`
+
+// resolveLucene is the full-text query of the fallback: the key as typed
+// (an alias), and with prefix also as a prefix and one edit away. Keys
+// hold only letters and digits, so they need no escaping; the quotes keep
+// a key such as "and" from reading as an operator.
+func resolveLucene(key string, prefix bool) string {
+	lucene := `"` + key + `"`
+	if prefix {
+		lucene += " OR " + key + "*"
+		if len([]rune(key)) >= 4 {
+			lucene += " OR " + key + "~1"
+		}
+	}
+	return lucene
 }
 
 // Search runs a full-text query over names, aliases and descriptions (the
