@@ -91,7 +91,7 @@ func NewHandler(store Store, cfg HandlerConfig, logger *slog.Logger) http.Handle
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(DepthLimit{Max: cfg.MaxDepth, MaxRootFields: cfg.MaxRootFields})
-	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
+	srv.Use(&CostLimit{Max: cfg.MaxComplexity, resolver: resolver})
 	srv.SetErrorPresenter(ErrorPresenter(logger))
 	srv.SetRecoverFunc(RecoverFunc(logger))
 	srv.AroundOperations(LoaderMiddleware(store, cfg.LoaderWait))

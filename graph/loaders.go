@@ -299,11 +299,11 @@ func (l *loaders) prime(pre *kg.Prefetch) {
 	}
 }
 
-// roots records the nodes a root field returned: with a compiled plan they
-// are primed alone (their nested fields are primed too), without one they
-// form a sibling group for the loaders, as any batch does.
+// roots records the nodes a root field returned: with a plan the store ran
+// they are primed alone (their nested fields are primed too); otherwise
+// they form a sibling group for the loaders, as any batch does.
 func (l *loaders) roots(nodes []kg.Node, rels []kg.Rel, pre *kg.Prefetch) {
-	if pre == nil {
+	if pre == nil || !pre.Done {
 		l.register(nodes, rels)
 		return
 	}

@@ -105,5 +105,5 @@ func NewResolver(store Store, limits Limits) *Resolver {
 // NewSchema returns the executable schema with its resolvers and
 // complexity functions.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: r, Complexity: complexity(r.limits)})
+	return NewExecutableSchema(Config{Resolvers: r, Complexity: complexity(r.limits, nil)})
 }

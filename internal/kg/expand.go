@@ -44,7 +44,8 @@ type Prefetch struct {
 	// itself returns (lineage derivations, path and subgraph relationships).
 	RelSources bool
 
-	// Filled by the store.
+	// Filled by the store. Done says it ran the plan (a store may ignore it).
+	Done         bool
 	Edges        []EdgeList
 	OrgCountries []OrgCountry
 	// Nodes are the other nodes fetched: sources, entities that

@@ -170,6 +170,7 @@ func readExpand(rec *neo4j.Record, pre *kg.Prefetch) {
 	if !pre.Wants() {
 		return
 	}
+	pre.Done = true
 	if raw, ok := rec.Get("pre"); ok {
 		switch v := raw.(type) {
 		case map[string]any:
