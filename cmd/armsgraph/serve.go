@@ -27,6 +27,7 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	def := server.DefaultConfig()
 	reqTimeout := fs.Duration("request-timeout", def.RequestTimeout, "limit on one GraphQL request")
 	shutdownGrace := fs.Duration("shutdown-grace", 10*time.Second, "how long in-flight requests may finish on shutdown")
+	debugAddr := fs.String("debug-addr", envOr(env, "ARMSGRAPH_DEBUG_ADDR", ""), "serve Go profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off when empty [ARMSGRAPH_DEBUG_ADDR]")
 	cfg := neo4jFlags(fs, env)
 	if done, err := parseFlags(fs, args); done {
 		return err
@@ -67,6 +68,17 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 		WriteTimeout:      scfg.RequestTimeout + 5*time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	if *debugAddr != "" {
+		dln, err := server.ListenDebug(*debugAddr)
+		if err != nil {
+			ln.Close()
+			return err
+		}
+		dsrv := &http.Server{Handler: server.DebugHandler(), ReadHeaderTimeout: 5 * time.Second}
+		go func() { _ = dsrv.Serve(dln) }()
+		defer dsrv.Close()
+		fmt.Fprintf(stdout, "pprof     http://%s/debug/pprof/\n", dln.Addr())
 	}
 	base := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "GraphQL   %s/graphql\nGraphiQL  %s/\nhealth    %s/healthz   ready %s/readyz   metrics %s/metrics\n", base, base, base, base, base)
