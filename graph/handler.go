@@ -51,22 +51,20 @@ func DefaultHandlerConfig() HandlerConfig {
 func (c HandlerConfig) withDefaults() HandlerConfig {
 	d := DefaultHandlerConfig()
 	c.Limits = c.Limits.withDefaults()
-	if c.MaxComplexity <= 0 {
-		c.MaxComplexity = d.MaxComplexity
-	}
-	if c.MaxDepth <= 0 {
-		c.MaxDepth = d.MaxDepth
-	}
-	if c.MaxRootFields <= 0 {
-		c.MaxRootFields = d.MaxRootFields
-	}
-	if c.QueryCacheSize <= 0 {
-		c.QueryCacheSize = d.QueryCacheSize
-	}
-	if c.LoaderWait <= 0 {
-		c.LoaderWait = d.LoaderWait
-	}
+	c.MaxComplexity = orDefault(c.MaxComplexity, d.MaxComplexity)
+	c.MaxDepth = orDefault(c.MaxDepth, d.MaxDepth)
+	c.MaxRootFields = orDefault(c.MaxRootFields, d.MaxRootFields)
+	c.QueryCacheSize = orDefault(c.QueryCacheSize, d.QueryCacheSize)
+	c.LoaderWait = orDefault(c.LoaderWait, d.LoaderWait)
 	return c
+}
+
+// orDefault is v, or def when v is not positive.
+func orDefault[T int | time.Duration](v, def T) T {
+	if v <= 0 {
+		return def
+	}
+	return v
 }
 
 // NewHandler assembles the GraphQL handler over store, in the one place

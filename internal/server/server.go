@@ -69,30 +69,14 @@ func DefaultConfig() Config {
 }
 
 func (c Config) withDefaults() Config {
+	// The GraphQL limits (Limits, MaxComplexity, MaxDepth, MaxRootFields,
+	// QueryCacheSize, LoaderWait) take their defaults in graph.NewHandler.
 	d := DefaultConfig()
-	if c.Limits == (graph.Limits{}) {
-		c.Limits = d.Limits
-	}
-	if c.MaxComplexity <= 0 {
-		c.MaxComplexity = d.MaxComplexity
-	}
-	if c.MaxDepth <= 0 {
-		c.MaxDepth = d.MaxDepth
-	}
-	if c.MaxRootFields <= 0 {
-		c.MaxRootFields = d.MaxRootFields
-	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = d.MaxBodyBytes
 	}
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = d.RequestTimeout
-	}
-	if c.QueryCacheSize <= 0 {
-		c.QueryCacheSize = d.QueryCacheSize
-	}
-	if c.LoaderWait <= 0 {
-		c.LoaderWait = d.LoaderWait
 	}
 	if c.Registry == nil {
 		c.Registry = prometheus.NewRegistry()
