@@ -48,7 +48,7 @@ func (r *queryResolver) Agreements(ctx context.Context, parties []string, from *
 	if err != nil {
 		return nil, err
 	}
-	pre := rootPlan(ctx, "Agreement")
+	pre := r.rootPlan(ctx, "Agreement")
 	nodes, err := r.store.Agreements(ctx, kg.AgreementFilter{Parties: parties, Dates: dates}, pre)
 	return listOf(ctx, r.Resolver, nodes, pre, err, agreementOf)
 }
@@ -58,7 +58,7 @@ func (r *queryResolver) Transfers(ctx context.Context, supplier *string, recipie
 	if err != nil {
 		return nil, err
 	}
-	pre := rootPlan(ctx, "Transfer")
+	pre := r.rootPlan(ctx, "Transfer")
 	nodes, err := r.store.Transfers(ctx, kg.TransferFilter{
 		Supplier: deref(supplier), Recipient: deref(recipient), Weapon: deref(weapon), Dates: dates,
 	}, pre)
@@ -70,7 +70,7 @@ func (r *queryResolver) Events(ctx context.Context, participant *string, from *k
 	if err != nil {
 		return nil, err
 	}
-	pre := rootPlan(ctx, "Event")
+	pre := r.rootPlan(ctx, "Event")
 	nodes, err := r.store.Events(ctx, kg.EventFilter{Participant: deref(participant), Dates: dates}, pre)
 	return listOf(ctx, r.Resolver, nodes, pre, err, eventOf)
 }
@@ -80,7 +80,7 @@ func (r *queryResolver) Resolutions(ctx context.Context, from *kg.PartialDate, t
 	if err != nil {
 		return nil, err
 	}
-	pre := rootPlan(ctx, "Resolution")
+	pre := r.rootPlan(ctx, "Resolution")
 	nodes, err := r.store.Resolutions(ctx, dates, pre)
 	return listOf(ctx, r.Resolver, nodes, pre, err, resolutionOf)
 }

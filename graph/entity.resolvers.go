@@ -32,7 +32,7 @@ func (r *queryResolver) Resolve(ctx context.Context, name string, kind *model.En
 	if kind != nil {
 		kinds = []kg.Kind{kg.Kind(*kind)}
 	}
-	pre := rootPlan(ctx, "Entity")
+	pre := r.rootPlan(ctx, "Entity")
 	matches, err := r.store.Resolve(ctx, name, kinds, true, n, pre)
 	if err != nil {
 		return nil, err
@@ -50,7 +50,7 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []model.E
 	if err != nil {
 		return nil, err
 	}
-	pre := rootPlan(ctx, "Entity")
+	pre := r.rootPlan(ctx, "Entity")
 	nodes, err := r.store.Search(ctx, text, kindsOf(kinds), n, pre)
 	if err != nil {
 		return nil, err

@@ -77,7 +77,7 @@ func (r *Resolver) derivations(ctx context.Context, w *model.Weapon, incoming bo
 // key (never by a partial match), or nil, fetching the field's selection
 // in the same statement.
 func (r *Resolver) lookup(ctx context.Context, name string, kind kg.Kind) (*kg.Node, error) {
-	pre := rootPlan(ctx, kind.Label())
+	pre := r.rootPlan(ctx, kind.Label())
 	matches, err := r.store.Resolve(ctx, name, []kg.Kind{kind}, false, 1, pre)
 	if err != nil || len(matches) == 0 {
 		return nil, err
@@ -89,7 +89,7 @@ func (r *Resolver) lookup(ctx context.Context, name string, kind kg.Kind) (*kg.N
 // rootNode loads one entity or source by id with the field's selection
 // (a root field of type typ), or nil.
 func (r *Resolver) rootNode(ctx context.Context, id, typ string) (*kg.Node, error) {
-	pre := rootPlan(ctx, typ)
+	pre := r.rootPlan(ctx, typ)
 	nodes, err := r.store.Nodes(ctx, []string{id}, pre)
 	if err != nil {
 		return nil, err

@@ -291,6 +291,12 @@ func (l *loaders) prime(pre *kg.Prefetch) {
 			l.nodes.Prime(el.Edges[i].Node.ID, &el.Edges[i].Node)
 		}
 	}
+	for i, lo := range pre.Lineages {
+		l.lineageLoader(lineageKey{dir: lo.Dir, maxDepth: lo.MaxDepth, minConf: lo.MinConf}).Prime(lo.ID, &pre.Lineages[i].Lineage)
+		for j := range lo.Lineage.Nodes {
+			l.nodes.Prime(lo.Lineage.Nodes[j].ID, &pre.Lineages[i].Lineage.Nodes[j])
+		}
+	}
 	for _, oc := range pre.OrgCountries {
 		l.orgCountry.Prime(oc.ID, oc.Country)
 		if oc.Country != nil {

@@ -95,7 +95,7 @@ func (r *queryResolver) People(ctx context.Context, country *string, first *int,
 	if err != nil {
 		return nil, err
 	}
-	pre := rootPlan(ctx, "PersonConnection")
+	pre := r.rootPlan(ctx, "PersonConnection")
 	page, err := r.store.People(ctx, deref(country), kg.PageQuery{
 		After: afterID, First: n, Count: slices.Contains(graphql.CollectAllFields(ctx), "totalCount"),
 	}, pre)

@@ -82,6 +82,13 @@ type expandBuilder struct {
 	order      []edgeKey
 	sources    bool
 	orgCountry *expandBuilder
+	lineages   map[lineageKey]*lineageBuilder
+	lorder     []lineageKey
+}
+
+type lineageBuilder struct {
+	node       *expandBuilder
+	relSources bool
 }
 
 type edgeKey struct {
@@ -120,6 +127,10 @@ func (b *expandBuilder) build() *kg.Expand {
 			x.OrgCountry = &kg.Expand{}
 		}
 	}
+	for _, k := range b.lorder {
+		lb := b.lineages[k]
+		x.Lineages = append(x.Lineages, kg.LineageExpand{Dir: k.dir, MaxDepth: k.maxDepth, MinConf: k.minConf, Node: lb.node.build(), RelSources: lb.relSources})
+	}
 	for _, k := range b.order {
 		e := b.edges[k]
 		ee := kg.EdgeExpand{From: k.from, Spec: k.spec, RelSources: e.relSources, Node: e.node.build()}
@@ -137,8 +148,15 @@ func (b *expandBuilder) build() *kg.Expand {
 	return x
 }
 
-// planner walks one operation's selections.
-type planner struct{ op *graphql.OperationContext }
+// planner walks one operation's selections. Weapon.lineage is compiled
+// unless the walk is inside a lineage already (its statement binds the
+// variables the nested traversal would use): there it loads through its
+// loader.
+type planner struct {
+	op        *graphql.OperationContext
+	limits    Limits
+	inLineage bool
+}
 
 // fields collects the fields of sel that apply to an object of type typ.
 func (p planner) fields(sel ast.SelectionSet, typ string) []graphql.CollectedField {
@@ -196,6 +214,23 @@ func (p planner) walk(b *expandBuilder, typ string, sel ast.SelectionSet) {
 					e.relSources = e.relSources || p.wantsSource(df.Selections)
 				}
 			}
+		case typ == "Weapon" && f.Name == "lineage" && !p.inLineage:
+			k, ok := p.lineageArgs(f)
+			if !ok {
+				continue // an invalid argument: the resolver reports it
+			}
+			if b.lineages == nil {
+				b.lineages = map[lineageKey]*lineageBuilder{}
+			}
+			lb := b.lineages[k]
+			if lb == nil {
+				lb = &lineageBuilder{node: &expandBuilder{}}
+				b.lineages[k] = lb
+				b.lorder = append(b.lorder, k)
+			}
+			inner := p
+			inner.inLineage = true
+			lb.relSources = inner.graphParts(lb.node, "Lineage", f.Selections) || lb.relSources
 		case typ == "Organization" && f.Name == "country":
 			if b.orgCountry == nil {
 				b.orgCountry = &expandBuilder{}
@@ -221,6 +256,37 @@ func (p planner) walk(b *expandBuilder, typ string, sel ast.SelectionSet) {
 			}
 		}
 	}
+}
+
+// lineageArgs reads the arguments of a Weapon.lineage field as its
+// resolver does; ok is false when one is invalid.
+func (p planner) lineageArgs(f graphql.CollectedField) (lineageKey, bool) {
+	args := f.ArgumentMap(p.op.Variables)
+	k := lineageKey{dir: kg.Both, maxDepth: 10}
+	if d, ok := args["direction"].(string); ok {
+		k.dir = kg.Direction(d)
+	}
+	switch v := args["maxDepth"].(type) {
+	case int64:
+		k.maxDepth = int(v)
+	case int:
+		k.maxDepth = v
+	case nil:
+	default:
+		return k, false
+	}
+	if c, ok := args["minConfidence"].(string); ok {
+		k.minConf = kg.Confidence(c)
+	}
+	if k.maxDepth < 0 || k.maxDepth > p.limits.MaxLineageDepth {
+		return k, false
+	}
+	switch k.dir {
+	case kg.Ancestors, kg.Descendants, kg.Both:
+	default:
+		return k, false
+	}
+	return k, true
 }
 
 // graphParts walks the parts of a lineage, path or subgraph selection:
@@ -267,12 +333,12 @@ func (p planner) graphParts(b *expandBuilder, typ string, sel ast.SelectionSet) 
 // GraphQL type typ: an entity type or Entity, a connection
 // ("WeaponConnection", "PersonConnection"), "Lineage", "Path" or
 // "Subgraph". It is nil when the selection asks for nothing nested.
-func rootPlan(ctx context.Context, typ string) *kg.Prefetch {
+func (r *Resolver) rootPlan(ctx context.Context, typ string) *kg.Prefetch {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || !graphql.HasOperationContext(ctx) {
 		return nil
 	}
-	p := planner{op: graphql.GetOperationContext(ctx)}
+	p := planner{op: graphql.GetOperationContext(ctx), limits: r.limits, inLineage: typ == "Lineage"}
 	sel := fc.Field.Selections
 	b := &expandBuilder{}
 	pre := &kg.Prefetch{}

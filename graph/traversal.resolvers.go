@@ -20,7 +20,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	if err != nil {
 		return nil, err
 	}
-	pre := rootPlan(ctx, "Path")
+	pre := r.rootPlan(ctx, "Path")
 	paths, err := r.store.Paths(ctx, kg.PathQuery{
 		From: from, To: to, MaxHops: hops, Types: relationshipTypes, Via: kindsOf(via), Limit: k,
 	}, pre)
@@ -49,7 +49,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err != nil {
 		return nil, err
 	}
-	pre := rootPlan(ctx, "Subgraph")
+	pre := r.rootPlan(ctx, "Subgraph")
 	g, err := r.store.Neighborhood(ctx, kg.NeighborhoodQuery{ID: id, Depth: d, Types: relationshipTypes, Limit: n}, pre)
 	if err != nil {
 		return nil, err

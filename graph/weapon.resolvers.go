@@ -19,7 +19,7 @@ func (r *queryResolver) Lineage(ctx context.Context, weapon string, direction *m
 	if err != nil {
 		return nil, err
 	}
-	pre := rootPlan(ctx, "Lineage")
+	pre := r.rootPlan(ctx, "Lineage")
 	l, err := r.store.LineageOf(ctx, weapon, directionArg(direction), depth, confidenceArg(minConfidence), pre)
 	if err != nil || l == nil {
 		return nil, err
@@ -37,7 +37,7 @@ func (r *queryResolver) Weapons(ctx context.Context, category *string, origin *s
 	if err != nil {
 		return nil, err
 	}
-	pre := rootPlan(ctx, "WeaponConnection")
+	pre := r.rootPlan(ctx, "WeaponConnection")
 	page, err := r.store.Weapons(ctx, deref(category), deref(origin), kg.PageQuery{
 		After: afterID, First: n, Count: slices.Contains(graphql.CollectAllFields(ctx), "totalCount"),
 	}, pre)

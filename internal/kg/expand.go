@@ -15,6 +15,20 @@ type Expand struct {
 	// OrgCountry, when not nil, asks for an organization's country (the
 	// nearest up its PART_OF chain), expanded as it says.
 	OrgCountry *Expand
+	// Lineages asks for a weapon's lineage (Weapon.lineage nested in a
+	// root field), once per set of arguments.
+	Lineages []LineageExpand
+}
+
+// LineageExpand is one Weapon.lineage selection: its arguments (checked
+// against the API's limits) and what to fetch with every weapon in it.
+type LineageExpand struct {
+	Dir      Direction
+	MaxDepth int
+	MinConf  Confidence
+	Node     *Expand
+	// RelSources asks for the sources the derivations' citations name.
+	RelSources bool
 }
 
 // EdgeExpand is one relationship list to follow from nodes of kind From.
@@ -32,7 +46,7 @@ type EdgeExpand struct {
 
 // Empty reports whether x asks for nothing.
 func (x *Expand) Empty() bool {
-	return x == nil || (len(x.Edges) == 0 && !x.Sources && x.OrgCountry == nil)
+	return x == nil || (len(x.Edges) == 0 && !x.Sources && x.OrgCountry == nil && len(x.Lineages) == 0)
 }
 
 // Prefetch carries a plan into a read and what the read fetched for it
@@ -48,6 +62,7 @@ type Prefetch struct {
 	Done         bool
 	Edges        []EdgeList
 	OrgCountries []OrgCountry
+	Lineages     []LineageOf
 	// Nodes are the other nodes fetched: sources, entities that
 	// relationship properties name.
 	Nodes []Node
@@ -60,6 +75,15 @@ type EdgeList struct {
 	Spec  EdgeSpec
 	ID    string
 	Edges []Edge
+}
+
+// LineageOf is the lineage of weapon ID for one set of arguments.
+type LineageOf struct {
+	Dir      Direction
+	MaxDepth int
+	MinConf  Confidence
+	ID       string
+	Lineage  Lineage
 }
 
 // OrgCountry is the country of an organization (Country nil: none).

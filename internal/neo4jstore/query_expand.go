@@ -60,6 +60,13 @@ func (e *expander) mapExpr(v string, x *kg.Expand) (string, error) {
 	if x.Sources {
 		parts = append(parts, "s: "+e.sourcesExpr(v+".citeSource"))
 	}
+	for i, l := range x.Lineages {
+		expr, err := e.lineageExpr(v, l)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, fmt.Sprintf("l%d: %s", i, expr))
+	}
 	if x.OrgCountry != nil {
 		p, c := e.name("path"), e.name("c")
 		sub, err := e.mapExpr(c, x.OrgCountry)
@@ -118,6 +125,43 @@ func (e *expander) edgeExpr(v string, ed kg.EdgeExpand) (string, error) {
 		v, ed.From.Label(), pattern, strings.Join(fields, ", "), m, m, r), nil
 }
 
+// lineageExpr is Weapon.lineage of the weapon v, computed by the same
+// traversal as Store.Lineages, with the plan of its weapons and the
+// sources of its derivations. The depth literal is a checked integer and
+// the confidence levels come from the kg.Confidence enumeration.
+func (e *expander) lineageExpr(v string, l kg.LineageExpand) (string, error) {
+	body, err := lineageBody(l.Dir, l.MaxDepth)
+	if err != nil {
+		return "", err
+	}
+	if l.MinConf != "" && l.MinConf.Rank() == 0 {
+		return "", kg.Invalid("minConfidence", fmt.Sprintf("unknown confidence %q", l.MinConf))
+	}
+	confs := l.MinConf.AtLeast()
+	quoted := make([]string, len(confs))
+	for i, c := range confs {
+		quoted[i] = "'" + c + "'"
+	}
+	body = strings.ReplaceAll(strings.TrimSuffix(body, lineageReturn), "$conf", "["+strings.Join(quoted, ", ")+"]")
+	var tail, cols string
+	if !l.Node.Empty() {
+		pn := e.name("ln")
+		x, err := e.mapExpr(pn, l.Node)
+		if err != nil {
+			return "", err
+		}
+		tail += fmt.Sprintf("\nCALL (w, up, down) {\n  UNWIND [w] + [y IN up | y.n] + [y IN down | y.n] AS %[1]s\n  WITH DISTINCT %[1]s\n  WITH %[1]s, {id: %[1]s.id, x: %[2]s} AS %[1]sm\n  RETURN collect(%[1]sm) AS pre\n}", pn, x)
+		cols += ", pre: pre"
+	}
+	if l.RelSources {
+		tail += "\nCALL (upRels, downRels) {\n  UNWIND [y IN upRels + downRels | y.r] AS pr\n  UNWIND coalesce(pr.citeSource, []) AS sid\n  WITH DISTINCT sid\n" +
+			"  MATCH (ps:Source {id: sid})\n  RETURN collect(ps) AS preSrc\n}"
+		cols += ", preSrc: preSrc"
+	}
+	return fmt.Sprintf("CASE WHEN %[1]s:Weapon THEN COLLECT { WITH %[1]s AS w%[2]s%[3]s\nRETURN {w: w, up: up, upRels: upRels, down: down, downRels: downRels%[4]s} } END",
+		v, body, tail, cols), nil
+}
+
 // sourcesExpr lists the source nodes whose ids the list expression holds.
 func (e *expander) sourcesExpr(list string) string {
 	s := e.name("s")
@@ -153,7 +197,9 @@ func expandTail(imports, nodes, rels string, pre *kg.Prefetch) (tail, cols strin
 		if err != nil {
 			return "", "", err
 		}
-		fmt.Fprintf(&b, "\nCALL (%s) {\n  UNWIND %s AS pn\n  WITH DISTINCT pn\n  RETURN collect({id: pn.id, x: %s}) AS pre\n}", imports, nodes, x)
+		// The map is built outside the aggregation: it may aggregate itself
+		// (a nested lineage), which Cypher does not allow inside collect().
+		fmt.Fprintf(&b, "\nCALL (%s) {\n  UNWIND %s AS pn\n  WITH DISTINCT pn\n  WITH pn, {id: pn.id, x: %s} AS pm\n  RETURN collect(pm) AS pre\n}", imports, nodes, x)
 		cols += ", pre"
 	}
 	if pre.RelSources {
@@ -244,6 +290,28 @@ func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
 	if x.Sources {
 		s, _ := m["s"].([]any)
 		pre.Nodes = append(pre.Nodes, nodeList(s)...)
+	}
+	for i, le := range x.Lineages {
+		l, _ := m[fmt.Sprintf("l%d", i)].([]any)
+		if len(l) == 0 {
+			continue // not a weapon
+		}
+		lm, _ := l[0].(map[string]any)
+		rec := &neo4j.Record{}
+		for k, val := range lm {
+			rec.Keys, rec.Values = append(rec.Keys, k), append(rec.Values, val)
+		}
+		lin, err := lineageFrom(rec, le.Dir)
+		if err != nil {
+			continue // the loader will ask again
+		}
+		pre.Lineages = append(pre.Lineages, kg.LineageOf{Dir: le.Dir, MaxDepth: le.MaxDepth, MinConf: le.MinConf, ID: id, Lineage: lin})
+		sub := &kg.Prefetch{Plan: le.Node, RelSources: le.RelSources}
+		readExpand(rec, sub)
+		pre.Edges = append(pre.Edges, sub.Edges...)
+		pre.OrgCountries = append(pre.OrgCountries, sub.OrgCountries...)
+		pre.Nodes = append(pre.Nodes, sub.Nodes...)
+		pre.Lineages = append(pre.Lineages, sub.Lineages...)
 	}
 	if x.OrgCountry != nil {
 		raw := m["oc"]

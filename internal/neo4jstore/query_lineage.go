@@ -127,25 +127,25 @@ func lineageBody(dir kg.Direction, maxDepth int) (string, error) {
 			fmt.Fprintf(&b, "\nWITH *, [] AS %s, [] AS %sRels", name, name)
 			return
 		}
-		step, edge := "-[r:DERIVED_FROM WHERE r.confidence IN $conf]->", "(c)-[r:DERIVED_FROM]->(o)"
-		from, to := "c.id", "o.id"
+		step, edge := "-[lr:DERIVED_FROM WHERE lr.confidence IN $conf]->", "(lc)-[lr:DERIVED_FROM]->(lo)"
+		from, to := "lc.id", "lo.id"
 		if !toParent {
-			step, edge = "<-[r:DERIVED_FROM WHERE r.confidence IN $conf]-", "(c)<-[r:DERIVED_FROM]-(o)"
-			from, to = "o.id", "c.id"
+			step, edge = "<-[lr:DERIVED_FROM WHERE lr.confidence IN $conf]-", "(lc)<-[lr:DERIVED_FROM]-(lo)"
+			from, to = "lo.id", "lc.id"
 		}
 		fmt.Fprintf(&b, `
 CALL (w) {
-  MATCH p = ANY SHORTEST (w) (()%[2]s()){1,%[3]d} (a:Weapon)
-  RETURN collect({n: a, d: length(p)}) AS %[1]s
+  MATCH lp = ANY SHORTEST (w) (()%[2]s()){1,%[3]d} (la:Weapon)
+  RETURN collect({n: la, d: length(lp)}) AS %[1]s
 }
 CALL (w, %[1]s) {
-  WITH [w] + [x IN %[1]s | x.n] AS reached, [{n: w, d: 0}] + %[1]s AS xs
-  UNWIND xs AS x
-  WITH x.n AS c, x.d AS d, reached
-  WHERE d < %[3]d
+  WITH [w] + [lx IN %[1]s | lx.n] AS reached, [{n: w, d: 0}] + %[1]s AS lxs
+  UNWIND lxs AS lx
+  WITH lx.n AS lc, lx.d AS ld, reached
+  WHERE ld < %[3]d
   MATCH %[4]s
-  WHERE r.confidence IN $conf AND o IN reached
-  RETURN collect({r: r, from: %[5]s, to: %[6]s}) AS %[1]sRels
+  WHERE lr.confidence IN $conf AND lo IN reached
+  RETURN collect({r: lr, from: %[5]s, to: %[6]s}) AS %[1]sRels
 }`, name, step, maxDepth, edge, from, to)
 	}
 	part("up", up, true)

@@ -186,11 +186,13 @@ func (s *Store) page(ctx context.Context, name, match string, conds []string, pa
 	if err != nil {
 		return kg.Page{}, err
 	}
+	project := ""
 	if col != "" {
-		// The page is cut before the selection is fetched for it.
-		col = ", collect(" + strings.TrimSuffix(strings.TrimPrefix(col, ", "), " AS pre") + ") AS pre"
+		// The page is cut before the selection is fetched for it, outside
+		// the aggregation (the selection may aggregate itself).
+		project, col = "\n  WITH x"+col, ", collect(pre) AS pre"
 	}
-	fmt.Fprintf(&b, "CALL () {\n  %s%s\n  WITH x ORDER BY x.id LIMIT $first\n  RETURN collect(x) AS page%s\n}\n", match, where(after...), col)
+	fmt.Fprintf(&b, "CALL () {\n  %s%s\n  WITH x ORDER BY x.id LIMIT $first%s\n  RETURN collect(x) AS page%s\n}\n", match, where(after...), project, col)
 	if q.Count {
 		b.WriteString("RETURN page, total")
 	} else {

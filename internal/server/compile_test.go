@@ -106,6 +106,18 @@ var corpus = []corpusRequest{
 	  people(country: "country/iran", first: 2) { pageInfo { hasNextPage endCursor } edges { node { name positions { title organization { name } } } } }
 	  w2: weapons(first: 0) { totalCount edges { cursor } }
 	}`, map[string]any{"after": nil}, 3},
+	{"weapon-lineage", `{ weapon(name: "C-802") { name lineage(direction: DESCENDANTS, maxDepth: 3) {
+	  direction weapon { name }
+	  nodes { depth weapon { name origin { name } derivedFrom { parent { name } } } }
+	  derivations { kind confidence child { name } parent { name } citations { locator source { id } } }
+	} } }`, nil, 1},
+	{"page-lineage", `{ weapons(first: 6) { edges { node { id
+	  lineage(maxDepth: 2, minConfidence: REPORTED) { nodes { depth weapon { id } } }
+	  up: lineage(direction: ANCESTORS) { nodes { weapon { name manufacturer { name } } } derivations { kind } }
+	} } } }`, nil, 1},
+	{"neighborhood-lineage", `{ neighborhood(id: "weapon/noor", depth: 1, limit: 50) {
+	  nodes { id ... on Weapon { lineage(direction: ANCESTORS, maxDepth: 2) { nodes { depth weapon { name } } } } }
+	} }`, nil, 1},
 	{"page-two", `{ weapons(first: 4, after: "YWcxOndlYXBvbi9jLTgwMg") { pageInfo { hasNextPage endCursor } edges { node { id name derivatives { child { name } } } } } }`, nil, 1},
 }
 
