@@ -48,8 +48,9 @@ func (r *queryResolver) Agreements(ctx context.Context, parties []string, from *
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := r.store.Agreements(ctx, kg.AgreementFilter{Parties: parties, Dates: dates})
-	return listOf(ctx, r.Resolver, nodes, err, agreementOf)
+	pre := r.rootPlan(ctx, "Agreement")
+	nodes, err := r.store.Agreements(ctx, kg.AgreementFilter{Parties: parties, Dates: dates}, pre)
+	return listOf(ctx, r.Resolver, nodes, pre, err, agreementOf)
 }
 
 func (r *queryResolver) Transfers(ctx context.Context, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Transfer, error) {
@@ -57,10 +58,11 @@ func (r *queryResolver) Transfers(ctx context.Context, supplier *string, recipie
 	if err != nil {
 		return nil, err
 	}
+	pre := r.rootPlan(ctx, "Transfer")
 	nodes, err := r.store.Transfers(ctx, kg.TransferFilter{
 		Supplier: deref(supplier), Recipient: deref(recipient), Weapon: deref(weapon), Dates: dates,
-	})
-	return listOf(ctx, r.Resolver, nodes, err, transferOf)
+	}, pre)
+	return listOf(ctx, r.Resolver, nodes, pre, err, transferOf)
 }
 
 func (r *queryResolver) Events(ctx context.Context, participant *string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Event, error) {
@@ -68,8 +70,9 @@ func (r *queryResolver) Events(ctx context.Context, participant *string, from *k
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := r.store.Events(ctx, kg.EventFilter{Participant: deref(participant), Dates: dates})
-	return listOf(ctx, r.Resolver, nodes, err, eventOf)
+	pre := r.rootPlan(ctx, "Event")
+	nodes, err := r.store.Events(ctx, kg.EventFilter{Participant: deref(participant), Dates: dates}, pre)
+	return listOf(ctx, r.Resolver, nodes, pre, err, eventOf)
 }
 
 func (r *queryResolver) Resolutions(ctx context.Context, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Resolution, error) {
@@ -77,8 +80,9 @@ func (r *queryResolver) Resolutions(ctx context.Context, from *kg.PartialDate, t
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := r.store.Resolutions(ctx, dates)
-	return listOf(ctx, r.Resolver, nodes, err, resolutionOf)
+	pre := r.rootPlan(ctx, "Resolution")
+	nodes, err := r.store.Resolutions(ctx, dates, pre)
+	return listOf(ctx, r.Resolver, nodes, pre, err, resolutionOf)
 }
 
 func (r *resolutionResolver) Body(ctx context.Context, obj *model.Resolution) (*model.Organization, error) {

@@ -16,8 +16,8 @@ func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, er
 	if strings.HasPrefix(id, kg.SourcePrefix+"/") {
 		return nil, nil // sources are not entities
 	}
-	n, err := r.nodeByID(ctx, id)
-	if err != nil || n == nil {
+	n, err := r.rootNode(ctx, id, "Entity")
+	if err != nil || n == nil || n.Kind == "" {
 		return nil, err
 	}
 	return entityOf(*n), nil
@@ -32,7 +32,8 @@ func (r *queryResolver) Resolve(ctx context.Context, name string, kind *model.En
 	if kind != nil {
 		kinds = []kg.Kind{kg.Kind(*kind)}
 	}
-	matches, err := r.store.Resolve(ctx, name, kinds, true, n)
+	pre := r.rootPlan(ctx, "Entity")
+	matches, err := r.store.Resolve(ctx, name, kinds, true, n, pre)
 	if err != nil {
 		return nil, err
 	}
@@ -40,7 +41,7 @@ func (r *queryResolver) Resolve(ctx context.Context, name string, kind *model.En
 	for _, m := range matches {
 		nodes = append(nodes, m.Node)
 	}
-	r.loadersFor(ctx).register(nodes, nil)
+	r.loadersFor(ctx).roots(nodes, nil, pre)
 	return entitiesOf(nodes), nil
 }
 
@@ -49,11 +50,12 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []model.E
 	if err != nil {
 		return nil, err
 	}
-	nodes, err := r.store.Search(ctx, text, kindsOf(kinds), n)
+	pre := r.rootPlan(ctx, "Entity")
+	nodes, err := r.store.Search(ctx, text, kindsOf(kinds), n, pre)
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).register(nodes, nil)
+	r.loadersFor(ctx).roots(nodes, nil, pre)
 	return entitiesOf(nodes), nil
 }
 
@@ -93,7 +95,7 @@ func (r *queryResolver) Source(ctx context.Context, id string) (*model.Source, e
 	if !strings.HasPrefix(id, kg.SourcePrefix+"/") {
 		return nil, nil
 	}
-	n, err := r.nodeByID(ctx, id)
+	n, err := r.rootNode(ctx, id, "Source")
 	if err != nil || n == nil {
 		return nil, err
 	}

@@ -74,13 +74,33 @@ func (r *Resolver) derivations(ctx context.Context, w *model.Weapon, incoming bo
 }
 
 // lookup resolves a name to the best entity of kind by id, name or alias
-// key (never by a partial match), or nil.
+// key (never by a partial match), or nil, fetching the field's selection
+// in the same statement.
 func (r *Resolver) lookup(ctx context.Context, name string, kind kg.Kind) (*kg.Node, error) {
-	matches, err := r.store.Resolve(ctx, name, []kg.Kind{kind}, false, 1)
+	pre := r.rootPlan(ctx, kind.Label())
+	matches, err := r.store.Resolve(ctx, name, []kg.Kind{kind}, false, 1, pre)
 	if err != nil || len(matches) == 0 {
 		return nil, err
 	}
+	r.loadersFor(ctx).roots([]kg.Node{matches[0].Node}, nil, pre)
 	return &matches[0].Node, nil
+}
+
+// rootNode loads one entity or source by id with the field's selection
+// (a root field of type typ), or nil.
+func (r *Resolver) rootNode(ctx context.Context, id, typ string) (*kg.Node, error) {
+	pre := r.rootPlan(ctx, typ)
+	nodes, err := r.store.Nodes(ctx, []string{id}, pre)
+	if err != nil {
+		return nil, err
+	}
+	for i := range nodes {
+		if nodes[i].ID == id {
+			r.loadersFor(ctx).roots(nodes[i:i+1], nil, pre)
+			return &nodes[i], nil
+		}
+	}
+	return nil, nil
 }
 
 // Edge specs of the nested fields.
@@ -113,12 +133,13 @@ var (
 	specSupporters   = kg.EdgeSpec{Type: kg.Supported, Incoming: true, Label: "Country"}
 )
 
-// listOf converts the result of a root list query, priming the node loader.
-func listOf[T any](ctx context.Context, r *Resolver, nodes []kg.Node, err error, conv func(kg.Node) *T) ([]*T, error) {
+// listOf converts the result of a root list query, priming the loaders
+// with it and with what its statement fetched for the selection.
+func listOf[T any](ctx context.Context, r *Resolver, nodes []kg.Node, pre *kg.Prefetch, err error, conv func(kg.Node) *T) ([]*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).register(nodes, nil)
+	r.loadersFor(ctx).roots(nodes, nil, pre)
 	out := make([]*T, 0, len(nodes))
 	for _, n := range nodes {
 		out = append(out, conv(n))

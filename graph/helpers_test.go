@@ -13,10 +13,6 @@ import (
 	"sync/atomic"
 	"testing"
 
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
-
 	"armsgraph/graph"
 	"armsgraph/internal/kg"
 )
@@ -79,7 +75,7 @@ func (f *fakeStore) addRel(r kg.Rel) {
 	}
 }
 
-func (f *fakeStore) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
+func (f *fakeStore) Nodes(ctx context.Context, ids []string, _ ...*kg.Prefetch) ([]kg.Node, error) {
 	if err := f.call("Nodes", ids); err != nil {
 		return nil, err
 	}
@@ -109,7 +105,7 @@ func (f *fakeStore) OrganizationCountries(ctx context.Context, ids []string) (ma
 	panic("OrganizationCountries: not in the fake")
 }
 
-func (f *fakeStore) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int) ([]kg.Match, error) {
+func (f *fakeStore) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, _ ...*kg.Prefetch) ([]kg.Match, error) {
 	if err := f.call("Resolve", name); err != nil {
 		return nil, err
 	}
@@ -122,11 +118,11 @@ func (f *fakeStore) Resolve(ctx context.Context, name string, kinds []kg.Kind, p
 	return out, nil
 }
 
-func (f *fakeStore) Search(ctx context.Context, text string, kinds []kg.Kind, first int) ([]kg.Node, error) {
+func (f *fakeStore) Search(ctx context.Context, text string, kinds []kg.Kind, first int, _ ...*kg.Prefetch) ([]kg.Node, error) {
 	panic("Search: not in the fake")
 }
 
-func (f *fakeStore) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence) (*kg.Lineage, error) {
+func (f *fakeStore) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, _ ...*kg.Prefetch) (*kg.Lineage, error) {
 	if err := f.call("LineageOf", []any{ref, dir, maxDepth, minConf}); err != nil {
 		return nil, err
 	}
@@ -145,30 +141,30 @@ func (f *fakeStore) Lineages(ctx context.Context, ids []string, dir kg.Direction
 	return out, nil
 }
 
-func (f *fakeStore) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
+func (f *fakeStore) Paths(ctx context.Context, q kg.PathQuery, _ ...*kg.Prefetch) ([]kg.Path, error) {
 	return nil, f.call("Paths", q)
 }
 
-func (f *fakeStore) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (kg.Subgraph, error) {
+func (f *fakeStore) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, _ ...*kg.Prefetch) (kg.Subgraph, error) {
 	if err := f.call("Neighborhood", q); err != nil {
 		return kg.Subgraph{}, err
 	}
 	return kg.Subgraph{Nodes: []kg.Node{f.nodes[q.ID]}}, nil
 }
 
-func (f *fakeStore) Agreements(ctx context.Context, fl kg.AgreementFilter) ([]kg.Node, error) {
+func (f *fakeStore) Agreements(ctx context.Context, fl kg.AgreementFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
 	return nil, f.call("Agreements", fl)
 }
 
-func (f *fakeStore) Transfers(ctx context.Context, fl kg.TransferFilter) ([]kg.Node, error) {
+func (f *fakeStore) Transfers(ctx context.Context, fl kg.TransferFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
 	return nil, f.call("Transfers", fl)
 }
 
-func (f *fakeStore) Events(ctx context.Context, fl kg.EventFilter) ([]kg.Node, error) {
+func (f *fakeStore) Events(ctx context.Context, fl kg.EventFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
 	return nil, f.call("Events", fl)
 }
 
-func (f *fakeStore) Resolutions(ctx context.Context, d kg.DateRange) ([]kg.Node, error) {
+func (f *fakeStore) Resolutions(ctx context.Context, d kg.DateRange, _ ...*kg.Prefetch) ([]kg.Node, error) {
 	return nil, f.call("Resolutions", d)
 }
 
@@ -176,7 +172,7 @@ func (f *fakeStore) Sources(ctx context.Context) ([]kg.Node, error) {
 	panic("Sources: not in the fake")
 }
 
-func (f *fakeStore) Weapons(ctx context.Context, category, origin string, q kg.PageQuery) (kg.Page, error) {
+func (f *fakeStore) Weapons(ctx context.Context, category, origin string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, error) {
 	if err := f.call("Weapons", q); err != nil {
 		return kg.Page{}, err
 	}
@@ -192,24 +188,14 @@ func (f *fakeStore) Weapons(ctx context.Context, category, origin string, q kg.P
 	return p, nil
 }
 
-func (f *fakeStore) People(ctx context.Context, country string, q kg.PageQuery) (kg.Page, error) {
+func (f *fakeStore) People(ctx context.Context, country string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, error) {
 	return kg.Page{}, f.call("People", q)
 }
 
-// newServer serves the schema over store the way the server package does.
+// newServer serves the schema over store with the handler the binary
+// serves (graph.NewHandler), nesting at most 8 levels.
 func newServer(store graph.Store, logger *slog.Logger) http.Handler {
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
-	}
-	srv := handler.New(graph.NewSchema(graph.NewResolver(store, graph.Limits{})))
-	srv.AddTransport(transport.POST{})
-	srv.Use(extension.Introspection{})
-	srv.Use(graph.DepthLimit{Max: 8})
-	srv.Use(extension.FixedComplexityLimit(10000))
-	srv.SetErrorPresenter(graph.ErrorPresenter(logger))
-	srv.SetRecoverFunc(graph.RecoverFunc(logger))
-	srv.AroundOperations(graph.LoaderMiddleware(store, 0))
-	return srv
+	return graph.NewHandler(store, graph.HandlerConfig{MaxDepth: 8}, logger)
 }
 
 type gqlError struct {

@@ -273,3 +273,48 @@ func (r *Resolver) loadersFor(ctx context.Context) *loaders {
 	}
 	return newLoaders(r.store, DefaultLoaderWait)
 }
+
+// prime records what a root field's compiled statement fetched for its
+// selection (kg.Prefetch), so that the nested resolvers read it from the
+// loaders' caches instead of querying. No sibling groups are formed: a
+// field the plan did not cover loads for its own node only.
+func (l *loaders) prime(pre *kg.Prefetch) {
+	if pre == nil {
+		return
+	}
+	for i := range pre.Nodes {
+		l.nodes.Prime(pre.Nodes[i].ID, &pre.Nodes[i])
+	}
+	for _, el := range pre.Edges {
+		l.edgeLoader(el.Spec).Prime(el.ID, el.Edges)
+		for i := range el.Edges {
+			l.nodes.Prime(el.Edges[i].Node.ID, &el.Edges[i].Node)
+		}
+	}
+	for i, lo := range pre.Lineages {
+		l.lineageLoader(lineageKey{dir: lo.Dir, maxDepth: lo.MaxDepth, minConf: lo.MinConf}).Prime(lo.ID, &pre.Lineages[i].Lineage)
+		for j := range lo.Lineage.Nodes {
+			l.nodes.Prime(lo.Lineage.Nodes[j].ID, &pre.Lineages[i].Lineage.Nodes[j])
+		}
+	}
+	for _, oc := range pre.OrgCountries {
+		l.orgCountry.Prime(oc.ID, oc.Country)
+		if oc.Country != nil {
+			l.nodes.Prime(oc.Country.ID, oc.Country)
+		}
+	}
+}
+
+// roots records the nodes a root field returned: with a plan the store ran
+// they are primed alone (their nested fields are primed too); otherwise
+// they form a sibling group for the loaders, as any batch does.
+func (l *loaders) roots(nodes []kg.Node, rels []kg.Rel, pre *kg.Prefetch) {
+	if pre == nil || !pre.Done {
+		l.register(nodes, rels)
+		return
+	}
+	for i := range nodes {
+		l.nodes.Prime(nodes[i].ID, &nodes[i])
+	}
+	l.prime(pre)
+}

@@ -95,13 +95,14 @@ func (r *queryResolver) People(ctx context.Context, country *string, first *int,
 	if err != nil {
 		return nil, err
 	}
+	pre := r.rootPlan(ctx, "PersonConnection")
 	page, err := r.store.People(ctx, deref(country), kg.PageQuery{
 		After: afterID, First: n, Count: slices.Contains(graphql.CollectAllFields(ctx), "totalCount"),
-	})
+	}, pre)
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).register(page.Nodes, nil)
+	r.loadersFor(ctx).roots(page.Nodes, nil, pre)
 	conn := &model.PersonConnection{Edges: []*model.PersonEdge{}, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}, TotalCount: page.Total}
 	for _, node := range page.Nodes {
 		conn.Edges = append(conn.Edges, &model.PersonEdge{Cursor: encodeCursor(node.ID), Node: personOf(node)})

@@ -9,24 +9,38 @@ import (
 )
 
 // Store is what the resolvers need from the graph database; *neo4jstore.Store
-// implements it. Every method is one Cypher query.
+// implements it. Every method is one Cypher statement.
 type Store interface {
-	Nodes(ctx context.Context, ids []string) ([]kg.Node, error)
+	RootStore
+	LoaderStore
+}
+
+// RootStore answers the root fields. Each method takes the prefetch that
+// rootPlan built from the field's selection (nil: nothing nested) and
+// fills it in the same statement, so one root field is one statement.
+type RootStore interface {
+	Nodes(ctx context.Context, ids []string, pre ...*kg.Prefetch) ([]kg.Node, error)
+	Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, pre ...*kg.Prefetch) ([]kg.Match, error)
+	Search(ctx context.Context, text string, kinds []kg.Kind, first int, pre ...*kg.Prefetch) ([]kg.Node, error)
+	LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, pre ...*kg.Prefetch) (*kg.Lineage, error)
+	Paths(ctx context.Context, q kg.PathQuery, pre ...*kg.Prefetch) ([]kg.Path, error)
+	Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, pre ...*kg.Prefetch) (kg.Subgraph, error)
+	Agreements(ctx context.Context, f kg.AgreementFilter, pre ...*kg.Prefetch) ([]kg.Node, error)
+	Transfers(ctx context.Context, f kg.TransferFilter, pre ...*kg.Prefetch) ([]kg.Node, error)
+	Events(ctx context.Context, f kg.EventFilter, pre ...*kg.Prefetch) ([]kg.Node, error)
+	Resolutions(ctx context.Context, dates kg.DateRange, pre ...*kg.Prefetch) ([]kg.Node, error)
+	Sources(ctx context.Context) ([]kg.Node, error)
+	Weapons(ctx context.Context, category, origin string, q kg.PageQuery, pre ...*kg.Prefetch) (kg.Page, error)
+	People(ctx context.Context, country string, q kg.PageQuery, pre ...*kg.Prefetch) (kg.Page, error)
+}
+
+// LoaderStore batches what a root statement cannot express (Weapon.lineage
+// nested in another field) and what a store without a plan asks level by
+// level: the per-request loaders call it.
+type LoaderStore interface {
 	Edges(ctx context.Context, ids []string, spec kg.EdgeSpec) (map[string][]kg.Edge, error)
 	OrganizationCountries(ctx context.Context, ids []string) (map[string]kg.Node, error)
-	Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int) ([]kg.Match, error)
-	Search(ctx context.Context, text string, kinds []kg.Kind, first int) ([]kg.Node, error)
-	LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence) (*kg.Lineage, error)
 	Lineages(ctx context.Context, ids []string, dir kg.Direction, maxDepth int, minConf kg.Confidence) (map[string]kg.Lineage, error)
-	Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error)
-	Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (kg.Subgraph, error)
-	Agreements(ctx context.Context, f kg.AgreementFilter) ([]kg.Node, error)
-	Transfers(ctx context.Context, f kg.TransferFilter) ([]kg.Node, error)
-	Events(ctx context.Context, f kg.EventFilter) ([]kg.Node, error)
-	Resolutions(ctx context.Context, dates kg.DateRange) ([]kg.Node, error)
-	Sources(ctx context.Context) ([]kg.Node, error)
-	Weapons(ctx context.Context, category, origin string, q kg.PageQuery) (kg.Page, error)
-	People(ctx context.Context, country string, q kg.PageQuery) (kg.Page, error)
 }
 
 // Limits caps the arguments that make a request expensive. An argument
@@ -91,5 +105,5 @@ func NewResolver(store Store, limits Limits) *Resolver {
 // NewSchema returns the executable schema with its resolvers and
 // complexity functions.
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: r, Complexity: complexity(r.limits)})
+	return NewExecutableSchema(Config{Resolvers: r, Complexity: complexity(r.limits, nil)})
 }

@@ -20,9 +20,10 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	if err != nil {
 		return nil, err
 	}
+	pre := r.rootPlan(ctx, "Path")
 	paths, err := r.store.Paths(ctx, kg.PathQuery{
 		From: from, To: to, MaxHops: hops, Types: relationshipTypes, Via: kindsOf(via), Limit: k,
-	})
+	}, pre)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +31,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	for _, p := range paths {
 		all.Nodes, all.Rels = append(all.Nodes, p.Nodes...), append(all.Rels, p.Rels...)
 	}
-	r.loadersFor(ctx).register(all.Nodes, all.Rels)
+	r.loadersFor(ctx).roots(all.Nodes, all.Rels, pre)
 	out := make([]*model.Path, 0, len(paths))
 	for _, p := range paths {
 		nodes, rels := graphOf(p.Nodes, p.Rels)
@@ -48,11 +49,12 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	if err != nil {
 		return nil, err
 	}
-	g, err := r.store.Neighborhood(ctx, kg.NeighborhoodQuery{ID: id, Depth: d, Types: relationshipTypes, Limit: n})
+	pre := r.rootPlan(ctx, "Subgraph")
+	g, err := r.store.Neighborhood(ctx, kg.NeighborhoodQuery{ID: id, Depth: d, Types: relationshipTypes, Limit: n}, pre)
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).register(g.Nodes, g.Rels)
+	r.loadersFor(ctx).roots(g.Nodes, g.Rels, pre)
 	nodes, rels := graphOf(g.Nodes, g.Rels)
 	return &model.Subgraph{Nodes: nodes, Relationships: rels, Truncated: g.Truncated}, nil
 }

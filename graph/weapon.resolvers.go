@@ -19,11 +19,12 @@ func (r *queryResolver) Lineage(ctx context.Context, weapon string, direction *m
 	if err != nil {
 		return nil, err
 	}
-	l, err := r.store.LineageOf(ctx, weapon, directionArg(direction), depth, confidenceArg(minConfidence))
+	pre := r.rootPlan(ctx, "Lineage")
+	l, err := r.store.LineageOf(ctx, weapon, directionArg(direction), depth, confidenceArg(minConfidence), pre)
 	if err != nil || l == nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).register(l.Nodes, l.Rels)
+	r.loadersFor(ctx).roots(l.Nodes, l.Rels, pre)
 	return lineageOf(*l), nil
 }
 
@@ -36,13 +37,14 @@ func (r *queryResolver) Weapons(ctx context.Context, category *string, origin *s
 	if err != nil {
 		return nil, err
 	}
+	pre := r.rootPlan(ctx, "WeaponConnection")
 	page, err := r.store.Weapons(ctx, deref(category), deref(origin), kg.PageQuery{
 		After: afterID, First: n, Count: slices.Contains(graphql.CollectAllFields(ctx), "totalCount"),
-	})
+	}, pre)
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).register(page.Nodes, nil)
+	r.loadersFor(ctx).roots(page.Nodes, nil, pre)
 	conn := &model.WeaponConnection{Edges: []*model.WeaponEdge{}, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}, TotalCount: page.Total}
 	for _, node := range page.Nodes {
 		conn.Edges = append(conn.Edges, &model.WeaponEdge{Cursor: encodeCursor(node.ID), Node: weaponOf(node)})

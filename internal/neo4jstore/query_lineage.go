@@ -16,7 +16,8 @@ import (
 // LineageOf answers a lineage question about one weapon named by ref: its id,
 // its name or any alias (compared by kg.NameKey, best match first). It runs
 // one query, lookup included, and returns nil when no weapon matches.
-func (s *Store) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence) (*kg.Lineage, error) {
+func (s *Store) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, prefetch ...*kg.Prefetch) (*kg.Lineage, error) {
+	pre := prefetchOf(prefetch)
 	if n := len([]rune(ref)); n > MaxNameLength {
 		return nil, kg.OverLimit("weapon", fmt.Sprintf("at most %d characters, got %d", MaxNameLength, n))
 	}
@@ -28,19 +29,36 @@ func (s *Store) LineageOf(ctx context.Context, ref string, dir kg.Direction, max
 	if err != nil {
 		return nil, err
 	}
+	// The id constraint and the nameKey range index first; the full-text
+	// alias lookup only when neither found the weapon (see Resolve).
 	const root = `
 CALL () {
   MATCH (n:Entity:Weapon {id: $ref})
   RETURN n AS w, 0 AS how, 0.0 AS score
   UNION ALL
+  MATCH (n:Entity:Weapon {nameKey: $key})
+  RETURN n AS w, 1 AS how, 0.0 AS score
+}
+WITH collect({w: w, how: how, score: score}) AS exact
+CALL (exact) {
+  UNWIND CASE WHEN size(exact) = 0 THEN [1] ELSE [] END AS fallback
   CALL db.index.fulltext.queryNodes('entity_keys', $lucene) YIELD node, score
   WITH node, score
   WHERE node:Weapon AND $key IN split(coalesce(node.keys, ''), ' ')
-  RETURN node AS w, CASE WHEN node.nameKey = $key THEN 1 ELSE 2 END AS how, score
+  RETURN collect({w: node, how: CASE WHEN node.nameKey = $key THEN 1 ELSE 2 END, score: score}) AS more
 }
-WITH w, how, score
+UNWIND exact + more AS m
+WITH m.w AS w, m.how AS how, m.score AS score
 ORDER BY how, score DESC, w.id
 LIMIT 1`
+	tail, cols, err := expandTail("w, up, down, upRels, downRels",
+		"[w] + [y IN up | y.n] + [y IN down | y.n]", "[y IN upRels + downRels | y.r]", pre)
+	if err != nil {
+		return nil, err
+	}
+	if tail != "" {
+		body = strings.TrimSuffix(body, lineageReturn) + tail + lineageReturn + cols
+	}
 	params := map[string]any{"ref": ref, "key": key, "lucene": `"` + key + `"`, "conf": minConf.AtLeast()}
 	recs, err := s.query(ctx, "lineage", root+body, params)
 	if err != nil {
@@ -53,6 +71,7 @@ LIMIT 1`
 	if err != nil {
 		return nil, err
 	}
+	readExpand(recs[0], pre)
 	return &l, nil
 }
 
@@ -108,32 +127,35 @@ func lineageBody(dir kg.Direction, maxDepth int) (string, error) {
 			fmt.Fprintf(&b, "\nWITH *, [] AS %s, [] AS %sRels", name, name)
 			return
 		}
-		step, edge := "-[r:DERIVED_FROM WHERE r.confidence IN $conf]->", "(c)-[r:DERIVED_FROM]->(o)"
-		from, to := "c.id", "o.id"
+		step, edge := "-[lr:DERIVED_FROM WHERE lr.confidence IN $conf]->", "(lc)-[lr:DERIVED_FROM]->(lo)"
+		from, to := "lc.id", "lo.id"
 		if !toParent {
-			step, edge = "<-[r:DERIVED_FROM WHERE r.confidence IN $conf]-", "(c)<-[r:DERIVED_FROM]-(o)"
-			from, to = "o.id", "c.id"
+			step, edge = "<-[lr:DERIVED_FROM WHERE lr.confidence IN $conf]-", "(lc)<-[lr:DERIVED_FROM]-(lo)"
+			from, to = "lo.id", "lc.id"
 		}
 		fmt.Fprintf(&b, `
 CALL (w) {
-  MATCH p = ANY SHORTEST (w) (()%[2]s()){1,%[3]d} (a:Weapon)
-  RETURN collect({n: a, d: length(p)}) AS %[1]s
+  MATCH lp = ANY SHORTEST (w) (()%[2]s()){1,%[3]d} (la:Weapon)
+  RETURN collect({n: la, d: length(lp)}) AS %[1]s
 }
 CALL (w, %[1]s) {
-  WITH [w] + [x IN %[1]s | x.n] AS reached, [{n: w, d: 0}] + %[1]s AS xs
-  UNWIND xs AS x
-  WITH x.n AS c, x.d AS d, reached
-  WHERE d < %[3]d
+  WITH [w] + [lx IN %[1]s | lx.n] AS reached, [{n: w, d: 0}] + %[1]s AS lxs
+  UNWIND lxs AS lx
+  WITH lx.n AS lc, lx.d AS ld, reached
+  WHERE ld < %[3]d
   MATCH %[4]s
-  WHERE r.confidence IN $conf AND o IN reached
-  RETURN collect({r: r, from: %[5]s, to: %[6]s}) AS %[1]sRels
+  WHERE lr.confidence IN $conf AND lo IN reached
+  RETURN collect({r: lr, from: %[5]s, to: %[6]s}) AS %[1]sRels
 }`, name, step, maxDepth, edge, from, to)
 	}
 	part("up", up, true)
 	part("down", down, false)
-	b.WriteString("\nRETURN w, up, upRels, down, downRels")
+	b.WriteString(lineageReturn)
 	return b.String(), nil
 }
+
+// lineageReturn ends every lineage statement.
+const lineageReturn = "\nRETURN w, up, upRels, down, downRels"
 
 // lineageFrom converts one row of a lineage query.
 func lineageFrom(rec *neo4j.Record, dir kg.Direction) (kg.Lineage, error) {

@@ -24,7 +24,7 @@ type anchor struct {
 }
 
 // Agreements lists the agreements that match f, oldest first, undated last.
-func (s *Store) Agreements(ctx context.Context, f kg.AgreementFilter) ([]kg.Node, error) {
+func (s *Store) Agreements(ctx context.Context, f kg.AgreementFilter, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
 	if len(f.Parties) > MaxParties {
 		return nil, kg.OverLimit("parties", fmt.Sprintf("at most %d ids, got %d", MaxParties, len(f.Parties)))
 	}
@@ -32,11 +32,11 @@ func (s *Store) Agreements(ctx context.Context, f kg.AgreementFilter) ([]kg.Node
 	for i, p := range f.Parties {
 		anchors = append(anchors, anchor{fmt.Sprintf("party%d", i), p, "(e)-[:PARTY_TO]->(x)"})
 	}
-	return s.datedList(ctx, "agreements", kg.Agreement, anchors, f.Dates)
+	return s.datedList(ctx, "agreements", kg.Agreement, anchors, f.Dates, prefetchOf(prefetch))
 }
 
 // Transfers lists the transfers that match f, oldest first, undated last.
-func (s *Store) Transfers(ctx context.Context, f kg.TransferFilter) ([]kg.Node, error) {
+func (s *Store) Transfers(ctx context.Context, f kg.TransferFilter, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
 	var anchors []anchor
 	if f.Supplier != "" {
 		anchors = append(anchors, anchor{"supplier", f.Supplier, "(x)-[:SUPPLIER]->(e)"})
@@ -47,28 +47,28 @@ func (s *Store) Transfers(ctx context.Context, f kg.TransferFilter) ([]kg.Node, 
 	if f.Weapon != "" {
 		anchors = append(anchors, anchor{"weapon", f.Weapon, "(x)-[:ITEM]->(e)"})
 	}
-	return s.datedList(ctx, "transfers", kg.Transfer, anchors, f.Dates)
+	return s.datedList(ctx, "transfers", kg.Transfer, anchors, f.Dates, prefetchOf(prefetch))
 }
 
 // Events lists the events that match f, oldest first, undated last.
-func (s *Store) Events(ctx context.Context, f kg.EventFilter) ([]kg.Node, error) {
+func (s *Store) Events(ctx context.Context, f kg.EventFilter, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
 	var anchors []anchor
 	if f.Participant != "" {
 		anchors = append(anchors, anchor{"participant", f.Participant, "(e)-[:PARTICIPATED_IN]->(x)"})
 	}
-	return s.datedList(ctx, "events", kg.Event, anchors, f.Dates)
+	return s.datedList(ctx, "events", kg.Event, anchors, f.Dates, prefetchOf(prefetch))
 }
 
 // Resolutions lists the resolutions dated within dates, oldest first, undated last.
-func (s *Store) Resolutions(ctx context.Context, dates kg.DateRange) ([]kg.Node, error) {
-	return s.datedList(ctx, "resolutions", kg.Resolution, nil, dates)
+func (s *Store) Resolutions(ctx context.Context, dates kg.DateRange, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
+	return s.datedList(ctx, "resolutions", kg.Resolution, nil, dates, prefetchOf(prefetch))
 }
 
 // datedList runs one list query: the first anchor (if any) is the starting
 // point, found by the id constraint; the other anchors are existence tests;
 // the date bounds compare the range-indexed spanFrom/spanTo day strings, so
 // items without a span never match a bound.
-func (s *Store) datedList(ctx context.Context, name string, kind kg.Kind, anchors []anchor, dates kg.DateRange) ([]kg.Node, error) {
+func (s *Store) datedList(ctx context.Context, name string, kind kg.Kind, anchors []anchor, dates kg.DateRange, pre *kg.Prefetch) ([]kg.Node, error) {
 	if !dates.From.IsZero() && !dates.To.IsZero() && dates.From.First() > dates.To.Last() {
 		return nil, kg.Invalid("from", fmt.Sprintf("%s is after to (%s)", dates.From, dates.To))
 	}
@@ -100,13 +100,25 @@ func (s *Store) datedList(ctx context.Context, name string, kind kg.Kind, anchor
 	if len(conds) > 0 {
 		q += "\nWHERE " + strings.Join(conds, "\n  AND ")
 	}
-	q += "\nRETURN DISTINCT x\nORDER BY x.spanFrom, x.id\nLIMIT $max"
+	col, err := expandColumn("x", pre)
+	if err != nil {
+		return nil, err
+	}
+	if col == "" {
+		q += "\nRETURN DISTINCT x\nORDER BY x.spanFrom, x.id\nLIMIT $max"
+	} else {
+		// Cut the list first, then fetch the selection for what is kept.
+		q += "\nWITH DISTINCT x\nORDER BY x.spanFrom, x.id\nLIMIT $max\nRETURN x" + col
+	}
 	recs, err := s.query(ctx, name, q, params)
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) > MaxListResults {
 		return nil, kg.OverLimit("filter", fmt.Sprintf("more than %d %s match; narrow the filter", MaxListResults, name))
+	}
+	for _, rec := range recs {
+		readExpand(rec, pre)
 	}
 	return nodesOf(recs, "x", name)
 }
@@ -125,7 +137,7 @@ func (s *Store) Sources(ctx context.Context) ([]kg.Node, error) {
 
 // Weapons pages through the weapons of a category and an origin country
 // (either may be empty), in id order.
-func (s *Store) Weapons(ctx context.Context, category, origin string, q kg.PageQuery) (kg.Page, error) {
+func (s *Store) Weapons(ctx context.Context, category, origin string, q kg.PageQuery, prefetch ...*kg.Prefetch) (kg.Page, error) {
 	match, params := "MATCH (x:Entity:Weapon)", map[string]any{}
 	if origin != "" {
 		match, params["origin"] = "MATCH (x:Entity:Weapon)-[:ORIGINATES_FROM]->(:Entity {id: $origin})", origin
@@ -134,23 +146,23 @@ func (s *Store) Weapons(ctx context.Context, category, origin string, q kg.PageQ
 	if category != "" {
 		conds, params["category"] = append(conds, "x.category = $category"), category
 	}
-	return s.page(ctx, "weapons", match, conds, params, q)
+	return s.page(ctx, "weapons", match, conds, params, q, prefetchOf(prefetch))
 }
 
 // People pages through the people of a nationality (any when country is
 // empty), in id order.
-func (s *Store) People(ctx context.Context, country string, q kg.PageQuery) (kg.Page, error) {
+func (s *Store) People(ctx context.Context, country string, q kg.PageQuery, prefetch ...*kg.Prefetch) (kg.Page, error) {
 	match, params := "MATCH (x:Entity:Person)", map[string]any{}
 	if country != "" {
 		match, params["country"] = "MATCH (x:Entity:Person)-[:NATIONAL_OF]->(:Entity {id: $country})", country
 	}
-	return s.page(ctx, "people", match, nil, params, q)
+	return s.page(ctx, "people", match, nil, params, q, prefetchOf(prefetch))
 }
 
 // page runs one keyset-paginated list query: the page is cut (ORDER BY id,
 // LIMIT) before any node is returned, and the list is counted in the same
 // query only when asked.
-func (s *Store) page(ctx context.Context, name, match string, conds []string, params map[string]any, q kg.PageQuery) (kg.Page, error) {
+func (s *Store) page(ctx context.Context, name, match string, conds []string, params map[string]any, q kg.PageQuery, pre *kg.Prefetch) (kg.Page, error) {
 	if err := checkRange("first", q.First, 0, MaxPageSize); err != nil {
 		return kg.Page{}, err
 	}
@@ -170,11 +182,24 @@ func (s *Store) page(ctx context.Context, name, match string, conds []string, pa
 	if q.Count {
 		fmt.Fprintf(&b, "CALL () {\n  %s%s\n  RETURN count(x) AS total\n}\n", match, where())
 	}
-	fmt.Fprintf(&b, "CALL () {\n  %s%s\n  WITH x ORDER BY x.id LIMIT $first\n  RETURN collect(x) AS page\n}\n", match, where(after...))
+	col, err := expandColumn("x", pre)
+	if err != nil {
+		return kg.Page{}, err
+	}
+	project := ""
+	if col != "" {
+		// The page is cut before the selection is fetched for it, outside
+		// the aggregation (the selection may aggregate itself).
+		project, col = "\n  WITH x"+col, ", collect(pre) AS pre"
+	}
+	fmt.Fprintf(&b, "CALL () {\n  %s%s\n  WITH x ORDER BY x.id LIMIT $first%s\n  RETURN collect(x) AS page%s\n}\n", match, where(after...), project, col)
 	if q.Count {
 		b.WriteString("RETURN page, total")
 	} else {
 		b.WriteString("RETURN page, -1 AS total")
+	}
+	if col != "" {
+		b.WriteString(", pre")
 	}
 	recs, err := s.query(ctx, name, b.String(), params)
 	if err != nil {
@@ -192,6 +217,7 @@ func (s *Store) page(ctx context.Context, name, match string, conds []string, pa
 		return kg.Page{}, err
 	}
 	nodes := nodeList(raw)
+	readExpand(recs[0], pre)
 	p := kg.Page{Total: int(total)}
 	if len(nodes) > q.First {
 		p.HasNext = true

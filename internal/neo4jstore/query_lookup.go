@@ -29,7 +29,14 @@ const (
 
 // Nodes loads entities and sources by id, in one query. Ids that match
 // nothing are left out; the order of the result is not the order of ids.
-func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
+// A prefetch, when given, is fetched for every node in the same statement
+// (query_expand.go).
+func (s *Store) Nodes(ctx context.Context, ids []string, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
+	pre := prefetchOf(prefetch)
+	col, err := expandColumn("n", pre)
+	if err != nil {
+		return nil, err
+	}
 	var entityIDs, sourceIDs []string
 	for _, id := range ids {
 		if strings.HasPrefix(id, kg.SourcePrefix+"/") {
@@ -38,7 +45,7 @@ func (s *Store) Nodes(ctx context.Context, ids []string) ([]kg.Node, error) {
 			entityIDs = append(entityIDs, id)
 		}
 	}
-	const q = `
+	q := `
 CALL () {
   UNWIND $entityIds AS id
   MATCH (n:Entity {id: id})
@@ -48,7 +55,7 @@ CALL () {
   MATCH (n:Source {id: id})
   RETURN n
 }
-RETURN n`
+RETURN n` + col
 	recs, err := s.query(ctx, "nodes", q, map[string]any{"entityIds": entityIDs, "sourceIds": sourceIDs})
 	if err != nil {
 		return nil, err
@@ -60,6 +67,7 @@ RETURN n`
 			return nil, err
 		}
 		out = append(out, toNode(n))
+		readExpand(rec, pre)
 	}
 	return out, nil
 }
@@ -68,9 +76,16 @@ RETURN n`
 // id it is, then those whose name has the same key (kg.NameKey, so "C802",
 // "c-802" and "C 802" agree), then those with an alias of that key, then —
 // when prefix is true — those with a key that starts with it or is one edit
-// away. Kinds restricts the candidates (all kinds when empty). The lookup is
-// backed by the entity_keys full-text index and the id constraint.
-func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int) ([]kg.Match, error) {
+// away. Kinds restricts the candidates (all kinds when empty).
+//
+// It costs what it must, in one statement: the id constraint and the range
+// index on nameKey answer first; the entity_keys full-text index (aliases,
+// prefixes, one-edit matches) is asked only when those found fewer than
+// limit candidates, so a lookup by exact name or id (limit 1) never touches
+// it. A prefetch, when given, is fetched for every match in the same
+// statement (query_expand.go).
+func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, prefetch ...*kg.Prefetch) ([]kg.Match, error) {
+	pre := prefetchOf(prefetch)
 	if err := checkRange("limit", limit, 1, MaxCandidates); err != nil {
 		return nil, err
 	}
@@ -89,33 +104,12 @@ func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefi
 	if _, ok := kg.KindOfID(name); ok {
 		id = name
 	}
-	// Keys hold only letters and digits, so they need no escaping; the
-	// quotes keep a key such as "and" from reading as an operator.
-	lucene := `"` + key + `"`
-	if prefix {
-		lucene += " OR " + key + "*"
-		if len([]rune(key)) >= 4 {
-			lucene += " OR " + key + "~1"
-		}
+	col, err := expandColumn("node", pre)
+	if err != nil {
+		return nil, err
 	}
-	const q = `
-CALL () {
-  MATCH (n:Entity {id: $id})
-  RETURN n AS node, 0 AS how, 1.0e9 AS score
-  UNION ALL
-  CALL db.index.fulltext.queryNodes('entity_keys', $lucene) YIELD node, score
-  WITH node, score, split(coalesce(node.keys, ''), ' ') AS keys
-  RETURN node,
-         CASE WHEN node.nameKey = $key THEN 1 WHEN $key IN keys THEN 2 ELSE 3 END AS how,
-         score
-}
-WITH node, how, score
-WHERE node.kind IN $kinds AND (how < 3 OR $prefix)
-RETURN node, min(how) AS how, max(score) AS score
-ORDER BY how, score DESC, node.name, node.id
-LIMIT $limit`
-	recs, err := s.query(ctx, "resolve", q, map[string]any{
-		"id": id, "key": key, "lucene": lucene, "kinds": kindList, "prefix": prefix, "limit": limit,
+	recs, err := s.query(ctx, "resolve", resolveQuery+col, map[string]any{
+		"id": id, "key": key, "lucene": resolveLucene(key, prefix), "kinds": kindList, "prefix": prefix, "limit": limit,
 	})
 	if err != nil {
 		return nil, err
@@ -131,15 +125,64 @@ LIMIT $limit`
 			return nil, err
 		}
 		out = append(out, kg.Match{Node: toNode(n), How: kg.MatchKind(how)})
+		readExpand(rec, pre)
 	}
 	return out, nil
+}
+
+// resolveQuery is Resolve's statement: exact matches through the id
+// constraint and the nameKey range index; the full-text fallback only
+// when they are fewer than $limit (UNWIND of an empty list skips the
+// procedure call; the aggregation still gives the subquery its one row).
+// The fallback scores the exact matches too, so the order among them is
+// the one the full-text index alone gave.
+const resolveQuery = `
+CALL () {
+  MATCH (n:Entity {id: $id})
+  RETURN n AS node, 0 AS how, 1.0e9 AS score
+  UNION ALL
+  MATCH (n:Entity {nameKey: $key})
+  RETURN n AS node, 1 AS how, 0.0 AS score
+}
+WITH node, how, score
+WHERE node.kind IN $kinds
+WITH collect({node: node, how: how, score: score}) AS exact
+CALL (exact) {
+  UNWIND CASE WHEN size(exact) < $limit THEN [1] ELSE [] END AS fallback
+  CALL db.index.fulltext.queryNodes('entity_keys', $lucene) YIELD node, score
+  WITH node, score, split(coalesce(node.keys, ''), ' ') AS keys
+  WHERE node.kind IN $kinds
+  WITH node, score, CASE WHEN node.nameKey = $key THEN 1 WHEN $key IN keys THEN 2 ELSE 3 END AS how
+  WHERE how < 3 OR $prefix
+  RETURN collect({node: node, how: how, score: score}) AS more
+}
+UNWIND exact + more AS m
+WITH m.node AS node, min(m.how) AS how, max(m.score) AS score
+ORDER BY how, score DESC, node.name, node.id
+LIMIT $limit
+RETURN node, how, score`
+
+// resolveLucene is the full-text query of the fallback: the key as typed
+// (an alias), and with prefix also as a prefix and one edit away. Keys
+// hold only letters and digits, so they need no escaping; the quotes keep
+// a key such as "and" from reading as an operator.
+func resolveLucene(key string, prefix bool) string {
+	lucene := `"` + key + `"`
+	if prefix {
+		lucene += " OR " + key + "*"
+		if len([]rune(key)) >= 4 {
+			lucene += " OR " + key + "~1"
+		}
+	}
+	return lucene
 }
 
 // Search runs a full-text query over names, aliases and descriptions (the
 // entity_search index) and returns the best first matches. Every word of
 // text must match, as typed or as a prefix; the text is escaped, so Lucene
 // syntax in it is taken literally.
-func (s *Store) Search(ctx context.Context, text string, kinds []kg.Kind, first int) ([]kg.Node, error) {
+func (s *Store) Search(ctx context.Context, text string, kinds []kg.Kind, first int, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
+	pre := prefetchOf(prefetch)
 	if err := checkRange("first", first, 0, MaxPageSize); err != nil {
 		return nil, err
 	}
@@ -157,12 +200,18 @@ func (s *Store) Search(ctx context.Context, text string, kinds []kg.Kind, first 
 	if first == 0 {
 		return nil, nil
 	}
-	const q = `
+	q := `
 CALL db.index.fulltext.queryNodes('entity_search', $lucene) YIELD node, score
 WHERE node.kind IN $kinds
 RETURN node
 ORDER BY score DESC, node.id
 LIMIT $first`
+	if col, err := expandColumn("node", pre); err != nil {
+		return nil, err
+	} else if col != "" {
+		// Page first, then fetch the selection for the page only.
+		q = strings.Replace(q, "RETURN node\nORDER BY", "WITH node, score\nORDER BY", 1) + "\nRETURN node" + col
+	}
 	recs, err := s.query(ctx, "search", q, map[string]any{"lucene": lucene, "kinds": kindList, "first": first})
 	if err != nil {
 		return nil, err
@@ -174,6 +223,7 @@ LIMIT $first`
 			return nil, err
 		}
 		out = append(out, toNode(n))
+		readExpand(rec, pre)
 	}
 	return out, nil
 }

@@ -35,7 +35,8 @@ import (
 // the slowest pair on 100k weapons, and a timed-out search went on running
 // inside the server (for minutes on 1M). It is kept only for via, whose
 // inner-node predicate allShortestPaths cannot apply during its search.
-func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
+func (s *Store) Paths(ctx context.Context, q kg.PathQuery, prefetch ...*kg.Prefetch) ([]kg.Path, error) {
+	pre := prefetchOf(prefetch)
 	if err := checkRange("maxHops", q.MaxHops, 1, MaxPathHops); err != nil {
 		return nil, err
 	}
@@ -57,6 +58,10 @@ func (s *Store) Paths(ctx context.Context, q kg.PathQuery) ([]kg.Path, error) {
 	}
 	// The k of SHORTEST k and the bounds are literals from checked integers;
 	// the types come from the allow-list.
+	tail, cols, err := expandTail("found", pathNodes, pathRels, pre)
+	if err != nil {
+		return nil, err
+	}
 	search := fmt.Sprintf(`
   MATCH p = allShortestPaths((a)-[%s*..%d]-(b))
   WITH p
@@ -72,8 +77,8 @@ CALL (a, b) {
   WITH a, b
   WHERE a IS NOT NULL AND b IS NOT NULL` + search + `
   RETURN collect(p) AS found
-}
-RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ` + pathMaps
+}` + tail + `
+RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ` + pathMaps + cols
 	recs, err := s.query(ctx, "paths", cypher, map[string]any{"from": q.From, "to": q.To, "via": via, "limit": q.Limit})
 	if err != nil {
 		return nil, err
@@ -92,9 +97,10 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ` + pathMaps
 	if err != nil {
 		return nil, err
 	}
+	readExpand(rec, pre)
 	// allShortestPaths gives paths of one length, all simple.
 	if via == nil && len(out) > 0 && len(out) < q.Limit && len(out[0].Rels) < q.MaxHops {
-		more, err := s.nextPaths(ctx, q, types, len(out[0].Rels)+1, q.Limit-len(out))
+		more, err := s.nextPaths(ctx, q, types, len(out[0].Rels)+1, q.Limit-len(out), pre)
 		if err != nil {
 			return nil, err
 		}
@@ -134,7 +140,11 @@ const pathMaps = `[p IN found | {
 // length 15 ran on for minutes after its timeout. A fixed length also keeps
 // the search itself small: on 100k weapons SHORTEST 5 {5,5} took 0.9 s
 // where {1,6} took 8 s.
-func (s *Store) nextPaths(ctx context.Context, q kg.PathQuery, types string, n, need int) ([]kg.Path, error) {
+func (s *Store) nextPaths(ctx context.Context, q kg.PathQuery, types string, n, need int, pre *kg.Prefetch) ([]kg.Path, error) {
+	tail, cols, err := expandTail("found", pathNodes, pathRels, pre)
+	if err != nil {
+		return nil, err
+	}
 	// k, the bounds and the types are literals from checked integers and
 	// the allow-list.
 	cypher := fmt.Sprintf(`
@@ -143,8 +153,7 @@ MATCH (b:Entity {id: $to})
 CALL (a, b) {
   MATCH p = SHORTEST %d (a)-[%s]-{%d,%d}(b)
   RETURN collect(p) AS found
-}
-RETURN `, need, types, n, n) + pathMaps
+}`, need, types, n, n) + tail + "\nRETURN " + pathMaps + cols
 	recs, err := s.query(ctx, "paths-next", cypher, map[string]any{"from": q.From, "to": q.To})
 	if err != nil {
 		return nil, err
@@ -152,8 +161,15 @@ RETURN `, need, types, n, n) + pathMaps
 	if len(recs) != 1 {
 		return nil, nil // an end was deleted since the first statement
 	}
+	readExpand(recs[0], pre)
 	return simplePaths(recs[0])
 }
+
+// pathNodes and pathRels list every node and relationship of the paths found.
+const (
+	pathNodes = "reduce(acc = [], p IN found | acc + nodes(p))"
+	pathRels  = "reduce(acc = [], p IN found | acc + relationships(p))"
+)
 
 // simplePaths reads the paths column, dropping a path that visits a node twice.
 func simplePaths(rec *neo4j.Record) ([]kg.Path, error) {
@@ -219,7 +235,8 @@ func simple(p kg.Path) bool {
 // weapons, limit 200, medians: from a country 35 ms instead of 170 ms; at
 // depth 3 from a weapon 10 ms instead of 150 ms; at depth 2 from a weapon
 // about the same, 23 ms against 26 ms.
-func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery) (kg.Subgraph, error) {
+func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, prefetch ...*kg.Prefetch) (kg.Subgraph, error) {
+	pre := prefetchOf(prefetch)
 	if err := checkRange("depth", q.Depth, 1, MaxNeighborhoodDepth); err != nil {
 		return kg.Subgraph{}, err
 	}
@@ -268,8 +285,12 @@ CALL (ns) {
   MATCH (x)-[r%s]->(y)
   WHERE y IN ns
   RETURN collect({r: r, from: x.id, to: y.id}) AS rels
-}
-RETURN ns, rels, truncated`, types)
+}`, types)
+	tail, cols, err := expandTail("ns, rels", "ns", "[y IN rels | y.r]", pre)
+	if err != nil {
+		return kg.Subgraph{}, err
+	}
+	b.WriteString(tail + "\nRETURN ns, rels, truncated" + cols)
 	cypher := b.String()
 	recs, err := s.query(ctx, "neighborhood", cypher, map[string]any{"id": q.ID, "limit": q.Limit})
 	if err != nil {
@@ -291,5 +312,11 @@ RETURN ns, rels, truncated`, types)
 	if err != nil {
 		return kg.Subgraph{}, err
 	}
-	return kg.Subgraph{Nodes: nodeList(ns), Rels: relList(rels), Truncated: truncated}, nil
+	readExpand(rec, pre)
+	out := relList(rels)
+	// collect gives the relationships in no defined order: fix one.
+	slices.SortFunc(out, func(a, b kg.Rel) int {
+		return cmp.Or(cmp.Compare(a.From, b.From), cmp.Compare(a.To, b.To), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Key, b.Key))
+	})
+	return kg.Subgraph{Nodes: nodeList(ns), Rels: out, Truncated: truncated}, nil
 }

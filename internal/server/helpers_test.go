@@ -26,7 +26,12 @@ import (
 // the project's seeds/ by the ingester.
 func seededStore(t testing.TB) *neo4jstore.Store {
 	t.Helper()
-	store := openStore(t)
+	return seedInto(t, openStore(t))
+}
+
+// seedInto loads the project's seeds/ into store with the ingester.
+func seedInto(t testing.TB, store *neo4jstore.Store) *neo4jstore.Store {
+	t.Helper()
 	ctx := context.Background()
 	root := filepath.Join("..", "..", "seeds")
 	folder, err := seeds.Open(os.DirFS(root), seeds.Options{})
@@ -45,7 +50,12 @@ func seededStore(t testing.TB) *neo4jstore.Store {
 // openStore returns a store over the test's own empty database.
 func openStore(t testing.TB) *neo4jstore.Store {
 	t.Helper()
-	inst := neo4jtest.Get(t)
+	return openStoreOn(t, neo4jtest.Get(t))
+}
+
+// openStoreOn returns a store over inst.
+func openStoreOn(t testing.TB, inst *neo4jtest.Instance) *neo4jstore.Store {
+	t.Helper()
 	store, err := neo4jstore.Open(context.Background(), neo4jstore.Config{
 		URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database, QueryTimeout: 20 * time.Second,
 	})

@@ -19,13 +19,8 @@ import (
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
-	"github.com/99designs/gqlgen/graphql/handler"
-	"github.com/99designs/gqlgen/graphql/handler/extension"
-	"github.com/99designs/gqlgen/graphql/handler/lru"
-	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/vektah/gqlparser/v2/ast"
 
 	"armsgraph/graph"
 	"armsgraph/internal/neo4jstore"
@@ -65,43 +60,28 @@ type Config struct {
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
+	g := graph.DefaultHandlerConfig()
 	return Config{
-		Limits:         graph.DefaultLimits(),
-		MaxComplexity:  10000,
-		MaxDepth:       12,
-		MaxRootFields:  20,
+		Limits:         g.Limits,
+		MaxComplexity:  g.MaxComplexity,
+		MaxDepth:       g.MaxDepth,
+		MaxRootFields:  g.MaxRootFields,
 		MaxBodyBytes:   256 << 10,
 		RequestTimeout: 15 * time.Second,
-		QueryCacheSize: 1000,
-		LoaderWait:     graph.DefaultLoaderWait,
+		QueryCacheSize: g.QueryCacheSize,
+		LoaderWait:     g.LoaderWait,
 	}
 }
 
 func (c Config) withDefaults() Config {
+	// The GraphQL limits (Limits, MaxComplexity, MaxDepth, MaxRootFields,
+	// QueryCacheSize, LoaderWait) take their defaults in graph.NewHandler.
 	d := DefaultConfig()
-	if c.Limits == (graph.Limits{}) {
-		c.Limits = d.Limits
-	}
-	if c.MaxComplexity <= 0 {
-		c.MaxComplexity = d.MaxComplexity
-	}
-	if c.MaxDepth <= 0 {
-		c.MaxDepth = d.MaxDepth
-	}
-	if c.MaxRootFields <= 0 {
-		c.MaxRootFields = d.MaxRootFields
-	}
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = d.MaxBodyBytes
 	}
 	if c.RequestTimeout <= 0 {
 		c.RequestTimeout = d.RequestTimeout
-	}
-	if c.QueryCacheSize <= 0 {
-		c.QueryCacheSize = d.QueryCacheSize
-	}
-	if c.LoaderWait <= 0 {
-		c.LoaderWait = d.LoaderWait
 	}
 	if c.Registry == nil {
 		c.Registry = prometheus.NewRegistry()
@@ -159,33 +139,24 @@ func newHandler(cfg Config, store graph.Store, pinger Pinger, m *metrics, logger
 	return logRequests(logger, protect(cfg.Access, cfg.Registry, mux))
 }
 
-// graphQL builds the gqlgen handler alone, with every limit, the loaders,
-// the error presenter, the recover func and the metrics hooks (m may be nil).
-func graphQL(cfg Config, store graph.Store, m *metrics, logger *slog.Logger) *handler.Server {
+// graphQL builds the GraphQL handler (graph.NewHandler) with the server's
+// limits, its metrics hook (m may be nil) and the request-log hook.
+func graphQL(cfg Config, store graph.Store, m *metrics, logger *slog.Logger) http.Handler {
 	cfg = cfg.withDefaults()
-	if logger == nil {
-		logger = slog.New(slog.DiscardHandler)
+	hc := graph.HandlerConfig{
+		Limits:               cfg.Limits,
+		MaxComplexity:        cfg.MaxComplexity,
+		MaxDepth:             cfg.MaxDepth,
+		MaxRootFields:        cfg.MaxRootFields,
+		DisableIntrospection: cfg.DisableIntrospection,
+		QueryCacheSize:       cfg.QueryCacheSize,
+		LoaderWait:           cfg.LoaderWait,
 	}
-	resolver := graph.NewResolver(store, cfg.Limits)
-	srv := handler.New(graph.NewSchema(resolver))
-	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
-	srv.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
-	if !cfg.DisableIntrospection {
-		srv.Use(extension.Introspection{})
-	}
-	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
-	srv.Use(graph.DepthLimit{Max: cfg.MaxDepth, MaxRootFields: cfg.MaxRootFields})
-	srv.Use(extension.FixedComplexityLimit(cfg.MaxComplexity))
-	srv.SetErrorPresenter(graph.ErrorPresenter(logger))
-	srv.SetRecoverFunc(graph.RecoverFunc(logger))
-	srv.AroundOperations(graph.LoaderMiddleware(store, cfg.LoaderWait))
 	if m != nil {
-		srv.AroundResponses(m.observeResponse)
+		hc.AroundResponses = append(hc.AroundResponses, m.observeResponse)
 	}
-	srv.AroundResponses(noteOperation)
-	return srv
+	hc.AroundResponses = append(hc.AroundResponses, noteOperation)
+	return graph.NewHandler(store, hc, logger)
 }
 
 // withTimeout bounds every request's context.

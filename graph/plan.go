@@ -1,0 +1,368 @@
+package graph
+
+import (
+	"context"
+	"strings"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"armsgraph/internal/kg"
+)
+
+// This file turns the selection of a root field into a kg.Expand: the
+// relationships the nested fields follow, for every node the root returns,
+// so that the store fetches them in the root's one statement. The walk
+// uses gqlgen's CollectFields, so fragments, inline fragments on entity
+// kinds, aliases and @skip/@include count exactly as the executor counts
+// them. The resolvers stay as they are: the root resolver primes the
+// request's loaders with what the statement returned (loaders.prime), and
+// the nested resolvers find it there without a query. A field the plan
+// does not cover (Weapon.lineage nested in another field) still loads
+// through its loader: see docs/graph-model.md, "One statement per root
+// field".
+
+// relField is a field that follows one relationship list to a node of type typ.
+type relField struct {
+	spec kg.EdgeSpec
+	typ  string
+}
+
+// relFields lists, per GraphQL object type, the fields that follow one
+// relationship spec (the specs the resolvers load, fetch.go).
+var relFields = map[string]map[string]relField{
+	"Weapon": {
+		"origin":       {specOrigin, "Country"},
+		"manufacturer": {specManufacturer, "Organization"},
+		"transfers":    {specItemOf, "Transfer"},
+	},
+	"Country": {
+		"organizations":     {specMembers, "Organization"},
+		"people":            {specNationals, "Person"},
+		"agreements":        {specPartyTo, "Agreement"},
+		"transfersSupplied": {specSupplied, "Transfer"},
+		"transfersReceived": {specReceived, "Transfer"},
+		"weaponsOriginated": {specOriginated, "Weapon"},
+	},
+	"Organization": {
+		"parent": {specPartOfOrg, "Organization"},
+	},
+	"Person": {
+		"country":    {specNationality, "Country"},
+		"agreements": {specSigned, "Agreement"},
+		"events":     {specParticipated, "Event"},
+	},
+	"Agreement": {
+		"parties":            {specParties, "Country"},
+		"partyOrganizations": {specPartyOrgs, "Organization"},
+		"signatories":        {specSignatories, "Person"},
+		"country":            {specLocatedIn, "Country"},
+	},
+	"Transfer": {
+		"supplier":             {specSupplier, "Country"},
+		"supplierOrganization": {specSupplierOrg, "Organization"},
+		"recipient":            {specRecipient, "Country"},
+		"weapon":               {specItem, "Weapon"},
+	},
+	"Event": {
+		"country":      {specLocatedIn, "Country"},
+		"participants": {specParticipants, "Entity"},
+	},
+	"Resolution": {
+		"body":       {specAdoptedBy, "Organization"},
+		"target":     {specTargets, "Country"},
+		"supporters": {specSupporters, "Country"},
+	},
+}
+
+// expandBuilder gathers one kg.Expand; edges of the same kind and spec
+// asked in several places (aliases, fragments) merge into one list.
+type expandBuilder struct {
+	edges      map[edgeKey]*edgeBuilder
+	order      []edgeKey
+	sources    bool
+	orgCountry *expandBuilder
+	lineages   map[lineageKey]*lineageBuilder
+	lorder     []lineageKey
+}
+
+type lineageBuilder struct {
+	node       *expandBuilder
+	relSources bool
+}
+
+type edgeKey struct {
+	from kg.Kind
+	spec kg.EdgeSpec
+}
+
+type edgeBuilder struct {
+	relSources bool
+	node, prop *expandBuilder
+}
+
+func (b *expandBuilder) edge(from kg.Kind, spec kg.EdgeSpec) *edgeBuilder {
+	if b.edges == nil {
+		b.edges = map[edgeKey]*edgeBuilder{}
+	}
+	k := edgeKey{from, spec}
+	e, ok := b.edges[k]
+	if !ok {
+		e = &edgeBuilder{node: &expandBuilder{}}
+		b.edges[k] = e
+		b.order = append(b.order, k)
+	}
+	return e
+}
+
+// build returns the plan, nil when it asks for nothing.
+func (b *expandBuilder) build() *kg.Expand {
+	if b == nil {
+		return nil
+	}
+	x := &kg.Expand{Sources: b.sources}
+	if b.orgCountry != nil {
+		x.OrgCountry = b.orgCountry.build()
+		if x.OrgCountry == nil {
+			x.OrgCountry = &kg.Expand{}
+		}
+	}
+	for _, k := range b.lorder {
+		lb := b.lineages[k]
+		x.Lineages = append(x.Lineages, kg.LineageExpand{Dir: k.dir, MaxDepth: k.maxDepth, MinConf: k.minConf, Node: lb.node.build(), RelSources: lb.relSources})
+	}
+	for _, k := range b.order {
+		e := b.edges[k]
+		ee := kg.EdgeExpand{From: k.from, Spec: k.spec, RelSources: e.relSources, Node: e.node.build()}
+		if e.prop != nil {
+			ee.PropNode = e.prop.build()
+			if ee.PropNode == nil {
+				ee.PropNode = &kg.Expand{}
+			}
+		}
+		x.Edges = append(x.Edges, ee)
+	}
+	if x.Empty() {
+		return nil
+	}
+	return x
+}
+
+// planner walks one operation's selections. Weapon.lineage is compiled
+// unless the walk is inside a lineage already (its statement binds the
+// variables the nested traversal would use): there it loads through its
+// loader.
+type planner struct {
+	op        *graphql.OperationContext
+	limits    Limits
+	inLineage bool
+}
+
+// fields collects the fields of sel that apply to an object of type typ.
+func (p planner) fields(sel ast.SelectionSet, typ string) []graphql.CollectedField {
+	return graphql.CollectFields(p.op, sel, []string{typ, "Entity"})
+}
+
+// wantsSource reports whether a citations selection asks for the source.
+func (p planner) wantsSource(sel ast.SelectionSet) bool {
+	for _, f := range graphql.CollectFields(p.op, sel, []string{"Citation"}) {
+		if f.Name == "source" {
+			return true
+		}
+	}
+	return false
+}
+
+// walk adds to b what sel asks of a node of GraphQL type typ (an entity
+// type, or the Entity interface: then every kind's fragments count).
+func (p planner) walk(b *expandBuilder, typ string, sel ast.SelectionSet) {
+	if len(sel) == 0 {
+		return
+	}
+	if typ == "Entity" {
+		for _, k := range kg.Kinds {
+			p.walk(b, k.Label(), sel)
+		}
+		return
+	}
+	kind, ok := kg.KindOfLabel(typ)
+	if !ok {
+		return
+	}
+	for _, f := range p.fields(sel, typ) {
+		if rf, ok := relFields[typ][f.Name]; ok {
+			p.walk(b.edge(kind, rf.spec).node, rf.typ, f.Selections)
+			continue
+		}
+		switch {
+		case f.Name == "citations":
+			b.sources = b.sources || p.wantsSource(f.Selections)
+		case typ == "Weapon" && (f.Name == "derivedFrom" || f.Name == "derivatives"):
+			incoming := f.Name == "derivatives"
+			other, self := "parent", "child"
+			if incoming {
+				other, self = "child", "parent"
+			}
+			e := b.edge(kind, kg.EdgeSpec{Type: kg.DerivedFrom, Incoming: incoming, Label: kg.Weapon.Label()})
+			for _, df := range graphql.CollectFields(p.op, f.Selections, []string{"Derivation"}) {
+				switch df.Name {
+				case other:
+					p.walk(e.node, "Weapon", df.Selections)
+				case self:
+					p.walk(b, "Weapon", df.Selections)
+				case "citations":
+					e.relSources = e.relSources || p.wantsSource(df.Selections)
+				}
+			}
+		case typ == "Weapon" && f.Name == "lineage" && !p.inLineage:
+			k, ok := p.lineageArgs(f)
+			if !ok {
+				continue // an invalid argument: the resolver reports it
+			}
+			if b.lineages == nil {
+				b.lineages = map[lineageKey]*lineageBuilder{}
+			}
+			lb := b.lineages[k]
+			if lb == nil {
+				lb = &lineageBuilder{node: &expandBuilder{}}
+				b.lineages[k] = lb
+				b.lorder = append(b.lorder, k)
+			}
+			inner := p
+			inner.inLineage = true
+			lb.relSources = inner.graphParts(lb.node, "Lineage", f.Selections) || lb.relSources
+		case typ == "Organization" && f.Name == "country":
+			if b.orgCountry == nil {
+				b.orgCountry = &expandBuilder{}
+			}
+			p.walk(b.orgCountry, "Country", f.Selections)
+		case typ == "Person" && f.Name == "positions":
+			e := b.edge(kind, specPositions)
+			for _, pf := range graphql.CollectFields(p.op, f.Selections, []string{"Position"}) {
+				switch pf.Name {
+				case "organization":
+					p.walk(e.node, "Organization", pf.Selections)
+				case "country":
+					// The country is the relationship's other end or the
+					// entity its country property names.
+					p.walk(e.node, "Country", pf.Selections)
+					if e.prop == nil {
+						e.prop = &expandBuilder{}
+					}
+					p.walk(e.prop, "Country", pf.Selections)
+				case "citations":
+					e.relSources = e.relSources || p.wantsSource(pf.Selections)
+				}
+			}
+		}
+	}
+}
+
+// lineageArgs reads the arguments of a Weapon.lineage field as its
+// resolver does; ok is false when one is invalid.
+func (p planner) lineageArgs(f graphql.CollectedField) (lineageKey, bool) {
+	args := f.ArgumentMap(p.op.Variables)
+	k := lineageKey{dir: kg.Both, maxDepth: 10}
+	if d, ok := args["direction"].(string); ok {
+		k.dir = kg.Direction(d)
+	}
+	switch v := args["maxDepth"].(type) {
+	case int64:
+		k.maxDepth = int(v)
+	case int:
+		k.maxDepth = v
+	case nil:
+	default:
+		return k, false
+	}
+	if c, ok := args["minConfidence"].(string); ok {
+		k.minConf = kg.Confidence(c)
+	}
+	if k.maxDepth < 0 || k.maxDepth > p.limits.MaxLineageDepth {
+		return k, false
+	}
+	switch k.dir {
+	case kg.Ancestors, kg.Descendants, kg.Both:
+	default:
+		return k, false
+	}
+	return k, true
+}
+
+// graphParts walks the parts of a lineage, path or subgraph selection:
+// entities under nodeFields (of type nodeType), the ends of relationships
+// under relFieldName, and whether the relationships' citations need their
+// sources.
+func (p planner) graphParts(b *expandBuilder, typ string, sel ast.SelectionSet) (relSources bool) {
+	for _, f := range graphql.CollectFields(p.op, sel, []string{typ}) {
+		switch {
+		case typ == "Lineage" && f.Name == "weapon":
+			p.walk(b, "Weapon", f.Selections)
+		case typ == "Lineage" && f.Name == "nodes":
+			for _, nf := range graphql.CollectFields(p.op, f.Selections, []string{"LineageNode"}) {
+				if nf.Name == "weapon" {
+					p.walk(b, "Weapon", nf.Selections)
+				}
+			}
+		case typ == "Lineage" && f.Name == "derivations":
+			for _, df := range graphql.CollectFields(p.op, f.Selections, []string{"Derivation"}) {
+				switch df.Name {
+				case "child", "parent":
+					p.walk(b, "Weapon", df.Selections)
+				case "citations":
+					relSources = relSources || p.wantsSource(df.Selections)
+				}
+			}
+		case f.Name == "nodes":
+			p.walk(b, "Entity", f.Selections)
+		case f.Name == "relationships":
+			for _, rf := range graphql.CollectFields(p.op, f.Selections, []string{"Relationship"}) {
+				switch rf.Name {
+				case "from", "to":
+					p.walk(b, "Entity", rf.Selections)
+				case "citations":
+					relSources = relSources || p.wantsSource(rf.Selections)
+				}
+			}
+		}
+	}
+	return relSources
+}
+
+// rootPlan is the prefetch of the current root field, whose result is of
+// GraphQL type typ: an entity type or Entity, a connection
+// ("WeaponConnection", "PersonConnection"), "Lineage", "Path" or
+// "Subgraph". It is nil when the selection asks for nothing nested.
+func (r *Resolver) rootPlan(ctx context.Context, typ string) *kg.Prefetch {
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || !graphql.HasOperationContext(ctx) {
+		return nil
+	}
+	p := planner{op: graphql.GetOperationContext(ctx), limits: r.limits, inLineage: typ == "Lineage"}
+	sel := fc.Field.Selections
+	b := &expandBuilder{}
+	pre := &kg.Prefetch{}
+	switch typ {
+	case "WeaponConnection", "PersonConnection":
+		for _, f := range graphql.CollectFields(p.op, sel, []string{typ}) {
+			if f.Name != "edges" {
+				continue
+			}
+			node := strings.TrimSuffix(typ, "Connection")
+			for _, ef := range graphql.CollectFields(p.op, f.Selections, []string{node + "Edge"}) {
+				if ef.Name == "node" {
+					p.walk(b, node, ef.Selections)
+				}
+			}
+		}
+	case "Lineage", "Path", "Subgraph":
+		pre.RelSources = p.graphParts(b, typ, sel)
+	default:
+		p.walk(b, typ, sel)
+	}
+	pre.Plan = b.build()
+	if !pre.Wants() {
+		return nil
+	}
+	return pre
+}

@@ -1,0 +1,98 @@
+package kg
+
+// Expand describes, for every node a read returns, what else the same
+// Cypher statement must fetch with it: the relationships a GraphQL
+// selection follows from it (and, recursively, from the nodes at their
+// other end), the sources its citations name, an organization's country.
+// The API builds it from a request's selection; the store compiles it into
+// subqueries of the root field's one statement (internal/neo4jstore,
+// query_expand.go). Only allow-listed relationship types and labels (an
+// EdgeSpec, a Kind) reach the Cypher text.
+type Expand struct {
+	Edges []EdgeExpand
+	// Sources asks for the source nodes the node's citations name.
+	Sources bool
+	// OrgCountry, when not nil, asks for an organization's country (the
+	// nearest up its PART_OF chain), expanded as it says.
+	OrgCountry *Expand
+	// Lineages asks for a weapon's lineage (Weapon.lineage nested in a
+	// root field), once per set of arguments.
+	Lineages []LineageExpand
+}
+
+// LineageExpand is one Weapon.lineage selection: its arguments (checked
+// against the API's limits) and what to fetch with every weapon in it.
+type LineageExpand struct {
+	Dir      Direction
+	MaxDepth int
+	MinConf  Confidence
+	Node     *Expand
+	// RelSources asks for the sources the derivations' citations name.
+	RelSources bool
+}
+
+// EdgeExpand is one relationship list to follow from nodes of kind From.
+type EdgeExpand struct {
+	From Kind
+	Spec EdgeSpec
+	// RelSources asks for the source nodes the relationships' citations name.
+	RelSources bool
+	// Node is what to fetch with the node at the other end (nil: nothing).
+	Node *Expand
+	// PropNode, when not nil, asks for the entity that the relationship's
+	// "country" property names (a position held abroad), expanded as it says.
+	PropNode *Expand
+}
+
+// Empty reports whether x asks for nothing.
+func (x *Expand) Empty() bool {
+	return x == nil || (len(x.Edges) == 0 && !x.Sources && x.OrgCountry == nil && len(x.Lineages) == 0)
+}
+
+// Prefetch carries a plan into a read and what the read fetched for it
+// back out: the store fills the lists in the same statement as the root.
+type Prefetch struct {
+	// Plan applies to every node the read returns.
+	Plan *Expand
+	// RelSources asks for the sources cited by the relationships the read
+	// itself returns (lineage derivations, path and subgraph relationships).
+	RelSources bool
+
+	// Filled by the store. Done says it ran the plan (a store may ignore it).
+	Done         bool
+	Edges        []EdgeList
+	OrgCountries []OrgCountry
+	Lineages     []LineageOf
+	// Nodes are the other nodes fetched: sources, entities that
+	// relationship properties name.
+	Nodes []Node
+}
+
+// EdgeList is the answer to one EdgeSpec for one node, in the order
+// Store.Edges gives (other node's name, id, relationship key). A node not
+// of the kind the plan asked the spec for has no EdgeList.
+type EdgeList struct {
+	Spec  EdgeSpec
+	ID    string
+	Edges []Edge
+}
+
+// LineageOf is the lineage of weapon ID for one set of arguments.
+type LineageOf struct {
+	Dir      Direction
+	MaxDepth int
+	MinConf  Confidence
+	ID       string
+	Lineage  Lineage
+}
+
+// OrgCountry is the country of an organization (Country nil: none).
+type OrgCountry struct {
+	ID      string
+	Country *Node
+}
+
+// Wants reports whether p asks for anything.
+func (p *Prefetch) Wants() bool {
+	return p != nil && (p.RelSources || !p.Plan.Empty())
+}

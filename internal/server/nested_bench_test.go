@@ -1,0 +1,125 @@
+package server_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"armsgraph/internal/neo4jstore"
+	"armsgraph/internal/neo4jtest"
+	"armsgraph/internal/server"
+)
+
+// nestedQueries are the requests of issue 10's table (and a page with
+// nested lists), for BenchmarkNested.
+var nestedQueries = []struct{ name, query string }{
+	{"lookup", `{ weapon(name: "C-802") { id name category origin { name } } }`},
+	{"derivatives", `{ weapon(name: "C-802") { derivatives { child { name origin { name } } } } }`},
+	{"lineage10", `{ lineage(weapon: "C-802", direction: DESCENDANTS, maxDepth: 10) { nodes { depth weapon { id name } } } }`},
+	{"page50", `{ weapons(first: 50) { edges { node { id name origin { name } derivedFrom { kind parent { name } citations { locator source { title } } } } } } }`},
+	{"neighborhood2", `{ neighborhood(id: "weapon/c-802", depth: 2, limit: 200) { nodes { id name kind } relationships { type from { id } to { id } } } }`},
+}
+
+// BenchmarkNested serves nested requests over the seeds, one at a time,
+// through the server's handler in this process, and reports per request:
+// p50 latency, the p50 of the root statement run alone through the driver
+// (raw Cypher), Cypher statements, and this process's CPU time (server and
+// driver side, read from /proc/self/stat). Run it with
+//
+//	go test -run '^$' -bench Nested -benchtime 300x ./internal/server
+func BenchmarkNested(b *testing.B) {
+	inst := neo4jtest.Get(b)
+	store := seedInto(b, openStoreOn(b, inst))
+	h := server.New(server.Config{}, store, nil)
+	for _, q := range nestedQueries {
+		b.Run(q.name, func(b *testing.B) {
+			body, _ := json.Marshal(map[string]any{"query": q.query})
+			send := func(ctx context.Context) {
+				req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+				req.Header.Set("Content-Type", "application/json")
+				w := httptest.NewRecorder()
+				h.ServeHTTP(w, req)
+				if w.Code != http.StatusOK || strings.Contains(w.Body.String(), `"errors"`) {
+					b.Fatalf("%s: %d %s", q.name, w.Code, w.Body.String())
+				}
+			}
+			// The root statement, as the API sends it, for the raw baseline.
+			var cypher string
+			var params map[string]any
+			cctx := neo4jstore.CaptureQuery(context.Background(), func(_, c string, p map[string]any) {
+				if cypher == "" {
+					cypher, params = c, p
+				}
+			})
+			req := httptest.NewRequestWithContext(cctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			h.ServeHTTP(httptest.NewRecorder(), req)
+			for range 20 {
+				send(context.Background())
+			}
+			lat := make([]time.Duration, 0, b.N)
+			var stmts int64
+			cpu0 := procCPU(b)
+			b.ResetTimer()
+			for range b.N {
+				ctx, counter := neo4jstore.WithQueryCounter(context.Background())
+				start := time.Now()
+				send(ctx)
+				lat = append(lat, time.Since(start))
+				stmts += counter.Count()
+			}
+			b.StopTimer()
+			cpu := procCPU(b) - cpu0
+			raw := make([]time.Duration, 0, b.N)
+			for i := range b.N + 20 {
+				start := time.Now()
+				if _, err := neo4j.ExecuteQuery(context.Background(), inst.Driver, cypher, params, neo4j.EagerResultTransformer,
+					neo4j.ExecuteQueryWithDatabase(inst.Database), neo4j.ExecuteQueryWithReadersRouting()); err != nil {
+					b.Fatal(err)
+				}
+				if i >= 20 {
+					raw = append(raw, time.Since(start))
+				}
+			}
+			p50, rawP50 := median(lat), median(raw)
+			b.ReportMetric(ms(p50), "p50-ms")
+			b.ReportMetric(ms(rawP50), "raw-p50-ms")
+			b.ReportMetric(float64(p50)/float64(rawP50), "graphql/raw")
+			b.ReportMetric(float64(stmts)/float64(b.N), "stmts/req")
+			b.ReportMetric(ms(cpu)/float64(b.N), "cpu-ms/req")
+			b.ReportMetric(0, "ns/op")
+		})
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+func median(ds []time.Duration) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	return s[len(s)/2]
+}
+
+// procCPU is this process's user+system CPU time (/proc/self/stat fields
+// 14 and 15, in clock ticks of 10 ms).
+func procCPU(b *testing.B) time.Duration {
+	raw, err := os.ReadFile("/proc/self/stat")
+	if err != nil {
+		b.Fatal(err)
+	}
+	// Fields after the command name, which ends with the last ')'.
+	f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+2:]))
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * 10 * time.Millisecond
+}
