@@ -231,7 +231,9 @@ func peerQueries() []peerQuery {
 		args: func(t *peerTargets, i int) string {
 			return fmt.Sprintf("category=%s origin=%s first=50", t.Filters[i][0], t.Filters[i][1])
 		},
-		vars: func(t *peerTargets, i int) map[string]any { return map[string]any{"c": t.Filters[i][0], "o": t.Filters[i][1]} },
+		vars: func(t *peerTargets, i int) map[string]any {
+			return map[string]any{"c": t.Filters[i][0], "o": t.Filters[i][1]}
+		},
 	})
 	q = peerQuery{name: "neighborhood",
 		armsgraph: `query($id: ID!) { neighborhood(id: $id, depth: 2, limit: 200) { nodes { id name kind } } }`,

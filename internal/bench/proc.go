@@ -84,7 +84,6 @@ func (m *cpuMeter) seconds() map[string]float64 {
 	return out
 }
 
-
 // cpuPerRequestMs is CPU seconds spread over requests, in milliseconds
 // rounded to three decimals; -1 when there were no requests.
 func cpuPerRequestMs(seconds float64, requests int) float64 {

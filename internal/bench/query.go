@@ -28,13 +28,13 @@ const (
 
 // Targets are the arguments the query benchmark cycles through.
 type Targets struct {
-	Lineage  []string    `json:"lineage"` // weapon ids with deep ancestries
-	Pairs    [][2]string `json:"pairs"`   // path ends
-	Centres  []string    `json:"centres"` // neighbourhood centres
-	Names    []string    `json:"names"`   // names to resolve, as typed
-	Filters  [][2]string `json:"filters"` // weapon list filters: category, origin
+	Lineage  []string    `json:"lineage"`            // weapon ids with deep ancestries
+	Pairs    [][2]string `json:"pairs"`              // path ends
+	Centres  []string    `json:"centres"`            // neighbourhood centres
+	Names    []string    `json:"names"`              // names to resolve, as typed
+	Filters  [][2]string `json:"filters"`            // weapon list filters: category, origin
 	Families []string    `json:"families,omitempty"` // roots of large lineage families (weapons with derivatives)
-	FromFile string      `json:"from"`    // "manifest" or "discovered"
+	FromFile string      `json:"from"`               // "manifest" or "discovered"
 	Warnings []string    `json:"warnings,omitempty"`
 }
 
