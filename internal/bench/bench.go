@@ -268,6 +268,10 @@ func (r *runner) runSize(ctx context.Context, size Size, machine Machine, save f
 		ing.TargetComment = fmt.Sprintf("ingest.Run took %.0fs (target: under 600s); validation before it took %.0fs more", ing.IngestSec, ing.ValidateSec)
 	}
 	res.Ingest = ing
+	if cfg.Peer != nil && cfg.Peer.Only {
+		// The comparison alone: the naive baseline would not be saved.
+		return r.runQueries(ctx, res, dataset, manifest)
+	}
 	naive, err := r.benchNaive(ctx, dir, ing)
 	if err != nil {
 		res.Notes = append(res.Notes, "naive baseline failed: "+err.Error())
