@@ -74,19 +74,12 @@ func installPeer(ctx context.Context, dir string, logf func(string, ...any)) err
 	defer cancel()
 	cmd := exec.CommandContext(ctx, npm, "ci", "--no-audit", "--no-fund", "--ignore-scripts")
 	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		return fmt.Errorf("npm ci in %s: %w\n%s", dir, err, lastLines(string(out), 15))
+	var out tailBuffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("npm ci in %s: %w\n%s", dir, err, out.String())
 	}
 	return nil
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
 
 // startPeer installs the peer when asked and needed, starts `node
@@ -196,7 +189,8 @@ func startListening(ctx context.Context, cmd *exec.Cmd, dir string, env []string
 	}
 }
 
-// tailBuffer keeps the last 4 KB written to it (a child's stderr).
+// tailBuffer keeps the last 4-8 KB written to it (a child's output); String
+// gives the last 2 KB.
 type tailBuffer struct {
 	mu  sync.Mutex
 	buf bytes.Buffer
@@ -218,7 +212,10 @@ func (t *tailBuffer) String() string {
 	defer t.mu.Unlock()
 	s := strings.TrimSpace(t.buf.String())
 	if s == "" {
-		return "(no output on stderr)"
+		return "(no output)"
 	}
-	return lastLines(s, 20)
+	if len(s) > 2048 {
+		s = "…" + s[len(s)-2048:]
+	}
+	return s
 }
