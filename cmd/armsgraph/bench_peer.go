@@ -19,7 +19,7 @@ import (
 type peerFlags struct {
 	on, only, install bool
 	dir, pidFile      string
-	nodeOptions       string
+	nodeArgs          string
 	concurrency       int
 	rounds            int
 }
@@ -35,7 +35,7 @@ func addPeerFlags(fs *flag.FlagSet, env getenv) *peerFlags {
 	fs.StringVar(&p.dir, "peer-dir", filepath.Join("bench", "peer"), "the peer's folder (package.json, package-lock.json, server.mjs)")
 	fs.IntVar(&p.concurrency, "peer-concurrency", 16, "clients of each timed run of the comparison")
 	fs.IntVar(&p.rounds, "peer-rounds", 3, "with --peer: each side's --duration is split into this many runs, taken in turn with the other side's")
-	fs.StringVar(&p.nodeOptions, "peer-node-options", env("NODE_OPTIONS"), "NODE_OPTIONS for the peer's node, e.g. \"--cpu-prof --cpu-prof-dir=/tmp/prof\" [NODE_OPTIONS]")
+	fs.StringVar(&p.nodeArgs, "peer-node-args", "", "arguments for the peer's node, space separated, e.g. \"--cpu-prof --cpu-prof-dir=/tmp/prof\"")
 	fs.StringVar(&p.pidFile, "neo4j-pid-file", defaultNeo4jPidFile(env), "pid file of the Neo4j process, for its CPU time in the comparison (scripts/neo4j's test instance by default)")
 	return p
 }
@@ -75,7 +75,7 @@ func (p *peerFlags) config(neo4j neo4jstore.Config, stderr func(string, ...any))
 	if p.rounds < 1 || p.rounds > 100 {
 		return nil, fmt.Errorf("--peer-rounds %d: want 1 to 100", p.rounds)
 	}
-	return &bench.PeerConfig{Dir: p.dir, Install: p.install, Concurrency: p.concurrency, Rounds: p.rounds, NodeOptions: p.nodeOptions, Neo4jPID: pid, Only: p.only,
+	return &bench.PeerConfig{Dir: p.dir, Install: p.install, Concurrency: p.concurrency, Rounds: p.rounds, NodeArgs: strings.Fields(p.nodeArgs), Neo4jPID: pid, Only: p.only,
 		Armsgraph: func(ctx context.Context) (*bench.Server, error) { return startArmsgraph(ctx, neo4j) }}, nil
 }
 

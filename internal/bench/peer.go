@@ -47,9 +47,9 @@ type PeerConfig struct {
 	// Armsgraph starts armsgraph's server; nil serves the handler of
 	// Config.GraphQL in process (CPU of the server then unknown).
 	Armsgraph ServerFunc
-	// NodeOptions is passed to the peer's node as NODE_OPTIONS (for
-	// example --cpu-prof --cpu-prof-dir=DIR to profile it).
-	NodeOptions string
+	// NodeArgs go to the peer's node before its script (for example
+	// --cpu-prof --cpu-prof-dir=DIR to profile it).
+	NodeArgs []string
 	// Rounds splits each side's timed run into this many parts, taken in
 	// turn with the other side's (3 by default).
 	Rounds int
@@ -372,7 +372,7 @@ func (r *runner) runPeer(ctx context.Context, size string, machine Machine, t *T
 	if err != nil {
 		return res, err
 	}
-	peer, version, err := startPeer(ctx, pc.Dir, r.cfg.Neo4j, pc.Install, pc.NodeOptions, r.logf)
+	peer, version, err := startPeer(ctx, pc.Dir, r.cfg.Neo4j, pc.Install, pc.NodeArgs, r.logf)
 	if err != nil {
 		return res, err
 	}

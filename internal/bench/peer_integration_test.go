@@ -121,7 +121,7 @@ func TestPeerAnswersLikeArmsgraph(t *testing.T) {
 	if err != nil || len(pt.Families) == 0 {
 		t.Fatalf("pickPeerTargets = %+v, %v; want family roots", pt, err)
 	}
-	peer, _, err := startPeer(ctx, peerDir, cfg, false, "", t.Logf)
+	peer, _, err := startPeer(ctx, peerDir, cfg, false, nil, t.Logf)
 	if err != nil {
 		t.Fatal(err)
 	}

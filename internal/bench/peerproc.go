@@ -85,7 +85,7 @@ func installPeer(ctx context.Context, dir string, logf func(string, ...any)) err
 // startPeer installs the peer when asked and needed, starts `node
 // server.mjs` over the benchmark's Neo4j on a free loopback port, and waits
 // until it listens.
-func startPeer(ctx context.Context, dir string, cfg neo4jstore.Config, install bool, nodeOptions string, logf func(string, ...any)) (*Server, PeerVersion, error) {
+func startPeer(ctx context.Context, dir string, cfg neo4jstore.Config, install bool, nodeArgs []string, logf func(string, ...any)) (*Server, PeerVersion, error) {
 	var version PeerVersion
 	if dir == "" {
 		dir = filepath.Join("bench", "peer")
@@ -115,10 +115,8 @@ func startPeer(ctx context.Context, dir string, cfg neo4jstore.Config, install b
 		"NEO4J_URI=" + cfg.URI, "NEO4J_USER=" + cfg.User, "NEO4J_PASSWORD=" + cfg.Password,
 		"NEO4J_DATABASE=" + cfg.Database, "PEER_PORT=0", "NODE_ENV=production",
 	}
-	if nodeOptions != "" {
-		env = append(env, "NODE_OPTIONS="+nodeOptions)
-	}
-	s, err := startListening(ctx, exec.Command(node, "server.mjs"), dir, env, "peer: listening on ", 90*time.Second)
+	args := append(append([]string(nil), nodeArgs...), "server.mjs")
+	s, err := startListening(ctx, exec.Command(node, args...), dir, env, "peer: listening on ", 90*time.Second)
 	if err != nil {
 		return nil, version, fmt.Errorf("start the peer (%s): %w", filepath.Join(dir, "server.mjs"), err)
 	}
