@@ -41,8 +41,11 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 	$(GO) test -run '^$$' -fuzz '^FuzzFastYAML$$' -fuzztime $(FUZZTIME) ./internal/seeds
 	$(GO) test -run '^$$' -fuzz '^FuzzParsePartialDate$$' -fuzztime $(FUZZTIME) ./internal/kg
 
-bench: ## benchmarks against a real Neo4j (see docs/benchmarks.md)
-	$(GO) run ./cmd/armsgraph bench
+# --peer adds the side-by-side table against @neo4j/graphql (bench/peer;
+# needs Node.js 20+ and npm, and installs the pinned packages once).
+BENCH_FLAGS ?= --peer
+bench: ## benchmarks against a real Neo4j, with the @neo4j/graphql peer (see docs/benchmarks.md)
+	$(GO) run ./cmd/armsgraph bench $(BENCH_FLAGS)
 
 soak: ## long fault, load and fuzz runs (see README, Reliability tests)
 	$(GO) test -tags soak -count=1 -v -timeout 60m -run 'Soak|Fault|Load' ./internal/reliability/

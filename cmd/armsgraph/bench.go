@@ -62,6 +62,7 @@ func runBench(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	queriesOnly := fs.Bool("queries-only", false, "measure the queries on the dataset a previous run left loaded, keeping the ingest figures of its --out file")
 	waitQuiet := fs.Duration("wait-quiet", 0, "before each size, wait up to this long for the machine's CPU pressure to fall below --quiet-below")
 	quietBelow := fs.Float64("quiet-below", 20, "CPU pressure (percent, 10 s average) counted as quiet")
+	peer := addPeerFlags(fs, env)
 	cpuProfile := fs.String("cpuprofile", "", "write a pprof CPU profile of the benchmark process (ingest parsing, driver, GraphQL handler) to this file")
 	if done, err := parseFlags(fs, args); done {
 		return err
@@ -91,6 +92,9 @@ func runBench(ctx context.Context, args []string, env getenv, stdout, stderr io.
 		OutDir: *out, StoreDir: *storeDir, SkipQueries: *skipQueries, GraphQL: graphQLHandler, Progress: stderr,
 	}
 	cfg.WaitQuiet, cfg.QuietBelow, cfg.QueriesOnly = *waitQuiet, *quietBelow, *queriesOnly
+	if cfg.Peer, err = peer.config(cfg.Neo4j, func(f string, a ...any) { fmt.Fprintf(stderr, f+"\n", a...) }); err != nil {
+		return fmt.Errorf("bench: %w", err)
+	}
 	if *cpuProfile != "" {
 		f, err := os.Create(*cpuProfile)
 		if err != nil {

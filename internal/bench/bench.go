@@ -72,6 +72,9 @@ type Config struct {
 	WaitQuiet  time.Duration
 	QuietBelow float64
 	GraphQL    HandlerFunc
+	// Peer, when set, also compares armsgraph with @neo4j/graphql on each
+	// size and writes <OutDir>/peer-<size>.json.
+	Peer *PeerConfig
 	// Progress receives log lines; nil for none.
 	Progress io.Writer
 }
@@ -90,6 +93,8 @@ type Result struct {
 	Notes       []string      `json:"notes,omitempty"`
 	// LoadAverage is the machine's load average when the size started.
 	LoadAverage string `json:"load_average_at_start"`
+	// Peer is the comparison with @neo4j/graphql, written to its own file.
+	Peer *PeerResult `json:"-"`
 }
 
 // Settings are the benchmark parameters a result was taken with.
@@ -205,6 +210,10 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		path := filepath.Join(cfg.OutDir, size.Name+".json")
 		// The result is saved after each phase, so a run cut short keeps what it measured.
 		save := func(res *Result) error { return WriteJSON(path, *res) }
+		if cfg.Peer != nil && cfg.Peer.Only {
+			// Only the comparison is measured: keep <size>.json of the last full run.
+			save = func(*Result) error { return nil }
+		}
 		res, err := r.runSize(ctx, size, machine, save)
 		if err != nil {
 			return results, fmt.Errorf("size %s: %w", size.Name, err)
@@ -212,7 +221,9 @@ func Run(ctx context.Context, cfg Config) ([]Result, error) {
 		if err := save(&res); err != nil {
 			return results, err
 		}
-		r.logf("wrote %s", path)
+		if cfg.Peer == nil || !cfg.Peer.Only {
+			r.logf("wrote %s", path)
+		}
 		results = append(results, res)
 	}
 	return results, nil
@@ -257,6 +268,10 @@ func (r *runner) runSize(ctx context.Context, size Size, machine Machine, save f
 		ing.TargetComment = fmt.Sprintf("ingest.Run took %.0fs (target: under 600s); validation before it took %.0fs more", ing.IngestSec, ing.ValidateSec)
 	}
 	res.Ingest = ing
+	if cfg.Peer != nil && cfg.Peer.Only {
+		// The comparison alone: the naive baseline would not be saved.
+		return r.runQueries(ctx, res, dataset, manifest)
+	}
 	naive, err := r.benchNaive(ctx, dir, ing)
 	if err != nil {
 		res.Notes = append(res.Notes, "naive baseline failed: "+err.Error())
@@ -300,13 +315,27 @@ func (r *runner) runQueries(ctx context.Context, res Result, dataset string, man
 		return res, fmt.Errorf("pick query targets: %w", err)
 	}
 	res.Targets = targets
-	gql, gqlErr, stop := r.startGraphQL()
-	defer stop()
-	if gqlErr != "" {
-		res.Notes = append(res.Notes, "GraphQL side not measured: "+gqlErr)
-		r.logf("  GraphQL side not available: %s", gqlErr)
+	if r.cfg.Peer == nil || !r.cfg.Peer.Only {
+		gql, gqlErr, stop := r.startGraphQL()
+		if gqlErr != "" {
+			res.Notes = append(res.Notes, "GraphQL side not measured: "+gqlErr)
+			r.logf("  GraphQL side not available: %s", gqlErr)
+		}
+		res.Queries = r.benchQueries(ctx, targets, gql, gqlErr)
+		stop()
 	}
-	res.Queries = r.benchQueries(ctx, targets, gql, gqlErr)
+	if r.cfg.Peer != nil {
+		peer, err := r.runPeer(ctx, res.Size, res.Machine, targets)
+		if err != nil {
+			return res, fmt.Errorf("peer comparison: %w", err)
+		}
+		path := peerPath(r.cfg.OutDir, res.Size)
+		if err := writeJSONFile(path, peer); err != nil {
+			return res, err
+		}
+		r.logf("wrote %s", path)
+		res.Peer = &peer
+	}
 	return res, nil
 }
 

@@ -69,6 +69,30 @@ func summarize(samples []time.Duration, errs int, firstErr error, wall time.Dura
 // the query timeout), so a query slower than the run still yields figures.
 // Both bounds hold: the loop never runs unbounded.
 func load(ctx context.Context, workers int, duration time.Duration, maxRequests int, call func(ctx context.Context, i int) error) Latency {
+	run := loadRun(ctx, workers, duration, maxRequests, call)
+	return summarize(run.samples, run.errs, run.firstErr, run.wall)
+}
+
+// run is the raw outcome of one timed run, so that runs can be pooled.
+type run struct {
+	samples  []time.Duration
+	errs     int
+	firstErr error
+	wall     time.Duration
+}
+
+// add pools another run into r.
+func (r *run) add(o run) {
+	r.samples = append(r.samples, o.samples...)
+	r.errs += o.errs
+	if r.firstErr == nil {
+		r.firstErr = o.firstErr
+	}
+	r.wall += o.wall
+}
+
+// loadRun is load without the summary.
+func loadRun(ctx context.Context, workers int, duration time.Duration, maxRequests int, call func(ctx context.Context, i int) error) run {
 	deadline := time.Now().Add(duration)
 	var next atomic.Int64
 	var mu sync.Mutex
@@ -114,5 +138,5 @@ func load(ctx context.Context, workers int, duration time.Duration, maxRequests 
 		}()
 	}
 	wg.Wait()
-	return summarize(all, errs, firstErr, time.Since(start))
+	return run{samples: all, errs: errs, firstErr: firstErr, wall: time.Since(start)}
 }

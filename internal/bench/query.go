@@ -28,12 +28,13 @@ const (
 
 // Targets are the arguments the query benchmark cycles through.
 type Targets struct {
-	Lineage  []string    `json:"lineage"` // weapon ids with deep ancestries
-	Pairs    [][2]string `json:"pairs"`   // path ends
-	Centres  []string    `json:"centres"` // neighbourhood centres
-	Names    []string    `json:"names"`   // names to resolve, as typed
-	Filters  [][2]string `json:"filters"` // weapon list filters: category, origin
-	FromFile string      `json:"from"`    // "manifest" or "discovered"
+	Lineage  []string    `json:"lineage"`            // weapon ids with deep ancestries
+	Pairs    [][2]string `json:"pairs"`              // path ends
+	Centres  []string    `json:"centres"`            // neighbourhood centres
+	Names    []string    `json:"names"`              // names to resolve, as typed
+	Filters  [][2]string `json:"filters"`            // weapon list filters: category, origin
+	Families []string    `json:"families,omitempty"` // roots of large lineage families (weapons with derivatives)
+	FromFile string      `json:"from"`               // "manifest" or "discovered"
 	Warnings []string    `json:"warnings,omitempty"`
 }
 
@@ -163,7 +164,7 @@ func queries() []query {
 // targetsFromManifest takes query arguments from a synthetic folder's manifest.
 func targetsFromManifest(m *synth.Manifest) *Targets {
 	s := m.Samples
-	t := &Targets{FromFile: "manifest", Lineage: s.Deep, Centres: s.Weapons, Names: s.Aliases}
+	t := &Targets{FromFile: "manifest", Lineage: s.Deep, Centres: s.Weapons, Names: s.Aliases, Families: s.Wide}
 	if len(t.Lineage) > 16 {
 		t.Lineage = t.Lineage[:16]
 	}
@@ -208,6 +209,10 @@ WITH w, max(length(p)) AS d ORDER BY d DESC, w.id LIMIT 8 RETURN w.id`); err != 
 		return nil, err
 	}
 	if t.Names, err = strs(`MATCH (w:Weapon {dataset: $ds}) WHERE size(w.aliases) > 0 RETURN w.aliases[0] ORDER BY w.id LIMIT 16`); err != nil {
+		return nil, err
+	}
+	if t.Families, err = strs(`MATCH (w:Weapon {dataset: $ds}) WITH w, COUNT { (w)<-[:DERIVED_FROM]-() } AS kids
+WHERE kids > 0 RETURN w.id ORDER BY kids DESC, w.id LIMIT 8`); err != nil {
 		return nil, err
 	}
 	t.Centres = weapons
@@ -313,20 +318,27 @@ func newGraphQLClient(url string, conns int) *graphqlClient {
 }
 
 func (c *graphqlClient) do(ctx context.Context, query string, vars map[string]any) error {
+	_, err := c.post(ctx, query, vars)
+	return err
+}
+
+// post sends one request and returns the response body; an HTTP status
+// other than 200 or a response with errors is an error.
+func (c *graphqlClient) post(ctx context.Context, query string, vars map[string]any) ([]byte, error) {
 	body, _ := json.Marshal(map[string]any{"query": query, "variables": vars})
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, c.url, bytes.NewReader(body))
 	if err != nil {
-		return err
+		return nil, err
 	}
 	req.Header.Set("Content-Type", "application/json")
 	resp, err := c.client.Do(req)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	defer resp.Body.Close()
 	data, err := io.ReadAll(resp.Body)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	if resp.StatusCode != http.StatusOK || bytes.Contains(data, []byte(`"errors"`)) {
 		var out struct {
@@ -334,11 +346,11 @@ func (c *graphqlClient) do(ctx context.Context, query string, vars map[string]an
 		}
 		_ = json.Unmarshal(data, &out)
 		if len(out.Errors) > 0 {
-			return fmt.Errorf("graphql: %s (HTTP %d)", out.Errors[0].Message, resp.StatusCode)
+			return nil, fmt.Errorf("graphql: %s (HTTP %d)", out.Errors[0].Message, resp.StatusCode)
 		}
-		return fmt.Errorf("graphql: HTTP %d: %.200s", resp.StatusCode, data)
+		return nil, fmt.Errorf("graphql: HTTP %d: %.200s", resp.StatusCode, data)
 	}
-	return nil
+	return data, nil
 }
 
 // benchQueries measures every query on every side at every concurrency.

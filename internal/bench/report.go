@@ -11,8 +11,11 @@ import (
 )
 
 // WriteJSON writes a result as indented JSON, atomically.
-func WriteJSON(path string, res Result) error {
-	data, err := json.MarshalIndent(res, "", "  ")
+func WriteJSON(path string, res Result) error { return writeJSONFile(path, res) }
+
+// writeJSONFile writes v as indented JSON, atomically.
+func writeJSONFile(path string, v any) error {
+	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
@@ -56,7 +59,18 @@ func WriteTables(w io.Writer, results []Result) {
 			in.Breakdown.NodeWritesSec+in.Breakdown.RelWritesSec, in.CPUPressurePct)
 	}
 	tw.Flush()
+	writeQueryTable(w, results)
+	var peers []PeerResult
+	for _, r := range results {
+		if r.Peer != nil {
+			peers = append(peers, *r.Peer)
+		}
+	}
+	WritePeerTable(w, peers)
+}
 
+// writeQueryTable prints the query table: each query on each side.
+func writeQueryTable(w io.Writer, results []Result) {
 	var any bool
 	for _, r := range results {
 		any = any || len(r.Queries) > 0
@@ -65,7 +79,7 @@ func WriteTables(w io.Writer, results []Result) {
 		return
 	}
 	fmt.Fprintln(w, "\nQueries (ms; ratio = graphql p50 / cypher p50; hits = PROFILE db hits, median over targets)")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "size\tquery\tc\tside\tp50\tp95\tp99\treq/s\terrors\tratio\thits\t")
 	// Reasons are long; they go under the table so they do not widen a column.
 	var unmeasured []string
@@ -110,4 +124,79 @@ func WriteTables(w io.Writer, results []Result) {
 			fmt.Fprintf(w, "note (%s): %s\n", r.Size, strings.TrimSpace(n))
 		}
 	}
+}
+
+// WritePeerTable prints the comparison with @neo4j/graphql: per size and
+// query, both sides' throughput and latency, and the CPU milliseconds per
+// request of Neo4j and of each server, with armsgraph's figure over the peer's.
+func WritePeerTable(w io.Writer, results []PeerResult) {
+	if len(results) == 0 {
+		return
+	}
+	p := results[0]
+	fmt.Fprintf(w, "\narmsgraph vs @neo4j/graphql %s (Apollo Server %s, Node %s), same Neo4j and data, c=%d, %.0fs per run\n",
+		p.Peer.Library, p.Peer.Server, p.Peer.Node, p.Concurrency, p.DurationSec)
+	fmt.Fprintln(w, "(rps and p50/p99 ms: armsgraph / peer; ×: armsgraph over peer; CPU: ms per request; same: targets answered alike)")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintln(tw, "size\tquery\trps\t×\tp50\tp99\tNeo4j CPU\t×\tserver CPU\t×\tsame\tpsi %\t")
+	var notes []string
+	for _, r := range results {
+		for _, q := range r.Queries {
+			if q.Unavailable != "" {
+				fmt.Fprintf(tw, "%s\t%s\tn/a ¹\t\t\t\t\t\t\t\t\t\t\n", r.Size, q.Name)
+				notes = append(notes, fmt.Sprintf("¹ %s %s: %s", r.Size, q.Name, q.Unavailable))
+				continue
+			}
+			a, b := q.Sides[SideArmsgraph], q.Sides[SidePeer]
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t\n", r.Size, q.Name,
+				pair(a.RPS, b.RPS, "%.0f"), times(q.Ratios.RPS),
+				pair(a.P50Ms, b.P50Ms, "%.1f"), pair(a.P99Ms, b.P99Ms, "%.1f"),
+				pair(a.Neo4jCPUMs, b.Neo4jCPUMs, "%.2f"), times(q.Ratios.Neo4jCPU),
+				pair(a.ServerCPUMs, b.ServerCPUMs, "%.2f"), times(q.Ratios.ServerCPU),
+				q.SameAnswers, q.Targets, pct(q.CPUPressurePct))
+			if q.Mismatch != "" {
+				notes = append(notes, fmt.Sprintf("%s %s: answers differ: %s", r.Size, q.Name, q.Mismatch))
+			}
+			for _, side := range []string{SideArmsgraph, SidePeer} {
+				if l := q.Sides[side]; l.Errors > 0 {
+					notes = append(notes, fmt.Sprintf("%s %s %s: %d errors: %.160s", r.Size, q.Name, side, l.Errors, l.FirstError))
+				}
+			}
+		}
+	}
+	tw.Flush()
+	for _, n := range notes {
+		fmt.Fprintln(w, n)
+	}
+	for _, r := range results {
+		for _, n := range r.Notes {
+			fmt.Fprintf(w, "note (%s): %s\n", r.Size, n)
+		}
+	}
+}
+
+// pair formats "a / b", with "-" for an unknown (negative) figure.
+func pair(a, b float64, format string) string {
+	f := func(v float64) string {
+		if v < 0 {
+			return "-"
+		}
+		return fmt.Sprintf(format, v)
+	}
+	return f(a) + " / " + f(b)
+}
+
+// times formats a ratio as "1.50×", "-" when unknown.
+func times(r float64) string {
+	if r < 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.2f×", r)
+}
+
+func pct(v float64) string {
+	if v < 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%.0f", v)
 }
