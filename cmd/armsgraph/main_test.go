@@ -166,3 +166,42 @@ func (b *syncBuffer) String() string {
 	defer b.mu.Unlock()
 	return b.buf.String()
 }
+
+// TestSecretsNeverInHelp: a password from the environment is used, but no
+// command's --help prints it (flag prints defaults, and the default of
+// --neo4j-password comes from NEO4J_PASSWORD).
+func TestSecretsNeverInHelp(t *testing.T) {
+	const pw = "s3cret-from-env"
+	vars := map[string]string{"NEO4J_PASSWORD": pw, "ARMSGRAPH_BENCH_NEO4J_PASSWORD": pw}
+	for _, c := range commands() {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if err := run(context.Background(), []string{c.name, "--help"}, env(vars), &out, &errOut); err != nil {
+				t.Fatalf("%s --help = %v", c.name, err)
+			}
+			if all := out.String() + errOut.String(); strings.Contains(all, pw) {
+				t.Errorf("%s --help shows the password from the environment:\n%s", c.name, all)
+			}
+		})
+	}
+	// The value is still the one from the environment, or the flag's.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, pw},
+		{[]string{"--neo4j-password", "from-flag-1"}, "from-flag-1"},
+	} {
+		fs := newFlags("serve", "", io.Discard)
+		cfg := neo4jFlags(fs, env(vars))
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Password != tc.want {
+			t.Errorf("neo4jFlags(%v).Password = %q, want %q", tc.args, cfg.Password, tc.want)
+		}
+		if got := describe(cfg); strings.Contains(got, tc.want) {
+			t.Errorf("describe() = %q shows the password", got)
+		}
+	}
+}
