@@ -2,23 +2,18 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/99designs/gqlgen/client"
 
-	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
-	"armsgraph/internal/neo4jtest"
-	"armsgraph/internal/seeds"
+	"armsgraph/internal/neo4jtest/storetest"
 	"armsgraph/internal/server"
 )
 
@@ -26,35 +21,18 @@ import (
 // the project's seeds/ by the ingester.
 func seededStore(t *testing.T) *neo4jstore.Store {
 	t.Helper()
-	store := openStore(t)
-	ctx := context.Background()
-	root := filepath.Join("..", "..", "seeds")
-	folder, err := seeds.Open(os.DirFS(root), seeds.Options{})
-	if err != nil {
-		t.Fatalf("open seeds: %v", err)
-	}
-	if _, err := folder.Validate(ctx, nil); err != nil {
-		t.Fatalf("validate seeds: %v", err)
-	}
-	if _, err := ingest.Run(ctx, store, folder, ingest.Options{}); err != nil {
-		t.Fatalf("ingest seeds: %v", err)
-	}
+	store, _ := storetest.Seeded(t, queryTimeout)
 	return store
 }
 
 // openStore returns a store over the test's own empty database.
 func openStore(t *testing.T) *neo4jstore.Store {
 	t.Helper()
-	inst := neo4jtest.Get(t)
-	store, err := neo4jstore.Open(context.Background(), neo4jstore.Config{
-		URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database, QueryTimeout: 20 * time.Second,
-	})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close(context.Background()) })
+	store, _ := storetest.Empty(t, queryTimeout)
 	return store
 }
+
+func queryTimeout(c *neo4jstore.Config) { c.QueryTimeout = 20 * time.Second }
 
 // testLogger logs to the test's output.
 func testLogger(t *testing.T) *slog.Logger {
