@@ -25,5 +25,7 @@ ENV ARMSGRAPH_ADDR=0.0.0.0:8080
 EXPOSE 8080
 # Not root: 65532 is distroless' "nonroot" user; it needs no passwd entry.
 USER 65532:65532
+# The binary asks its own /readyz: no shell or HTTP client needed.
+HEALTHCHECK --interval=5s --timeout=10s --start-period=20s --retries=60 CMD ["/app/armsgraph", "health"]
 ENTRYPOINT ["/app/armsgraph"]
 CMD ["serve", "--ingest", "seeds"]

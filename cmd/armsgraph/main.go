@@ -49,6 +49,7 @@ func commands() []command {
 		{"validate", "check a seed folder without touching Neo4j", runValidate},
 		{"synth", "write a synthetic seed folder of any size, for benchmarks", runSynth},
 		{"bench", "measure ingest and query speed against Neo4j", runBench},
+		{"health", "exit 0 if a running server is ready (the container health check)", runHealth},
 	}
 }
 

@@ -205,3 +205,45 @@ func TestSecretsNeverInHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestHealthCommand runs "armsgraph health" against the real server built
+// by "serve" (through run), whose Neo4j does not answer: /healthz is 200,
+// /readyz is 503, and the command says so with exit 1.
+func TestHealthCommand(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", addr, "--neo4j-uri", "bolt://127.0.0.1:1"}, env(nil), io.Discard, io.Discard)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	health := func(path string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"health", "--addr", addr, "--path", path, "--timeout", "2s"}, env(nil), &out, io.Discard)
+		return out.String(), err
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, err := health("/healthz")
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("health --path /healthz = %v, want success once the server listens", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if _, err := health("/readyz"); err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "503") {
+		t.Errorf("health with Neo4j down = %v, want an error naming 503 (exit 1)", err)
+	}
+	// A wildcard listen address (the container's 0.0.0.0:8080) is asked on loopback.
+	_, port, _ := net.SplitHostPort(addr)
+	if err := run(context.Background(), []string{"health", "--addr", "0.0.0.0:" + port, "--path", "/healthz"}, env(nil), io.Discard, io.Discard); err != nil {
+		t.Errorf("health --addr 0.0.0.0:%s = %v, want success", port, err)
+	}
+}
