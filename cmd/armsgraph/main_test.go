@@ -95,18 +95,8 @@ func TestIngestOfInvalidSeedsWritesNothing(t *testing.T) {
 // The server starts while Neo4j is unreachable: /healthz is 200 and /readyz
 // 503 with the reason, and Ctrl-C stops it cleanly.
 func TestServeStartsWithoutNeo4j(t *testing.T) {
-	dead, err := net.Listen("tcp", "127.0.0.1:0") // a port nobody answers Bolt on
-	if err != nil {
-		t.Fatal(err)
-	}
-	deadAddr := dead.Addr().String()
-	dead.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	deadAddr := freeAddr(t) // a port nobody answers Bolt on
+	addr := freeAddr(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -210,12 +200,7 @@ func TestSecretsNeverInHelp(t *testing.T) {
 // by "serve" (through run), whose Neo4j does not answer: /healthz is 200,
 // /readyz is 503, and the command says so with exit 1.
 func TestHealthCommand(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() {
@@ -246,4 +231,15 @@ func TestHealthCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"health", "--addr", "0.0.0.0:" + port, "--path", "/healthz"}, env(nil), io.Discard, io.Discard); err != nil {
 		t.Errorf("health --addr 0.0.0.0:%s = %v, want success", port, err)
 	}
+}
+
+// freeAddr returns a 127.0.0.1 address nothing listens on (just freed).
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }
