@@ -42,7 +42,8 @@ import com.sun.net.httpserver.HttpServer;
  *   ARMSGRAPH_NEO4J_PIDFILE    file to write this process's pid into            optional
  *   ARMSGRAPH_NEO4J_DATA       data directory                                   default HOME/data
  *   ARMSGRAPH_NEO4J_LISTEN     address the connectors listen on                 default 127.0.0.1
- *   ARMSGRAPH_NEO4J_DISCOVERY_PORT serve Neo4j's HTTP discovery document on it      optional
+ *   ARMSGRAPH_NEO4J_DISCOVERY_PORT  port to answer GET / on with Neo4j's     optional
+ *                              HTTP discovery document
  *   ARMSGRAPH_NEO4J_AUTH       "none" turns authentication off (the password    optional
  *                              is then not needed)
  * </pre>
