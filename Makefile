@@ -44,7 +44,7 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 # more with ARMSGRAPH_TEST_NEO4J=container: testcontainers only, no fallback.
 test-containers: ## the integration suites against a testcontainers Neo4j (needs Docker and scripts/images)
 	@pkgs=$$($(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | \
-		awk '$$1 ~ /\/internal\/neo4jtest$$/ || / armsgraph\/internal\/neo4jtest/ { print $$1 }'); \
+		awk '$$1 ~ /\/internal\/neo4jtest$$/ || / armsgraph\/internal\/neo4jtest/ { print $$1 }' | tr '\n' ' '); \
 	echo "ARMSGRAPH_TEST_NEO4J=container go test -count=1 $$pkgs"; \
 	ARMSGRAPH_TEST_NEO4J=container $(GO) test -count=1 $$pkgs
 
