@@ -12,8 +12,8 @@
 //     NEO4J_PASSWORD and NEO4J_DATABASE, default "neo4j");
 //  2. when a Docker engine answers (and ARMSGRAPH_TEST_NO_DOCKER is not 1), a
 //     testcontainers neo4j:5.26-community container (ARMSGRAPH_TEST_NEO4J_IMAGE
-//     names another), one per test binary, its ports published on 127.0.0.1
-//     only, removed when the binary exits;
+//     names another), its ports published on 127.0.0.1 only, shared by the
+//     test binaries of a go test run (see below);
 //  3. the project's test instance, started if needed with
 //     "scripts/neo4j start --instance test" (bolt://127.0.0.1:7688, password
 //     armsgraph-test), separate from the development instance on 7687.
@@ -34,10 +34,14 @@
 //
 // Unless TESTCONTAINERS_RYUK_DISABLED is set, Get sets it to true: the
 // reaper image (testcontainers/ryuk) cannot be had where no registry answers.
-// Instead each container is removed by a small watcher process started with
-// it ("docker rm -f" once the test binary has exited; it needs the docker
-// CLI), and carries the label armsgraph.neo4jtest=1 so that anything left
-// behind can be found (.ci/run checks that nothing is).
+// The container then has a fixed name (armsgraph-neo4jtest-<hash of the
+// image>), so the test binaries of one go test run, which take the
+// database's lock in turn, share it instead of each starting a Neo4j; each
+// lists its pid in $TMPDIR/<name>.users. A small watcher process started
+// with the container removes it ("docker rm -f", so it needs the docker CLI)
+// once no listed process has run for 10 s. It carries the label
+// armsgraph.neo4jtest=1 so that anything left behind can be found (.ci/run
+// checks that nothing is). With Ryuk enabled, each binary has its own.
 //
 // # Isolation
 //
@@ -75,6 +79,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"net/netip"
@@ -370,7 +375,20 @@ func runContainer() (*target, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
 	image := envOr("ARMSGRAPH_TEST_NEO4J_IMAGE", ContainerImage)
-	ctr, err := tcneo4j.Run(ctx, image,
+	var share []testcontainers.ContainerCustomizer
+	users := ""
+	if !ryukEnabled() {
+		// One container for all the test binaries of a go test run: found by
+		// name, used by whoever is listed in the users file, removed by the
+		// watcher its creator starts once none of them has run for 10 s.
+		name := fmt.Sprintf("armsgraph-neo4jtest-%x", sha256.Sum256([]byte(image)))[:32]
+		users = filepath.Join(os.TempDir(), name+".users")
+		if err := addUser(users); err != nil {
+			return nil, err
+		}
+		share = append(share, testcontainers.WithReuseByName(name))
+	}
+	ctr, err := tcneo4j.Run(ctx, image, append([]testcontainers.ContainerCustomizer{
 		tcneo4j.WithAdminPassword(TestPassword),
 		tcneo4j.WithNeo4jSetting("server.memory.heap.max_size", "1G"),
 		tcneo4j.WithNeo4jSetting("server.memory.pagecache.size", "512M"),
@@ -386,7 +404,7 @@ func runContainer() (*target, error) {
 				}
 				// As soon as it exists, so that a test binary killed while
 				// waiting for it (go test -timeout) leaves nothing behind.
-				if err := removeAtExit(c.GetContainerID()); err != nil {
+				if err := removeWhenUnused(users, c.GetContainerID()); err != nil {
 					fmt.Fprintf(os.Stderr, "neo4jtest: container %.12s will stay after the tests (remove it with: docker rm -f %.12s): %v\n",
 						c.GetContainerID(), c.GetContainerID(), err)
 				}
@@ -399,7 +417,7 @@ func runContainer() (*target, error) {
 			wait.ForLog("Bolt enabled on").WithStartupTimeout(startTimeout),
 			wait.ForHTTP("/").WithPort("7474/tcp").WithStatusCodeMatcher(func(code int) bool { return code == 200 }).
 				WithStartupTimeout(startTimeout)),
-	)
+	}, share...)...)
 	if err != nil {
 		if ctr != nil {
 			_ = testcontainers.TerminateContainer(ctr)
@@ -445,16 +463,38 @@ func ryukEnabled() bool {
 	return !v
 }
 
-// removeAtExit starts a process, outside this one's process group, that
-// removes the container once this test binary has exited: Ryuk's job.
-func removeAtExit(id string) error {
+// addUser appends this process's pid to the users file of a shared container.
+func addUser(path string) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("register as a user of the test container: %w", err)
+	}
+	_, err = fmt.Fprintf(f, "%d\n", os.Getpid())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// removeWhenUnused starts a process, outside this one's process group, that
+// removes the container once no process listed in the users file has run
+// for 10 s: Ryuk's job, for a container shared by several test binaries.
+func removeWhenUnused(users, id string) error {
 	docker, err := exec.LookPath("docker")
 	if err != nil {
 		return fmt.Errorf("no docker CLI to remove it with: %w", err)
 	}
-	cmd := exec.Command("/bin/sh", "-c",
-		`while kill -0 "$1" 2>/dev/null; do sleep 1; done; exec "$2" rm -f -v "$3" >/dev/null 2>&1`,
-		"neo4jtest-reaper", strconv.Itoa(os.Getpid()), docker, id)
+	cmd := exec.Command("/bin/sh", "-c", `quiet=0
+while [ "$quiet" -lt 10 ]; do
+	sleep 1
+	alive=0
+	for p in $(cat "$1" 2>/dev/null); do
+		if kill -0 "$p" 2>/dev/null; then alive=1; break; fi
+	done
+	if [ "$alive" = 1 ]; then quiet=0; else quiet=$((quiet + 1)); fi
+done
+rm -f "$1"
+exec "$2" rm -f -v "$3" >/dev/null 2>&1`, "neo4jtest-reaper", users, docker, id)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
 		return err
