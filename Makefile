@@ -7,7 +7,7 @@ NEO4J := bash scripts/neo4j
 BIN   := bin/armsgraph
 FUZZTIME ?= 15s
 
-.PHONY: help run test bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
+.PHONY: help run test test-containers images compose-smoke bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -40,6 +40,20 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./internal/seeds
 	$(GO) test -run '^$$' -fuzz '^FuzzFastYAML$$' -fuzztime $(FUZZTIME) ./internal/seeds
 	$(GO) test -run '^$$' -fuzz '^FuzzParsePartialDate$$' -fuzztime $(FUZZTIME) ./internal/kg
+
+# Every package whose tests import neo4jtest (or its storetest), run once
+# more with ARMSGRAPH_TEST_NEO4J=container: testcontainers only, no fallback.
+test-containers: ## the integration suites against a testcontainers Neo4j (needs Docker and scripts/images)
+	@pkgs=$$($(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | \
+		awk '$$1 ~ /\/internal\/neo4jtest$$/ || / armsgraph\/internal\/neo4jtest/ { print $$1 }' | tr '\n' ' '); \
+	echo "ARMSGRAPH_TEST_NEO4J=container go test -count=1 $$pkgs"; \
+	ARMSGRAPH_TEST_NEO4J=container $(GO) test -count=1 $$pkgs
+
+images: ## container images: pulled, else built from package mirrors (scripts/images --help)
+	bash scripts/images build
+
+compose-smoke: ## docker-compose.yml up, healthy, a lineage query on 127.0.0.1, down with volumes
+	bash scripts/compose-smoke
 
 # --peer adds the side-by-side table against @neo4j/graphql (bench/peer;
 # needs Node.js 20+ and npm, and installs the pinned packages once).

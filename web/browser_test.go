@@ -26,10 +26,8 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
-	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
-	"armsgraph/internal/neo4jtest"
-	"armsgraph/internal/seeds"
+	"armsgraph/internal/neo4jtest/storetest"
 	"armsgraph/internal/server"
 	"armsgraph/web"
 )
@@ -56,25 +54,7 @@ func chromiumPath(t *testing.T) string {
 // and Content-Security-Policy, over a real Neo4j loaded with the project's seeds.
 func seededServer(t *testing.T, access server.Access) *httptest.Server {
 	t.Helper()
-	inst := neo4jtest.Get(t)
-	ctx := context.Background()
-	store, err := neo4jstore.Open(ctx, neo4jstore.Config{
-		URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database, QueryTimeout: 20 * time.Second,
-	})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close(context.Background()) })
-	folder, err := seeds.Open(os.DirFS(filepath.Join("..", "seeds")), seeds.Options{})
-	if err != nil {
-		t.Fatalf("open seeds: %v", err)
-	}
-	if _, err := folder.Validate(ctx, nil); err != nil {
-		t.Fatalf("validate seeds: %v", err)
-	}
-	if _, err := ingest.Run(ctx, store, folder, ingest.Options{}); err != nil {
-		t.Fatalf("ingest seeds: %v", err)
-	}
+	store, _ := storetest.Seeded(t, func(c *neo4jstore.Config) { c.QueryTimeout = 20 * time.Second })
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	srv := httptest.NewServer(server.New(server.Config{Access: access}, store, logger))
 	t.Cleanup(srv.Close)

@@ -48,11 +48,27 @@ func neo4jFlags(fs *flag.FlagSet, env getenv) *neo4jstore.Config {
 	cfg := &neo4jstore.Config{}
 	fs.StringVar(&cfg.URI, "neo4j-uri", envOr(env, "NEO4J_URI", def.URI), "Neo4j URI (bolt://, neo4j://, neo4j+s:// …) [NEO4J_URI]")
 	fs.StringVar(&cfg.User, "neo4j-user", envOr(env, "NEO4J_USER", def.User), "Neo4j user [NEO4J_USER]")
-	fs.StringVar(&cfg.Password, "neo4j-password", envOr(env, "NEO4J_PASSWORD", def.Password), "Neo4j password [NEO4J_PASSWORD]")
+	secretVar(fs, &cfg.Password, "neo4j-password", envOr(env, "NEO4J_PASSWORD", def.Password),
+		"Neo4j `password` [NEO4J_PASSWORD] (default: the development instance's; never printed)")
 	fs.StringVar(&cfg.Database, "neo4j-database", envOr(env, "NEO4J_DATABASE", def.Database), "Neo4j database [NEO4J_DATABASE]")
 	fs.DurationVar(&cfg.QueryTimeout, "query-timeout", def.QueryTimeout, "limit on one read query, enforced inside Neo4j too")
 	fs.DurationVar(&cfg.WriteTimeout, "write-timeout", def.WriteTimeout, "limit on one write transaction")
 	return cfg
+}
+
+// secret is a flag value that never shows itself: flag's --help prints a
+// flag's default through String, and so would print a password taken from
+// the environment (NEO4J_PASSWORD=… armsgraph serve --help).
+type secret struct{ p *string }
+
+func (s secret) String() string     { return "" }
+func (s secret) Set(v string) error { *s.p = v; return nil }
+
+// secretVar registers a string flag whose value, set from the environment
+// or the command line, is never printed in the usage.
+func secretVar(fs *flag.FlagSet, p *string, name, value, usage string) {
+	*p = value
+	fs.Var(secret{p}, name, usage)
 }
 
 func envOr(env getenv, key, fallback string) string {

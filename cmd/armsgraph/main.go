@@ -50,6 +50,7 @@ func commands() []command {
 		{"synth", "write a synthetic seed folder of any size, for benchmarks", runSynth},
 		{"bench", "measure ingest and query speed against Neo4j", runBench},
 		{"token", "make, revoke or list access tokens for serve --tokens-file", runToken},
+		{"health", "exit 0 if a running server is ready (the container health check)", runHealth},
 	}
 }
 

@@ -95,18 +95,8 @@ func TestIngestOfInvalidSeedsWritesNothing(t *testing.T) {
 // The server starts while Neo4j is unreachable: /healthz is 200 and /readyz
 // 503 with the reason, and Ctrl-C stops it cleanly.
 func TestServeStartsWithoutNeo4j(t *testing.T) {
-	dead, err := net.Listen("tcp", "127.0.0.1:0") // a port nobody answers Bolt on
-	if err != nil {
-		t.Fatal(err)
-	}
-	deadAddr := dead.Addr().String()
-	dead.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	deadAddr := freeAddr(t) // a port nobody answers Bolt on
+	addr := freeAddr(t)
 
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
@@ -165,4 +155,91 @@ func (b *syncBuffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// TestSecretsNeverInHelp: a password from the environment is used, but no
+// command's --help prints it (flag prints defaults, and the default of
+// --neo4j-password comes from NEO4J_PASSWORD).
+func TestSecretsNeverInHelp(t *testing.T) {
+	const pw = "s3cret-from-env"
+	vars := map[string]string{"NEO4J_PASSWORD": pw, "ARMSGRAPH_BENCH_NEO4J_PASSWORD": pw}
+	for _, c := range commands() {
+		t.Run(c.name, func(t *testing.T) {
+			var out, errOut bytes.Buffer
+			if err := run(context.Background(), []string{c.name, "--help"}, env(vars), &out, &errOut); err != nil {
+				t.Fatalf("%s --help = %v", c.name, err)
+			}
+			if all := out.String() + errOut.String(); strings.Contains(all, pw) {
+				t.Errorf("%s --help shows the password from the environment:\n%s", c.name, all)
+			}
+		})
+	}
+	// The value is still the one from the environment, or the flag's.
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{nil, pw},
+		{[]string{"--neo4j-password", "from-flag-1"}, "from-flag-1"},
+	} {
+		fs := newFlags("serve", "", io.Discard)
+		cfg := neo4jFlags(fs, env(vars))
+		if err := fs.Parse(tc.args); err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Password != tc.want {
+			t.Errorf("neo4jFlags(%v).Password = %q, want %q", tc.args, cfg.Password, tc.want)
+		}
+		if got := describe(cfg); strings.Contains(got, tc.want) {
+			t.Errorf("describe() = %q shows the password", got)
+		}
+	}
+}
+
+// TestHealthCommand runs "armsgraph health" against the real server built
+// by "serve" (through run), whose Neo4j does not answer: /healthz is 200,
+// /readyz is 503, and the command says so with exit 1.
+func TestHealthCommand(t *testing.T) {
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--addr", addr, "--neo4j-uri", "bolt://127.0.0.1:1"}, env(nil), io.Discard, io.Discard)
+	}()
+	t.Cleanup(func() { cancel(); <-done })
+	health := func(path string) (string, error) {
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"health", "--addr", addr, "--path", path, "--timeout", "2s"}, env(nil), &out, io.Discard)
+		return out.String(), err
+	}
+	deadline := time.Now().Add(20 * time.Second)
+	for {
+		_, err := health("/healthz")
+		if err == nil {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("health --path /healthz = %v, want success once the server listens", err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	if _, err := health("/readyz"); err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "503") {
+		t.Errorf("health with Neo4j down = %v, want an error naming 503 (exit 1)", err)
+	}
+	// A wildcard listen address (the container's 0.0.0.0:8080) is asked on loopback.
+	_, port, _ := net.SplitHostPort(addr)
+	if err := run(context.Background(), []string{"health", "--addr", "0.0.0.0:" + port, "--path", "/healthz"}, env(nil), io.Discard, io.Discard); err != nil {
+		t.Errorf("health --addr 0.0.0.0:%s = %v, want success", port, err)
+	}
+}
+
+// freeAddr returns a 127.0.0.1 address nothing listens on (just freed).
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
 }

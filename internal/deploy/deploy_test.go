@@ -18,23 +18,41 @@ const root = "../.."
 
 var composeFile = filepath.Join(root, "docker-compose.yml")
 
-// TestComposeConfig runs "docker compose config -q" (client side only, no
-// engine needed) when the compose plugin is installed.
-func TestComposeConfig(t *testing.T) {
-	docker, err := exec.LookPath("docker")
-	if err != nil {
-		t.Skip("docker CLI not installed; TestComposeStructure checks the file")
+// composeCommand is the compose v2 plugin if the docker CLI has it, else
+// Debian's docker-compose (v1), else nil.
+func composeCommand(ctx context.Context) []string {
+	if docker, err := exec.LookPath("docker"); err == nil && exec.CommandContext(ctx, docker, "compose", "version").Run() == nil {
+		return []string{docker, "compose"}
 	}
+	if dc, err := exec.LookPath("docker-compose"); err == nil {
+		return []string{dc}
+	}
+	return nil
+}
+
+// TestComposeConfig runs "compose config -q" (client side only, no engine
+// needed) when compose is installed: with NEO4J_PASSWORD set it is valid,
+// without it compose refuses, naming the variable (no password in the file).
+func TestComposeConfig(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	if err := exec.CommandContext(ctx, docker, "compose", "version").Run(); err != nil {
-		t.Skip("docker CLI has no compose plugin; TestComposeStructure checks the file")
+	compose := composeCommand(ctx)
+	if compose == nil {
+		t.Skip("neither docker compose nor docker-compose installed; TestComposeStructure checks the file")
 	}
-	var out bytes.Buffer
-	cmd := exec.CommandContext(ctx, docker, "compose", "-f", composeFile, "config", "-q")
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("docker compose config: %v\n%s", err, out.String())
+	config := func(password string) (string, error) {
+		var out bytes.Buffer
+		cmd := exec.CommandContext(ctx, compose[0], append(compose[1:], "-f", composeFile, "--project-directory", t.TempDir(), "config", "-q")...)
+		cmd.Env = append(os.Environ(), "NEO4J_PASSWORD="+password)
+		cmd.Stdout, cmd.Stderr = &out, &out
+		err := cmd.Run()
+		return out.String(), err
+	}
+	if out, err := config("compose-config-test"); err != nil {
+		t.Fatalf("%s config: %v\n%s", strings.Join(compose, " "), err, out)
+	}
+	if out, err := config(""); err == nil || !strings.Contains(out, "NEO4J_PASSWORD") {
+		t.Errorf("%s config without NEO4J_PASSWORD: err %v, output %q; want a refusal naming NEO4J_PASSWORD", strings.Join(compose, " "), err, out)
 	}
 }
 
@@ -183,6 +201,19 @@ func TestComposeStructure(t *testing.T) {
 	if "neo4j/"+appEnv["NEO4J_PASSWORD"] != auth {
 		t.Errorf("armsgraph NEO4J_PASSWORD %q does not match neo4j's NEO4J_AUTH %q", appEnv["NEO4J_PASSWORD"], auth)
 	}
+	// The password comes from the environment or .env, required, with no
+	// default written in the file.
+	if !strings.HasPrefix(appEnv["NEO4J_PASSWORD"], "${NEO4J_PASSWORD:?") {
+		t.Errorf("armsgraph NEO4J_PASSWORD = %q, want ${NEO4J_PASSWORD:?…} (required, no default)", appEnv["NEO4J_PASSWORD"])
+	}
+	example, err := os.ReadFile(filepath.Join(root, ".env.example"))
+	if err != nil || !regexp.MustCompile(`(?m)^NEO4J_PASSWORD=$`).Match(example) {
+		t.Errorf(".env.example should exist and list NEO4J_PASSWORD= with no value (err %v)", err)
+	}
+	test = words(app.Healthcheck["test"])
+	if !strings.Contains(test, "health") {
+		t.Errorf("armsgraph healthcheck %q does not run armsgraph health", test)
+	}
 	cmd := words(app.Command)
 	if !strings.Contains(cmd, "serve") || !strings.Contains(cmd, "--ingest") {
 		t.Errorf("armsgraph command %q does not ingest then serve", cmd)
@@ -205,11 +236,11 @@ func TestComposeStructure(t *testing.T) {
 			}
 		}
 	}
-	if !contains(app.Ports, "127.0.0.1:8080:8080") {
-		t.Errorf("armsgraph ports = %v, want 127.0.0.1:8080:8080", app.Ports)
+	if !contains(app.Ports, "127.0.0.1:${ARMSGRAPH_HTTP_PORT:-8080}:8080") {
+		t.Errorf("armsgraph ports = %v, want 127.0.0.1:${ARMSGRAPH_HTTP_PORT:-8080}:8080", app.Ports)
 	}
-	if !contains(neo.Ports, "127.0.0.1:7687:7687") {
-		t.Errorf("neo4j ports = %v, want Bolt on 127.0.0.1:7687", neo.Ports)
+	if !contains(neo.Ports, "127.0.0.1:${ARMSGRAPH_NEO4J_BOLT_PORT:-7687}:7687") {
+		t.Errorf("neo4j ports = %v, want Bolt on 127.0.0.1:${ARMSGRAPH_NEO4J_BOLT_PORT:-7687}", neo.Ports)
 	}
 }
 
@@ -229,8 +260,13 @@ func TestDockerfile(t *testing.T) {
 	}
 	df := string(raw)
 	for _, re := range []string{
-		`(?m)^FROM golang:1\.26\S* AS build$`,
-		`(?m)^RUN .*go build .*\./cmd/armsgraph`,
+		`(?m)^ARG GO_IMAGE=golang:1\.26\S*$`,
+		`(?m)^ARG RUNTIME_IMAGE=\S+$`,
+		`(?m)^FROM \$\{GO_IMAGE\} AS build$`,
+		`(?m)^FROM \$\{RUNTIME_IMAGE\}$`,
+		`(?m)^USER [1-9][0-9]*(:[0-9]+)?$`,
+		`(?m)^HEALTHCHECK .*armsgraph", "health"`,
+		`(?m)^\s*go mod download && CGO_ENABLED=0 go build .*\./cmd/armsgraph`,
 		`(?m)^FROM \S+`,
 		`(?m)^COPY --from=build \S+ \S+`,
 		`(?m)^COPY seeds \S+`,

@@ -3,7 +3,6 @@ package ingest_test
 import (
 	"context"
 	"fmt"
-	"os"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -13,30 +12,18 @@ import (
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/neo4jtest"
+	"armsgraph/internal/neo4jtest/storetest"
 	"armsgraph/internal/seeds"
 )
 
 func openStore(t *testing.T) (*neo4jstore.Store, *neo4jtest.Instance) {
 	t.Helper()
-	inst := neo4jtest.Get(t)
-	store, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { store.Close(context.Background()) })
-	return store, inst
+	return storetest.Empty(t)
 }
 
 func projectSeeds(t *testing.T) *seeds.Folder {
 	t.Helper()
-	f, err := seeds.Open(os.DirFS("../../seeds"), seeds.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Validate(context.Background(), nil); err != nil {
-		t.Fatalf("seeds/ does not validate: %v", err)
-	}
-	return f
+	return storetest.ProjectSeeds(t)
 }
 
 func mapFolder(t *testing.T, files map[string]string) *seeds.Folder {
@@ -57,11 +44,7 @@ func mapFolder(t *testing.T, files map[string]string) *seeds.Folder {
 
 func run(t *testing.T, store *neo4jstore.Store, f *seeds.Folder, opts ingest.Options) ingest.Summary {
 	t.Helper()
-	sum, err := ingest.Run(context.Background(), store, f, opts)
-	if err != nil {
-		t.Fatalf("ingest.Run: %v", err)
-	}
-	return sum
+	return storetest.Load(t, store, f, opts)
 }
 
 // snapshot renders every node and relationship with all their properties, in a stable order.

@@ -8,7 +8,7 @@ import (
 
 	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
-	"armsgraph/internal/neo4jtest"
+	"armsgraph/internal/neo4jtest/storetest"
 )
 
 // The fixture graph of the read-query tests, written with the store's own
@@ -183,15 +183,7 @@ func fixtureRels() []kg.Rel {
 // openStore returns a store over the test's own empty database.
 func openStore(t *testing.T) *neo4jstore.Store {
 	t.Helper()
-	inst := neo4jtest.Get(t)
-	ctx := context.Background()
-	s, err := neo4jstore.Open(ctx, neo4jstore.Config{
-		URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database, QueryTimeout: 20 * time.Second,
-	})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() { _ = s.Close(context.Background()) })
+	s, _ := storetest.Empty(t, func(c *neo4jstore.Config) { c.QueryTimeout = 20 * time.Second })
 	return s
 }
 

@@ -11,14 +11,37 @@
 //  1. the database named by NEO4J_URI (with NEO4J_USER, default "neo4j",
 //     NEO4J_PASSWORD and NEO4J_DATABASE, default "neo4j");
 //  2. when a Docker engine answers (and ARMSGRAPH_TEST_NO_DOCKER is not 1), a
-//     testcontainers neo4j:5.26-community container, one per test binary,
-//     removed when the binary exits (by testcontainers' reaper);
+//     testcontainers neo4j:5.26-community container (ARMSGRAPH_TEST_NEO4J_IMAGE
+//     names another), its ports published on 127.0.0.1 only, shared by the
+//     test binaries of a go test run (see below);
 //  3. the project's test instance, started if needed with
 //     "scripts/neo4j start --instance test" (bolt://127.0.0.1:7688, password
 //     armsgraph-test), separate from the development instance on 7687.
 //
+// ARMSGRAPH_TEST_NEO4J forces one source: "container" (only 2, NEO4J_URI
+// ignored, no fallback: what .ci/run uses to run the integration suites in
+// containers), "local" (only 3), "uri" (only 1); "auto" or empty is the
+// order above.
+//
 // If none works, the test is skipped with the reason and how to fix it, or,
 // when CI is set (CI=true), it fails.
+//
+// Each test binary logs the Neo4j it uses once (go test -v), and appends it
+// as a line to the file named by ARMSGRAPH_TEST_NEO4J_REPORT, if set:
+// "<package dir>\t<source>\t<bolt URI>".
+//
+// # Containers without Ryuk
+//
+// Unless TESTCONTAINERS_RYUK_DISABLED is set, Get sets it to true: the
+// reaper image (testcontainers/ryuk) cannot be had where no registry answers.
+// The container then has a fixed name (armsgraph-neo4jtest-<hash of the
+// image>), so the test binaries of one go test run, which take the
+// database's lock in turn, share it instead of each starting a Neo4j; each
+// lists its pid in $TMPDIR/<name>.users. A small watcher process started
+// with the container removes it ("docker rm -f", so it needs the docker CLI)
+// once no listed process has run for 10 s. It carries the label
+// armsgraph.neo4jtest=1 so that anything left behind can be found (.ci/run
+// checks that nothing is). With Ryuk enabled, each binary has its own.
 //
 // # Isolation
 //
@@ -56,19 +79,26 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
+	"net/netip"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/testcontainers/testcontainers-go"
 	tcneo4j "github.com/testcontainers/testcontainers-go/modules/neo4j"
+	"github.com/testcontainers/testcontainers-go/wait"
 
 	"armsgraph/internal/dblock"
 )
@@ -95,6 +125,8 @@ const (
 	ContainerImage = "neo4j:5.26-community"
 	// TestPassword is the password of the test container and test instance.
 	TestPassword = "armsgraph-test"
+	// ContainerLabel marks the containers Get starts.
+	ContainerLabel = "armsgraph.neo4jtest"
 )
 
 // Timeouts; variables so that this package's tests can shorten them.
@@ -116,6 +148,7 @@ var (
 	resolveOnce sync.Once
 	resolved    *target
 	resolveErr  error
+	logOnce     sync.Once
 )
 
 // Get returns the test's Neo4j database, empty but for the marker node, and
@@ -130,6 +163,7 @@ func Get(t testing.TB) *Instance {
 		return nil
 	}
 	tg := resolved
+	logOnce.Do(func() { t.Logf("neo4jtest: using %s at %s", tg.source, tg.uri) })
 
 	unlock, err := lockURI(tg.uri, lockTimeout, func() {
 		t.Logf("neo4jtest: waiting for %s, in use by another test (lock %s)", tg.uri, dblock.Path(tg.uri))
@@ -174,7 +208,77 @@ func envDuration(name string, def time.Duration) time.Duration {
 
 // ---------------------------------------------------------------- resolution
 
+// resolve finds the Neo4j of this test binary and reports it.
 func resolve() (*target, error) {
+	tg, err := resolveSource()
+	if err == nil {
+		report(tg)
+	}
+	return tg, err
+}
+
+// report appends "<package dir>\t<source>\t<uri>" to ARMSGRAPH_TEST_NEO4J_REPORT.
+func report(tg *target) {
+	path := os.Getenv("ARMSGRAPH_TEST_NEO4J_REPORT")
+	if path == "" {
+		return
+	}
+	pkg, _ := os.Getwd()
+	if root, err := RepoRoot(); err == nil {
+		if rel, err := filepath.Rel(root, pkg); err == nil {
+			pkg = rel
+		}
+	}
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "neo4jtest: cannot write %s: %v\n", path, err)
+		return
+	}
+	defer f.Close()
+	fmt.Fprintf(f, "%s\t%s\t%s\n", pkg, tg.source, tg.uri)
+}
+
+// Sources ARMSGRAPH_TEST_NEO4J may force.
+const (
+	sourceAuto      = "auto"
+	sourceURI       = "uri"
+	sourceContainer = "container"
+	sourceLocal     = "local"
+)
+
+func forcedSource() (string, error) {
+	switch v := strings.ToLower(strings.TrimSpace(os.Getenv("ARMSGRAPH_TEST_NEO4J"))); v {
+	case "", sourceAuto:
+		return sourceAuto, nil
+	case sourceURI, sourceContainer, sourceLocal:
+		return v, nil
+	default:
+		return "", fmt.Errorf("ARMSGRAPH_TEST_NEO4J=%q: use auto, uri, container or local", v)
+	}
+}
+
+func resolveSource() (*target, error) {
+	forced, err := forcedSource()
+	if err != nil {
+		return nil, err
+	}
+	switch forced {
+	case sourceContainer:
+		if err := dockerHealthy(); err != nil {
+			return nil, fmt.Errorf("ARMSGRAPH_TEST_NEO4J=container but no Docker engine answers: %w (start dockerd, or set DOCKER_HOST)", err)
+		}
+		tg, err := runContainer()
+		if err != nil {
+			return nil, fmt.Errorf("ARMSGRAPH_TEST_NEO4J=container: %w (without a registry, build the image first: scripts/images)", err)
+		}
+		return tg, nil
+	case sourceLocal:
+		return startScriptInstance()
+	case sourceURI:
+		if os.Getenv("NEO4J_URI") == "" {
+			return nil, errors.New("ARMSGRAPH_TEST_NEO4J=uri but NEO4J_URI is not set")
+		}
+	}
 	if uri := os.Getenv("NEO4J_URI"); uri != "" {
 		tg := &target{
 			uri:      uri,
@@ -243,6 +347,16 @@ func (tg *target) connect() error {
 // dockerHealthy reports whether a Docker engine answers, the check of
 // testcontainers.SkipIfProviderIsNotHealthy without the skipping.
 func dockerHealthy() (err error) {
+	// Before testcontainers reads its configuration (once per process).
+	if os.Getenv("TESTCONTAINERS_RYUK_DISABLED") == "" {
+		os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
+	}
+	// Ports are published on 127.0.0.1 only, so that is where to reach them,
+	// also when these tests run inside a container (where testcontainers
+	// would otherwise use the bridge gateway's address) on a local engine.
+	if h := os.Getenv("DOCKER_HOST"); os.Getenv("TESTCONTAINERS_HOST_OVERRIDE") == "" && (h == "" || strings.HasPrefix(h, "unix://")) {
+		os.Setenv("TESTCONTAINERS_HOST_OVERRIDE", "127.0.0.1")
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			err = fmt.Errorf("testcontainers: %v", r)
@@ -260,27 +374,132 @@ func dockerHealthy() (err error) {
 func runContainer() (*target, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), startTimeout)
 	defer cancel()
-	ctr, err := tcneo4j.Run(ctx, ContainerImage, tcneo4j.WithAdminPassword(TestPassword))
+	image := envOr("ARMSGRAPH_TEST_NEO4J_IMAGE", ContainerImage)
+	var share []testcontainers.ContainerCustomizer
+	users := ""
+	if !ryukEnabled() {
+		// One container for all the test binaries of a go test run: found by
+		// name, used by whoever is listed in the users file, removed by the
+		// watcher its creator starts once none of them has run for 10 s.
+		name := fmt.Sprintf("armsgraph-neo4jtest-%x", sha256.Sum256([]byte(image)))[:32]
+		users = filepath.Join(os.TempDir(), name+".users")
+		if err := addUser(users); err != nil {
+			return nil, err
+		}
+		share = append(share, testcontainers.WithReuseByName(name))
+	}
+	ctr, err := tcneo4j.Run(ctx, image, append([]testcontainers.ContainerCustomizer{
+		tcneo4j.WithAdminPassword(TestPassword),
+		tcneo4j.WithNeo4jSetting("server.memory.heap.max_size", "1G"),
+		tcneo4j.WithNeo4jSetting("server.memory.pagecache.size", "512M"),
+		testcontainers.WithLabels(map[string]string{
+			ContainerLabel:          "1",
+			ContainerLabel + ".pid": strconv.Itoa(os.Getpid()),
+		}),
+		testcontainers.WithHostConfigModifier(publishOnLoopback),
+		testcontainers.WithAdditionalLifecycleHooks(testcontainers.ContainerLifecycleHooks{
+			PostCreates: []testcontainers.ContainerHook{func(_ context.Context, c testcontainers.Container) error {
+				if ryukEnabled() {
+					return nil
+				}
+				// As soon as it exists, so that a test binary killed while
+				// waiting for it (go test -timeout) leaves nothing behind.
+				if err := removeWhenUnused(users, c.GetContainerID()); err != nil {
+					fmt.Fprintf(os.Stderr, "neo4jtest: container %.12s will stay after the tests (remove it with: docker rm -f %.12s): %v\n",
+						c.GetContainerID(), c.GetContainerID(), err)
+				}
+				return nil
+			}},
+		}),
+		// The module's own wait (the same two conditions) gives up after a
+		// minute, which a cold JVM on a busy 2-core machine can take.
+		testcontainers.WithWaitStrategyAndDeadline(startTimeout,
+			wait.ForLog("Bolt enabled on").WithStartupTimeout(startTimeout),
+			wait.ForHTTP("/").WithPort("7474/tcp").WithStatusCodeMatcher(func(code int) bool { return code == 200 }).
+				WithStartupTimeout(startTimeout)),
+	}, share...)...)
 	if err != nil {
 		if ctr != nil {
 			_ = testcontainers.TerminateContainer(ctr)
 		}
 		return nil, err
 	}
-	// Removed when the test binary exits, by testcontainers' reaper (Ryuk).
-	uri, err := ctr.BoltUrl(ctx)
+	port, err := ctr.MappedPort(ctx, "7687/tcp")
 	if err != nil {
 		_ = testcontainers.TerminateContainer(ctr)
 		return nil, err
 	}
-	// BoltUrl is neo4j://host:port; a single server needs no routing.
-	uri = "bolt://" + strings.TrimPrefix(uri, "neo4j://")
-	tg := &target{uri: uri, user: "neo4j", password: TestPassword, database: "neo4j", source: "testcontainers " + ContainerImage}
+	// Published on 127.0.0.1 only (publishOnLoopback): talk to that, never
+	// to the container's bridge address; a single server needs no routing.
+	uri := "bolt://127.0.0.1:" + port.Port()
+	kind := "pulled"
+	if info, err := ctr.Inspect(ctx); err == nil && info.Config != nil && info.Config.Labels["armsgraph.inputs"] != "" {
+		kind = "stand-in built by scripts/images"
+	}
+	tg := &target{uri: uri, user: "neo4j", password: TestPassword, database: "neo4j",
+		source: fmt.Sprintf("testcontainers %s (%s), container %s", image, kind, ctr.GetContainerID()[:12])}
 	if err := tg.connect(); err != nil {
 		_ = testcontainers.TerminateContainer(ctr)
 		return nil, err
 	}
 	return tg, nil
+}
+
+// publishOnLoopback binds every port the container exposes to 127.0.0.1
+// (testcontainers binds them to every interface by default).
+func publishOnLoopback(hc *container.HostConfig) {
+	if hc.PortBindings == nil {
+		hc.PortBindings = network.PortMap{}
+	}
+	for _, p := range []string{"7687/tcp", "7474/tcp", "7473/tcp"} {
+		hc.PortBindings[network.MustParsePort(p)] = []network.PortBinding{{HostIP: netip.MustParseAddr("127.0.0.1"), HostPort: "0"}}
+	}
+}
+
+// ryukEnabled reports whether testcontainers' reaper removes containers.
+// Get turns it off unless told otherwise (see the package documentation).
+func ryukEnabled() bool {
+	v, _ := strconv.ParseBool(os.Getenv("TESTCONTAINERS_RYUK_DISABLED"))
+	return !v
+}
+
+// addUser appends this process's pid to the users file of a shared container.
+func addUser(path string) error {
+	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
+	if err != nil {
+		return fmt.Errorf("register as a user of the test container: %w", err)
+	}
+	_, err = fmt.Fprintf(f, "%d\n", os.Getpid())
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}
+
+// removeWhenUnused starts a process, outside this one's process group, that
+// removes the container once no process listed in the users file has run
+// for 10 s: Ryuk's job, for a container shared by several test binaries.
+func removeWhenUnused(users, id string) error {
+	docker, err := exec.LookPath("docker")
+	if err != nil {
+		return fmt.Errorf("no docker CLI to remove it with: %w", err)
+	}
+	cmd := exec.Command("/bin/sh", "-c", `quiet=0
+while [ "$quiet" -lt 10 ]; do
+	sleep 1
+	alive=0
+	for p in $(cat "$1" 2>/dev/null); do
+		if kill -0 "$p" 2>/dev/null; then alive=1; break; fi
+	done
+	if [ "$alive" = 1 ]; then quiet=0; else quiet=$((quiet + 1)); fi
+done
+rm -f "$1"
+exec "$2" rm -f -v "$3" >/dev/null 2>&1`, "neo4jtest-reaper", users, docker, id)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	return cmd.Process.Release()
 }
 
 // startScriptInstance runs "scripts/neo4j start --instance test" (a no-op

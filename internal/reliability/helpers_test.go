@@ -24,6 +24,7 @@ import (
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/neo4jtest"
+	"armsgraph/internal/neo4jtest/storetest"
 	"armsgraph/internal/seeds"
 	"armsgraph/internal/server"
 	"armsgraph/internal/synth"
@@ -74,27 +75,13 @@ func openStore(t *testing.T, db dbConn, uri string) *neo4jstore.Store {
 	if uri == "" {
 		uri = db.URI
 	}
-	store, err := neo4jstore.Open(context.Background(), neo4jstore.Config{
-		URI: uri, User: db.User, Password: db.Password, Database: db.Database,
-	})
-	if err != nil {
-		t.Fatalf("open store on %s: %v", uri, err)
-	}
-	t.Cleanup(func() { _ = store.Close(context.Background()) })
-	return store
+	return storetest.Open(t, neo4jstore.Config{URI: uri, User: db.User, Password: db.Password, Database: db.Database})
 }
 
 // projectSeeds is the project's seeds/ folder, validated.
 func projectSeeds(t *testing.T) *seeds.Folder {
 	t.Helper()
-	f, err := seeds.Open(os.DirFS(filepath.Join("..", "..", "seeds")), seeds.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Validate(context.Background(), nil); err != nil {
-		t.Fatalf("seeds/ does not validate: %v", err)
-	}
-	return f
+	return storetest.ProjectSeeds(t)
 }
 
 // synthSeeds writes a synthetic seed folder of n weapons (package synth)
@@ -126,11 +113,7 @@ func synthSeeds(t *testing.T, weapons int) (f *seeds.Folder, dir string, nodes, 
 // load ingests folder through store and fails the test on an error.
 func load(t *testing.T, store ingest.Writer, folder *seeds.Folder, opts ingest.Options) ingest.Summary {
 	t.Helper()
-	sum, err := ingest.Run(context.Background(), store, folder, opts)
-	if err != nil {
-		t.Fatalf("ingest: %v", err)
-	}
-	return sum
+	return storetest.Load(t, store, folder, opts)
 }
 
 // query runs one Cypher statement directly on the database (auto-commit)

@@ -2,14 +2,11 @@ package server_test
 
 import (
 	"bytes"
-	"context"
 	"encoding/json"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -18,7 +15,7 @@ import (
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/neo4jtest"
-	"armsgraph/internal/seeds"
+	"armsgraph/internal/neo4jtest/storetest"
 	"armsgraph/internal/server"
 )
 
@@ -32,18 +29,7 @@ func seededStore(t testing.TB) *neo4jstore.Store {
 // seedInto loads the project's seeds/ into store with the ingester.
 func seedInto(t testing.TB, store *neo4jstore.Store) *neo4jstore.Store {
 	t.Helper()
-	ctx := context.Background()
-	root := filepath.Join("..", "..", "seeds")
-	folder, err := seeds.Open(os.DirFS(root), seeds.Options{})
-	if err != nil {
-		t.Fatalf("open seeds: %v", err)
-	}
-	if _, err := folder.Validate(ctx, nil); err != nil {
-		t.Fatalf("validate seeds: %v", err)
-	}
-	if _, err := ingest.Run(ctx, store, folder, ingest.Options{}); err != nil {
-		t.Fatalf("ingest seeds: %v", err)
-	}
+	storetest.Load(t, store, storetest.ProjectSeeds(t), ingest.Options{})
 	return store
 }
 
@@ -56,15 +42,13 @@ func openStore(t testing.TB) *neo4jstore.Store {
 // openStoreOn returns a store over inst.
 func openStoreOn(t testing.TB, inst *neo4jtest.Instance) *neo4jstore.Store {
 	t.Helper()
-	store, err := neo4jstore.Open(context.Background(), neo4jstore.Config{
-		URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database, QueryTimeout: 20 * time.Second,
-	})
-	if err != nil {
-		t.Fatalf("open store: %v", err)
-	}
-	t.Cleanup(func() { _ = store.Close(context.Background()) })
+	cfg := storetest.Config(inst)
+	queryTimeout(&cfg)
+	store := storetest.Open(t, cfg)
 	return store
 }
+
+func queryTimeout(c *neo4jstore.Config) { c.QueryTimeout = 20 * time.Second }
 
 // testLogger logs to the test's output.
 func testLogger(t *testing.T) *slog.Logger {

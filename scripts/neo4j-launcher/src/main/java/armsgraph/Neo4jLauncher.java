@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.URI;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,6 +24,9 @@ import org.neo4j.dbms.api.DatabaseManagementService;
 import org.neo4j.dbms.api.DatabaseManagementServiceBuilder;
 import org.neo4j.graphdb.GraphDatabaseService;
 
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
 /**
  * Runs Neo4j Community 5.26 embedded, with its Bolt connector enabled, as a
  * stand-in for the Neo4j server on machines where the server assembly cannot be
@@ -36,7 +40,21 @@ import org.neo4j.graphdb.GraphDatabaseService;
  *   ARMSGRAPH_NEO4J_PAGECACHE  page cache size in bytes, or with k/m/g suffix   default 2g
  *   ARMSGRAPH_NEO4J_TX_TIMEOUT transaction timeout in seconds                   default 300
  *   ARMSGRAPH_NEO4J_PIDFILE    file to write this process's pid into            optional
+ *   ARMSGRAPH_NEO4J_DATA       data directory                                   default HOME/data
+ *   ARMSGRAPH_NEO4J_LISTEN     address the connectors listen on                 default 127.0.0.1
+ *   ARMSGRAPH_NEO4J_DISCOVERY_PORT  port to answer GET / on with Neo4j's     optional
+ *                              HTTP discovery document
+ *   ARMSGRAPH_NEO4J_AUTH       "none" turns authentication off (the password    optional
+ *                              is then not needed)
  * </pre>
+ *
+ * The container image that scripts/images builds (a stand-in for
+ * neo4j:5.26-community) sets the last four: it listens on every interface of
+ * the container (whose ports are published on 127.0.0.1 only), answers
+ * GET / on port 7474 as the Neo4j server does (200 with the discovery
+ * document once the database is available, 503 before), and prints the
+ * server's own start lines, "Bolt enabled on ..." and "Started.", which
+ * testcontainers' neo4j module waits for.
  *
  * Standard output is the launcher log. When the DBMS is up, the password is set
  * and a Bolt handshake on the port succeeded, it prints a line starting with
@@ -53,36 +71,43 @@ public final class Neo4jLauncher {
     public static void main(String[] args) throws Exception {
         Path home = Path.of(required("ARMSGRAPH_NEO4J_HOME")).toAbsolutePath();
         int port = Integer.parseInt(required("ARMSGRAPH_NEO4J_PORT"));
-        String password = required("ARMSGRAPH_NEO4J_PASSWORD");
+        boolean authDisabled = "none".equalsIgnoreCase(env("ARMSGRAPH_NEO4J_AUTH", ""));
+        String password = authDisabled ? "" : required("ARMSGRAPH_NEO4J_PASSWORD");
+        Path data = Path.of(env("ARMSGRAPH_NEO4J_DATA", home.resolve("data").toString())).toAbsolutePath();
+        String listen = env("ARMSGRAPH_NEO4J_LISTEN", HOST);
+        String httpPortValue = env("ARMSGRAPH_NEO4J_DISCOVERY_PORT", "");
         long pageCache = parseBytes(env("ARMSGRAPH_NEO4J_PAGECACHE", "2g"));
         long txTimeout = Long.parseLong(env("ARMSGRAPH_NEO4J_TX_TIMEOUT", "300"));
         String pidFile = System.getenv("ARMSGRAPH_NEO4J_PIDFILE");
 
-        if (password.length() < 8) {
+        if (!authDisabled && password.length() < 8) {
             fail("ARMSGRAPH_NEO4J_PASSWORD must have at least 8 characters (Neo4j's minimum)");
         }
         long pid = ProcessHandle.current().pid();
         if (pidFile != null && !pidFile.isEmpty()) {
             Files.writeString(Path.of(pidFile), pid + "\n", StandardCharsets.US_ASCII);
         }
-        log("starting Neo4j 5.26 embedded (pid " + pid + "), home " + home + ", bolt " + HOST + ":" + port
+        log("starting Neo4j 5.26 embedded (pid " + pid + "), home " + home + ", data " + data + ", bolt " + listen + ":" + port
                 + ", page cache " + pageCache + " bytes, max heap " + Runtime.getRuntime().maxMemory() + " bytes");
         Files.createDirectories(home);
+        Files.createDirectories(data);
 
         Instant t0 = Instant.now();
         DatabaseManagementServiceBuilder builder = new DatabaseManagementServiceBuilder(home)
-                // Every listener this process may open is bound to the loopback address.
-                .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(HOST))
+                .setConfig(GraphDatabaseSettings.data_directory, data)
+                // Every listener this process may open is bound to the loopback
+                // address (inside a container: to the container's interfaces).
+                .setConfig(GraphDatabaseSettings.default_listen_address, new SocketAddress(listen))
                 .setConfig(GraphDatabaseSettings.default_advertised_address, new SocketAddress(HOST))
                 .setConfig(BoltConnector.enabled, true)
-                .setConfig(BoltConnector.listen_address, new SocketAddress(HOST, port))
+                .setConfig(BoltConnector.listen_address, new SocketAddress(listen, port))
                 .setConfig(BoltConnector.advertised_address, new SocketAddress(HOST, port))
                 .setConfig(BoltConnector.encryption_level, BoltConnector.EncryptionLevel.DISABLED)
                 // Server-side routing would open a second connector (default port 7688,
                 // which is the test instance's Bolt port): not wanted on a single instance.
                 .setConfig(GraphDatabaseSettings.routing_enabled, false)
                 .setConfig(GraphDatabaseSettings.routing_listen_address, new SocketAddress(HOST, 0))
-                .setConfig(GraphDatabaseSettings.auth_enabled, true)
+                .setConfig(GraphDatabaseSettings.auth_enabled, !authDisabled)
                 .setConfig(GraphDatabaseSettings.udc_enabled, false)
                 .setConfig(GraphDatabaseSettings.pagecache_memory, pageCache)
                 .setConfig(GraphDatabaseSettings.transaction_timeout, Duration.ofSeconds(txTimeout))
@@ -119,10 +144,15 @@ public final class Neo4jLauncher {
         }, "armsgraph-neo4j-shutdown"));
 
         try {
-            ensurePassword(dbms, home, password);
+            if (!authDisabled) {
+                ensurePassword(dbms, data, password);
+            }
             GraphDatabaseService db = dbms.database(GraphDatabaseSettings.DEFAULT_DATABASE_NAME);
             db.executeTransactionally("RETURN 1");
             boltHandshake(port, Duration.ofSeconds(30));
+            if (!httpPortValue.isEmpty()) {
+                serveDiscovery(db, listen, Integer.parseInt(httpPortValue), port);
+            }
         } catch (Throwable e) {
             log("FAILED after start: " + e);
             e.printStackTrace(System.out);
@@ -133,6 +163,12 @@ public final class Neo4jLauncher {
 
         log(READY + " bolt://" + HOST + ":" + port + " user " + USER + " started in "
                 + Duration.between(t0, Instant.now()).toMillis() + " ms");
+        // The Neo4j server's own start lines, which tools wait for.
+        log("Bolt enabled on " + listen + ":" + port + ".");
+        if (!httpPortValue.isEmpty()) {
+            log("HTTP enabled on " + listen + ":" + httpPortValue + ".");
+        }
+        log("Started.");
         // The DBMS runs on its own threads; keep the main thread until shutdown.
         stopped.await();
     }
@@ -142,8 +178,8 @@ public final class Neo4jLauncher {
      * commands cost seconds of Cypher compilation in a cold JVM, so the hash of
      * the password last set is kept in the instance directory.
      */
-    static void ensurePassword(DatabaseManagementService dbms, Path home, String password) throws Exception {
-        Path stamp = home.resolve("data").resolve("armsgraph-password.sha256");
+    static void ensurePassword(DatabaseManagementService dbms, Path data, String password) throws Exception {
+        Path stamp = data.resolve("armsgraph-password.sha256");
         String want = sha256(USER + ":" + password);
         if (Files.isRegularFile(stamp) && Files.readString(stamp, StandardCharsets.US_ASCII).trim().equals(want)) {
             log("password of user " + USER + " already set");
@@ -229,6 +265,41 @@ public final class Neo4jLauncher {
             Thread.sleep(200);
         }
         throw new IOException("Bolt connector on " + HOST + ":" + port + " did not answer the handshake", last);
+    }
+
+    /**
+     * Serves GET / as the Neo4j server does: the discovery document (where
+     * Bolt is, which version), 200 while the database is available and 503
+     * otherwise, so that a health check or a wait strategy polling it learns
+     * whether the database answers. Nothing else is served (no Query API).
+     */
+    static void serveDiscovery(GraphDatabaseService db, String listen, int httpPort, int boltPort) throws IOException {
+        HttpServer http = HttpServer.create(new InetSocketAddress(listen, httpPort), 16);
+        http.createContext("/", (HttpExchange ex) -> {
+            try {
+                URI uri = ex.getRequestURI();
+                if (!"/".equals(uri.getPath()) || !("GET".equals(ex.getRequestMethod()) || "HEAD".equals(ex.getRequestMethod()))) {
+                    ex.sendResponseHeaders(404, -1);
+                    return;
+                }
+                String host = ex.getRequestHeaders().getFirst("Host");
+                host = host == null ? HOST : host.replaceFirst(":[0-9]+$", "");
+                boolean up = db.isAvailable(500);
+                String body = up
+                        ? "{\"bolt_routing\":\"neo4j://" + host + ":" + boltPort + "\",\"bolt_direct\":\"bolt://" + host + ":"
+                                + boltPort + "\",\"neo4j_version\":\"" + env("ARMSGRAPH_NEO4J_VERSION", "5.26") + "\",\"neo4j_edition\":\"community\"}\n"
+                        : "{\"error\":\"database not available\"}\n";
+                byte[] b = body.getBytes(StandardCharsets.UTF_8);
+                ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.sendResponseHeaders(up ? 200 : 503, "HEAD".equals(ex.getRequestMethod()) ? -1 : b.length);
+                if (!"HEAD".equals(ex.getRequestMethod())) {
+                    ex.getResponseBody().write(b);
+                }
+            } finally {
+                ex.close();
+            }
+        });
+        http.start();
     }
 
     static long parseBytes(String s) {
