@@ -118,6 +118,26 @@ var corpus = []corpusRequest{
 	{"neighborhood-lineage", `{ neighborhood(id: "weapon/noor", depth: 1, limit: 50) {
 	  nodes { id ... on Weapon { lineage(direction: ANCESTORS, maxDepth: 2) { nodes { depth weapon { name } } } } }
 	} }`, nil, 1},
+	// The fields of issue 11 (schema/time.graphqls), recorded on the
+	// per-object implementation before they joined the compiled scheme.
+	{"time-fields", `{
+	  nasr: weapon(name: "Nasr") { name manufacturer { name } producedWith { id name country { name } parent { name } } }
+	  r1929: entity(id: "resolution/unsc-1929") { ... on Resolution { name supporters { name } advocates { id name people { name } }
+	    losses { country { id name organizations { name } } valueUsd valueEstimated estimatedBy confidence citations { locator confidence claims { field value } source { id title } } } } }
+	  transfers(supplier: "country/china", recipient: "country/iran") { id aggregate covers { id name from to supplier { name } weapon { name } covers { id } } }
+	  resolutions { name advocates { name } losses { country { name } valueUsd } }
+	}`, nil, 4},
+	{"holders-nested", `{
+	  holders(at: "2012", until: "2013", title: "president") { person { name country { name } positions { title } } position { title from to attested confidence organization { name country { name } } country { name people { name } } citations { locator source { id title } } } }
+	  iran: holders(at: "2010", country: "country/iran") { person { id name } position { title organization { name parent { name } } country { name } } }
+	}`, nil, 2},
+	{"totals-nested", `{
+	  transferTotals(supplier: "country/china", recipient: "country/iran", from: "1993", to: "2012") {
+	    valueUsd valueEstimated valuedCount quantities { unit ordered delivered }
+	    parts { counted partial transfer { id name supplier { name } recipient { name } weapon { name origin { name } } covers { id weapon { name } } citations { source { id } } } coveredBy { id supplier { name } } }
+	  }
+	  all: transferTotals { valuedCount parts { transfer { id weapon { name } } coveredBy { id covers { id } } } }
+	}`, nil, 2},
 	{"page-two", `{ weapons(first: 4, after: "YWcxOndlYXBvbi9jLTgwMg") { pageInfo { hasNextPage endCursor } edges { node { id name derivatives { child { name } } } } } }`, nil, 1},
 }
 
