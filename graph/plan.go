@@ -35,6 +35,7 @@ var relFields = map[string]map[string]relField{
 		"origin":       {specOrigin, "Country"},
 		"manufacturer": {specManufacturer, "Organization"},
 		"transfers":    {specItemOf, "Transfer"},
+		"producedWith": {specProducedWith, "Organization"},
 	},
 	"Country": {
 		"organizations":     {specMembers, "Organization"},
@@ -72,6 +73,7 @@ var relFields = map[string]map[string]relField{
 		"body":       {specAdoptedBy, "Organization"},
 		"target":     {specTargets, "Country"},
 		"supporters": {specSupporters, "Country"},
+		"advocates":  {specAdvocates, "Country"},
 	},
 }
 
@@ -82,6 +84,7 @@ type expandBuilder struct {
 	order      []edgeKey
 	sources    bool
 	orgCountry *expandBuilder
+	covers     *expandBuilder
 	lineages   map[lineageKey]*lineageBuilder
 	lorder     []lineageKey
 }
@@ -125,6 +128,12 @@ func (b *expandBuilder) build() *kg.Expand {
 		x.OrgCountry = b.orgCountry.build()
 		if x.OrgCountry == nil {
 			x.OrgCountry = &kg.Expand{}
+		}
+	}
+	if b.covers != nil {
+		x.Covers = b.covers.build()
+		if x.Covers == nil {
+			x.Covers = &kg.Expand{}
 		}
 	}
 	for _, k := range b.lorder {
@@ -236,6 +245,21 @@ func (p planner) walk(b *expandBuilder, typ string, sel ast.SelectionSet) {
 				b.orgCountry = &expandBuilder{}
 			}
 			p.walk(b.orgCountry, "Country", f.Selections)
+		case typ == "Transfer" && f.Name == "covers":
+			if b.covers == nil {
+				b.covers = &expandBuilder{}
+			}
+			p.walk(b.covers, "Transfer", f.Selections)
+		case typ == "Resolution" && f.Name == "losses":
+			e := b.edge(kind, specLosses)
+			for _, lf := range graphql.CollectFields(p.op, f.Selections, []string{"SalesLoss"}) {
+				switch lf.Name {
+				case "country":
+					p.walk(e.node, "Country", lf.Selections)
+				case "citations":
+					e.relSources = e.relSources || p.wantsSource(lf.Selections)
+				}
+			}
 		case typ == "Person" && f.Name == "positions":
 			e := b.edge(kind, specPositions)
 			for _, pf := range graphql.CollectFields(p.op, f.Selections, []string{"Position"}) {
@@ -331,8 +355,9 @@ func (p planner) graphParts(b *expandBuilder, typ string, sel ast.SelectionSet) 
 
 // rootPlan is the prefetch of the current root field, whose result is of
 // GraphQL type typ: an entity type or Entity, a connection
-// ("WeaponConnection", "PersonConnection"), "Lineage", "Path" or
-// "Subgraph". It is nil when the selection asks for nothing nested.
+// ("WeaponConnection", "PersonConnection"), "Lineage", "Path",
+// "Subgraph", "Tenure" (Query.holders) or "TransferTotals". It is nil when
+// the selection asks for nothing nested.
 func (r *Resolver) rootPlan(ctx context.Context, typ string) *kg.Prefetch {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || !graphql.HasOperationContext(ctx) {
@@ -357,6 +382,39 @@ func (r *Resolver) rootPlan(ctx context.Context, typ string) *kg.Prefetch {
 		}
 	case "Lineage", "Path", "Subgraph":
 		pre.RelSources = p.graphParts(b, typ, sel)
+	case "Tenure":
+		// Query.holders: the people, the posts (organizations or countries
+		// at the relationships' other end) and the countries the
+		// relationships' country property names.
+		for _, f := range graphql.CollectFields(p.op, sel, []string{typ}) {
+			switch f.Name {
+			case "person":
+				p.walk(b, "Person", f.Selections)
+			case "position":
+				for _, pf := range graphql.CollectFields(p.op, f.Selections, []string{"Position"}) {
+					switch pf.Name {
+					case "organization":
+						p.walk(b, "Organization", pf.Selections)
+					case "country":
+						p.walk(b, "Country", pf.Selections)
+						pre.RelCountries = true
+					case "citations":
+						pre.RelSources = pre.RelSources || p.wantsSource(pf.Selections)
+					}
+				}
+			}
+		}
+	case "TransferTotals":
+		for _, f := range graphql.CollectFields(p.op, sel, []string{typ}) {
+			if f.Name != "parts" {
+				continue
+			}
+			for _, pf := range graphql.CollectFields(p.op, f.Selections, []string{"TransferTotalPart"}) {
+				if pf.Name == "transfer" || pf.Name == "coveredBy" {
+					p.walk(b, "Transfer", pf.Selections)
+				}
+			}
+		}
 	default:
 		p.walk(b, typ, sel)
 	}
