@@ -12,6 +12,8 @@ import (
 	"slices"
 	"testing"
 
+	"armsgraph/graph"
+	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/server"
 )
@@ -244,4 +246,92 @@ func sortedRelationships(t *testing.T, body []byte) []byte {
 		t.Fatal(err)
 	}
 	return out
+}
+
+// TestCompiledEqualsLoaders runs the corpus twice over the current seeds:
+// through the server (compiled, one statement per root field) and through
+// graph.NewHandler over a store that ignores every prefetch, so that each
+// nested level loads through the per-request dataloaders as before the
+// compiler. The answers must be equal. Unlike the goldens, this follows
+// the seeds as they change.
+func TestCompiledEqualsLoaders(t *testing.T) {
+	store := seededStore(t)
+	compiled := newServer(t, server.Config{}, store)
+	loaded := graph.NewHandler(uncompiled{store}, graph.HandlerConfig{}, nil)
+	for _, c := range corpus {
+		t.Run(c.name, func(t *testing.T) {
+			got, n := runCounted(t, compiled, c.query, c.vars)
+			want, m := runCounted(t, loaded, c.query, c.vars)
+			if c.name == "neighborhood" {
+				got, want = sortedRelationships(t, got), sortedRelationships(t, want)
+			}
+			if !bytes.Equal(got, want) {
+				t.Errorf("compiled answer differs from the loaders' answer\n got: %s\nwant: %s", got, want)
+			}
+			t.Logf("%s: %d statements compiled, %d through the loaders, %d root fields", c.name, n, m, c.roots)
+			if n != int64(c.roots) {
+				t.Errorf("%d Cypher statements for %d root fields, want one per root field", n, c.roots)
+			}
+		})
+	}
+}
+
+// uncompiled is the store with every root method's prefetch dropped: the
+// resolvers then load each nested level through the dataloaders.
+type uncompiled struct{ *neo4jstore.Store }
+
+func (u uncompiled) Nodes(ctx context.Context, ids []string, _ ...*kg.Prefetch) ([]kg.Node, error) {
+	return u.Store.Nodes(ctx, ids)
+}
+
+func (u uncompiled) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, _ ...*kg.Prefetch) ([]kg.Match, error) {
+	return u.Store.Resolve(ctx, name, kinds, prefix, limit)
+}
+
+func (u uncompiled) Search(ctx context.Context, text string, kinds []kg.Kind, first int, _ ...*kg.Prefetch) ([]kg.Node, error) {
+	return u.Store.Search(ctx, text, kinds, first)
+}
+
+func (u uncompiled) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, _ ...*kg.Prefetch) (*kg.Lineage, error) {
+	return u.Store.LineageOf(ctx, ref, dir, maxDepth, minConf)
+}
+
+func (u uncompiled) Paths(ctx context.Context, q kg.PathQuery, _ ...*kg.Prefetch) ([]kg.Path, error) {
+	return u.Store.Paths(ctx, q)
+}
+
+func (u uncompiled) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, _ ...*kg.Prefetch) (kg.Subgraph, error) {
+	return u.Store.Neighborhood(ctx, q)
+}
+
+func (u uncompiled) Agreements(ctx context.Context, f kg.AgreementFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
+	return u.Store.Agreements(ctx, f)
+}
+
+func (u uncompiled) Transfers(ctx context.Context, f kg.TransferFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
+	return u.Store.Transfers(ctx, f)
+}
+
+func (u uncompiled) Events(ctx context.Context, f kg.EventFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
+	return u.Store.Events(ctx, f)
+}
+
+func (u uncompiled) Resolutions(ctx context.Context, dates kg.DateRange, _ ...*kg.Prefetch) ([]kg.Node, error) {
+	return u.Store.Resolutions(ctx, dates)
+}
+
+func (u uncompiled) Weapons(ctx context.Context, category, origin string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, error) {
+	return u.Store.Weapons(ctx, category, origin, q)
+}
+
+func (u uncompiled) People(ctx context.Context, country string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, error) {
+	return u.Store.People(ctx, country, q)
+}
+
+func (u uncompiled) Holders(ctx context.Context, q kg.HolderQuery, _ ...*kg.Prefetch) ([]kg.Tenure, error) {
+	return u.Store.Holders(ctx, q)
+}
+
+func (u uncompiled) TransferParts(ctx context.Context, q kg.TotalsQuery, _ ...*kg.Prefetch) ([]kg.Node, error) {
+	return u.Store.TransferParts(ctx, q)
 }
