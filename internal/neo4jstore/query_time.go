@@ -106,17 +106,28 @@ func (s *Store) Holders(ctx context.Context, q kg.HolderQuery, prefetch ...*kg.P
 
 // transferPartsCypher selects the transfer records a total sums: by
 // supplier and recipient, overlapping [$from, $to] (an open bound matches
-// any span; with both bounds open, undated records too).
-const transferPartsCypher = `MATCH (x:Transfer)
+// any span; with both bounds open, undated records too). The statement
+// starts from the supplier (or the recipient) found by the id constraint;
+// a total over every supplier and recipient reads every transfer.
+func transferPartsCypher(q kg.TotalsQuery) string {
+	match := "MATCH (x:Transfer)"
+	switch {
+	case q.Supplier != "":
+		match = "MATCH (x:Transfer)-[:SUPPLIER]->(:Entity:Country {id: $supplier})"
+	case q.Recipient != "":
+		match = "MATCH (x:Transfer)-[:RECIPIENT]->(:Entity:Country {id: $recipient})"
+	}
+	return match + `
 WHERE x.confidence IN $confs
   AND ($from IS NULL OR x.spanTo >= $from)
   AND ($to IS NULL OR x.spanFrom <= $to)
-  AND ($supplier IS NULL OR EXISTS { MATCH (x)-[:SUPPLIER]->(:Country {id: $supplier}) })
-  AND ($recipient IS NULL OR EXISTS { MATCH (x)-[:RECIPIENT]->(:Country {id: $recipient}) })
-WITH x
+  AND ($supplier IS NULL OR EXISTS { MATCH (x)-[:SUPPLIER]->(:Entity:Country {id: $supplier}) })
+  AND ($recipient IS NULL OR EXISTS { MATCH (x)-[:RECIPIENT]->(:Entity:Country {id: $recipient}) })
+WITH DISTINCT x
 ORDER BY x.id
 LIMIT $max
 RETURN x`
+}
 
 // TransferParts lists the transfer records a total over q sums, in id
 // order, fetching the selection in pre in the same statement.
@@ -135,7 +146,7 @@ func (s *Store) TransferParts(ctx context.Context, q kg.TotalsQuery, prefetch ..
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.query(ctx, "transferParts", transferPartsCypher+col, params)
+	recs, err := s.query(ctx, "transferParts", transferPartsCypher(q)+col, params)
 	if err != nil {
 		return nil, err
 	}
