@@ -19,8 +19,8 @@ import (
 // request's loaders with what the statement returned (loaders.prime), and
 // the nested resolvers find it there without a query. A field the plan
 // does not cover (Weapon.lineage nested in another field) still loads
-// through its loader: see docs/graph-model.md, "One statement per root
-// field".
+// through its loader: see docs/compiled-queries.md, "Where dataloaders
+// remain".
 
 // relField is a field that follows one relationship list to a node of type typ.
 type relField struct {
