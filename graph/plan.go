@@ -251,33 +251,34 @@ func (p planner) walk(b *expandBuilder, typ string, sel ast.SelectionSet) {
 			}
 			p.walk(b.covers, "Transfer", f.Selections)
 		case typ == "Resolution" && f.Name == "losses":
-			e := b.edge(kind, specLosses)
-			for _, lf := range graphql.CollectFields(p.op, f.Selections, []string{"SalesLoss"}) {
-				switch lf.Name {
-				case "country":
-					p.walk(e.node, "Country", lf.Selections)
-				case "citations":
-					e.relSources = e.relSources || p.wantsSource(lf.Selections)
-				}
-			}
+			p.relObject(b.edge(kind, specLosses), "SalesLoss", f.Selections, map[string]string{"country": "Country"})
 		case typ == "Person" && f.Name == "positions":
 			e := b.edge(kind, specPositions)
+			p.relObject(e, "Position", f.Selections, map[string]string{"organization": "Organization", "country": "Country"})
 			for _, pf := range graphql.CollectFields(p.op, f.Selections, []string{"Position"}) {
-				switch pf.Name {
-				case "organization":
-					p.walk(e.node, "Organization", pf.Selections)
-				case "country":
+				if pf.Name == "country" {
 					// The country is the relationship's other end or the
 					// entity its country property names.
-					p.walk(e.node, "Country", pf.Selections)
 					if e.prop == nil {
 						e.prop = &expandBuilder{}
 					}
 					p.walk(e.prop, "Country", pf.Selections)
-				case "citations":
-					e.relSources = e.relSources || p.wantsSource(pf.Selections)
 				}
 			}
+		}
+	}
+}
+
+// relObject walks the selection of an object of GraphQL type typ that
+// stands for one relationship of e (a Position, a SalesLoss): the fields
+// in ends lead to the node at the relationship's other end (of the GraphQL
+// type ends names), citations to the relationship's sources.
+func (p planner) relObject(e *edgeBuilder, typ string, sel ast.SelectionSet, ends map[string]string) {
+	for _, f := range graphql.CollectFields(p.op, sel, []string{typ}) {
+		if t, ok := ends[f.Name]; ok {
+			p.walk(e.node, t, f.Selections)
+		} else if f.Name == "citations" {
+			e.relSources = e.relSources || p.wantsSource(f.Selections)
 		}
 	}
 }
