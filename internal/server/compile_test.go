@@ -341,3 +341,46 @@ func (u uncompiled) Holders(ctx context.Context, q kg.HolderQuery, _ ...*kg.Pref
 func (u uncompiled) TransferParts(ctx context.Context, q kg.TotalsQuery, _ ...*kg.Prefetch) ([]kg.Node, error) {
 	return u.Store.TransferParts(ctx, q)
 }
+
+// BenchmarkCompiledVsLoaders serves the corpus requests that select the
+// fields of issue 11 through the server (compiled) and through the same
+// handler over a store that ignores the prefetch (per-level dataloaders),
+// in one run, and reports statements per request:
+//
+//	go test -run '^$' -bench CompiledVsLoaders -benchtime 100x ./internal/server
+func BenchmarkCompiledVsLoaders(b *testing.B) {
+	store := seedInto(b, openStore(b))
+	handlers := []struct {
+		name string
+		h    http.Handler
+	}{
+		{"compiled", server.New(server.Config{Access: server.Access{AllowedHosts: []string{"example.com"}}}, store, nil)},
+		{"loaders", graph.NewHandler(uncompiled{store}, graph.HandlerConfig{}, nil)},
+	}
+	for _, c := range corpus {
+		if c.name != "time-fields" && c.name != "holders-nested" && c.name != "totals-nested" {
+			continue
+		}
+		body, err := json.Marshal(map[string]any{"query": c.query, "variables": c.vars})
+		if err != nil {
+			b.Fatal(err)
+		}
+		for _, hc := range handlers {
+			b.Run(c.name+"/"+hc.name, func(b *testing.B) {
+				var stmts int64
+				for b.Loop() {
+					ctx, counter := neo4jstore.WithQueryCounter(context.Background())
+					req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+					req.Header.Set("Content-Type", "application/json")
+					w := httptest.NewRecorder()
+					hc.h.ServeHTTP(w, req)
+					if w.Code != http.StatusOK || bytes.Contains(w.Body.Bytes(), []byte(`"errors"`)) {
+						b.Fatalf("%d %s", w.Code, w.Body.String())
+					}
+					stmts += counter.Count()
+				}
+				b.ReportMetric(float64(stmts)/float64(b.N), "statements/op")
+			})
+		}
+	}
+}
