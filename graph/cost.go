@@ -149,6 +149,17 @@ func complexity(l Limits, rec *costRecorder) ComplexityRoot {
 	c.Agreement.Signatories = list(fanouts.parties)
 	c.Event.Participants = list(fanouts.participants)
 	c.Resolution.Supporters = list(fanouts.supporters)
+	// The fields of schema/time.graphqls: holders and a total's parts are
+	// filtered lists like transfers; a resolution's advocates and losses,
+	// a weapon's co-producers and an aggregate's covered records are a few.
+	c.Query.Holders = func(child int, _ kg.PartialDate, _ *kg.PartialDate, _, _, _ *string) int {
+		return list(fanouts.countryHub)(child)
+	}
+	c.TransferTotals.Parts = list(fanouts.countryHub)
+	c.Resolution.Advocates = list(fanouts.parties)
+	c.Resolution.Losses = list(fanouts.parties)
+	c.Weapon.ProducedWith = list(fanouts.parties)
+	c.Transfer.Covers = list(fanouts.parents)
 	return c
 }
 

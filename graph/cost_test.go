@@ -47,4 +47,15 @@ func TestCostLimit(t *testing.T) {
 	if len(r.Errors) != 1 || r.Errors[0].Extensions["limit"] != "complexity" || !strings.Contains(r.Errors[0].Message, "select fewer nested lists") {
 		t.Errorf("nested hub lists: %s, want a complexity refusal that says to select fewer lists", r)
 	}
+	// The lists of schema/time.graphqls count their fan-outs too: holders
+	// and a total's parts are hub lists, so hub lists inside them are refused.
+	for _, q := range []string{
+		`{ holders(at: "2010") { person { country { people { agreements { parties { people { name } } } } } } } }`,
+		`{ transferTotals { parts { transfer { recipient { people { events { participants { id } } } } } } } }`,
+	} {
+		r = post(t, h, q, nil)
+		if len(r.Errors) != 1 || r.Errors[0].Extensions["limit"] != "complexity" {
+			t.Errorf("%s: %s, want a complexity refusal", q, r)
+		}
+	}
 }

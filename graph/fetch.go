@@ -131,6 +131,9 @@ var (
 	specAdoptedBy    = kg.EdgeSpec{Type: kg.Adopted, Incoming: true, Label: "Organization"}
 	specTargets      = kg.EdgeSpec{Type: kg.Targets, Label: "Country"}
 	specSupporters   = kg.EdgeSpec{Type: kg.Supported, Incoming: true, Label: "Country"}
+	specAdvocates    = kg.EdgeSpec{Type: kg.Advocated, Incoming: true, Label: "Country"}
+	specLosses       = kg.EdgeSpec{Type: kg.LostSalesUnder, Incoming: true, Label: "Country"}
+	specProducedWith = kg.EdgeSpec{Type: kg.ProducedWith, Label: "Organization"}
 )
 
 // listOf converts the result of a root list query, priming the loaders

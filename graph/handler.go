@@ -29,7 +29,7 @@ type HandlerConfig struct {
 	// QueryCacheSize is how many parsed queries are kept.
 	QueryCacheSize int
 	// LoaderWait is how long a dataloader gathers keys before querying, for
-	// the selections no compiled statement covers (docs/graph-model.md).
+	// the selections no compiled statement covers (docs/compiled-queries.md).
 	LoaderWait time.Duration
 	// AroundResponses are called, in order, around every response (metrics,
 	// request logs).

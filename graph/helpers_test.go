@@ -168,6 +168,14 @@ func (f *fakeStore) Resolutions(ctx context.Context, d kg.DateRange, _ ...*kg.Pr
 	return nil, f.call("Resolutions", d)
 }
 
+func (f *fakeStore) Holders(ctx context.Context, q kg.HolderQuery, _ ...*kg.Prefetch) ([]kg.Tenure, error) {
+	return nil, f.call("Holders", q)
+}
+
+func (f *fakeStore) TransferParts(ctx context.Context, q kg.TotalsQuery, _ ...*kg.Prefetch) ([]kg.Node, error) {
+	return nil, f.call("TransferParts", q)
+}
+
 func (f *fakeStore) Sources(ctx context.Context) ([]kg.Node, error) {
 	panic("Sources: not in the fake")
 }

@@ -175,6 +175,12 @@ func (l *loaders) node(ctx context.Context, id string) (*kg.Node, error) {
 	return load(ctx, l, l.nodes, "nodes", id)
 }
 
+// nodesByID loads entities or sources by id, in the order of ids (nil
+// where there is none), in one batch.
+func (l *loaders) nodesByID(ctx context.Context, ids []string) ([]*kg.Node, error) {
+	return l.nodes.LoadAll(ctx, ids)
+}
+
 // organizationCountry loads the country of an organization.
 func (l *loaders) organizationCountry(ctx context.Context, id string) (*kg.Node, error) {
 	return load(ctx, l, l.orgCountry, "orgCountry", id)
@@ -284,6 +290,9 @@ func (l *loaders) prime(pre *kg.Prefetch) {
 	}
 	for i := range pre.Nodes {
 		l.nodes.Prime(pre.Nodes[i].ID, &pre.Nodes[i])
+	}
+	for _, id := range pre.Missing {
+		l.nodes.Prime(id, nil)
 	}
 	for _, el := range pre.Edges {
 		l.edgeLoader(el.Spec).Prime(el.ID, el.Edges)

@@ -19,8 +19,8 @@ import (
 // request's loaders with what the statement returned (loaders.prime), and
 // the nested resolvers find it there without a query. A field the plan
 // does not cover (Weapon.lineage nested in another field) still loads
-// through its loader: see docs/graph-model.md, "One statement per root
-// field".
+// through its loader: see docs/compiled-queries.md, "Where dataloaders
+// remain".
 
 // relField is a field that follows one relationship list to a node of type typ.
 type relField struct {
@@ -35,6 +35,7 @@ var relFields = map[string]map[string]relField{
 		"origin":       {specOrigin, "Country"},
 		"manufacturer": {specManufacturer, "Organization"},
 		"transfers":    {specItemOf, "Transfer"},
+		"producedWith": {specProducedWith, "Organization"},
 	},
 	"Country": {
 		"organizations":     {specMembers, "Organization"},
@@ -72,6 +73,7 @@ var relFields = map[string]map[string]relField{
 		"body":       {specAdoptedBy, "Organization"},
 		"target":     {specTargets, "Country"},
 		"supporters": {specSupporters, "Country"},
+		"advocates":  {specAdvocates, "Country"},
 	},
 }
 
@@ -82,6 +84,7 @@ type expandBuilder struct {
 	order      []edgeKey
 	sources    bool
 	orgCountry *expandBuilder
+	covers     *expandBuilder
 	lineages   map[lineageKey]*lineageBuilder
 	lorder     []lineageKey
 }
@@ -125,6 +128,12 @@ func (b *expandBuilder) build() *kg.Expand {
 		x.OrgCountry = b.orgCountry.build()
 		if x.OrgCountry == nil {
 			x.OrgCountry = &kg.Expand{}
+		}
+	}
+	if b.covers != nil {
+		x.Covers = b.covers.build()
+		if x.Covers == nil {
+			x.Covers = &kg.Expand{}
 		}
 	}
 	for _, k := range b.lorder {
@@ -236,24 +245,40 @@ func (p planner) walk(b *expandBuilder, typ string, sel ast.SelectionSet) {
 				b.orgCountry = &expandBuilder{}
 			}
 			p.walk(b.orgCountry, "Country", f.Selections)
+		case typ == "Transfer" && f.Name == "covers":
+			if b.covers == nil {
+				b.covers = &expandBuilder{}
+			}
+			p.walk(b.covers, "Transfer", f.Selections)
+		case typ == "Resolution" && f.Name == "losses":
+			p.relObject(b.edge(kind, specLosses), "SalesLoss", f.Selections, map[string]string{"country": "Country"})
 		case typ == "Person" && f.Name == "positions":
 			e := b.edge(kind, specPositions)
+			p.relObject(e, "Position", f.Selections, map[string]string{"organization": "Organization", "country": "Country"})
 			for _, pf := range graphql.CollectFields(p.op, f.Selections, []string{"Position"}) {
-				switch pf.Name {
-				case "organization":
-					p.walk(e.node, "Organization", pf.Selections)
-				case "country":
+				if pf.Name == "country" {
 					// The country is the relationship's other end or the
 					// entity its country property names.
-					p.walk(e.node, "Country", pf.Selections)
 					if e.prop == nil {
 						e.prop = &expandBuilder{}
 					}
 					p.walk(e.prop, "Country", pf.Selections)
-				case "citations":
-					e.relSources = e.relSources || p.wantsSource(pf.Selections)
 				}
 			}
+		}
+	}
+}
+
+// relObject walks the selection of an object of GraphQL type typ that
+// stands for one relationship of e (a Position, a SalesLoss): the fields
+// in ends lead to the node at the relationship's other end (of the GraphQL
+// type ends names), citations to the relationship's sources.
+func (p planner) relObject(e *edgeBuilder, typ string, sel ast.SelectionSet, ends map[string]string) {
+	for _, f := range graphql.CollectFields(p.op, sel, []string{typ}) {
+		if t, ok := ends[f.Name]; ok {
+			p.walk(e.node, t, f.Selections)
+		} else if f.Name == "citations" {
+			e.relSources = e.relSources || p.wantsSource(f.Selections)
 		}
 	}
 }
@@ -331,8 +356,9 @@ func (p planner) graphParts(b *expandBuilder, typ string, sel ast.SelectionSet) 
 
 // rootPlan is the prefetch of the current root field, whose result is of
 // GraphQL type typ: an entity type or Entity, a connection
-// ("WeaponConnection", "PersonConnection"), "Lineage", "Path" or
-// "Subgraph". It is nil when the selection asks for nothing nested.
+// ("WeaponConnection", "PersonConnection"), "Lineage", "Path",
+// "Subgraph", "Tenure" (Query.holders) or "TransferTotals". It is nil when
+// the selection asks for nothing nested.
 func (r *Resolver) rootPlan(ctx context.Context, typ string) *kg.Prefetch {
 	fc := graphql.GetFieldContext(ctx)
 	if fc == nil || !graphql.HasOperationContext(ctx) {
@@ -357,6 +383,39 @@ func (r *Resolver) rootPlan(ctx context.Context, typ string) *kg.Prefetch {
 		}
 	case "Lineage", "Path", "Subgraph":
 		pre.RelSources = p.graphParts(b, typ, sel)
+	case "Tenure":
+		// Query.holders: the people, the posts (organizations or countries
+		// at the relationships' other end) and the countries the
+		// relationships' country property names.
+		for _, f := range graphql.CollectFields(p.op, sel, []string{typ}) {
+			switch f.Name {
+			case "person":
+				p.walk(b, "Person", f.Selections)
+			case "position":
+				for _, pf := range graphql.CollectFields(p.op, f.Selections, []string{"Position"}) {
+					switch pf.Name {
+					case "organization":
+						p.walk(b, "Organization", pf.Selections)
+					case "country":
+						p.walk(b, "Country", pf.Selections)
+						pre.RelCountries = true
+					case "citations":
+						pre.RelSources = pre.RelSources || p.wantsSource(pf.Selections)
+					}
+				}
+			}
+		}
+	case "TransferTotals":
+		for _, f := range graphql.CollectFields(p.op, sel, []string{typ}) {
+			if f.Name != "parts" {
+				continue
+			}
+			for _, pf := range graphql.CollectFields(p.op, f.Selections, []string{"TransferTotalPart"}) {
+				if pf.Name == "transfer" || pf.Name == "coveredBy" {
+					p.walk(b, "Transfer", pf.Selections)
+				}
+			}
+		}
 	default:
 		p.walk(b, typ, sel)
 	}

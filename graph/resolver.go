@@ -32,6 +32,8 @@ type RootStore interface {
 	Sources(ctx context.Context) ([]kg.Node, error)
 	Weapons(ctx context.Context, category, origin string, q kg.PageQuery, pre ...*kg.Prefetch) (kg.Page, error)
 	People(ctx context.Context, country string, q kg.PageQuery, pre ...*kg.Prefetch) (kg.Page, error)
+	Holders(ctx context.Context, q kg.HolderQuery, pre ...*kg.Prefetch) ([]kg.Tenure, error)
+	TransferParts(ctx context.Context, q kg.TotalsQuery, pre ...*kg.Prefetch) ([]kg.Node, error)
 }
 
 // LoaderStore batches what a root statement cannot express (Weapon.lineage

@@ -1,29 +1,11 @@
 package graph
 
 import (
-	"context"
-	"fmt"
 	"strings"
 
 	"armsgraph/graph/model"
 	"armsgraph/internal/kg"
 )
-
-// TimeStore is what the time and totals fields (schema/time.graphqls) need
-// beyond Store; *neo4jstore.Store implements it. Each method is one Cypher
-// query.
-type TimeStore interface {
-	Holders(ctx context.Context, q kg.HolderQuery) ([]kg.Tenure, error)
-	TransferParts(ctx context.Context, q kg.TotalsQuery) ([]kg.Node, error)
-}
-
-func (r *Resolver) timeStore() (TimeStore, error) {
-	ts, ok := r.store.(TimeStore)
-	if !ok {
-		return nil, fmt.Errorf("time and totals queries: %w", kg.ErrUnavailable)
-	}
-	return ts, nil
-}
 
 func claimsOf(cs []kg.Claim) []*model.SourceClaim {
 	out := make([]*model.SourceClaim, len(cs))
@@ -60,4 +42,28 @@ func totalPartOf(n kg.Node) kg.TotalPart {
 		p.QuantityDelivered = &v
 	}
 	return p
+}
+
+// tenureNodes lists the people and posts of a holders answer, each once.
+func tenureNodes(ts []kg.Tenure) []kg.Node {
+	seen := make(map[string]bool, 2*len(ts))
+	out := make([]kg.Node, 0, 2*len(ts))
+	for _, t := range ts {
+		for _, n := range []kg.Node{t.Person, t.Target} {
+			if !seen[n.ID] {
+				seen[n.ID] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// tenureRels lists the relationships of a holders answer.
+func tenureRels(ts []kg.Tenure) []kg.Rel {
+	out := make([]kg.Rel, len(ts))
+	for i, t := range ts {
+		out[i] = t.Rel
+	}
+	return out
 }

@@ -14,21 +14,19 @@ import (
 )
 
 func (r *queryResolver) Holders(ctx context.Context, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string) ([]*model.Tenure, error) {
-	ts, err := r.timeStore()
-	if err != nil {
-		return nil, err
-	}
 	end := at
 	if until != nil {
 		end = *until
 	}
-	tenures, err := ts.Holders(ctx, kg.HolderQuery{
+	pre := r.rootPlan(ctx, "Tenure")
+	tenures, err := r.store.Holders(ctx, kg.HolderQuery{
 		From: at.First(), To: end.Last(), TitleWords: titleWords(deref(title)),
 		Organization: deref(organization), Country: deref(country),
-	})
+	}, pre)
 	if err != nil {
 		return nil, err
 	}
+	r.loadersFor(ctx).roots(tenureNodes(tenures), tenureRels(tenures), pre)
 	out := make([]*model.Tenure, 0, len(tenures))
 	for _, t := range tenures {
 		out = append(out, &model.Tenure{Person: personOf(t.Person), Position: positionOf(kg.Edge{Rel: t.Rel, Node: t.Target})})
@@ -37,10 +35,6 @@ func (r *queryResolver) Holders(ctx context.Context, at kg.PartialDate, until *k
 }
 
 func (r *queryResolver) TransferTotals(ctx context.Context, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence) (*model.TransferTotals, error) {
-	ts, err := r.timeStore()
-	if err != nil {
-		return nil, err
-	}
 	dates, err := dateRange(from, to)
 	if err != nil {
 		return nil, err
@@ -51,10 +45,12 @@ func (r *queryResolver) TransferTotals(ctx context.Context, supplier *string, re
 	}
 	q := kg.TotalsQuery{Supplier: deref(supplier), Recipient: deref(recipient),
 		From: dates.From.First(), To: dates.To.Last(), MinConfidence: minConf}
-	nodes, err := ts.TransferParts(ctx, q)
+	pre := r.rootPlan(ctx, "TransferTotals")
+	nodes, err := r.store.TransferParts(ctx, q, pre)
 	if err != nil {
 		return nil, err
 	}
+	r.loadersFor(ctx).roots(nodes, nil, pre)
 	byID := make(map[string]*model.Transfer, len(nodes))
 	parts := make([]kg.TotalPart, len(nodes))
 	for i, n := range nodes {
@@ -79,24 +75,16 @@ func (r *queryResolver) TransferTotals(ctx context.Context, supplier *string, re
 }
 
 func (r *resolutionResolver) Advocates(ctx context.Context, obj *model.Resolution) ([]*model.Country, error) {
-	edges, err := r.store.Edges(ctx, []string{obj.ID}, kg.EdgeSpec{Type: kg.Advocated, Incoming: true, Label: kg.Country.Label()})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.Country, 0, len(edges[obj.ID]))
-	for _, e := range edges[obj.ID] {
-		out = append(out, countryOf(e.Node))
-	}
-	return out, nil
+	return related(ctx, r.Resolver, obj.ID, specAdvocates, countryOf)
 }
 
 func (r *resolutionResolver) Losses(ctx context.Context, obj *model.Resolution) ([]*model.SalesLoss, error) {
-	edges, err := r.store.Edges(ctx, []string{obj.ID}, kg.EdgeSpec{Type: kg.LostSalesUnder, Incoming: true, Label: kg.Country.Label()})
+	edges, err := r.edgesOf(ctx, obj.ID, specLosses)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*model.SalesLoss, 0, len(edges[obj.ID]))
-	for _, e := range edges[obj.ID] {
+	out := make([]*model.SalesLoss, 0, len(edges))
+	for _, e := range edges {
 		v := propFloat(e.Rel.Props, kg.PropValueUSD)
 		if v == nil {
 			continue // the seeds require a value; nothing to report without one
@@ -116,14 +104,14 @@ func (r *transferResolver) Covers(ctx context.Context, obj *model.Transfer) ([]*
 	if len(obj.CoversIDs) == 0 {
 		return []*model.Transfer{}, nil
 	}
-	nodes, err := r.store.Nodes(ctx, obj.CoversIDs)
+	nodes, err := r.loadersFor(ctx).nodesByID(ctx, obj.CoversIDs)
 	if err != nil {
 		return nil, err
 	}
 	out := make([]*model.Transfer, 0, len(nodes))
 	for _, n := range nodes {
-		if n.Kind == kg.Transfer {
-			out = append(out, transferOf(n))
+		if n != nil && n.Kind == kg.Transfer {
+			out = append(out, transferOf(*n))
 		}
 	}
 	slices.SortFunc(out, func(a, b *model.Transfer) int { return strings.Compare(a.ID, b.ID) })
@@ -131,13 +119,5 @@ func (r *transferResolver) Covers(ctx context.Context, obj *model.Transfer) ([]*
 }
 
 func (r *weaponResolver) ProducedWith(ctx context.Context, obj *model.Weapon) ([]*model.Organization, error) {
-	edges, err := r.store.Edges(ctx, []string{obj.ID}, kg.EdgeSpec{Type: kg.ProducedWith, Label: kg.Organization.Label()})
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*model.Organization, 0, len(edges[obj.ID]))
-	for _, e := range edges[obj.ID] {
-		out = append(out, organizationOf(e.Node))
-	}
-	return out, nil
+	return related(ctx, r.Resolver, obj.ID, specProducedWith, organizationOf)
 }

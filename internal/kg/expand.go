@@ -18,6 +18,9 @@ type Expand struct {
 	// Lineages asks for a weapon's lineage (Weapon.lineage nested in a
 	// root field), once per set of arguments.
 	Lineages []LineageExpand
+	// Covers, when not nil, asks for the transfer records a transfer's
+	// covers property names (Transfer.covers), expanded as it says.
+	Covers *Expand
 }
 
 // LineageExpand is one Weapon.lineage selection: its arguments (checked
@@ -46,7 +49,7 @@ type EdgeExpand struct {
 
 // Empty reports whether x asks for nothing.
 func (x *Expand) Empty() bool {
-	return x == nil || (len(x.Edges) == 0 && !x.Sources && x.OrgCountry == nil && len(x.Lineages) == 0)
+	return x == nil || (len(x.Edges) == 0 && !x.Sources && x.OrgCountry == nil && len(x.Lineages) == 0 && x.Covers == nil)
 }
 
 // Prefetch carries a plan into a read and what the read fetched for it
@@ -57,6 +60,10 @@ type Prefetch struct {
 	// RelSources asks for the sources cited by the relationships the read
 	// itself returns (lineage derivations, path and subgraph relationships).
 	RelSources bool
+	// RelCountries asks for the entities that the country property of the
+	// relationships the read itself returns names (a post held abroad, in
+	// Query.holders).
+	RelCountries bool
 
 	// Filled by the store. Done says it ran the plan (a store may ignore it).
 	Done         bool
@@ -66,6 +73,9 @@ type Prefetch struct {
 	// Nodes are the other nodes fetched: sources, entities that
 	// relationship properties name.
 	Nodes []Node
+	// Missing are ids a property names (Transfer.covers) that name no
+	// node: known to be absent, so nothing loads them again.
+	Missing []string
 }
 
 // EdgeList is the answer to one EdgeSpec for one node, in the order
@@ -94,5 +104,5 @@ type OrgCountry struct {
 
 // Wants reports whether p asks for anything.
 func (p *Prefetch) Wants() bool {
-	return p != nil && (p.RelSources || !p.Plan.Empty())
+	return p != nil && (p.RelSources || p.RelCountries || !p.Plan.Empty())
 }

@@ -67,6 +67,16 @@ func (e *expander) mapExpr(v string, x *kg.Expand) (string, error) {
 		}
 		parts = append(parts, fmt.Sprintf("l%d: %s", i, expr))
 	}
+	if x.Covers != nil {
+		c := e.name("cv")
+		sub, err := e.mapExpr(c, x.Covers)
+		if err != nil {
+			return "", err
+		}
+		parts = append(parts, fmt.Sprintf(
+			"cv: CASE WHEN %[1]s:Transfer THEN {ids: coalesce(%[1]s.covers, []), n: COLLECT { MATCH (%[2]s:Entity) WHERE %[2]s.id IN coalesce(%[1]s.covers, []) "+
+				"RETURN {m: %[2]s, x: %[3]s} ORDER BY %[2]s.id }} END", v, c, sub))
+	}
 	if x.OrgCountry != nil {
 		p, c := e.name("path"), e.name("c")
 		sub, err := e.mapExpr(c, x.OrgCountry)
@@ -313,6 +323,9 @@ func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
 		pre.Nodes = append(pre.Nodes, sub.Nodes...)
 		pre.Lineages = append(pre.Lineages, sub.Lineages...)
 	}
+	if x.Covers != nil {
+		readCovers(m["cv"], x.Covers, pre)
+	}
 	if x.OrgCountry != nil {
 		raw := m["oc"]
 		if raw == nil {
@@ -329,6 +342,37 @@ func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
 			}
 		}
 		pre.OrgCountries = append(pre.OrgCountries, oc)
+	}
+}
+
+// readCovers reads what mapExpr fetched for Transfer.covers of one
+// transfer (raw is null for a node of another kind): the records found,
+// and the ids that name none.
+func readCovers(raw any, x *kg.Expand, pre *kg.Prefetch) {
+	cm, ok := raw.(map[string]any)
+	if !ok {
+		return
+	}
+	found := map[string]bool{}
+	items, _ := cm["n"].([]any)
+	for _, it := range items {
+		y, _ := it.(map[string]any)
+		n, ok := y["m"].(dbtype.Node)
+		if !ok {
+			continue
+		}
+		node := toNode(n)
+		found[node.ID] = true
+		pre.Nodes = append(pre.Nodes, node)
+		sub, _ := y["x"].(map[string]any)
+		readNode(node.ID, sub, x, pre)
+	}
+	ids, _ := cm["ids"].([]any)
+	for _, v := range ids {
+		// A source id is never an Entity: leave it to the node loader.
+		if id := str(v); id != "" && !found[id] && !strings.HasPrefix(id, kg.SourcePrefix+"/") {
+			pre.Missing = append(pre.Missing, id)
+		}
 	}
 }
 

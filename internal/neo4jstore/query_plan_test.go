@@ -100,6 +100,32 @@ func TestQueryPlans(t *testing.T) {
 		},
 		func() error { _, err := s.Weapons(ctx, "", "", kg.PageQuery{First: 10, After: "weapon/a"}); return err },
 		func() error { _, err := s.People(ctx, "", kg.PageQuery{First: 10}); return err },
+		func() error {
+			_, err := s.Holders(ctx, kg.HolderQuery{From: "2010-01-01", To: "2010-12-31", Country: "country/iran"})
+			return err
+		},
+		func() error {
+			// With the selection of a nested holders request compiled in.
+			pre := &kg.Prefetch{RelCountries: true, RelSources: true, Plan: &kg.Expand{
+				Edges:      []kg.EdgeExpand{{From: kg.Person, Spec: kg.EdgeSpec{Type: kg.NationalOf, Label: "Country"}}},
+				OrgCountry: &kg.Expand{},
+			}}
+			_, err := s.Holders(ctx, kg.HolderQuery{From: "2010-01-01", To: "2010-12-31", TitleWords: []string{"minister"}}, pre)
+			return err
+		},
+		func() error {
+			_, err := s.TransferParts(ctx, kg.TotalsQuery{Supplier: "country/china", Recipient: "country/iran", From: "1993-01-01", To: "2012-12-31"})
+			return err
+		},
+		func() error {
+			// With covers and the parties compiled in.
+			pre := &kg.Prefetch{Plan: &kg.Expand{
+				Edges:  []kg.EdgeExpand{{From: kg.Transfer, Spec: kg.EdgeSpec{Type: kg.Supplier, Label: "Country"}}},
+				Covers: &kg.Expand{Edges: []kg.EdgeExpand{{From: kg.Transfer, Spec: kg.EdgeSpec{Type: kg.Item, Label: "Weapon"}}}},
+			}}
+			_, err := s.TransferParts(ctx, kg.TotalsQuery{Supplier: "country/china"}, pre)
+			return err
+		},
 	}
 	for i, call := range calls {
 		// On the empty database, paths and neighborhood find no end: that
@@ -110,7 +136,7 @@ func TestQueryPlans(t *testing.T) {
 	}
 
 	// What each query must use: an index seek of some kind.
-	seeks := []string{"NodeUniqueIndexSeek", "NodeIndexSeek", "NodeIndexSeekByRange", "ProcedureCall", "NodeIndexScan", "NodeUniqueIndexSeekByRange"}
+	seeks := []string{"NodeUniqueIndexSeek", "NodeIndexSeek", "NodeIndexSeekByRange", "ProcedureCall", "NodeIndexScan", "NodeUniqueIndexSeekByRange", "DirectedRelationshipIndexSeekByRange"}
 	for _, q := range captured {
 		res, err := neo4j.ExecuteQuery(ctx, inst.Driver, "PROFILE "+q.cypher, q.params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(inst.Database))
 		if err != nil {

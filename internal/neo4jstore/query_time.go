@@ -13,22 +13,44 @@ import (
 // post's organization up to the organization or country asked for.
 const maxPartOfDepth = 6
 
-// holdersCypher finds positions whose span overlaps [$from, $to]. The
+// holdersMatch finds positions whose span overlaps [$from, $to]. The
 // organization and country filters follow PART_OF up from the post's
 // organization, so "a post in the armed forces" finds the navy's commander.
-var holdersCypher = fmt.Sprintf(`MATCH (p:Person)-[r:HOLDS_POSITION]->(t:Entity)
+var holdersMatch = fmt.Sprintf(`MATCH (p:Person)-[r:HOLDS_POSITION]->(t:Entity)
 WHERE r.spanFrom <= $to AND r.spanTo >= $from
   AND all(w IN $words WHERE toLower(r.title) CONTAINS w)
   AND ($org IS NULL OR t.id = $org
        OR EXISTS { MATCH (t)-[:PART_OF*1..%[1]d]->(:Organization {id: $org}) })
   AND ($country IS NULL OR t.id = $country OR r.country = $country
-       OR EXISTS { MATCH (t)-[:PART_OF*1..%[1]d]->(:Country {id: $country}) })
-RETURN p, r, t
-ORDER BY r.spanFrom, p.id, r.key
-LIMIT $max`, maxPartOfDepth)
+       OR EXISTS { MATCH (t)-[:PART_OF*1..%[1]d]->(:Country {id: $country}) })`, maxPartOfDepth)
 
-// Holders answers who held a post during [q.From, q.To], oldest tenure first.
-func (s *Store) Holders(ctx context.Context, q kg.HolderQuery) ([]kg.Tenure, error) {
+// holdersCypher is the statement of Holders for pre: the tenures, cut to
+// the limit first, then what the selection asks of the people and posts
+// (and of the entities the tenures' country property names) in the same
+// statement.
+func holdersCypher(pre *kg.Prefetch) (string, error) {
+	const order = "\nORDER BY r.spanFrom, p.id, r.key\nLIMIT $max"
+	if !pre.Wants() {
+		return holdersMatch + "\nRETURN p, r, t" + order, nil
+	}
+	q := holdersMatch + "\nWITH p, r, t" + order
+	imports, nodes := "p, r, t", "[p, t]"
+	cols := ""
+	if pre.RelCountries {
+		q += "\nWITH p, r, t, COLLECT { MATCH (rc:Entity {id: r.country}) RETURN rc } AS rc"
+		imports, nodes, cols = "p, r, t, rc", "[p, t] + rc", ", rc"
+	}
+	tail, more, err := expandTail(imports, nodes, "[r]", pre)
+	if err != nil {
+		return "", err
+	}
+	return q + tail + "\nRETURN p, r, t" + cols + more, nil
+}
+
+// Holders answers who held a post during [q.From, q.To], oldest tenure
+// first, fetching the selection in pre in the same statement.
+func (s *Store) Holders(ctx context.Context, q kg.HolderQuery, prefetch ...*kg.Prefetch) ([]kg.Tenure, error) {
+	pre := prefetchOf(prefetch)
 	if q.From == "" || q.To == "" {
 		return nil, kg.Invalid("at", "a date is required")
 	}
@@ -44,7 +66,11 @@ func (s *Store) Holders(ctx context.Context, q kg.HolderQuery) ([]kg.Tenure, err
 		"org": nilIfEmpty(q.Organization), "country": nilIfEmpty(q.Country),
 		"max": MaxListResults + 1,
 	}
-	recs, err := s.query(ctx, "holders", holdersCypher, params)
+	cypher, err := holdersCypher(pre)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.query(ctx, "holders", cypher, params)
 	if err != nil {
 		return nil, err
 	}
@@ -67,25 +93,46 @@ func (s *Store) Holders(ctx context.Context, q kg.HolderQuery) ([]kg.Tenure, err
 		}
 		person, target := toNode(p), toNode(t)
 		out = append(out, kg.Tenure{Person: person, Rel: toRel(r, person.ID, target.ID), Target: target})
+		if pre.Wants() {
+			if rc, ok := rec.Get("rc"); ok {
+				l, _ := rc.([]any)
+				pre.Nodes = append(pre.Nodes, nodeList(l)...)
+			}
+			readExpand(rec, pre)
+		}
 	}
 	return out, nil
 }
 
 // transferPartsCypher selects the transfer records a total sums: by
 // supplier and recipient, overlapping [$from, $to] (an open bound matches
-// any span; with both bounds open, undated records too).
-const transferPartsCypher = `MATCH (x:Transfer)
+// any span; with both bounds open, undated records too). The statement
+// starts from the supplier (or the recipient) found by the id constraint;
+// a total over every supplier and recipient reads every transfer.
+func transferPartsCypher(q kg.TotalsQuery) string {
+	match := "MATCH (x:Transfer)"
+	switch {
+	case q.Supplier != "":
+		match = "MATCH (x:Transfer)-[:SUPPLIER]->(:Entity:Country {id: $supplier})"
+	case q.Recipient != "":
+		match = "MATCH (x:Transfer)-[:RECIPIENT]->(:Entity:Country {id: $recipient})"
+	}
+	return match + `
 WHERE x.confidence IN $confs
   AND ($from IS NULL OR x.spanTo >= $from)
   AND ($to IS NULL OR x.spanFrom <= $to)
-  AND ($supplier IS NULL OR EXISTS { MATCH (x)-[:SUPPLIER]->(:Country {id: $supplier}) })
-  AND ($recipient IS NULL OR EXISTS { MATCH (x)-[:RECIPIENT]->(:Country {id: $recipient}) })
-RETURN x
+  AND ($supplier IS NULL OR EXISTS { MATCH (x)-[:SUPPLIER]->(:Entity:Country {id: $supplier}) })
+  AND ($recipient IS NULL OR EXISTS { MATCH (x)-[:RECIPIENT]->(:Entity:Country {id: $recipient}) })
+WITH DISTINCT x
 ORDER BY x.id
-LIMIT $max`
+LIMIT $max
+RETURN x`
+}
 
-// TransferParts lists the transfer records a total over q sums, in id order.
-func (s *Store) TransferParts(ctx context.Context, q kg.TotalsQuery) ([]kg.Node, error) {
+// TransferParts lists the transfer records a total over q sums, in id
+// order, fetching the selection in pre in the same statement.
+func (s *Store) TransferParts(ctx context.Context, q kg.TotalsQuery, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
+	pre := prefetchOf(prefetch)
 	if q.From != "" && q.To != "" && q.From > q.To {
 		return nil, kg.Invalid("from", fmt.Sprintf("%s is after to (%s)", q.From, q.To))
 	}
@@ -95,12 +142,19 @@ func (s *Store) TransferParts(ctx context.Context, q kg.TotalsQuery) ([]kg.Node,
 		"supplier": nilIfEmpty(q.Supplier), "recipient": nilIfEmpty(q.Recipient),
 		"max": MaxListResults + 1,
 	}
-	recs, err := s.query(ctx, "transferParts", transferPartsCypher, params)
+	col, err := expandColumn("x", pre)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.query(ctx, "transferParts", transferPartsCypher(q)+col, params)
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) > MaxListResults {
 		return nil, kg.OverLimit("filter", fmt.Sprintf("more than %d transfers match; narrow the filter", MaxListResults))
+	}
+	for _, rec := range recs {
+		readExpand(rec, pre)
 	}
 	return nodesOf(recs, "x", "transferParts")
 }

@@ -256,6 +256,14 @@ func storeCallsByName() map[string]func(context.Context, graph.Store) error {
 			_, err := s.Resolutions(ctx, kg.DateRange{})
 			return err
 		},
+		"Holders": func(ctx context.Context, s graph.Store) error {
+			_, err := s.Holders(ctx, kg.HolderQuery{From: "2010-01-01", To: "2010-12-31", Country: "country/iran"})
+			return err
+		},
+		"TransferParts": func(ctx context.Context, s graph.Store) error {
+			_, err := s.TransferParts(ctx, kg.TotalsQuery{Supplier: "country/china", Recipient: "country/iran"})
+			return err
+		},
 		"Sources": func(ctx context.Context, s graph.Store) error { _, err := s.Sources(ctx); return err },
 		"Weapons": func(ctx context.Context, s graph.Store) error {
 			_, err := s.Weapons(ctx, "", "country/iran", kg.PageQuery{First: 10, Count: true})
