@@ -239,7 +239,8 @@ func (p planner) walk(b *expandBuilder, typ string, sel ast.SelectionSet) {
 			}
 			inner := p
 			inner.inLineage = true
-			lb.relSources = inner.graphParts(lb.node, "Lineage", f.Selections) || lb.relSources
+			rs, _ := inner.graphParts(lb.node, "Lineage", f.Selections)
+			lb.relSources = rs || lb.relSources
 		case typ == "Organization" && f.Name == "country":
 			if b.orgCountry == nil {
 				b.orgCountry = &expandBuilder{}
@@ -316,9 +317,10 @@ func (p planner) lineageArgs(f graphql.CollectedField) (lineageKey, bool) {
 
 // graphParts walks the parts of a lineage, path or subgraph selection:
 // entities under nodeFields (of type nodeType), the ends of relationships
-// under relFieldName, and whether the relationships' citations need their
-// sources.
-func (p planner) graphParts(b *expandBuilder, typ string, sel ast.SelectionSet) (relSources bool) {
+// under relFieldName, whether the relationships' citations need their
+// sources, and whether the relationships are selected at all
+// (Lineage.derivations, Path or Subgraph relationships).
+func (p planner) graphParts(b *expandBuilder, typ string, sel ast.SelectionSet) (relSources, rels bool) {
 	for _, f := range graphql.CollectFields(p.op, sel, []string{typ}) {
 		switch {
 		case typ == "Lineage" && f.Name == "weapon":
@@ -330,6 +332,7 @@ func (p planner) graphParts(b *expandBuilder, typ string, sel ast.SelectionSet) 
 				}
 			}
 		case typ == "Lineage" && f.Name == "derivations":
+			rels = true
 			for _, df := range graphql.CollectFields(p.op, f.Selections, []string{"Derivation"}) {
 				switch df.Name {
 				case "child", "parent":
@@ -341,6 +344,7 @@ func (p planner) graphParts(b *expandBuilder, typ string, sel ast.SelectionSet) 
 		case f.Name == "nodes":
 			p.walk(b, "Entity", f.Selections)
 		case f.Name == "relationships":
+			rels = true
 			for _, rf := range graphql.CollectFields(p.op, f.Selections, []string{"Relationship"}) {
 				switch rf.Name {
 				case "from", "to":
@@ -351,7 +355,7 @@ func (p planner) graphParts(b *expandBuilder, typ string, sel ast.SelectionSet) 
 			}
 		}
 	}
-	return relSources
+	return relSources, rels
 }
 
 // rootPlan is the prefetch of the current root field, whose result is of
@@ -382,7 +386,11 @@ func (r *Resolver) rootPlan(ctx context.Context, typ string) *kg.Prefetch {
 			}
 		}
 	case "Lineage", "Path", "Subgraph":
-		pre.RelSources = p.graphParts(b, typ, sel)
+		var rels bool
+		pre.RelSources, rels = p.graphParts(b, typ, sel)
+		// Without derivations or relationships in the selection, the
+		// store may leave them out (the lean statement of issue 10).
+		pre.NoRels = !rels
 	case "Tenure":
 		// Query.holders: the people, the posts (organizations or countries
 		// at the relationships' other end) and the countries the
@@ -420,7 +428,7 @@ func (r *Resolver) rootPlan(ctx context.Context, typ string) *kg.Prefetch {
 		p.walk(b, typ, sel)
 	}
 	pre.Plan = b.build()
-	if !pre.Wants() {
+	if !pre.Wants() && !pre.NoRels {
 		return nil
 	}
 	return pre

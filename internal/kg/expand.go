@@ -64,6 +64,10 @@ type Prefetch struct {
 	// relationships the read itself returns names (a post held abroad, in
 	// Query.holders).
 	RelCountries bool
+	// NoRels says the selection asks for none of the relationships the
+	// read itself returns (Lineage.derivations, Subgraph.relationships):
+	// the store may leave them out of the statement and the answer.
+	NoRels bool
 
 	// Filled by the store. Done says it ran the plan (a store may ignore it).
 	Done         bool

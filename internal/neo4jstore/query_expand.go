@@ -140,7 +140,7 @@ func (e *expander) edgeExpr(v string, ed kg.EdgeExpand) (string, error) {
 // sources of its derivations. The depth literal is a checked integer and
 // the confidence levels come from the kg.Confidence enumeration.
 func (e *expander) lineageExpr(v string, l kg.LineageExpand) (string, error) {
-	body, err := lineageBody(l.Dir, l.MaxDepth)
+	body, err := lineageBody(l.Dir, l.MaxDepth, true)
 	if err != nil {
 		return "", err
 	}

@@ -25,7 +25,7 @@ func (s *Store) LineageOf(ctx context.Context, ref string, dir kg.Direction, max
 	if key == "" {
 		return nil, kg.Invalid("weapon", fmt.Sprintf("%q has no letter or digit to look up", ref))
 	}
-	body, err := lineageBody(dir, maxDepth)
+	body, err := lineageBody(dir, maxDepth, pre == nil || !pre.NoRels)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +79,7 @@ LIMIT 1`
 // id, in one query (the API's loader for Weapon.lineage). Ids that are not
 // weapons are left out.
 func (s *Store) Lineages(ctx context.Context, ids []string, dir kg.Direction, maxDepth int, minConf kg.Confidence) (map[string]kg.Lineage, error) {
-	body, err := lineageBody(dir, maxDepth)
+	body, err := lineageBody(dir, maxDepth, true)
 	if err != nil {
 		return nil, err
 	}
@@ -105,8 +105,11 @@ MATCH (w:Entity:Weapon {id: rid})`
 // over DERIVED_FROM edges of at least the wanted confidence ($conf), each at
 // its shortest depth, and the edges among them that a walk of at most
 // maxDepth steps follows. The depth is a literal (quantifier bounds cannot
-// be parameters), built from a checked integer.
-func lineageBody(dir kg.Direction, maxDepth int) (string, error) {
+// be parameters), built from a checked integer. Without rels the edges are
+// not collected (upRels and downRels are empty lists): a selection without
+// Lineage.derivations needs only the weapons and their depths, and the
+// edge subquery is most of the statement's database hits.
+func lineageBody(dir kg.Direction, maxDepth int, rels bool) (string, error) {
 	if err := checkRange("maxDepth", maxDepth, 0, MaxLineageDepth); err != nil {
 		return "", err
 	}
@@ -137,7 +140,12 @@ func lineageBody(dir kg.Direction, maxDepth int) (string, error) {
 CALL (w) {
   MATCH lp = ANY SHORTEST (w) (()%[2]s()){1,%[3]d} (la:Weapon)
   RETURN collect({n: la, d: length(lp)}) AS %[1]s
-}
+}`, name, step, maxDepth)
+		if !rels {
+			fmt.Fprintf(&b, "\nWITH *, [] AS %sRels", name)
+			return
+		}
+		fmt.Fprintf(&b, `
 CALL (w, %[1]s) {
   WITH [w] + [lx IN %[1]s | lx.n] AS reached, [{n: w, d: 0}] + %[1]s AS lxs
   UNWIND lxs AS lx

@@ -277,15 +277,22 @@ CALL (c, found, frontier) {
 }
 WITH c, found + next AS found, next AS frontier`, d, types)
 	}
-	fmt.Fprintf(&b, `
+	b.WriteString(`
 WITH c, found[..$limit] AS kept, size(found) > $limit AS truncated
-WITH c, truncated, [c] + kept AS ns
+WITH c, truncated, [c] + kept AS ns`)
+	if pre != nil && pre.NoRels {
+		// The selection asks for no relationships: leave out the subquery
+		// that finds those among the nodes (most of the database hits).
+		b.WriteString("\nWITH ns, truncated, [] AS rels")
+	} else {
+		fmt.Fprintf(&b, `
 CALL (ns) {
   UNWIND ns AS x
   MATCH (x)-[r%s]->(y)
   WHERE y IN ns
   RETURN collect({r: r, from: x.id, to: y.id}) AS rels
 }`, types)
+	}
 	tail, cols, err := expandTail("ns, rels", "ns", "[y IN rels | y.r]", pre)
 	if err != nil {
 		return kg.Subgraph{}, err

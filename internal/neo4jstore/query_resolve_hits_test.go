@@ -2,8 +2,6 @@ package neo4jstore_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -11,11 +9,8 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
-	"armsgraph/internal/ingest"
 	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
-	"armsgraph/internal/neo4jtest"
-	"armsgraph/internal/seeds"
 )
 
 // resolveBefore is Resolve's statement before exact matches were tried
@@ -42,23 +37,8 @@ LIMIT $limit`
 // alias or a partial name falls back to the full-text index. It logs the
 // database hits of both paths, and of the statement before the change.
 func TestResolveDBHits(t *testing.T) {
-	inst := neo4jtest.Get(t)
 	ctx := context.Background()
-	store, err := neo4jstore.Open(ctx, neo4jstore.Config{URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database, QueryTimeout: 20 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer store.Close(ctx)
-	folder, err := seeds.Open(os.DirFS(filepath.Join("..", "..", "seeds")), seeds.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := folder.Validate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := ingest.Run(ctx, store, folder, ingest.Options{}); err != nil {
-		t.Fatal(err)
-	}
+	inst, store := seededStore(t)
 	cases := []struct {
 		name, ref string
 		kind      kg.Kind

@@ -123,6 +123,13 @@ var corpus = []corpusRequest{
 	  lineage(maxDepth: 2, minConfidence: REPORTED) { nodes { depth weapon { id } } }
 	  up: lineage(direction: ANCESTORS) { nodes { weapon { name manufacturer { name } } } derivations { kind } }
 	} } } }`, nil, 1},
+	// The benchmark's shapes (docs/benchmarks.md): nodes only, no
+	// derivations or relationships, which take the lean statement; the
+	// goldens were recorded on the full one.
+	{"lineage-nodes", `{ lineage(weapon: "weapon/c-802", direction: DESCENDANTS, maxDepth: 10) { nodes { weapon { id name } } }
+	  both: lineage(weapon: "Noor", direction: BOTH) { weapon { name } direction nodes { depth weapon { id name origin { name } } } } }`, nil, 2},
+	{"neighborhood-nodes", `{ neighborhood(id: "weapon/c-802", depth: 2, limit: 200) { nodes { id name kind } }
+	  iran: neighborhood(id: "country/iran", limit: 20) { truncated nodes { id ... on Person { country { name } } } } }`, nil, 2},
 	{"neighborhood-lineage", `{ neighborhood(id: "weapon/noor", depth: 1, limit: 50) {
 	  nodes { id ... on Weapon { lineage(direction: ANCESTORS, maxDepth: 2) { nodes { depth weapon { name } } } } }
 	} }`, nil, 1},
