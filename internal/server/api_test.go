@@ -13,6 +13,7 @@ import (
 	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/server"
+	"armsgraph/web"
 )
 
 // TestSeededAPI answers every root field of the contract over the project's
@@ -590,7 +591,7 @@ func testProvenance(t *testing.T, h http.Handler) {
 // testExamples runs every example operation GraphiQL opens with.
 func testExamples(t *testing.T, h http.Handler) {
 	var names []string
-	for _, line := range strings.Split(server.ExampleQueries, "\n") {
+	for _, line := range strings.Split(web.ExampleQueries, "\n") {
 		if rest, ok := strings.CutPrefix(line, "query "); ok {
 			names = append(names, strings.Fields(rest)[0])
 		}
@@ -600,7 +601,7 @@ func testExamples(t *testing.T, h http.Handler) {
 	}
 	for _, name := range names {
 		var data map[string]any
-		if err := client.New(h, client.Path("/graphql")).Post(server.ExampleQueries, &data, client.Operation(name)); err != nil {
+		if err := client.New(h, client.Path("/graphql")).Post(web.ExampleQueries, &data, client.Operation(name)); err != nil {
 			t.Errorf("example %s: %v", name, err)
 			continue
 		}
