@@ -100,7 +100,7 @@ func (o *accessOptions) build(addr string, logger *slog.Logger) (server.Access, 
 	default:
 		a.AllowedHosts = append(a.AllowedHosts, host)
 	}
-	loopback := isLoopback(host)
+	loopback := server.IsLoopbackHost(host)
 	if o.tokensFile != "" {
 		tokens, err := server.LoadTokens(o.tokensFile, logger)
 		if err != nil {
@@ -127,17 +127,6 @@ func (o *accessOptions) build(addr string, logger *slog.Logger) (server.Access, 
 	}
 	logger.Info("access", attrs...)
 	return a, nil
-}
-
-// isLoopback says whether a listen host is reachable from this machine
-// only. An empty host or 0.0.0.0 is every interface; a name other than
-// localhost is taken as reachable, since what it resolves to may change.
-func isLoopback(host string) bool {
-	if strings.EqualFold(host, "localhost") {
-		return true
-	}
-	ip := net.ParseIP(host)
-	return ip != nil && ip.IsLoopback()
 }
 
 // splitList splits a comma-separated setting, dropping blanks.

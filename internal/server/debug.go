@@ -5,6 +5,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/pprof"
+	"strings"
 )
 
 // DebugHandler serves net/http/pprof's profiles under /debug/pprof/. Mount
@@ -27,7 +28,7 @@ func ListenDebug(addr string) (net.Listener, error) {
 	if err != nil {
 		return nil, fmt.Errorf("debug address %q: %w (give host:port, e.g. 127.0.0.1:6060)", addr, err)
 	}
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+	if !IsLoopbackHost(host) {
 		return nil, fmt.Errorf("debug address %q is not a loopback address; use 127.0.0.1:<port> or [::1]:<port>", addr)
 	}
 	ln, err := net.Listen("tcp", addr)
@@ -35,4 +36,15 @@ func ListenDebug(addr string) (net.Listener, error) {
 		return nil, fmt.Errorf("listen on debug address %s: %w", addr, err)
 	}
 	return ln, nil
+}
+
+// IsLoopbackHost says whether a listen host is reachable from this machine
+// only. An empty host or 0.0.0.0 is every interface; a name other than
+// localhost is taken as reachable, since what it resolves to may change.
+func IsLoopbackHost(host string) bool {
+	if strings.EqualFold(host, "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }
