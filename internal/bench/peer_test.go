@@ -33,11 +33,11 @@ func TestParseProcStat(t *testing.T) {
 	}
 }
 
-// processCPU reads this very process's CPU time, which grows while it computes.
+// ProcessCPU reads this very process's CPU time, which grows while it computes.
 func TestProcessCPUGrows(t *testing.T) {
-	before, err := processCPU(os.Getpid())
+	before, err := ProcessCPU(os.Getpid())
 	if err != nil {
-		t.Fatalf("processCPU(self): %v", err)
+		t.Fatalf("ProcessCPU(self): %v", err)
 	}
 	x := 0
 	deadline := time.Now().Add(20 * time.Second)
@@ -46,15 +46,15 @@ func TestProcessCPUGrows(t *testing.T) {
 		for i := range 10_000_000 {
 			x += i % 7
 		}
-		if after, err = processCPU(os.Getpid()); err != nil {
-			t.Fatalf("processCPU(self): %v", err)
+		if after, err = ProcessCPU(os.Getpid()); err != nil {
+			t.Fatalf("ProcessCPU(self): %v", err)
 		}
 	}
 	if after < before+0.05 {
-		t.Errorf("processCPU(self) went from %.2f to %.2f s while computing (%d), want at least 0.05 s more", before, after, x)
+		t.Errorf("ProcessCPU(self) went from %.2f to %.2f s while computing (%d), want at least 0.05 s more", before, after, x)
 	}
-	if _, err := processCPU(1 << 30); err == nil {
-		t.Errorf("processCPU(no such pid) = nil error, want one")
+	if _, err := ProcessCPU(1 << 30); err == nil {
+		t.Errorf("ProcessCPU(no such pid) = nil error, want one")
 	}
 	m := newCPUMeter(map[string]int{"self": os.Getpid(), "none": 0})
 	s := m.seconds()

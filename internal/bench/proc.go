@@ -36,9 +36,9 @@ func parseProcStat(line string) (float64, error) {
 	return float64(ticks) / clockTicks, nil
 }
 
-// processCPU returns the CPU seconds (user + system) process pid has used
+// ProcessCPU returns the CPU seconds (user + system) process pid has used
 // so far; its threads' time is included, its reaped children's is not.
-func processCPU(pid int) (float64, error) {
+func ProcessCPU(pid int) (float64, error) {
 	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
 	if err != nil {
 		return 0, fmt.Errorf("cpu time of pid %d: %w", pid, err)
@@ -60,7 +60,7 @@ func newCPUMeter(pids map[string]int) *cpuMeter {
 		if pid <= 0 {
 			continue
 		}
-		if s, err := processCPU(pid); err == nil {
+		if s, err := ProcessCPU(pid); err == nil {
 			m.start[name] = s
 		}
 	}
@@ -77,7 +77,7 @@ func (m *cpuMeter) seconds() map[string]float64 {
 		if !ok {
 			continue
 		}
-		if s1, err := processCPU(pid); err == nil {
+		if s1, err := ProcessCPU(pid); err == nil {
 			out[name] = s1 - s0
 		}
 	}

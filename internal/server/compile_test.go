@@ -361,7 +361,7 @@ func BenchmarkCompiledVsLoaders(b *testing.B) {
 		name string
 		h    http.Handler
 	}{
-		{"compiled", server.New(server.Config{Access: server.Access{AllowedHosts: []string{"example.com"}}}, store, nil)},
+		{"compiled", newServer(b, server.Config{}, store)},
 		{"loaders", graph.NewHandler(uncompiled{store}, graph.HandlerConfig{}, nil)},
 	}
 	for _, c := range corpus {

@@ -51,11 +51,11 @@ func openStoreOn(t testing.TB, inst *neo4jtest.Instance) *neo4jstore.Store {
 func queryTimeout(c *neo4jstore.Config) { c.QueryTimeout = 20 * time.Second }
 
 // testLogger logs to the test's output.
-func testLogger(t *testing.T) *slog.Logger {
+func testLogger(t testing.TB) *slog.Logger {
 	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
 }
 
-type testWriter struct{ t *testing.T }
+type testWriter struct{ t testing.TB }
 
 func (w testWriter) Write(p []byte) (int, error) {
 	w.t.Helper()
@@ -113,7 +113,7 @@ func postQuery(t *testing.T, h http.Handler, q string, vars map[string]any) rawR
 // newServer builds the real server. httptest's requests, and gqlgen's
 // client built on them, carry Host example.com, so unless a test sets its
 // own, the server answers to that name, as a deployment to its own.
-func newServer(t *testing.T, cfg server.Config, store *neo4jstore.Store) http.Handler {
+func newServer(t testing.TB, cfg server.Config, store *neo4jstore.Store) http.Handler {
 	t.Helper()
 	if cfg.Access.AllowedHosts == nil {
 		cfg.Access.AllowedHosts = []string{"example.com"}

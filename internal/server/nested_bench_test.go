@@ -8,13 +8,13 @@ import (
 	"net/http/httptest"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"armsgraph/internal/bench"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/neo4jtest"
 	"armsgraph/internal/server"
@@ -40,7 +40,7 @@ var nestedQueries = []struct{ name, query string }{
 func BenchmarkNested(b *testing.B) {
 	inst := neo4jtest.Get(b)
 	store := seedInto(b, openStoreOn(b, inst))
-	h := server.New(server.Config{}, store, nil)
+	h := newServer(b, server.Config{}, store)
 	for _, q := range nestedQueries {
 		b.Run(q.name, func(b *testing.B) {
 			body, _ := json.Marshal(map[string]any{"query": q.query})
@@ -110,16 +110,12 @@ func median(ds []time.Duration) time.Duration {
 	return s[len(s)/2]
 }
 
-// procCPU is this process's user+system CPU time (/proc/self/stat fields
-// 14 and 15, in clock ticks of 10 ms).
+// procCPU is this process's user+system CPU time (bench.ProcessCPU, which
+// reads /proc/self/stat fields 14 and 15).
 func procCPU(b *testing.B) time.Duration {
-	raw, err := os.ReadFile("/proc/self/stat")
+	s, err := bench.ProcessCPU(os.Getpid())
 	if err != nil {
 		b.Fatal(err)
 	}
-	// Fields after the command name, which ends with the last ')'.
-	f := strings.Fields(string(raw[bytes.LastIndexByte(raw, ')')+2:]))
-	utime, _ := strconv.ParseInt(f[11], 10, 64)
-	stime, _ := strconv.ParseInt(f[12], 10, 64)
-	return time.Duration(utime+stime) * 10 * time.Millisecond
+	return time.Duration(s * float64(time.Second))
 }

@@ -1,8 +1,6 @@
 package server_test
 
 import (
-	"io"
-	"log/slog"
 	"slices"
 	"testing"
 
@@ -321,7 +319,7 @@ func TestTimeAndClaimsAPI(t *testing.T) {
 // over the seeds: `go test -run '^$' -bench TimeQueries ./internal/server`.
 func BenchmarkTimeQueries(b *testing.B) {
 	store := seededStore(b)
-	h := server.New(server.Config{}, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	h := newServer(b, server.Config{}, store)
 	for _, bc := range []struct{ name, q string }{
 		{"holders", `{ holders(at: "2010", country: "country/iran", title: "defence minister") { person { id } position { title from to attested } } }`},
 		// For comparison, an existing list field over the same records.
