@@ -39,6 +39,10 @@ type loaders struct {
 	edges    map[kg.EdgeSpec]*dataloadgen.Loader[string, []kg.Edge]
 	lineages map[lineageKey]*dataloadgen.Loader[string, *kg.Lineage]
 	groups   map[string]*group // node or source id → the group it came in first
+
+	// The entity properties the request reads (requestProps).
+	propsOnce sync.Once
+	props     []string
 }
 
 // group is a set of sibling ids; claimed records the loaders already

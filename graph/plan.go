@@ -428,7 +428,8 @@ func (r *Resolver) rootPlan(ctx context.Context, typ string) *kg.Prefetch {
 		p.walk(b, typ, sel)
 	}
 	pre.Plan = b.build()
-	if !pre.Wants() && !pre.NoRels {
+	pre.Props = r.requestProps(ctx)
+	if !pre.Wants() && !pre.NoRels && pre.Props == nil {
 		return nil
 	}
 	return pre

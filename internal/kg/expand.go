@@ -68,6 +68,13 @@ type Prefetch struct {
 	// read itself returns (Lineage.derivations, Subgraph.relationships):
 	// the store may leave them out of the statement and the answer.
 	NoRels bool
+	// Props, when not nil, names the entity properties the whole request
+	// reads (NodeProps): the store may return entity nodes with only those
+	// and PropID, PropKind and "name", which is most of what a large answer
+	// costs in Neo4j and in the driver. Nil means whole nodes. The list
+	// covers every field of the request, not only this root field's,
+	// because the loaders share nodes between root fields.
+	Props []string
 
 	// Filled by the store. Done says it ran the plan (a store may ignore it).
 	Done         bool

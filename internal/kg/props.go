@@ -1,5 +1,7 @@
 package kg
 
+import "slices"
+
 // Neo4j property names that more than one package writes or reads. The
 // seeds converter and the store use these; docs/graph-model.md lists them.
 const (
@@ -60,3 +62,47 @@ const (
 	PropRestrictions      = "restrictions"
 	PropType              = "type"
 )
+
+// Entity properties that every projected node carries (Prefetch.Props):
+// the store's conversion and ordering need them.
+var projectedAlways = []string{PropID, PropKind, "name"}
+
+// nodeProps are the entity properties a GraphQL field may read, by name:
+// the only names a projection may splice into Cypher.
+var nodeProps = map[string]bool{
+	PropID: true, PropKind: true, "name": true, "aliases": true, "description": true,
+	PropConfidence: true, PropCiteSource: true, PropCiteLocator: true, PropCiteNote: true,
+	PropCiteConfidence: true, PropCiteClaims: true,
+	PropFrom: true, PropTo: true, PropDate: true, PropItem: true,
+	PropQuantityOrdered: true, PropQuantityDelivered: true, PropQuantityUnit: true,
+	PropOrdered: true, PropDelivered: true, PropDateInferred: true, PropValueUSD: true,
+	PropValueEstimated: true, PropAggregate: true, PropCovers: true, PropStatus: true,
+	PropAreas: true, PropCategory: true, PropEndDate: true, PropExemptions: true,
+	PropIntroduced: true, PropLocation: true, PropRangeKm: true, PropReported: true,
+	PropRestrictions: true, PropType: true,
+}
+
+// IsNodeProp reports whether p is an entity property a projection may name.
+func IsNodeProp(p string) bool { return nodeProps[p] }
+
+// CiteProps are the properties that hold a node's or relationship's citations.
+var CiteProps = []string{PropCiteSource, PropCiteLocator, PropCiteNote, PropCiteConfidence, PropCiteClaims}
+
+// ProjectionProps is the sorted, de-duplicated property list of a
+// projection that reads props: props plus the ones every projected node
+// carries. ok is false when props names a property outside the allow-list
+// (then only whole nodes will do).
+func ProjectionProps(props []string) (out []string, ok bool) {
+	seen := map[string]bool{}
+	for _, p := range append(slices.Clone(projectedAlways), props...) {
+		if !nodeProps[p] {
+			return nil, false
+		}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out, true
+}

@@ -28,7 +28,28 @@ var commonRelProps = []string{"key", "confidence", "citeSource", "citeLocator", 
 
 // toNode converts a returned node.
 func toNode(n dbtype.Node) kg.Node {
-	p := n.Props
+	return nodeFromProps(n.Props, n.Labels)
+}
+
+// nodeOf converts a returned entity or source: a whole node, or the map
+// that projectNode builds of a node's selected properties. ok is false for
+// anything else (null: a node of another kind).
+func nodeOf(x any) (kg.Node, bool) {
+	switch n := x.(type) {
+	case dbtype.Node:
+		return toNode(n), true
+	case map[string]any:
+		if _, ok := n[kg.PropID]; ok {
+			return nodeFromProps(n, nil), true
+		}
+	}
+	return kg.Node{}, false
+}
+
+// nodeFromProps converts the properties of a node with the given labels
+// (none for a projection, which always carries kind). A projection gives
+// null for a property the node lacks: left out, as a whole node leaves it.
+func nodeFromProps(p map[string]any, labels []string) kg.Node {
 	out := kg.Node{
 		ID:          str(p["id"]),
 		Kind:        kg.Kind(str(p["kind"])),
@@ -38,20 +59,94 @@ func toNode(n dbtype.Node) kg.Node {
 		Citations:   citations(p),
 		Props:       map[string]any{},
 	}
-	if out.Kind == "" && !slices.Contains(n.Labels, kg.SourceLabel) {
+	if out.Kind == "" && !slices.Contains(labels, kg.SourceLabel) {
 		// An entity written without a kind property: take it from its labels.
-		for _, l := range n.Labels {
+		for _, l := range labels {
 			if k, ok := kg.KindOfLabel(l); ok {
 				out.Kind = k
 			}
 		}
 	}
 	for k, v := range p {
-		if !slices.Contains(commonNodeProps, k) {
+		if v != nil && !slices.Contains(commonNodeProps, k) {
 			out.Props[k] = v
 		}
 	}
 	return out
+}
+
+// projected is the property list of pre's projection (kg.ProjectionProps),
+// nil for whole nodes.
+func projected(pre *kg.Prefetch) []string {
+	if pre == nil || pre.Props == nil {
+		return nil
+	}
+	props, ok := kg.ProjectionProps(pre.Props)
+	if !ok {
+		return nil
+	}
+	return props
+}
+
+// projectNode is the Cypher expression that returns the entity node expr:
+// expr itself when props is nil, else a map of the properties props names
+// ({id: expr.id, kind: expr.kind, …}), which nodeOf reads back. Returning
+// a few properties instead of the whole node is most of what a large
+// answer saves, in Neo4j and in the driver. The names come from the
+// kg.IsNodeProp allow-list (projected checks them).
+func projectNode(expr string, props []string) string {
+	if props == nil {
+		return expr
+	}
+	var b strings.Builder
+	b.WriteString("{")
+	for i, p := range props {
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		fmt.Fprintf(&b, "%s: %s.%s", p, expr, p)
+	}
+	b.WriteString("}")
+	return b.String()
+}
+
+// projectEntity is projectNode for a variable that may also hold a
+// source, which is returned whole.
+func projectEntity(v string, pre *kg.Prefetch) string {
+	props := projected(pre)
+	if props == nil {
+		return v
+	}
+	return fmt.Sprintf("CASE WHEN %s:Source THEN %s ELSE %s END", v, v, projectNode(v, props))
+}
+
+// preColumn is ", pre" when col (an expandColumn) adds that column.
+func preColumn(col string) string {
+	if col == "" {
+		return ""
+	}
+	return ", pre"
+}
+
+// nodeColumn reads the column key of rec as a node, whole or projected.
+func nodeColumn(rec *neo4j.Record, key, query string) (kg.Node, error) {
+	x, ok := rec.Get(key)
+	if !ok {
+		return kg.Node{}, fmt.Errorf("%s: no column %q", query, key)
+	}
+	n, ok := nodeOf(x)
+	if !ok {
+		return kg.Node{}, fmt.Errorf("%s: column %q is %T, want a node", query, key, x)
+	}
+	return n, nil
+}
+
+// projectList is projectNode over every node of the list expression list.
+func projectList(list string, props []string) string {
+	if props == nil {
+		return list
+	}
+	return fmt.Sprintf("[px IN %s | %s]", list, projectNode("px", props))
 }
 
 // toRel converts a returned relationship whose ends have the given ids.
@@ -141,8 +236,8 @@ func value[T any](rec *neo4j.Record, key, query string) (T, error) {
 func nodeList(raw []any) []kg.Node {
 	out := make([]kg.Node, 0, len(raw))
 	for _, x := range raw {
-		if n, ok := x.(dbtype.Node); ok {
-			out = append(out, toNode(n))
+		if n, ok := nodeOf(x); ok {
+			out = append(out, n)
 		}
 	}
 	return out

@@ -33,7 +33,12 @@ import (
 // API's depth and cost limits keep real plans far below it).
 const maxExpandEdges = 400
 
-type expander struct{ n, edges int }
+type expander struct {
+	n, edges int
+	// props, when not nil, projects the entity nodes the plan returns
+	// (projectNode).
+	props []string
+}
 
 func (e *expander) name(prefix string) string {
 	e.n++
@@ -75,7 +80,7 @@ func (e *expander) mapExpr(v string, x *kg.Expand) (string, error) {
 		}
 		parts = append(parts, fmt.Sprintf(
 			"cv: CASE WHEN %[1]s:Transfer THEN {ids: coalesce(%[1]s.covers, []), n: COLLECT { MATCH (%[2]s:Entity) WHERE %[2]s.id IN coalesce(%[1]s.covers, []) "+
-				"RETURN {m: %[2]s, x: %[3]s} ORDER BY %[2]s.id }} END", v, c, sub))
+				"RETURN {m: %[4]s, x: %[3]s} ORDER BY %[2]s.id }} END", v, c, sub, projectNode(c, e.props)))
 	}
 	if x.OrgCountry != nil {
 		p, c := e.name("path"), e.name("c")
@@ -85,7 +90,7 @@ func (e *expander) mapExpr(v string, x *kg.Expand) (string, error) {
 		}
 		parts = append(parts, fmt.Sprintf(
 			"oc: CASE WHEN %[1]s:Organization THEN COLLECT { MATCH %[2]s = ANY SHORTEST (%[1]s)-[:PART_OF]->{1,10}(%[3]s:Country) "+
-				"RETURN {m: %[3]s, x: %[4]s} ORDER BY length(%[2]s), %[3]s.id LIMIT 1 } END", v, p, c, sub))
+				"RETURN {m: %[5]s, x: %[4]s} ORDER BY length(%[2]s), %[3]s.id LIMIT 1 } END", v, p, c, sub, projectNode(c, e.props)))
 	}
 	return "{" + strings.Join(parts, ", ") + "}", nil
 }
@@ -112,7 +117,7 @@ func (e *expander) edgeExpr(v string, ed kg.EdgeExpand) (string, error) {
 	if ed.Spec.Incoming {
 		pattern = fmt.Sprintf("(%s)<-[%s:%s]-(%s%s)", v, r, t, m, label)
 	}
-	fields := []string{"r: " + r, "m: " + m}
+	fields := []string{"r: " + r, "m: " + projectNode(m, e.props)}
 	if !ed.Node.Empty() {
 		sub, err := e.mapExpr(m, ed.Node)
 		if err != nil {
@@ -129,7 +134,7 @@ func (e *expander) edgeExpr(v string, ed kg.EdgeExpand) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		fields = append(fields, fmt.Sprintf("p: COLLECT { MATCH (%[1]s:Entity {id: %[2]s.country}) RETURN {m: %[1]s, x: %[3]s} }", p, r, sub))
+		fields = append(fields, fmt.Sprintf("p: COLLECT { MATCH (%[1]s:Entity {id: %[2]s.country}) RETURN {m: %[4]s, x: %[3]s} }", p, r, sub, projectNode(p, e.props)))
 	}
 	return fmt.Sprintf("CASE WHEN %s:%s THEN COLLECT { MATCH %s RETURN {%s} ORDER BY %s.name, %s.id, %s.key } END",
 		v, ed.From.Label(), pattern, strings.Join(fields, ", "), m, m, r), nil
@@ -140,7 +145,7 @@ func (e *expander) edgeExpr(v string, ed kg.EdgeExpand) (string, error) {
 // sources of its derivations. The depth literal is a checked integer and
 // the confidence levels come from the kg.Confidence enumeration.
 func (e *expander) lineageExpr(v string, l kg.LineageExpand) (string, error) {
-	body, err := lineageBody(l.Dir, l.MaxDepth, true)
+	body, err := lineageBody(l.Dir, l.MaxDepth, true, acceptsAll(l.MinConf))
 	if err != nil {
 		return "", err
 	}
@@ -185,7 +190,7 @@ func expandColumn(v string, pre *kg.Prefetch) (string, error) {
 	if pre == nil || pre.Plan.Empty() {
 		return "", nil
 	}
-	var e expander
+	e := expander{props: projected(pre)}
 	x, err := e.mapExpr(v, pre.Plan)
 	if err != nil {
 		return "", err
@@ -202,7 +207,7 @@ func expandTail(imports, nodes, rels string, pre *kg.Prefetch) (tail, cols strin
 	}
 	var b strings.Builder
 	if !pre.Plan.Empty() {
-		var e expander
+		e := expander{props: projected(pre)}
 		x, err := e.mapExpr("pn", pre.Plan)
 		if err != nil {
 			return "", "", err
@@ -267,11 +272,10 @@ func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
 		for _, it := range items {
 			y, _ := it.(map[string]any)
 			r, ok1 := y["r"].(dbtype.Relationship)
-			n, ok2 := y["m"].(dbtype.Node)
+			other, ok2 := nodeOf(y["m"])
 			if !ok1 || !ok2 {
 				continue
 			}
-			other := toNode(n)
 			from, to := id, other.ID
 			if ed.Spec.Incoming {
 				from, to = other.ID, id
@@ -286,8 +290,7 @@ func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
 			if ps, ok := y["p"].([]any); ok {
 				for _, pi := range ps {
 					pm, _ := pi.(map[string]any)
-					if pn, ok := pm["m"].(dbtype.Node); ok {
-						node := toNode(pn)
+					if node, ok := nodeOf(pm["m"]); ok {
 						pre.Nodes = append(pre.Nodes, node)
 						sub, _ := pm["x"].(map[string]any)
 						readNode(node.ID, sub, ed.PropNode, pre)
@@ -334,8 +337,7 @@ func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
 		oc := kg.OrgCountry{ID: id}
 		if l, _ := raw.([]any); len(l) > 0 {
 			cm, _ := l[0].(map[string]any)
-			if cn, ok := cm["m"].(dbtype.Node); ok {
-				c := toNode(cn)
+			if c, ok := nodeOf(cm["m"]); ok {
 				oc.Country = &c
 				sub, _ := cm["x"].(map[string]any)
 				readNode(c.ID, sub, x.OrgCountry, pre)
@@ -357,11 +359,10 @@ func readCovers(raw any, x *kg.Expand, pre *kg.Prefetch) {
 	items, _ := cm["n"].([]any)
 	for _, it := range items {
 		y, _ := it.(map[string]any)
-		n, ok := y["m"].(dbtype.Node)
+		node, ok := nodeOf(y["m"])
 		if !ok {
 			continue
 		}
-		node := toNode(n)
 		found[node.ID] = true
 		pre.Nodes = append(pre.Nodes, node)
 		sub, _ := y["x"].(map[string]any)

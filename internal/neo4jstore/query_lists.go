@@ -192,7 +192,8 @@ func (s *Store) page(ctx context.Context, name, match string, conds []string, pa
 		// the aggregation (the selection may aggregate itself).
 		project, col = "\n  WITH x"+col, ", collect(pre) AS pre"
 	}
-	fmt.Fprintf(&b, "CALL () {\n  %s%s\n  WITH x ORDER BY x.id LIMIT $first%s\n  RETURN collect(x) AS page%s\n}\n", match, where(after...), project, col)
+	fmt.Fprintf(&b, "CALL () {\n  %s%s\n  WITH x ORDER BY x.id LIMIT $first%s\n  RETURN collect(%s) AS page%s\n}\n",
+		match, where(after...), project, projectNode("x", projected(pre)), col)
 	if q.Count {
 		b.WriteString("RETURN page, total")
 	} else {

@@ -55,18 +55,19 @@ CALL () {
   MATCH (n:Source {id: id})
   RETURN n
 }
-RETURN n` + col
+WITH n` + col + `
+RETURN ` + projectEntity("n", pre) + ` AS n` + preColumn(col)
 	recs, err := s.query(ctx, "nodes", q, map[string]any{"entityIds": entityIDs, "sourceIds": sourceIDs})
 	if err != nil {
 		return nil, err
 	}
 	out := make([]kg.Node, 0, len(recs))
 	for _, rec := range recs {
-		n, err := value[dbtype.Node](rec, "n", "nodes")
+		n, err := nodeColumn(rec, "n", "nodes")
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, toNode(n))
+		out = append(out, n)
 		readExpand(rec, pre)
 	}
 	return out, nil
@@ -108,7 +109,15 @@ func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefi
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.query(ctx, "resolve", resolveQuery+col, map[string]any{
+	cypher := resolveQuery + col
+	if props := projected(pre); props != nil {
+		// The selection's column is built first: it may aggregate (a
+		// nested lineage), and an aggregation may not sit beside a
+		// projection of the node it reads.
+		cypher = strings.TrimSuffix(resolveQuery, resolveReturn) + "\nWITH node, how, score" + col +
+			"\nRETURN " + projectNode("node", props) + " AS node, how, score" + preColumn(col)
+	}
+	recs, err := s.query(ctx, "resolve", cypher, map[string]any{
 		"id": id, "key": key, "lucene": resolveLucene(key, prefix), "kinds": kindList, "prefix": prefix, "limit": limit,
 	})
 	if err != nil {
@@ -116,7 +125,7 @@ func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefi
 	}
 	out := make([]kg.Match, 0, len(recs))
 	for _, rec := range recs {
-		n, err := value[dbtype.Node](rec, "node", "resolve")
+		n, err := nodeColumn(rec, "node", "resolve")
 		if err != nil {
 			return nil, err
 		}
@@ -124,7 +133,7 @@ func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefi
 		if err != nil {
 			return nil, err
 		}
-		out = append(out, kg.Match{Node: toNode(n), How: kg.MatchKind(how)})
+		out = append(out, kg.Match{Node: n, How: kg.MatchKind(how)})
 		readExpand(rec, pre)
 	}
 	return out, nil
@@ -159,8 +168,10 @@ CALL (exact) {
 UNWIND exact + more AS m
 WITH m.node AS node, min(m.how) AS how, max(m.score) AS score
 ORDER BY how, score DESC, node.name, node.id
-LIMIT $limit
-RETURN node, how, score`
+LIMIT $limit` + resolveReturn
+
+// resolveReturn ends resolveQuery (Resolve replaces it to project the node).
+const resolveReturn = "\nRETURN node, how, score"
 
 // resolveLucene is the full-text query of the fallback: the key as typed
 // (an alias), and with prefix also as a prefix and one edit away. Keys

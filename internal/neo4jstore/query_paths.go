@@ -78,7 +78,7 @@ CALL (a, b) {
   WHERE a IS NOT NULL AND b IS NOT NULL` + search + `
   RETURN collect(p) AS found
 }` + tail + `
-RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ` + pathMaps + cols
+RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ` + pathMaps(pre) + cols
 	recs, err := s.query(ctx, "paths", cypher, map[string]any{"from": q.From, "to": q.To, "via": via, "limit": q.Limit})
 	if err != nil {
 		return nil, err
@@ -118,10 +118,13 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ` + pathMaps + cols
 
 // pathMaps is the RETURN item that turns the list of paths found into
 // what simplePaths reads.
-const pathMaps = `[p IN found | {
-  nodes: nodes(p),
+// Its nodes are projected as pre asks (projectNode).
+func pathMaps(pre *kg.Prefetch) string {
+	return `[p IN found | {
+  nodes: ` + projectList("nodes(p)", projected(pre)) + `,
   rels: [r IN relationships(p) | {r: r, from: startNode(r).id, to: endNode(r).id}]
 }] AS paths`
+}
 
 // nextPaths finds up to need paths of length n between the two ends, the
 // length just above the shortest: SHORTEST k with the fixed bounds {n,n}.
@@ -153,7 +156,7 @@ MATCH (b:Entity {id: $to})
 CALL (a, b) {
   MATCH p = SHORTEST %d (a)-[%s]-{%d,%d}(b)
   RETURN collect(p) AS found
-}`, need, types, n, n) + tail + "\nRETURN " + pathMaps + cols
+}`, need, types, n, n) + tail + "\nRETURN " + pathMaps(pre) + cols
 	recs, err := s.query(ctx, "paths-next", cypher, map[string]any{"from": q.From, "to": q.To})
 	if err != nil {
 		return nil, err
@@ -297,7 +300,7 @@ CALL (ns) {
 	if err != nil {
 		return kg.Subgraph{}, err
 	}
-	b.WriteString(tail + "\nRETURN ns, rels, truncated" + cols)
+	b.WriteString(tail + "\nRETURN " + projectList("ns", projected(pre)) + " AS ns, rels, truncated" + cols)
 	cypher := b.String()
 	recs, err := s.query(ctx, "neighborhood", cypher, map[string]any{"id": q.ID, "limit": q.Limit})
 	if err != nil {

@@ -1,0 +1,67 @@
+package graph
+
+import (
+	"slices"
+	"testing"
+
+	"github.com/99designs/gqlgen/graphql"
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"armsgraph/internal/kg"
+)
+
+// TestEveryEntityFieldIsClassified keeps the projection rules of props.go
+// in step with the schema: a field added to an entity type must say what
+// it reads of the node, or requests selecting it fall back to whole nodes.
+func TestEveryEntityFieldIsClassified(t *testing.T) {
+	for _, k := range append([]kg.Kind{}, kg.Kinds...) {
+		def := parsedSchema.Types[k.Label()]
+		if def == nil {
+			t.Fatalf("no type %s in the schema", k.Label())
+		}
+		for _, f := range def.Fields {
+			ft := parsedSchema.Types[f.Type.Name()]
+			scalar := ft.Kind == ast.Scalar || ft.Kind == ast.Enum
+			_, reads := propsOfObjectField[f.Name]
+			switch {
+			case scalar && kg.IsNodeProp(f.Name), reads, !scalar && idOnlyFields[f.Name]:
+			default:
+				t.Errorf("%s.%s: say in graph/props.go which node properties it reads (a scalar reads the property of its name, which must be in kg's allow-list)", def.Name, f.Name)
+			}
+		}
+	}
+}
+
+func TestOperationProps(t *testing.T) {
+	cases := []struct {
+		name, query string
+		want        []string // nil: whole nodes
+	}{
+		{"lineage ids and names", `{ lineage(weapon: "weapon/c-802") { nodes { depth weapon { id name } } } }`, []string{"id", "name"}},
+		{"fragments and inline fragments", `
+			query { neighborhood(id: "country/iran") { nodes { ...N ... on Weapon { category rangeKm } } } }
+			fragment N on Entity { kind ... on Transfer { valueUsd covers { id } } }`,
+			[]string{"category", "covers", "id", "kind", "rangeKm", "valueUsd"}},
+		{"every root field counts", `{ a: weapon(name: "Noor") { id } b: country(name: "Iran") { description aliases } }`,
+			[]string{"aliases", "description", "id"}},
+		{"citations read the citation lists", `{ weapon(name: "Noor") { citations { locator } origin { name } } }`,
+			append(slices.Clone(kg.CiteProps), "name")},
+		{"skipped fields still count", `query($s: Boolean!) { weapon(name: "Noor") { introduced @skip(if: $s) } }`, []string{"introduced"}},
+		{"no entity field", `{ lineage(weapon: "weapon/c-802") { direction } }`, []string{}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc, errs := gqlparser.LoadQuery(parsedSchema, c.query)
+			if errs != nil {
+				t.Fatalf("query does not validate: %v", errs)
+			}
+			got := operationProps(&graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]})
+			want := slices.Clone(c.want)
+			slices.Sort(want)
+			if !slices.Equal(got, want) || (got == nil) != (want == nil) {
+				t.Errorf("props = %q, want %q", got, want)
+			}
+		})
+	}
+}
