@@ -89,11 +89,14 @@ func projected(pre *kg.Prefetch) []string {
 }
 
 // projectNode is the Cypher expression that returns the entity node expr:
-// expr itself when props is nil, else a map of the properties props names
-// ({id: expr.id, kind: expr.kind, …}), which nodeOf reads back. Returning
-// a few properties instead of the whole node is most of what a large
-// answer saves, in Neo4j and in the driver. The names come from the
-// kg.IsNodeProp allow-list (projected checks them).
+// expr itself when props is nil, else a map projection of the properties
+// props names (v{.id, .kind, …}), which nodeOf reads back. Returning a few
+// properties instead of the whole node is most of what a large answer
+// saves, in Neo4j and in the driver. A map projection reads a node's
+// properties in one go (one database hit, where {id: v.id, …} costs one
+// per property), so an expression that is not a variable is bound to one
+// first. The names come from the kg.IsNodeProp allow-list (projected
+// checks them).
 func projectNode(expr string, props []string) string {
 	if props == nil {
 		return expr
@@ -104,10 +107,23 @@ func projectNode(expr string, props []string) string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		fmt.Fprintf(&b, "%s: %s.%s", p, expr, p)
+		b.WriteString("." + p)
 	}
 	b.WriteString("}")
-	return b.String()
+	if isVariable(expr) {
+		return expr + b.String()
+	}
+	return fmt.Sprintf("head([px IN [%s] | px%s])", expr, b.String())
+}
+
+// isVariable reports whether expr is a plain Cypher variable name.
+func isVariable(expr string) bool {
+	for i, r := range expr {
+		if !(r == '_' || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || i > 0 && '0' <= r && r <= '9') {
+			return false
+		}
+	}
+	return expr != ""
 }
 
 // projectEntity is projectNode for a variable that may also hold a

@@ -1,0 +1,43 @@
+package neo4jstore
+
+import (
+	"testing"
+
+	"armsgraph/internal/kg"
+)
+
+func TestProjectNode(t *testing.T) {
+	props := []string{"id", "kind", "name"}
+	cases := []struct {
+		expr  string
+		props []string
+		want  string
+	}{
+		{"m", nil, "m"},
+		{"m12", props, "m12{.id, .kind, .name}"},
+		{"y.n", props, "head([px IN [y.n] | px{.id, .kind, .name}])"},
+		{"n.x", nil, "n.x"},
+	}
+	for _, c := range cases {
+		if got := projectNode(c.expr, c.props); got != c.want {
+			t.Errorf("projectNode(%q, %q) = %q, want %q", c.expr, c.props, got, c.want)
+		}
+	}
+}
+
+// TestProjectedAllowList: only allow-listed names reach the Cypher text; a
+// request naming anything else gets whole nodes.
+func TestProjectedAllowList(t *testing.T) {
+	if got := projected(&kg.Prefetch{Props: []string{"category", "name"}}); len(got) != 4 || got[0] != "category" || got[1] != "id" {
+		t.Errorf("projected = %q, want category, id, kind, name", got)
+	}
+	if got := projected(&kg.Prefetch{Props: []string{"category", "x}) MATCH (n) DETACH DELETE n //"}}); got != nil {
+		t.Errorf("a name outside the allow-list was projected: %q", got)
+	}
+	if got := projected(&kg.Prefetch{}); got != nil {
+		t.Errorf("no props: want whole nodes, got %q", got)
+	}
+	if got := projected(&kg.Prefetch{Props: []string{}}); len(got) != 3 {
+		t.Errorf("empty props: want id, kind, name, got %q", got)
+	}
+}
