@@ -125,6 +125,9 @@ type runner struct {
 	driver       neo4j.DriverWithContext
 	mu           sync.Mutex
 	storeQueries queryCounter
+	// handler is the GraphQL handler the benchmark serves (nil without
+	// one): the raw side captures its statements through it.
+	handler http.Handler
 }
 
 func (r *runner) logf(format string, args ...any) {
@@ -428,6 +431,7 @@ func (r *runner) startGraphQL() (*graphqlClient, string, func()) {
 	if err != nil {
 		return nil, "building the GraphQL handler: " + err.Error(), func() {}
 	}
+	r.handler = h
 	// Count the store's queries per request (server.New installs its own
 	// observer, so the count rides on the request's context instead).
 	counted := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {

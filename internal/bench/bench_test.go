@@ -17,6 +17,7 @@ import (
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
+	"armsgraph/internal/server"
 	"armsgraph/internal/synth"
 )
 
@@ -215,18 +216,29 @@ func TestTargetsFromManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close(context.Background())
+	handler := server.New(server.DefaultConfig(), store, nil)
 	for _, q := range queries() {
 		if q.n(tg) == 0 {
 			t.Errorf("query %s has no target", q.name)
 			continue
 		}
-		stmts, err := statements(context.Background(), store, q, tg)
+		stmts, err := statements(context.Background(), store, nil, q, tg)
 		if err != nil || len(stmts) != q.n(tg) {
 			t.Errorf("statements(%s) = %d, %v; want one per target", q.name, len(stmts), err)
 			continue
 		}
 		if stmts[0].cypher == "" || stmts[0].params == nil || q.args(tg, 0) == "" || q.vars(tg, 0) == nil {
 			t.Errorf("query %s: empty cypher, params, args or variables", q.name)
+		}
+		// Through the GraphQL handler: the statement the request sends,
+		// which returns only the properties the selection reads.
+		viaAPI, err := statements(context.Background(), store, handler, q, tg)
+		if err != nil || len(viaAPI) != q.n(tg) {
+			t.Errorf("statements(%s) through the handler = %d, %v; want one per target", q.name, len(viaAPI), err)
+			continue
+		}
+		if !strings.Contains(viaAPI[0].cypher, ".id, .kind, .name}") {
+			t.Errorf("query %s: the API's statement projects no properties:\n%s", q.name, viaAPI[0].cypher)
 		}
 	}
 }
@@ -242,7 +254,7 @@ func TestCapturedStatementsCarryTheirBounds(t *testing.T) {
 	// lineage: a bounded pattern; paths: allShortestPaths up to 6 hops;
 	// neighborhood (depth 2): one hop after the first.
 	want := map[string]func(string) bool{
-		"lineage":      func(c string) bool { return strings.Contains(c, "{1,10}") },
+		"lineage":      func(c string) bool { return strings.Contains(c, "*1..10]") },
 		"paths":        func(c string) bool { return strings.Contains(c, "*..6]") },
 		"neighborhood": func(c string) bool { return strings.Count(c, "UNWIND frontier") == 1 },
 	}
@@ -251,7 +263,7 @@ func TestCapturedStatementsCarryTheirBounds(t *testing.T) {
 		if !found {
 			continue
 		}
-		stmts, err := statements(context.Background(), store, q, tg)
+		stmts, err := statements(context.Background(), store, nil, q, tg)
 		if err != nil {
 			t.Fatalf("statements(%s): %v", q.name, err)
 		}
