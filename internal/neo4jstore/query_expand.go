@@ -173,8 +173,8 @@ func (e *expander) lineageExpr(v string, l kg.LineageExpand) (string, error) {
 			"  MATCH (ps:Source {id: sid})\n  RETURN collect(ps) AS preSrc\n}"
 		cols += ", preSrc: preSrc"
 	}
-	return fmt.Sprintf("CASE WHEN %[1]s:Weapon THEN COLLECT { WITH %[1]s AS w%[2]s%[3]s\nRETURN {w: w, up: up, upRels: upRels, down: down, downRels: downRels%[4]s} } END",
-		v, body, tail, cols), nil
+	return fmt.Sprintf("CASE WHEN %[1]s:Weapon THEN COLLECT { WITH %[1]s AS w%[2]s%[3]s\nRETURN {w: %[5]s, up: %[6]s, upRels: upRels, down: %[7]s, downRels: downRels%[4]s} } END",
+		v, body, tail, cols, projectNode("w", e.props), projectReached("up", e.props), projectReached("down", e.props)), nil
 }
 
 // sourcesExpr lists the source nodes whose ids the list expression holds.

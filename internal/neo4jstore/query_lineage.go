@@ -58,8 +58,8 @@ LIMIT 1`
 	ret := lineageReturn
 	if props := projected(pre); props != nil {
 		// Only the properties the request reads (projectNode).
-		ret = fmt.Sprintf("\nRETURN %s AS w, [y IN up | {n: %s, d: y.d}] AS up, upRels, [y IN down | {n: %s, d: y.d}] AS down, downRels",
-			projectNode("w", props), projectNode("y.n", props), projectNode("y.n", props))
+		ret = fmt.Sprintf("\nRETURN %s AS w, %s AS up, upRels, %s AS down, downRels",
+			projectNode("w", props), projectReached("up", props), projectReached("down", props))
 	}
 	body = strings.TrimSuffix(body, lineageReturn) + tail + ret + cols
 	params := map[string]any{"ref": ref, "key": key, "lucene": `"` + key + `"`, "conf": minConf.AtLeast()}
@@ -182,6 +182,15 @@ CALL (w, %[1]s) {
 // writes one of the levels on every edge).
 func acceptsAll(min kg.Confidence) bool {
 	return len(min.AtLeast()) == len(kg.Confidences)
+}
+
+// projectReached is a list of reached weapons ({n, d} maps, as
+// lineageBody collects them) with each weapon projected (projectNode).
+func projectReached(list string, props []string) string {
+	if props == nil {
+		return list
+	}
+	return fmt.Sprintf("[y IN %s | {n: %s, d: y.d}]", list, projectNode("y.n", props))
 }
 
 // lineageReturn ends every lineage statement.

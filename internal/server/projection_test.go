@@ -73,6 +73,7 @@ func TestProjectionKeepsEveryField(t *testing.T) {
 		"page":               `{ weapons(first: 50) { edges { node { id` + weapon + ` origin { id` + country + ` } } } } }`,
 		"lookup":             `{ weapon(name: "Noor") { id` + weapon + ` derivedFrom { parent { id` + weapon + ` } } transfers { id` + transfer + ` } } }`,
 		"transfers":          `{ transfers { id` + transfer + ` supplier { id` + country + ` } weapon { id` + weapon + ` } } }`,
+		"nested lineage":     `{ neighborhood(id: "weapon/noor", depth: 1, limit: 20) { nodes { id ... on Weapon { lineage(direction: BOTH, maxDepth: 3) { weapon { id` + weapon + ` } nodes { depth weapon { id` + weapon + ` } } } } } } }`,
 		// Only a few fields: the projection is at its narrowest.
 		"narrow": `{ neighborhood(id: "country/russia", depth: 2, limit: 300) { nodes { id name } } }`,
 	}
