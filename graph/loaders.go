@@ -40,9 +40,9 @@ type loaders struct {
 	lineages map[lineageKey]*dataloadgen.Loader[string, *kg.Lineage]
 	groups   map[string]*group // node or source id → the group it came in first
 
-	// The entity properties the request reads (requestProps).
-	propsOnce sync.Once
-	props     []string
+	// The entity and relationship properties the request reads (requestProps).
+	propsOnce       sync.Once
+	props, relProps []string
 }
 
 // group is a set of sibling ids; claimed records the loaders already

@@ -428,8 +428,8 @@ func (r *Resolver) rootPlan(ctx context.Context, typ string) *kg.Prefetch {
 		p.walk(b, typ, sel)
 	}
 	pre.Plan = b.build()
-	pre.Props = r.requestProps(ctx)
-	if !pre.Wants() && !pre.NoRels && pre.Props == nil {
+	pre.Props, pre.RelProps = r.requestProps(ctx)
+	if !pre.Wants() && !pre.NoRels && pre.Props == nil && pre.RelProps == nil {
 		return nil
 	}
 	return pre

@@ -42,28 +42,58 @@ var idOnlyFields = func() map[string]bool {
 	return m
 }()
 
-// requestProps is the request's property list, worked out once per
-// request (nil: some field needs whole nodes).
-func (r *Resolver) requestProps(ctx context.Context) []string {
+// requestProps is the request's entity and relationship property lists,
+// worked out once per request (nil: some field needs whole nodes, or whole
+// relationships).
+func (r *Resolver) requestProps(ctx context.Context) (nodes, rels []string) {
 	if !graphql.HasOperationContext(ctx) {
-		return nil
+		return nil, nil
 	}
 	l := r.loadersFor(ctx)
-	l.propsOnce.Do(func() { l.props = operationProps(graphql.GetOperationContext(ctx)) })
-	return l.props
+	l.propsOnce.Do(func() { l.props, l.relProps = operationProps(graphql.GetOperationContext(ctx)) })
+	return l.props, l.relProps
 }
 
-// operationProps lists the entity properties that the fields of op read,
-// sorted; nil when a field reads something the rules above do not know
-// (then whole nodes are fetched, as before).
-func operationProps(op *graphql.OperationContext) []string {
+// derivationProps are the relationship properties each Derivation field
+// reads (graph/convert.go derivationOf); child and parent read none.
+var derivationProps = map[string][]string{
+	"kind": {kg.PropKind}, "note": {kg.PropNote}, "confidence": {kg.PropConfidence},
+	"citations": kg.CiteProps, "child": nil, "parent": nil, "__typename": nil,
+}
+
+// wholeRelTypes are the GraphQL types that stand for a relationship and
+// read more of it than a Derivation (every property, a position's
+// country): selecting any of their fields means whole relationships.
+var wholeRelTypes = map[string]bool{"Relationship": true, "Position": true, "SalesLoss": true}
+
+// propsWalk gathers what the fields of an operation read of nodes and of
+// relationships.
+type propsWalk struct {
+	nodes, rels           map[string]bool
+	wholeNodes, wholeRels bool
+	fragments             map[string]bool
+}
+
+// operationProps lists the entity properties and the relationship
+// properties that the fields of op read, sorted; nil when a field reads
+// something the rules above do not know (then whole nodes, or whole
+// relationships, are fetched, as before).
+func operationProps(op *graphql.OperationContext) (nodes, rels []string) {
 	if op == nil || op.Operation == nil {
-		return nil
+		return nil, nil
 	}
-	set := map[string]bool{}
-	if !selectionProps(op.Operation.SelectionSet, set, map[string]bool{}) {
-		return nil
+	w := &propsWalk{nodes: map[string]bool{}, rels: map[string]bool{}, fragments: map[string]bool{}}
+	w.selection(op.Operation.SelectionSet)
+	if !w.wholeNodes {
+		nodes = sortedKeys(w.nodes)
 	}
+	if !w.wholeRels {
+		rels = sortedKeys(w.rels)
+	}
+	return nodes, rels
+}
+
+func sortedKeys(set map[string]bool) []string {
 	out := make([]string, 0, len(set))
 	for p := range set {
 		out = append(out, p)
@@ -72,36 +102,48 @@ func operationProps(op *graphql.OperationContext) []string {
 	return out
 }
 
-// selectionProps adds to set what the fields of sel (and below) read of
-// entity nodes; false when one needs whole nodes. @skip and @include are
-// ignored: a field left out still counts, which only widens the list.
-func selectionProps(sel ast.SelectionSet, set, fragments map[string]bool) bool {
+// selection adds what the fields of sel (and below) read. @skip and
+// @include are ignored: a field left out still counts, which only widens
+// the lists.
+func (w *propsWalk) selection(sel ast.SelectionSet) {
 	for _, s := range sel {
 		switch s := s.(type) {
 		case *ast.Field:
-			if s.ObjectDefinition != nil && entityType(s.ObjectDefinition.Name) && !fieldProps(s, set) {
-				return false
+			if s.ObjectDefinition != nil {
+				w.field(s.ObjectDefinition.Name, s)
 			}
-			if !selectionProps(s.SelectionSet, set, fragments) {
-				return false
-			}
+			w.selection(s.SelectionSet)
 		case *ast.InlineFragment:
-			if !selectionProps(s.SelectionSet, set, fragments) {
-				return false
-			}
+			w.selection(s.SelectionSet)
 		case *ast.FragmentSpread:
 			if s.Definition == nil {
-				return false
-			}
-			if !fragments[s.Name] {
-				fragments[s.Name] = true
-				if !selectionProps(s.Definition.SelectionSet, set, fragments) {
-					return false
-				}
+				w.wholeNodes, w.wholeRels = true, true
+			} else if !w.fragments[s.Name] {
+				w.fragments[s.Name] = true
+				w.selection(s.Definition.SelectionSet)
 			}
 		}
 	}
-	return true
+}
+
+// field adds what field f of GraphQL type typ reads.
+func (w *propsWalk) field(typ string, f *ast.Field) {
+	switch {
+	case entityType(typ):
+		if !fieldProps(f, w.nodes) {
+			w.wholeNodes = true
+		}
+	case typ == "Derivation":
+		props, ok := derivationProps[f.Name]
+		if !ok {
+			w.wholeRels = true
+		}
+		for _, p := range props {
+			w.rels[p] = true
+		}
+	case wholeRelTypes[typ]:
+		w.wholeRels = true
+	}
 }
 
 // fieldProps adds what the entity field f reads; false when it is not known.

@@ -56,11 +56,39 @@ func TestOperationProps(t *testing.T) {
 			if errs != nil {
 				t.Fatalf("query does not validate: %v", errs)
 			}
-			got := operationProps(&graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]})
+			got, _ := operationProps(&graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]})
 			want := slices.Clone(c.want)
 			slices.Sort(want)
 			if !slices.Equal(got, want) || (got == nil) != (want == nil) {
 				t.Errorf("props = %q, want %q", got, want)
+			}
+		})
+	}
+}
+
+func TestOperationRelProps(t *testing.T) {
+	cases := []struct {
+		name, query string
+		want        []string // nil: whole relationships
+	}{
+		{"no relationship object", `{ weapon(name: "Noor") { origin { name } derivedFrom { parent { name } } } }`, []string{}},
+		{"derivation fields", `{ weapon(name: "Noor") { derivedFrom { kind note parent { name } } } }`, []string{"kind", "note"}},
+		{"derivation citations", `{ lineage(weapon: "weapon/noor") { derivations { confidence citations { locator } } } }`,
+			append([]string{"confidence"}, kg.CiteProps...)},
+		{"a Relationship reads every property", `{ neighborhood(id: "country/iran") { relationships { properties { key } } } }`, nil},
+		{"a position reads its country property", `{ person(name: "Dehghan") { positions { title } } }`, nil},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			doc, errs := gqlparser.LoadQuery(parsedSchema, c.query)
+			if errs != nil {
+				t.Fatalf("query does not validate: %v", errs)
+			}
+			_, got := operationProps(&graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]})
+			want := slices.Clone(c.want)
+			slices.Sort(want)
+			if !slices.Equal(got, want) || (got == nil) != (want == nil) {
+				t.Errorf("relationship props = %q, want %q", got, want)
 			}
 		})
 	}

@@ -75,6 +75,10 @@ type Prefetch struct {
 	// covers every field of the request, not only this root field's,
 	// because the loaders share nodes between root fields.
 	Props []string
+	// RelProps, when not nil, names the relationship properties the whole
+	// request reads (RelProps): the store may return relationships with
+	// only those and their key and type. Nil means whole relationships.
+	RelProps []string
 
 	// Filled by the store. Done says it ran the plan (a store may ignore it).
 	Done         bool

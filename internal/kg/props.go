@@ -106,3 +106,32 @@ func ProjectionProps(props []string) (out []string, ok bool) {
 	slices.Sort(out)
 	return out, true
 }
+
+// relProps are the relationship properties a projection may name: what a
+// Derivation reads (kind, note, confidence, citations) and the key every
+// projected relationship carries.
+var relProps = map[string]bool{
+	PropKey: true, PropKind: true, PropNote: true, PropConfidence: true,
+	PropCiteSource: true, PropCiteLocator: true, PropCiteNote: true,
+	PropCiteConfidence: true, PropCiteClaims: true,
+}
+
+// IsRelProp reports whether p is a relationship property a projection may name.
+func IsRelProp(p string) bool { return relProps[p] }
+
+// RelProjectionProps is ProjectionProps for relationships: props plus the
+// key, sorted; ok is false when props names one outside the allow-list.
+func RelProjectionProps(props []string) (out []string, ok bool) {
+	seen := map[string]bool{}
+	for _, p := range append([]string{PropKey}, props...) {
+		if !relProps[p] {
+			return nil, false
+		}
+		if !seen[p] {
+			seen[p] = true
+			out = append(out, p)
+		}
+	}
+	slices.Sort(out)
+	return out, true
+}

@@ -167,9 +167,76 @@ func projectList(list string, props []string) string {
 
 // toRel converts a returned relationship whose ends have the given ids.
 func toRel(r dbtype.Relationship, from, to string) kg.Rel {
-	p := r.Props
+	return relFromProps(r.Type, r.Props, from, to)
+}
+
+// relOf converts a returned relationship, whole or projected
+// (projectRel), whose ends have the given ids.
+func relOf(x any, from, to string) (kg.Rel, bool) {
+	switch r := x.(type) {
+	case dbtype.Relationship:
+		return toRel(r, from, to), true
+	case map[string]any:
+		if t, ok := r[relTypeKey].(string); ok {
+			props := make(map[string]any, len(r))
+			for k, v := range r {
+				if k != relTypeKey && v != nil {
+					props[k] = v
+				}
+			}
+			return relFromProps(t, props, from, to), true
+		}
+	}
+	return kg.Rel{}, false
+}
+
+// relTypeKey holds a projected relationship's type (not a property name).
+const relTypeKey = "relType"
+
+// relProjected is the property list of pre's relationship projection
+// (kg.RelProjectionProps), nil for whole relationships.
+func relProjected(pre *kg.Prefetch) []string {
+	if pre == nil || pre.RelProps == nil {
+		return nil
+	}
+	props, ok := kg.RelProjectionProps(pre.RelProps)
+	if !ok {
+		return nil
+	}
+	return props
+}
+
+// projectRel is projectNode for the relationship expr: a map projection of
+// the properties props names and its type, or expr itself when props is nil.
+func projectRel(expr string, props []string) string {
+	if props == nil {
+		return expr
+	}
+	var b strings.Builder
+	b.WriteString("{")
+	for _, p := range props {
+		b.WriteString("." + p + ", ")
+	}
+	b.WriteString(relTypeKey + ": type(%s)}")
+	if isVariable(expr) {
+		return expr + fmt.Sprintf(b.String(), expr)
+	}
+	return fmt.Sprintf("head([pr IN [%s] | pr"+b.String()+"])", expr, "pr")
+}
+
+// projectRelList is projectRel over the {r, from, to} maps of list.
+func projectRelList(list string, props []string) string {
+	if props == nil {
+		return list
+	}
+	return fmt.Sprintf("[y IN %s | {r: %s, from: y.from, to: y.to}]", list, projectRel("y.r", props))
+}
+
+// relFromProps converts the type and properties of a relationship whose
+// ends have the given ids.
+func relFromProps(typ string, p map[string]any, from, to string) kg.Rel {
 	out := kg.Rel{
-		Type:       kg.RelType(r.Type),
+		Type:       kg.RelType(typ),
 		From:       from,
 		To:         to,
 		Key:        str(p["key"]),
@@ -267,11 +334,11 @@ func relList(raw []any) []kg.Rel {
 		if !ok {
 			continue
 		}
-		r, ok := m["r"].(dbtype.Relationship)
+		r, ok := relOf(m["r"], str(m["from"]), str(m["to"]))
 		if !ok {
 			continue
 		}
-		out = append(out, toRel(r, str(m["from"]), str(m["to"])))
+		out = append(out, r)
 	}
 	return out
 }

@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
-	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
 	"armsgraph/internal/kg"
 )
@@ -35,9 +34,9 @@ const maxExpandEdges = 400
 
 type expander struct {
 	n, edges int
-	// props, when not nil, projects the entity nodes the plan returns
-	// (projectNode).
-	props []string
+	// props and relProps, when not nil, project the entity nodes and the
+	// relationships the plan returns (projectNode, projectRel).
+	props, relProps []string
 }
 
 func (e *expander) name(prefix string) string {
@@ -117,7 +116,7 @@ func (e *expander) edgeExpr(v string, ed kg.EdgeExpand) (string, error) {
 	if ed.Spec.Incoming {
 		pattern = fmt.Sprintf("(%s)<-[%s:%s]-(%s%s)", v, r, t, m, label)
 	}
-	fields := []string{"r: " + r, "m: " + projectNode(m, e.props)}
+	fields := []string{"r: " + projectRel(r, e.relProps), "m: " + projectNode(m, e.props)}
 	if !ed.Node.Empty() {
 		sub, err := e.mapExpr(m, ed.Node)
 		if err != nil {
@@ -173,8 +172,9 @@ func (e *expander) lineageExpr(v string, l kg.LineageExpand) (string, error) {
 			"  MATCH (ps:Source {id: sid})\n  RETURN collect(ps) AS preSrc\n}"
 		cols += ", preSrc: preSrc"
 	}
-	return fmt.Sprintf("CASE WHEN %[1]s:Weapon THEN COLLECT { WITH %[1]s AS w%[2]s%[3]s\nRETURN {w: %[5]s, up: %[6]s, upRels: upRels, down: %[7]s, downRels: downRels%[4]s} } END",
-		v, body, tail, cols, projectNode("w", e.props), projectReached("up", e.props), projectReached("down", e.props)), nil
+	return fmt.Sprintf("CASE WHEN %[1]s:Weapon THEN COLLECT { WITH %[1]s AS w%[2]s%[3]s\nRETURN {w: %[5]s, up: %[6]s, upRels: %[8]s, down: %[7]s, downRels: %[9]s%[4]s} } END",
+		v, body, tail, cols, projectNode("w", e.props), projectReached("up", e.props), projectReached("down", e.props),
+		projectRelList("upRels", e.relProps), projectRelList("downRels", e.relProps)), nil
 }
 
 // sourcesExpr lists the source nodes whose ids the list expression holds.
@@ -190,7 +190,7 @@ func expandColumn(v string, pre *kg.Prefetch) (string, error) {
 	if pre == nil || pre.Plan.Empty() {
 		return "", nil
 	}
-	e := expander{props: projected(pre)}
+	e := expander{props: projected(pre), relProps: relProjected(pre)}
 	x, err := e.mapExpr(v, pre.Plan)
 	if err != nil {
 		return "", err
@@ -207,7 +207,7 @@ func expandTail(imports, nodes, rels string, pre *kg.Prefetch) (tail, cols strin
 	}
 	var b strings.Builder
 	if !pre.Plan.Empty() {
-		e := expander{props: projected(pre)}
+		e := expander{props: projected(pre), relProps: relProjected(pre)}
 		x, err := e.mapExpr("pn", pre.Plan)
 		if err != nil {
 			return "", "", err
@@ -271,16 +271,19 @@ func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
 		edges := make([]kg.Edge, 0, len(items))
 		for _, it := range items {
 			y, _ := it.(map[string]any)
-			r, ok1 := y["r"].(dbtype.Relationship)
-			other, ok2 := nodeOf(y["m"])
-			if !ok1 || !ok2 {
+			other, ok := nodeOf(y["m"])
+			if !ok {
 				continue
 			}
 			from, to := id, other.ID
 			if ed.Spec.Incoming {
 				from, to = other.ID, id
 			}
-			edges = append(edges, kg.Edge{Rel: toRel(r, from, to), Node: other})
+			rel, ok := relOf(y["r"], from, to)
+			if !ok {
+				continue
+			}
+			edges = append(edges, kg.Edge{Rel: rel, Node: other})
 			if sub, ok := y["x"].(map[string]any); ok {
 				readNode(other.ID, sub, ed.Node, pre)
 			}

@@ -56,10 +56,11 @@ LIMIT 1`
 		return nil, err
 	}
 	ret := lineageReturn
-	if props := projected(pre); props != nil {
-		// Only the properties the request reads (projectNode).
-		ret = fmt.Sprintf("\nRETURN %s AS w, %s AS up, upRels, %s AS down, downRels",
-			projectNode("w", props), projectReached("up", props), projectReached("down", props))
+	if props, relProps := projected(pre), relProjected(pre); props != nil || relProps != nil {
+		// Only the properties the request reads (projectNode, projectRel).
+		ret = fmt.Sprintf("\nRETURN %s AS w, %s AS up, %s AS upRels, %s AS down, %s AS downRels",
+			projectNode("w", props), projectReached("up", props), projectRelList("upRels", relProps),
+			projectReached("down", props), projectRelList("downRels", relProps))
 	}
 	body = strings.TrimSuffix(body, lineageReturn) + tail + ret + cols
 	params := map[string]any{"ref": ref, "key": key, "lucene": `"` + key + `"`, "conf": minConf.AtLeast()}

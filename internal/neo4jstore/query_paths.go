@@ -122,7 +122,7 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ` + pathMaps(pre) + col
 func pathMaps(pre *kg.Prefetch) string {
 	return `[p IN found | {
   nodes: ` + projectList("nodes(p)", projected(pre)) + `,
-  rels: [r IN relationships(p) | {r: r, from: startNode(r).id, to: endNode(r).id}]
+  rels: [r IN relationships(p) | {r: ` + projectRel("r", relProjected(pre)) + `, from: startNode(r).id, to: endNode(r).id}]
 }] AS paths`
 }
 
@@ -300,7 +300,7 @@ CALL (ns) {
 	if err != nil {
 		return kg.Subgraph{}, err
 	}
-	b.WriteString(tail + "\nRETURN " + projectList("ns", projected(pre)) + " AS ns, rels, truncated" + cols)
+	b.WriteString(tail + "\nRETURN " + projectList("ns", projected(pre)) + " AS ns, " + projectRelList("rels", relProjected(pre)) + " AS rels, truncated" + cols)
 	cypher := b.String()
 	recs, err := s.query(ctx, "neighborhood", cypher, map[string]any{"id": q.ID, "limit": q.Limit})
 	if err != nil {

@@ -74,6 +74,10 @@ func TestProjectionKeepsEveryField(t *testing.T) {
 		"lookup":             `{ weapon(name: "Noor") { id` + weapon + ` derivedFrom { parent { id` + weapon + ` } } transfers { id` + transfer + ` } } }`,
 		"transfers":          `{ transfers { id` + transfer + ` supplier { id` + country + ` } weapon { id` + weapon + ` } } }`,
 		"nested lineage":     `{ neighborhood(id: "weapon/noor", depth: 1, limit: 20) { nodes { id ... on Weapon { lineage(direction: BOTH, maxDepth: 3) { weapon { id` + weapon + ` } nodes { depth weapon { id` + weapon + ` } } } } } } }`,
+		// Every field of a Derivation, whose relationships are projected too.
+		"derivations": `{ lineage(weapon: "weapon/c-802", direction: BOTH) { derivations { kind confidence note citations { locator note confidence claims { field value } source { id } } child { id } parent { id } } }
+		  weapon(name: "Noor") { derivedFrom { kind confidence note citations { locator source { id } } parent { name } } derivatives { kind child { name } } } }`,
+		"derivation kinds": `{ weapon(name: "C-802") { derivatives { kind child { id derivatives { note child { id } } } } } }`,
 		// Only a few fields: the projection is at its narrowest.
 		"narrow": `{ neighborhood(id: "country/russia", depth: 2, limit: 300) { nodes { id name } } }`,
 	}
