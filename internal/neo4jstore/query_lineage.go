@@ -134,12 +134,10 @@ func lineageBody(dir kg.Direction, maxDepth int, rels, allConf bool) (string, er
 			fmt.Fprintf(&b, "\nWITH *, [] AS %s, [] AS %sRels", name, name)
 			return
 		}
-		step, edge := "-[lr:DERIVED_FROM WHERE lr.confidence IN $conf]->", "(lc)-[lr:DERIVED_FROM]->(lo)"
-		varStep := fmt.Sprintf("-[:DERIVED_FROM*1..%d]->", maxDepth)
+		edge, varStep := "(lc)-[lr:DERIVED_FROM]->(lo)", fmt.Sprintf("-[:DERIVED_FROM*1..%d]->", maxDepth)
 		from, to := "lc.id", "lo.id"
 		if !toParent {
-			step, edge = "<-[lr:DERIVED_FROM WHERE lr.confidence IN $conf]-", "(lc)<-[lr:DERIVED_FROM]-(lo)"
-			varStep = fmt.Sprintf("<-[:DERIVED_FROM*1..%d]-", maxDepth)
+			edge, varStep = "(lc)<-[lr:DERIVED_FROM]-(lo)", fmt.Sprintf("<-[:DERIVED_FROM*1..%d]-", maxDepth)
 			from, to = "lo.id", "lc.id"
 		}
 		// min(length) over a variable-length pattern plans as a pruning
@@ -147,16 +145,16 @@ func lineageBody(dir kg.Direction, maxDepth int, rels, allConf bool) (string, er
 		// for about as many database hits as the weapons and edges it
 		// reaches (ANY SHORTEST per weapon cost 20-30% more). The
 		// confidence test is left out when every level is accepted.
-		filter := "\n  WHERE all(lr IN relationships(lp) WHERE lr.confidence IN $conf)"
+		pathFilter, edgeFilter := "\n  WHERE all(lr IN relationships(lp) WHERE lr.confidence IN $conf)", "lr.confidence IN $conf AND "
 		if allConf {
-			filter = ""
+			pathFilter, edgeFilter = "", ""
 		}
 		fmt.Fprintf(&b, `
 CALL (w) {
-  MATCH lp = (w)%[2]s(la:Weapon)%[4]s
+  MATCH lp = (w)%[2]s(la:Weapon)%[3]s
   WITH la, min(length(lp)) AS ld
   RETURN collect({n: la, d: ld}) AS %[1]s
-}`, name, varStep, maxDepth, filter)
+}`, name, varStep, pathFilter)
 		if !rels {
 			fmt.Fprintf(&b, "\nWITH *, [] AS %sRels", name)
 			return
@@ -166,11 +164,11 @@ CALL (w, %[1]s) {
   WITH [w] + [lx IN %[1]s | lx.n] AS reached, [{n: w, d: 0}] + %[1]s AS lxs
   UNWIND lxs AS lx
   WITH lx.n AS lc, lx.d AS ld, reached
-  WHERE ld < %[3]d
-  MATCH %[4]s
-  WHERE lr.confidence IN $conf AND lo IN reached
+  WHERE ld < %[2]d
+  MATCH %[3]s
+  WHERE %[4]slo IN reached
   RETURN collect({r: lr, from: %[5]s, to: %[6]s}) AS %[1]sRels
-}`, name, step, maxDepth, edge, from, to)
+}`, name, maxDepth, edge, edgeFilter, from, to)
 	}
 	part("up", up, true)
 	part("down", down, false)
