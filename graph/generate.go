@@ -4,4 +4,4 @@
 // presenter that maps the error kinds of package kg to extensions.code.
 package graph
 
-//go:generate go tool gqlgen generate
+//go:generate go run ./internal/generate
