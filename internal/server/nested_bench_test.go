@@ -28,13 +28,18 @@ var nestedQueries = []struct{ name, query string }{
 	{"lineage10", `{ lineage(weapon: "C-802", direction: DESCENDANTS, maxDepth: 10) { nodes { depth weapon { id name } } } }`},
 	{"page50", `{ weapons(first: 50) { edges { node { id name origin { name } derivedFrom { kind parent { name } citations { locator source { title } } } } } } }`},
 	{"neighborhood2", `{ neighborhood(id: "weapon/c-802", depth: 2, limit: 200) { nodes { id name kind } relationships { type from { id } to { id } } } }`},
+	// The benchmark's flat neighbourhood (docs/benchmarks.md) at its full
+	// 200 nodes: the seeds' largest answer.
+	{"neighborhood200", `{ neighborhood(id: "country/iran", depth: 3, limit: 200) { nodes { id name kind } } }`},
 }
 
 // BenchmarkNested serves nested requests over the seeds, one at a time,
 // through the server's handler in this process, and reports per request:
 // p50 latency, the p50 of the root statement run alone through the driver
-// (raw Cypher), Cypher statements, and this process's CPU time (server and
-// driver side, read from /proc/self/stat). Run it with
+// (raw Cypher), Cypher statements, this process's CPU time (server and
+// driver side, read from /proc/self/stat), heap allocations (allocs/op,
+// B/op: server and driver) and the entities in the answer (ids/answer, the
+// "id" fields). Run it with
 //
 //	go test -run '^$' -bench Nested -benchtime 300x ./internal/server
 func BenchmarkNested(b *testing.B) {
@@ -44,6 +49,7 @@ func BenchmarkNested(b *testing.B) {
 	for _, q := range nestedQueries {
 		b.Run(q.name, func(b *testing.B) {
 			body, _ := json.Marshal(map[string]any{"query": q.query})
+			var ids int
 			send := func(ctx context.Context) {
 				req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
@@ -52,6 +58,7 @@ func BenchmarkNested(b *testing.B) {
 				if w.Code != http.StatusOK || strings.Contains(w.Body.String(), `"errors"`) {
 					b.Fatalf("%s: %d %s", q.name, w.Code, w.Body.String())
 				}
+				ids = bytes.Count(w.Body.Bytes(), []byte(`"id":`))
 			}
 			// The root statement, as the API sends it, for the raw baseline.
 			var cypher string
@@ -70,6 +77,7 @@ func BenchmarkNested(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			var stmts int64
 			cpu0 := procCPU(b)
+			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
 				ctx, counter := neo4jstore.WithQueryCounter(context.Background())
@@ -97,6 +105,7 @@ func BenchmarkNested(b *testing.B) {
 			b.ReportMetric(float64(p50)/float64(rawP50), "graphql/raw")
 			b.ReportMetric(float64(stmts)/float64(b.N), "stmts/req")
 			b.ReportMetric(ms(cpu)/float64(b.N), "cpu-ms/req")
+			b.ReportMetric(float64(ids), "ids/answer")
 			b.ReportMetric(0, "ns/op")
 		})
 	}
