@@ -170,11 +170,18 @@ func transactions(msgs []boltMessage) boltTx {
 	return s
 }
 
-func TestStoreReadsAreReadTransactions(t *testing.T) {
+// sniffedStore loads the seeds into the test's database and opens a store
+// on it through a proxy that sniffs the Bolt messages.
+func sniffedStore(t *testing.T) (dbConn, *boltProxy, *neo4jstore.Store) {
+	t.Helper()
 	db := sharedDB(t)
 	load(t, openStore(t, db, ""), projectSeeds(t), ingest.Options{})
 	px := newBoltProxy(t, strings.TrimPrefix(db.URI, "bolt://"), true)
-	store := openStore(t, db, px.URI())
+	return db, px, openStore(t, db, px.URI())
+}
+
+func TestStoreReadsAreReadTransactions(t *testing.T) {
+	db, px, store := sniffedStore(t)
 	ctx := context.Background()
 	if err := store.Ping(ctx); err != nil {
 		t.Fatal(err)
@@ -477,10 +484,7 @@ func rootFieldQueries() map[string][]string {
 }
 
 func TestEveryRootFieldIsReadOnly(t *testing.T) {
-	db := sharedDB(t)
-	load(t, openStore(t, db, ""), projectSeeds(t), ingest.Options{})
-	px := newBoltProxy(t, strings.TrimPrefix(db.URI, "bolt://"), true)
-	store := openStore(t, db, px.URI())
+	db, px, store := sniffedStore(t)
 	a := startAPI(t, store, server.Config{}, 4)
 	before := snapshot(t, db)
 
@@ -546,10 +550,7 @@ func TestEveryRootFieldIsReadOnly(t *testing.T) {
 // the read runs again as a managed read transaction on a new connection, so
 // the caller sees no error, as it did when every read was managed.
 func TestReadRetriesOnCutConnection(t *testing.T) {
-	db := sharedDB(t)
-	load(t, openStore(t, db, ""), projectSeeds(t), ingest.Options{})
-	px := newBoltProxy(t, strings.TrimPrefix(db.URI, "bolt://"), true)
-	store := openStore(t, db, px.URI())
+	_, px, store := sniffedStore(t)
 	ctx := context.Background()
 	ids := []string{"weapon/c-802"}
 	if nodes, err := store.Nodes(ctx, ids); err != nil || len(nodes) != 1 {
