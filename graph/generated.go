@@ -11926,7 +11926,7 @@ func (ec *executionContext) _Agreement(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, agreementImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12044,7 +12044,7 @@ func (ec *executionContext) _Citation(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, citationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12097,7 +12097,7 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, countryImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12190,7 +12190,7 @@ func (ec *executionContext) _Derivation(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, derivationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12248,7 +12248,7 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 	fields := graphql.CollectFields(ec.OperationContext, sel, eventImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12351,7 +12351,7 @@ func (ec *executionContext) _Lineage(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12399,7 +12399,7 @@ func (ec *executionContext) _LineageNode(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, lineageNodeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12437,7 +12437,7 @@ func (ec *executionContext) _Organization(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, organizationImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12515,7 +12515,7 @@ func (ec *executionContext) _PageInfo(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, pageInfoImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12553,7 +12553,7 @@ func (ec *executionContext) _Path(ctx context.Context, sel ast.SelectionSet, obj
 	fields := graphql.CollectFields(ec.OperationContext, sel, pathImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12596,7 +12596,7 @@ func (ec *executionContext) _Person(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, personImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12679,7 +12679,7 @@ func (ec *executionContext) _PersonConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, personConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12722,7 +12722,7 @@ func (ec *executionContext) _PersonEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, personEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12760,7 +12760,7 @@ func (ec *executionContext) _Position(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, positionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12828,7 +12828,7 @@ func (ec *executionContext) _Property(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, propertyImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12866,7 +12866,7 @@ func (ec *executionContext) _QuantityTotal(ctx context.Context, sel ast.Selectio
 	fields := graphql.CollectFields(ec.OperationContext, sel, quantityTotalImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -12912,7 +12912,7 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 	})
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		innerCtx := graphql.WithRootFieldContext(ctx, &graphql.RootFieldContext{
 			Object: field.Name,
@@ -13079,7 +13079,7 @@ func (ec *executionContext) _Relationship(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, relationshipImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13152,7 +13152,7 @@ func (ec *executionContext) _Resolution(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, resolutionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13265,7 +13265,7 @@ func (ec *executionContext) _SalesLoss(ctx context.Context, sel ast.SelectionSet
 	fields := graphql.CollectFields(ec.OperationContext, sel, salesLossImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13323,7 +13323,7 @@ func (ec *executionContext) _Source(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13386,7 +13386,7 @@ func (ec *executionContext) _SourceClaim(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, sourceClaimImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13424,7 +13424,7 @@ func (ec *executionContext) _Subgraph(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, subgraphImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13467,7 +13467,7 @@ func (ec *executionContext) _Tenure(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, tenureImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13505,7 +13505,7 @@ func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, transferImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13668,7 +13668,7 @@ func (ec *executionContext) _TransferTotalPart(ctx context.Context, sel ast.Sele
 	fields := graphql.CollectFields(ec.OperationContext, sel, transferTotalPartImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13716,7 +13716,7 @@ func (ec *executionContext) _TransferTotals(ctx context.Context, sel ast.Selecti
 	fields := graphql.CollectFields(ec.OperationContext, sel, transferTotalsImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13769,7 +13769,7 @@ func (ec *executionContext) _Weapon(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, weaponImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13882,7 +13882,7 @@ func (ec *executionContext) _WeaponConnection(ctx context.Context, sel ast.Selec
 	fields := graphql.CollectFields(ec.OperationContext, sel, weaponConnectionImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13925,7 +13925,7 @@ func (ec *executionContext) _WeaponEdge(ctx context.Context, sel ast.SelectionSe
 	fields := graphql.CollectFields(ec.OperationContext, sel, weaponEdgeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -13963,7 +13963,7 @@ func (ec *executionContext) ___Directive(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __DirectiveImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14016,7 +14016,7 @@ func (ec *executionContext) ___EnumValue(ctx context.Context, sel ast.SelectionS
 	fields := graphql.CollectFields(ec.OperationContext, sel, __EnumValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14064,7 +14064,7 @@ func (ec *executionContext) ___Field(ctx context.Context, sel ast.SelectionSet, 
 	fields := graphql.CollectFields(ec.OperationContext, sel, __FieldImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14122,7 +14122,7 @@ func (ec *executionContext) ___InputValue(ctx context.Context, sel ast.Selection
 	fields := graphql.CollectFields(ec.OperationContext, sel, __InputValueImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14180,7 +14180,7 @@ func (ec *executionContext) ___Schema(ctx context.Context, sel ast.SelectionSet,
 	fields := graphql.CollectFields(ec.OperationContext, sel, __SchemaImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":
@@ -14238,7 +14238,7 @@ func (ec *executionContext) ___Type(ctx context.Context, sel ast.SelectionSet, o
 	fields := graphql.CollectFields(ec.OperationContext, sel, __TypeImplementors)
 
 	out := graphql.NewFieldSet(fields)
-	deferred := graphql.NewDeferredGroup(ctx)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
 	for i, field := range fields {
 		switch field.Name {
 		case "__typename":

@@ -19,7 +19,11 @@
 //     calls of marshalSlice (graph/sequential.go), which has the same
 //     signature and panic handling, marshals in the calling goroutine, and
 //     falls back to a goroutine per element once the request's loaders had
-//     to wait for a batch (a selection no statement covered).
+//     to wait for a batch (a selection no statement covered);
+//   - gives every object an empty DeferredGroup instead of building one
+//     (a path, a field set and a map per object, for nothing: only
+//     FieldSet.ResolveConcurrently, which no object calls any more, defers a
+//     field).
 //
 // The root Query fields still run concurrently: each runs its own statement.
 // graph's TestGeneratedIsSequential fails when generated.go has drifted.
@@ -87,6 +91,8 @@ var (
 	// concurrentField is how gqlgen schedules a resolver field of a
 	// concurrent object other than a root type.
 	concurrentField = []byte(".ResolveConcurrently(")
+	newDeferred     = []byte("deferred := graphql.NewDeferredGroup(ctx)")
+	noDeferred      = []byte("var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)")
 )
 
 // rewriteFile rewrites the generated executor at path in place (through a
@@ -119,8 +125,9 @@ func rewriteFile(path string) error {
 }
 
 // rewrite turns every graphql.MarshalSliceConcurrently call of the
-// generated executor src into a marshalSlice call, and checks that no
-// object below the root is still concurrent. It is idempotent. It fails
+// generated executor src into a marshalSlice call and every object's
+// DeferredGroup into an empty one, and checks that no object below the
+// root is still concurrent. It is idempotent. It fails
 // when src has neither call (gqlgen's template changed: look at how it
 // marshals lists now) or still schedules fields concurrently (the plugin
 // did not take).
@@ -132,6 +139,7 @@ func rewrite(src []byte) ([]byte, error) {
 		return nil, fmt.Errorf("%d fields below the root are still resolved concurrently (FieldSet.ResolveConcurrently): the sequentialObjects plugin did not take", n)
 	}
 	out := bytes.ReplaceAll(src, concurrentSlice, sequentialSlice)
+	out = bytes.ReplaceAll(out, newDeferred, noDeferred)
 	formatted, err := format.Source(out)
 	if err != nil {
 		return nil, fmt.Errorf("format the rewritten executor: %w", err)

@@ -9,6 +9,8 @@ import (
 const concurrentSrc = `package graph
 
 func (ec *executionContext) marshalNWeapon(ctx context.Context, sel ast.SelectionSet, v []*model.Weapon) graphql.Marshaler {
+	deferred := graphql.NewDeferredGroup(ctx)
+	_ = deferred
 	ret := graphql.MarshalSliceConcurrently(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		return ec.marshalWeapon(ctx, sel, v[i])
 	})
@@ -23,7 +25,8 @@ func TestRewrite(t *testing.T) {
 	if err != nil {
 		t.Fatalf("rewrite: %v", err)
 	}
-	if bytes.Contains(once, concurrentSlice) || !bytes.Contains(once, []byte("ret := marshalSlice(ctx, len(v), 0, false,")) {
+	if bytes.Contains(once, concurrentSlice) || !bytes.Contains(once, []byte("ret := marshalSlice(ctx, len(v), 0, false,")) ||
+		bytes.Contains(once, newDeferred) || !bytes.Contains(once, []byte("var deferred graphql.DeferredGroup")) {
 		t.Errorf("rewrite left:\n%s", once)
 	}
 	twice, err := rewrite(once)
