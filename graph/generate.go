@@ -4,4 +4,7 @@
 // presenter that maps the error kinds of package kg to extensions.code.
 package graph
 
-//go:generate go tool gqlgen generate
+// go generate runs gqlgen through graph/internal/generate, which makes the
+// fields below the root resolve in the calling goroutine (see that command).
+//
+//go:generate go run ./internal/generate

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
@@ -43,6 +44,13 @@ type loaders struct {
 	// The entity and relationship properties the request reads (requestProps).
 	propsOnce       sync.Once
 	props, relProps []string
+
+	// batching is set once a field of the operation loads through a batch
+	// instead of reading what a statement primed (a loader fetched, or a
+	// root's store ignored the plan). From then on marshalSlice gives list
+	// elements a goroutine each, so that their loads share one batch window
+	// instead of waiting for one each, in turn.
+	batching atomic.Bool
 }
 
 // group is a set of sibling ids; claimed records the loaders already
@@ -67,6 +75,7 @@ func newLoaders(store Store, wait time.Duration) *loaders {
 		groups:   map[string]*group{},
 	}
 	l.nodes = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*kg.Node, error) {
+		l.batching.Store(true)
 		nodes, err := store.Nodes(ctx, ids)
 		if err != nil {
 			return nil, err
@@ -79,6 +88,7 @@ func newLoaders(store Store, wait time.Duration) *loaders {
 		return fill(out, ids), nil
 	}, dataloadgen.WithWait(wait))
 	l.orgCountry = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*kg.Node, error) {
+		l.batching.Store(true)
 		found, err := store.OrganizationCountries(ctx, ids)
 		if err != nil {
 			return nil, err
@@ -208,6 +218,7 @@ func (l *loaders) edgeLoader(spec kg.EdgeSpec) *dataloadgen.Loader[string, []kg.
 		return ld
 	}
 	ld := dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]kg.Edge, error) {
+		l.batching.Store(true)
 		found, err := l.store.Edges(ctx, ids, spec)
 		if err != nil {
 			return nil, err
@@ -242,6 +253,7 @@ func (l *loaders) lineageLoader(k lineageKey) *dataloadgen.Loader[string, *kg.Li
 		return ld
 	}
 	ld := dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*kg.Lineage, error) {
+		l.batching.Store(true)
 		found, err := l.store.Lineages(ctx, ids, k.dir, k.maxDepth, k.minConf)
 		if err != nil {
 			return nil, err
@@ -323,6 +335,9 @@ func (l *loaders) prime(pre *kg.Prefetch) {
 // they form a sibling group for the loaders, as any batch does.
 func (l *loaders) roots(nodes []kg.Node, rels []kg.Rel, pre *kg.Prefetch) {
 	if pre == nil || !pre.Done {
+		if pre.Wants() {
+			l.batching.Store(true) // the store ignored the plan
+		}
 		l.register(nodes, rels)
 		return
 	}

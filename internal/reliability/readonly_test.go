@@ -30,12 +30,15 @@ import (
 // The API cannot write to the graph. These tests prove it four ways:
 //
 //  1. Neo4j itself refuses every kind of write in a transaction opened the
-//     way the store opens its reads (AccessModeRead, ExecuteRead, the same
-//     timeout and metadata): TestReadTransactionsRefuseWrites.
+//     ways the store opens its reads (a session with AccessModeRead, an
+//     auto-commit transaction, or ExecuteRead when that one failed in a
+//     way the driver retries; the same timeout and metadata):
+//     TestReadTransactionsRefuseWrites.
 //  2. Every method the API calls on the store (the graph.Store interface)
-//     opens read transactions and nothing else, as seen on the wire by a
-//     proxy that decodes the Bolt messages, and counted by the store's own
-//     query counter: TestStoreReadsAreReadTransactions.
+//     opens read transactions and nothing else (BEGIN, or an auto-commit
+//     RUN, in mode r), as seen on the wire by a proxy that decodes the Bolt
+//     messages, and counted by the store's own query counter:
+//     TestStoreReadsAreReadTransactions.
 //  3. No graph.Store method of package neo4jstore can reach a write
 //     session in the source: TestStoreReadPathHasNoWrite.
 //  4. Every root field of the schema, sent hostile arguments, leaves the
@@ -61,7 +64,21 @@ var writeStatements = []string{
 	"FOREACH (i IN [1] | CREATE (:Pwned))",
 }
 
-// readTx runs cypher exactly as neo4jstore's read does.
+// readAutoCommit runs cypher exactly as neo4jstore's read does first: an
+// auto-commit transaction in a read session.
+func readAutoCommit(ctx context.Context, d neo4j.DriverWithContext, db, cypher string) error {
+	session := d.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: db})
+	defer session.Close(context.WithoutCancel(ctx))
+	cur, err := session.Run(ctx, cypher, nil, neo4j.WithTxTimeout(10*time.Second), neo4j.WithTxMetadata(map[string]any{"app": "armsgraph", "query": "reliability"}))
+	if err != nil {
+		return err
+	}
+	_, err = cur.Collect(ctx)
+	return err
+}
+
+// readTx runs cypher exactly as neo4jstore's read does when the auto-commit
+// attempt failed in a way the driver retries: a managed read transaction.
 func readTx(ctx context.Context, d neo4j.DriverWithContext, db, cypher string) error {
 	session := d.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: db})
 	defer session.Close(context.WithoutCancel(ctx))
@@ -80,18 +97,23 @@ func TestReadTransactionsRefuseWrites(t *testing.T) {
 	load(t, openStore(t, db, ""), projectSeeds(t), ingest.Options{})
 	before := snapshot(t, db)
 	ctx := context.Background()
-	for _, stmt := range writeStatements {
-		err := readTx(ctx, db.Driver, db.Database, stmt)
-		var neoErr *neo4j.Neo4jError
-		switch {
-		case err == nil:
-			t.Errorf("%s: a read transaction ran it", stmt)
-		case errors.As(err, &neoErr) && (neoErr.Code == "Neo.ClientError.Statement.AccessMode" ||
-			// CALL { … } IN TRANSACTIONS cannot run in any explicit transaction.
-			(strings.Contains(stmt, "IN TRANSACTIONS") && strings.HasPrefix(neoErr.Code, "Neo.ClientError"))):
-			t.Logf("refused: %-70s %s", stmt, neoErr.Code)
-		default:
-			t.Errorf("%s: %v, want Neo.ClientError.Statement.AccessMode", stmt, err)
+	for _, how := range []struct {
+		name string
+		run  func(ctx context.Context, d neo4j.DriverWithContext, db, cypher string) error
+	}{{"auto-commit", readAutoCommit}, {"managed", readTx}} {
+		for _, stmt := range writeStatements {
+			err := how.run(ctx, db.Driver, db.Database, stmt)
+			var neoErr *neo4j.Neo4jError
+			switch {
+			case err == nil:
+				t.Errorf("%s: a read transaction (%s) ran it", stmt, how.name)
+			case errors.As(err, &neoErr) && (neoErr.Code == "Neo.ClientError.Statement.AccessMode" ||
+				// CALL { … } IN TRANSACTIONS cannot run in any explicit transaction.
+				(how.name == "managed" && strings.Contains(stmt, "IN TRANSACTIONS") && strings.HasPrefix(neoErr.Code, "Neo.ClientError"))):
+				t.Logf("refused (%s): %-70s %s", how.name, stmt, neoErr.Code)
+			default:
+				t.Errorf("%s (%s): %v, want Neo.ClientError.Statement.AccessMode", stmt, how.name, err)
+			}
 		}
 	}
 	if after := snapshot(t, db); after != before {
@@ -99,8 +121,9 @@ func TestReadTransactionsRefuseWrites(t *testing.T) {
 	}
 }
 
-// boltTx summarises the transactions a proxy saw: how many began in read
-// mode, how many otherwise, and queries run outside a transaction.
+// boltTx summarises the transactions a proxy saw: how many were read
+// transactions (BEGIN in mode r, or an auto-commit RUN in mode r), how
+// many began otherwise, and auto-commit queries not in mode r.
 type boltTx struct {
 	reads, others, autocommit int
 	names                     []string // tx_metadata.query of each read transaction
@@ -128,20 +151,37 @@ func transactions(msgs []boltMessage) boltTx {
 		case "COMMIT", "ROLLBACK", "RESET":
 			inTx[m.Conn] = false
 		case "RUN":
-			if !inTx[m.Conn] {
-				s.autocommit++
-				s.bad = append(s.bad, "RUN outside a transaction: "+trunc(m.Query, 100))
+			if inTx[m.Conn] {
+				break
 			}
+			// An auto-commit transaction: a read one when in mode r, which
+			// Neo4j enforces as it does for BEGIN.
+			if m.Extra["mode"] == "r" {
+				s.reads++
+				if md, ok := m.Extra["tx_metadata"].(map[string]any); ok {
+					s.names = append(s.names, fmt.Sprint(md["query"]))
+				}
+				break
+			}
+			s.autocommit++
+			s.bad = append(s.bad, "RUN outside a transaction without mode r: "+trunc(m.Query, 100))
 		}
 	}
 	return s
 }
 
-func TestStoreReadsAreReadTransactions(t *testing.T) {
+// sniffedStore loads the seeds into the test's database and opens a store
+// on it through a proxy that sniffs the Bolt messages.
+func sniffedStore(t *testing.T) (dbConn, *boltProxy, *neo4jstore.Store) {
+	t.Helper()
 	db := sharedDB(t)
 	load(t, openStore(t, db, ""), projectSeeds(t), ingest.Options{})
 	px := newBoltProxy(t, strings.TrimPrefix(db.URI, "bolt://"), true)
-	store := openStore(t, db, px.URI())
+	return db, px, openStore(t, db, px.URI())
+}
+
+func TestStoreReadsAreReadTransactions(t *testing.T) {
+	db, px, store := sniffedStore(t)
 	ctx := context.Background()
 	if err := store.Ping(ctx); err != nil {
 		t.Fatal(err)
@@ -161,11 +201,24 @@ func TestStoreReadsAreReadTransactions(t *testing.T) {
 	if tx := transactions(px.Messages()); tx.others != 1 || tx.reads != 0 {
 		t.Fatalf("a write transaction was seen as %d read and %d other transactions: the sniffer does not work", tx.reads, tx.others)
 	}
-	if err := readTx(ctx, d, db.Database, "RETURN 1"); err != nil {
+	for _, run := range []func(ctx context.Context, d neo4j.DriverWithContext, db, cypher string) error{readTx, readAutoCommit} {
+		if err := run(ctx, d, db.Database, "RETURN 1"); err != nil {
+			t.Fatal(err)
+		}
+		if tx := transactions(px.Messages()); tx.reads != 1 || tx.others != 0 || tx.autocommit != 0 {
+			t.Fatalf("a read transaction was seen as %d read, %d other transactions and %d other auto-commit queries: the sniffer does not work", tx.reads, tx.others, tx.autocommit)
+		}
+	}
+	// An auto-commit query in a write session is not a read.
+	ws := d.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: db.Database})
+	if cur, err := ws.Run(ctx, "RETURN 1", nil); err != nil {
+		t.Fatal(err)
+	} else if _, err := cur.Collect(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if tx := transactions(px.Messages()); tx.reads != 1 || tx.others != 0 {
-		t.Fatalf("a read transaction was seen as %d read and %d other transactions: the sniffer does not work", tx.reads, tx.others)
+	ws.Close(ctx)
+	if tx := transactions(px.Messages()); tx.reads != 0 || tx.autocommit != 1 {
+		t.Fatalf("an auto-commit query in a write session was seen as %d reads and %d other auto-commit queries: the sniffer does not work", tx.reads, tx.autocommit)
 	}
 
 	// Every method of graph.Store: one read transaction per counted query.
@@ -280,8 +333,10 @@ func storeCallsByName() map[string]func(context.Context, graph.Store) error {
 // the functions that open a session or run a query on the driver, checks
 // that the only ones the graph.Store methods can reach (through calls within
 // the package, matched by name, which over-approximates) open sessions with
-// AccessModeRead and run ExecuteRead, and never AccessModeWrite,
-// ExecuteWrite, ExecuteQuery or an explicit or auto-commit transaction.
+// AccessModeRead, and never AccessModeWrite, ExecuteWrite, ExecuteQuery or
+// an explicit transaction. What runs in such a session (ExecuteRead, or an
+// auto-commit Run) is a read transaction: Neo4j refuses writes in both
+// (TestReadTransactionsRefuseWrites).
 func TestStoreReadPathHasNoWrite(t *testing.T) {
 	dir := filepath.Join("..", "neo4jstore")
 	fset := token.NewFileSet()
@@ -291,8 +346,8 @@ func TestStoreReadPathHasNoWrite(t *testing.T) {
 	}
 	type fn struct {
 		calls   map[string]bool // names called (identifiers and selectors)
-		driver  bool            // touches the driver: NewSession, ExecuteQuery, BeginTransaction, Run on a session
-		read    bool            // AccessModeRead and ExecuteRead
+		driver  bool            // touches the driver: NewSession, ExecuteQuery, BeginTransaction
+		read    bool            // opens its sessions with AccessModeRead
 		writing bool            // AccessModeWrite, ExecuteWrite, ExecuteQuery, BeginTransaction
 	}
 	funcs := map[string]*fn{}
@@ -323,7 +378,7 @@ func TestStoreReadPathHasNoWrite(t *testing.T) {
 					return true
 				})
 				info.driver = sels["NewSession"] || sels["ExecuteQuery"] || sels["BeginTransaction"]
-				info.read = sels["AccessModeRead"] && sels["ExecuteRead"]
+				info.read = sels["AccessModeRead"]
 				info.writing = sels["AccessModeWrite"] || sels["ExecuteWrite"] || sels["ExecuteQuery"] || sels["BeginTransaction"] ||
 					(info.driver && !info.read)
 				name := fd.Name.Name
@@ -340,7 +395,7 @@ func TestStoreReadPathHasNoWrite(t *testing.T) {
 		}
 	}
 	if funcs["read"] == nil || !funcs["read"].read || funcs["read"].writing {
-		t.Fatalf("neo4jstore's read does not open AccessModeRead sessions with ExecuteRead only")
+		t.Fatalf("neo4jstore's read does not open AccessModeRead sessions only")
 	}
 	// reach lists what name can reach, itself included.
 	reach := func(name string) []string {
@@ -429,10 +484,7 @@ func rootFieldQueries() map[string][]string {
 }
 
 func TestEveryRootFieldIsReadOnly(t *testing.T) {
-	db := sharedDB(t)
-	load(t, openStore(t, db, ""), projectSeeds(t), ingest.Options{})
-	px := newBoltProxy(t, strings.TrimPrefix(db.URI, "bolt://"), true)
-	store := openStore(t, db, px.URI())
+	db, px, store := sniffedStore(t)
 	a := startAPI(t, store, server.Config{}, 4)
 	before := snapshot(t, db)
 
@@ -489,5 +541,35 @@ func TestEveryRootFieldIsReadOnly(t *testing.T) {
 	t.Logf("%d requests over %d root fields: %d Cypher queries, all in read transactions", sent, len(schema.Schema.QueryType.Fields), ran)
 	if after := snapshot(t, db); after != before {
 		t.Fatalf("GraphQL requests changed the graph: %s", snapshotDiff(before, after))
+	}
+}
+
+// TestReadRetriesOnCutConnection: the store runs a read as an auto-commit
+// transaction, which the driver does not retry; when that attempt finds its
+// pooled connection cut (Neo4j restarted, a proxy or firewall dropped it),
+// the read runs again as a managed read transaction on a new connection, so
+// the caller sees no error, as it did when every read was managed.
+func TestReadRetriesOnCutConnection(t *testing.T) {
+	_, px, store := sniffedStore(t)
+	ctx := context.Background()
+	ids := []string{"weapon/c-802"}
+	if nodes, err := store.Nodes(ctx, ids); err != nil || len(nodes) != 1 {
+		t.Fatalf("Nodes(%v) = %d nodes, %v; want 1", ids, len(nodes), err)
+	}
+	if tx := transactions(px.Messages()); tx.reads != 1 || len(tx.bad) > 0 {
+		t.Fatalf("the first read showed %d read transactions on the wire (%v), want 1", tx.reads, tx.bad)
+	}
+
+	// Cut the pooled connection; the proxy listens again at once.
+	px.Down()
+	px.Up(t)
+	nodes, err := store.Nodes(ctx, ids)
+	if err != nil || len(nodes) != 1 {
+		t.Fatalf("after the connection was cut, Nodes(%v) = %d nodes, %v; want 1 and no error", ids, len(nodes), err)
+	}
+	msgs := px.Messages()
+	begun := slices.ContainsFunc(msgs, func(m boltMessage) bool { return m.Type == "BEGIN" && m.Extra["mode"] == "r" })
+	if tx := transactions(msgs); !begun || len(tx.bad) > 0 {
+		t.Errorf("after the cut the wire showed %d read transactions (%v) and no managed read transaction (BEGIN in mode r): %+v", tx.reads, tx.bad, msgs)
 	}
 }

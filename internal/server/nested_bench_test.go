@@ -28,13 +28,18 @@ var nestedQueries = []struct{ name, query string }{
 	{"lineage10", `{ lineage(weapon: "C-802", direction: DESCENDANTS, maxDepth: 10) { nodes { depth weapon { id name } } } }`},
 	{"page50", `{ weapons(first: 50) { edges { node { id name origin { name } derivedFrom { kind parent { name } citations { locator source { title } } } } } } }`},
 	{"neighborhood2", `{ neighborhood(id: "weapon/c-802", depth: 2, limit: 200) { nodes { id name kind } relationships { type from { id } to { id } } } }`},
+	// The benchmark's flat neighbourhood (docs/benchmarks.md) at its full
+	// 200 nodes: the seeds' largest answer.
+	{"neighborhood200", `{ neighborhood(id: "country/iran", depth: 3, limit: 200) { nodes { id name kind } } }`},
 }
 
 // BenchmarkNested serves nested requests over the seeds, one at a time,
 // through the server's handler in this process, and reports per request:
 // p50 latency, the p50 of the root statement run alone through the driver
-// (raw Cypher), Cypher statements, and this process's CPU time (server and
-// driver side, read from /proc/self/stat). Run it with
+// (raw Cypher), Cypher statements, this process's CPU time (server and
+// driver side, read from /proc/self/stat), heap allocations (allocs/op,
+// B/op: server and driver) and the entities in the answer (ids/answer, the
+// "id" fields). Run it with
 //
 //	go test -run '^$' -bench Nested -benchtime 300x ./internal/server
 func BenchmarkNested(b *testing.B) {
@@ -44,6 +49,7 @@ func BenchmarkNested(b *testing.B) {
 	for _, q := range nestedQueries {
 		b.Run(q.name, func(b *testing.B) {
 			body, _ := json.Marshal(map[string]any{"query": q.query})
+			var ids int
 			send := func(ctx context.Context) {
 				req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
 				req.Header.Set("Content-Type", "application/json")
@@ -52,6 +58,7 @@ func BenchmarkNested(b *testing.B) {
 				if w.Code != http.StatusOK || strings.Contains(w.Body.String(), `"errors"`) {
 					b.Fatalf("%s: %d %s", q.name, w.Code, w.Body.String())
 				}
+				ids = bytes.Count(w.Body.Bytes(), []byte(`"id":`))
 			}
 			// The root statement, as the API sends it, for the raw baseline.
 			var cypher string
@@ -70,6 +77,7 @@ func BenchmarkNested(b *testing.B) {
 			lat := make([]time.Duration, 0, b.N)
 			var stmts int64
 			cpu0 := procCPU(b)
+			b.ReportAllocs()
 			b.ResetTimer()
 			for range b.N {
 				ctx, counter := neo4jstore.WithQueryCounter(context.Background())
@@ -80,7 +88,11 @@ func BenchmarkNested(b *testing.B) {
 			}
 			b.StopTimer()
 			cpu := procCPU(b) - cpu0
+			// Raw: the statement through neo4j.ExecuteQuery (a managed
+			// transaction: BEGIN, RUN, PULL, COMMIT), and as the store runs
+			// it, an auto-commit transaction in a read session (RUN, PULL).
 			raw := make([]time.Duration, 0, b.N)
+			rawAuto := make([]time.Duration, 0, b.N)
 			for i := range b.N + 20 {
 				start := time.Now()
 				if _, err := neo4j.ExecuteQuery(context.Background(), inst.Driver, cypher, params, neo4j.EagerResultTransformer,
@@ -90,15 +102,38 @@ func BenchmarkNested(b *testing.B) {
 				if i >= 20 {
 					raw = append(raw, time.Since(start))
 				}
+				start = time.Now()
+				autoCommit(b, inst, cypher, params)
+				if i >= 20 {
+					rawAuto = append(rawAuto, time.Since(start))
+				}
 			}
-			p50, rawP50 := median(lat), median(raw)
+			p50, rawP50, rawAutoP50 := median(lat), median(raw), median(rawAuto)
 			b.ReportMetric(ms(p50), "p50-ms")
 			b.ReportMetric(ms(rawP50), "raw-p50-ms")
 			b.ReportMetric(float64(p50)/float64(rawP50), "graphql/raw")
+			b.ReportMetric(ms(rawAutoP50), "raw-autocommit-p50-ms")
+			b.ReportMetric(float64(p50)/float64(rawAutoP50), "graphql/raw-autocommit")
 			b.ReportMetric(float64(stmts)/float64(b.N), "stmts/req")
 			b.ReportMetric(ms(cpu)/float64(b.N), "cpu-ms/req")
+			b.ReportMetric(float64(ids), "ids/answer")
 			b.ReportMetric(0, "ns/op")
 		})
+	}
+}
+
+// autoCommit runs cypher in an auto-commit transaction of a read session
+// and collects its records.
+func autoCommit(b *testing.B, inst *neo4jtest.Instance, cypher string, params map[string]any) {
+	ctx := context.Background()
+	session := inst.Driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeRead, DatabaseName: inst.Database})
+	defer session.Close(ctx)
+	cur, err := session.Run(ctx, cypher, params)
+	if err == nil {
+		_, err = cur.Collect(ctx)
+	}
+	if err != nil {
+		b.Fatal(err)
 	}
 }
 

@@ -415,23 +415,28 @@ func logRequests(logger *slog.Logger, next http.Handler) http.Handler {
 		info := &operationInfo{}
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), operationKey{}, info)))
-		attrs := []any{
-			"method", r.Method, "path", r.URL.Path, "status", sw.status, "bytes", sw.bytes,
-			"took", time.Since(start), "remote", r.RemoteAddr,
-		}
-		if info.name != "" {
-			attrs = append(attrs, "operation", info.name)
-		}
-		if len(info.codes) > 0 {
-			attrs = append(attrs, "errors", info.codes)
-		}
-		if info.token != "" {
-			attrs = append(attrs, "token", info.token)
-		}
 		level := slog.LevelInfo
 		if r.URL.Path == "/healthz" || r.URL.Path == "/metrics" {
 			level = slog.LevelDebug
 		}
-		logger.Log(r.Context(), level, "request", attrs...)
+		if !logger.Enabled(r.Context(), level) {
+			return
+		}
+		// Typed attributes: no value is boxed into an interface.
+		attrs := make([]slog.Attr, 0, 9)
+		attrs = append(attrs,
+			slog.String("method", r.Method), slog.String("path", r.URL.Path), slog.Int("status", sw.status), slog.Int("bytes", sw.bytes),
+			slog.Duration("took", time.Since(start)), slog.String("remote", r.RemoteAddr),
+		)
+		if info.name != "" {
+			attrs = append(attrs, slog.String("operation", info.name))
+		}
+		if len(info.codes) > 0 {
+			attrs = append(attrs, slog.Any("errors", info.codes))
+		}
+		if info.token != "" {
+			attrs = append(attrs, slog.String("token", info.token))
+		}
+		logger.LogAttrs(r.Context(), level, "request", attrs...)
 	})
 }
