@@ -244,21 +244,23 @@ func (r *runner) collect(ctx context.Context, cypher string, params map[string]a
 	}
 	session := r.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: mode, DatabaseName: r.cfg.Neo4j.Database})
 	defer session.Close(context.WithoutCancel(ctx))
-	work := func(tx neo4j.ManagedTransaction) (any, error) {
-		cur, err := tx.Run(ctx, cypher, params)
+	opts := []func(*neo4j.TransactionConfig){neo4j.WithTxTimeout(r.cfg.Neo4j.QueryTimeout), neo4j.WithTxMetadata(map[string]any{"app": "armsgraph", "query": "bench"})}
+	if read {
+		// As the store runs a read (neo4jstore.Store.read): an auto-commit
+		// transaction, one round trip without BEGIN and COMMIT.
+		cur, err := session.Run(ctx, cypher, params, opts...)
 		if err != nil {
 			return nil, err
 		}
 		return cur.Collect(ctx)
 	}
-	opts := []func(*neo4j.TransactionConfig){neo4j.WithTxTimeout(r.cfg.Neo4j.QueryTimeout), neo4j.WithTxMetadata(map[string]any{"app": "armsgraph", "query": "bench"})}
-	var res any
-	var err error
-	if read {
-		res, err = session.ExecuteRead(ctx, work, opts...)
-	} else {
-		res, err = session.ExecuteWrite(ctx, work, opts...)
-	}
+	res, err := session.ExecuteWrite(ctx, func(tx neo4j.ManagedTransaction) (any, error) {
+		cur, err := tx.Run(ctx, cypher, params)
+		if err != nil {
+			return nil, err
+		}
+		return cur.Collect(ctx)
+	}, opts...)
 	if err != nil {
 		return nil, err
 	}
