@@ -52,16 +52,8 @@ func TestOperationProps(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			doc, errs := gqlparser.LoadQuery(parsedSchema, c.query)
-			if errs != nil {
-				t.Fatalf("query does not validate: %v", errs)
-			}
-			got, _ := operationProps(&graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]})
-			want := slices.Clone(c.want)
-			slices.Sort(want)
-			if !slices.Equal(got, want) || (got == nil) != (want == nil) {
-				t.Errorf("props = %q, want %q", got, want)
-			}
+			got, _ := propsOf(t, c.query)
+			checkProps(t, "props", got, c.want)
 		})
 	}
 }
@@ -80,16 +72,28 @@ func TestOperationRelProps(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			doc, errs := gqlparser.LoadQuery(parsedSchema, c.query)
-			if errs != nil {
-				t.Fatalf("query does not validate: %v", errs)
-			}
-			_, got := operationProps(&graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]})
-			want := slices.Clone(c.want)
-			slices.Sort(want)
-			if !slices.Equal(got, want) || (got == nil) != (want == nil) {
-				t.Errorf("relationship props = %q, want %q", got, want)
-			}
+			_, got := propsOf(t, c.query)
+			checkProps(t, "relationship props", got, c.want)
 		})
+	}
+}
+
+// propsOf is operationProps of a query, validated against the schema.
+func propsOf(t *testing.T, query string) (nodes, rels []string) {
+	t.Helper()
+	doc, errs := gqlparser.LoadQuery(parsedSchema, query)
+	if errs != nil {
+		t.Fatalf("query does not validate: %v", errs)
+	}
+	return operationProps(&graphql.OperationContext{Doc: doc, Operation: doc.Operations[0]})
+}
+
+// checkProps compares a property list with want (nil: whole values).
+func checkProps(t *testing.T, what string, got, want []string) {
+	t.Helper()
+	want = slices.Clone(want)
+	slices.Sort(want)
+	if !slices.Equal(got, want) || (got == nil) != (want == nil) {
+		t.Errorf("%s = %q, want %q", what, got, want)
 	}
 }

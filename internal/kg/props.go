@@ -88,23 +88,12 @@ func IsNodeProp(p string) bool { return nodeProps[p] }
 // CiteProps are the properties that hold a node's or relationship's citations.
 var CiteProps = []string{PropCiteSource, PropCiteLocator, PropCiteNote, PropCiteConfidence, PropCiteClaims}
 
-// ProjectionProps is the sorted, de-duplicated property list of a
+// ProjectionProps is the sorted, de-duplicated property list of a node
 // projection that reads props: props plus the ones every projected node
 // carries. ok is false when props names a property outside the allow-list
 // (then only whole nodes will do).
 func ProjectionProps(props []string) (out []string, ok bool) {
-	seen := map[string]bool{}
-	for _, p := range append(slices.Clone(projectedAlways), props...) {
-		if !nodeProps[p] {
-			return nil, false
-		}
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
-	slices.Sort(out)
-	return out, true
+	return projection(nodeProps, projectedAlways, props)
 }
 
 // relProps are the relationship properties a projection may name: what a
@@ -122,9 +111,15 @@ func IsRelProp(p string) bool { return relProps[p] }
 // RelProjectionProps is ProjectionProps for relationships: props plus the
 // key, sorted; ok is false when props names one outside the allow-list.
 func RelProjectionProps(props []string) (out []string, ok bool) {
+	return projection(relProps, []string{PropKey}, props)
+}
+
+// projection is always plus props, sorted and de-duplicated; ok is false
+// when one is not in allowed.
+func projection(allowed map[string]bool, always, props []string) (out []string, ok bool) {
 	seen := map[string]bool{}
-	for _, p := range append([]string{PropKey}, props...) {
-		if !relProps[p] {
+	for _, p := range append(slices.Clone(always), props...) {
+		if !allowed[p] {
 			return nil, false
 		}
 		if !seen[p] {

@@ -18,6 +18,12 @@ func TestProjectNode(t *testing.T) {
 		{"y.n", props, "head([px IN [y.n] | px{.id, .kind, .name}])"},
 		{"n.x", nil, "n.x"},
 	}
+	if got, want := projectRel("r1", []string{"key", "kind"}), "r1{.key, .kind, relType: type(r1)}"; got != want {
+		t.Errorf("projectRel = %q, want %q", got, want)
+	}
+	if got, want := projectRel("y.r", []string{"key"}), "head([px IN [y.r] | px{.key, relType: type(px)}])"; got != want {
+		t.Errorf("projectRel = %q, want %q", got, want)
+	}
 	for _, c := range cases {
 		if got := projectNode(c.expr, c.props); got != c.want {
 			t.Errorf("projectNode(%q, %q) = %q, want %q", c.expr, c.props, got, c.want)

@@ -78,14 +78,23 @@ func nodeFromProps(p map[string]any, labels []string) kg.Node {
 // projected is the property list of pre's projection (kg.ProjectionProps),
 // nil for whole nodes.
 func projected(pre *kg.Prefetch) []string {
-	if pre == nil || pre.Props == nil {
+	if pre == nil {
 		return nil
 	}
-	props, ok := kg.ProjectionProps(pre.Props)
+	return checked(pre.Props, kg.ProjectionProps)
+}
+
+// checked is what check makes of props, nil when props is nil (whole
+// values wanted) or names something outside the allow-list.
+func checked(props []string, check func([]string) ([]string, bool)) []string {
+	if props == nil {
+		return nil
+	}
+	out, ok := check(props)
 	if !ok {
 		return nil
 	}
-	return props
+	return out
 }
 
 // projectNode is the Cypher expression that returns the entity node expr:
@@ -98,22 +107,33 @@ func projected(pre *kg.Prefetch) []string {
 // first. The names come from the kg.IsNodeProp allow-list (projected
 // checks them).
 func projectNode(expr string, props []string) string {
+	return mapProjection(expr, props, "")
+}
+
+// mapProjection projects expr (a node or relationship) to the properties
+// props names, plus extra (a literal entry such as "relType: type(%s)",
+// where %s stands for the projected variable); expr itself when props is
+// nil.
+func mapProjection(expr string, props []string, extra string) string {
 	if props == nil {
 		return expr
 	}
-	var b strings.Builder
-	b.WriteString("{")
-	for i, p := range props {
-		if i > 0 {
-			b.WriteString(", ")
-		}
-		b.WriteString("." + p)
+	v := expr
+	if !isVariable(expr) {
+		v = "px"
 	}
-	b.WriteString("}")
-	if isVariable(expr) {
-		return expr + b.String()
+	entries := make([]string, 0, len(props)+1)
+	for _, p := range props {
+		entries = append(entries, "."+p)
 	}
-	return fmt.Sprintf("head([px IN [%s] | px%s])", expr, b.String())
+	if extra != "" {
+		entries = append(entries, fmt.Sprintf(extra, v))
+	}
+	m := v + "{" + strings.Join(entries, ", ") + "}"
+	if v == expr {
+		return m
+	}
+	return fmt.Sprintf("head([%s IN [%s] | %s])", v, expr, m)
 }
 
 // isVariable reports whether expr is a plain Cypher variable name.
@@ -196,32 +216,16 @@ const relTypeKey = "relType"
 // relProjected is the property list of pre's relationship projection
 // (kg.RelProjectionProps), nil for whole relationships.
 func relProjected(pre *kg.Prefetch) []string {
-	if pre == nil || pre.RelProps == nil {
+	if pre == nil {
 		return nil
 	}
-	props, ok := kg.RelProjectionProps(pre.RelProps)
-	if !ok {
-		return nil
-	}
-	return props
+	return checked(pre.RelProps, kg.RelProjectionProps)
 }
 
 // projectRel is projectNode for the relationship expr: a map projection of
 // the properties props names and its type, or expr itself when props is nil.
 func projectRel(expr string, props []string) string {
-	if props == nil {
-		return expr
-	}
-	var b strings.Builder
-	b.WriteString("{")
-	for _, p := range props {
-		b.WriteString("." + p + ", ")
-	}
-	b.WriteString(relTypeKey + ": type(%s)}")
-	if isVariable(expr) {
-		return expr + fmt.Sprintf(b.String(), expr)
-	}
-	return fmt.Sprintf("head([pr IN [%s] | pr"+b.String()+"])", expr, "pr")
+	return mapProjection(expr, props, relTypeKey+": type(%s)")
 }
 
 // projectRelList is projectRel over the {r, from, to} maps of list.
