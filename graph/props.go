@@ -54,17 +54,31 @@ func (r *Resolver) requestProps(ctx context.Context) (nodes, rels []string) {
 	return l.props, l.relProps
 }
 
-// derivationProps are the relationship properties each Derivation field
-// reads (graph/convert.go derivationOf); child and parent read none.
-var derivationProps = map[string][]string{
-	"kind": {kg.PropKind}, "note": {kg.PropNote}, "confidence": {kg.PropConfidence},
-	"citations": kg.CiteProps, "child": nil, "parent": nil, "__typename": nil,
+// relTypeFields lists, per GraphQL type that stands for a relationship,
+// the relationship properties each of its fields reads (graph/convert.go:
+// derivationOf, relationshipOf, positionOf; time.resolvers.go for a
+// SalesLoss). Fields that lead to an entity read none. A field missing
+// here (Relationship.properties reads them all) means whole relationships.
+var relTypeFields = map[string]map[string][]string{
+	"Derivation": {
+		"kind": {kg.PropKind}, "note": {kg.PropNote}, "confidence": {kg.PropConfidence},
+		"citations": kg.CiteProps, "child": nil, "parent": nil, "__typename": nil,
+	},
+	"Relationship": {
+		"kind": {kg.PropKind}, "note": {kg.PropNote}, "confidence": {kg.PropConfidence},
+		"citations": kg.CiteProps, "key": {kg.PropKey}, "type": nil, "from": nil, "to": nil, "__typename": nil,
+	},
+	"Position": {
+		"title": {kg.PropTitle}, "from": {kg.PropFrom}, "to": {kg.PropTo}, "confidence": {kg.PropConfidence},
+		"citations": kg.CiteProps, "attested": {kg.PropAttested},
+		// The post's country is the far end or the entity this property names.
+		"country": {kg.PropCountry}, "organization": nil, "__typename": nil,
+	},
+	"SalesLoss": {
+		"valueUsd": {kg.PropValueUSD}, "valueEstimated": {kg.PropValueEstimated}, "estimatedBy": {kg.PropEstimatedBy},
+		"confidence": {kg.PropConfidence}, "citations": kg.CiteProps, "country": nil, "__typename": nil,
+	},
 }
-
-// wholeRelTypes are the GraphQL types that stand for a relationship and
-// read more of it than a Derivation (every property, a position's
-// country): selecting any of their fields means whole relationships.
-var wholeRelTypes = map[string]bool{"Relationship": true, "Position": true, "SalesLoss": true}
 
 // propsWalk gathers what the fields of an operation read of nodes and of
 // relationships.
@@ -133,16 +147,14 @@ func (w *propsWalk) field(typ string, f *ast.Field) {
 		if !fieldProps(f, w.nodes) {
 			w.wholeNodes = true
 		}
-	case typ == "Derivation":
-		props, ok := derivationProps[f.Name]
+	case relTypeFields[typ] != nil:
+		props, ok := relTypeFields[typ][f.Name]
 		if !ok {
 			w.wholeRels = true
 		}
 		for _, p := range props {
 			w.rels[p] = true
 		}
-	case wholeRelTypes[typ]:
-		w.wholeRels = true
 	}
 }
 

@@ -33,6 +33,23 @@ func TestEveryEntityFieldIsClassified(t *testing.T) {
 	}
 }
 
+// TestEveryRelationshipFieldIsClassified does the same for the types that
+// stand for a relationship: a new field must say what it reads of it.
+func TestEveryRelationshipFieldIsClassified(t *testing.T) {
+	readsAll := map[string]bool{"Relationship.properties": true}
+	for typ, fields := range relTypeFields {
+		def := parsedSchema.Types[typ]
+		if def == nil {
+			t.Fatalf("no type %s in the schema", typ)
+		}
+		for _, f := range def.Fields {
+			if _, ok := fields[f.Name]; !ok && !readsAll[typ+"."+f.Name] {
+				t.Errorf("%s.%s: say in graph/props.go (relTypeFields) which relationship properties it reads", typ, f.Name)
+			}
+		}
+	}
+}
+
 func TestOperationProps(t *testing.T) {
 	cases := []struct {
 		name, query string
@@ -67,8 +84,10 @@ func TestOperationRelProps(t *testing.T) {
 		{"derivation fields", `{ weapon(name: "Noor") { derivedFrom { kind note parent { name } } } }`, []string{"kind", "note"}},
 		{"derivation citations", `{ lineage(weapon: "weapon/noor") { derivations { confidence citations { locator } } } }`,
 			append([]string{"confidence"}, kg.CiteProps...)},
-		{"a Relationship reads every property", `{ neighborhood(id: "country/iran") { relationships { properties { key } } } }`, nil},
-		{"a position reads its country property", `{ person(name: "Dehghan") { positions { title } } }`, nil},
+		{"Relationship.properties reads every property", `{ neighborhood(id: "country/iran") { relationships { type properties { key } } } }`, nil},
+		{"a traversal's relationships", `{ neighborhood(id: "country/iran") { relationships { type from { id } to { id } key } } }`, []string{"key"}},
+		{"a position reads its country property", `{ person(name: "Dehghan") { positions { title country { name } } } }`, []string{"country", "title"}},
+		{"a sales loss", `{ resolutions { losses { valueUsd estimatedBy country { name } } } }`, []string{"estimatedBy", "valueUsd"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -97,12 +97,15 @@ func ProjectionProps(props []string) (out []string, ok bool) {
 }
 
 // relProps are the relationship properties a projection may name: what a
-// Derivation reads (kind, note, confidence, citations) and the key every
+// derivation, a position, a sales loss or a traversal's relationship reads
+// (besides the properties list, which takes them all), and the key every
 // projected relationship carries.
 var relProps = map[string]bool{
 	PropKey: true, PropKind: true, PropNote: true, PropConfidence: true,
 	PropCiteSource: true, PropCiteLocator: true, PropCiteNote: true,
 	PropCiteConfidence: true, PropCiteClaims: true,
+	PropTitle: true, PropFrom: true, PropTo: true, PropCountry: true, PropAttested: true,
+	PropValueUSD: true, PropValueEstimated: true, PropEstimatedBy: true,
 }
 
 // IsRelProp reports whether p is a relationship property a projection may name.

@@ -78,6 +78,12 @@ func TestProjectionKeepsEveryField(t *testing.T) {
 		"derivations": `{ lineage(weapon: "weapon/c-802", direction: BOTH) { derivations { kind confidence note citations { locator note confidence claims { field value } source { id } } child { id } parent { id } } }
 		  weapon(name: "Noor") { derivedFrom { kind confidence note citations { locator source { id } } parent { name } } derivatives { kind child { name } } } }`,
 		"derivation kinds": `{ weapon(name: "C-802") { derivatives { kind child { id derivatives { note child { id } } } } } }`,
+		// The other types that stand for a relationship: every field but
+		// Relationship.properties (which takes whole relationships).
+		"relationships": `{ neighborhood(id: "country/iran", depth: 1, limit: 60) { relationships { type key kind note confidence citations { locator note source { id } } from { id } to { id } } }
+		  paths(from: "person/sergei-shoigu", to: "person/chang-wanquan", maxHops: 4, limit: 3) { relationships { type key confidence from { id } to { id } } } }`,
+		"positions": `{ person(name: "Dehghan") { id positions { title from to attested confidence citations { locator source { id } } organization { id name } country { id name } } } }`,
+		"losses":    `{ resolutions { id losses { valueUsd valueEstimated estimatedBy confidence citations { locator note } country { id name } } } }`,
 		// Only a few fields: the projection is at its narrowest.
 		"narrow": `{ neighborhood(id: "country/russia", depth: 2, limit: 300) { nodes { id name } } }`,
 	}
