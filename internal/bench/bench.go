@@ -394,20 +394,31 @@ func (r *runner) synthesize(ctx context.Context, dir string, weapons int) (*synt
 }
 
 // wipe removes everything the benchmark wrote before, after checking that
-// the database holds nothing else.
+// the database holds nothing else. A database that carries the
+// integration tests' marker is a test database, which the tests empty at
+// will: what they left is removed too, so that `make bench` runs after
+// `make test` on the same test instance.
 func (r *runner) wipe(ctx context.Context) error {
 	recs, err := r.collect(ctx, `MATCH (n) WHERE NOT coalesce(n.dataset, '') STARTS WITH $prefix AND NOT n:`+dblock.MarkerLabel+`
-RETURN count(n) AS foreign, collect(DISTINCT n.dataset)[..5] AS datasets`, map[string]any{"prefix": datasetPrefix}, true)
+RETURN count(n) AS foreign, collect(DISTINCT n.dataset)[..5] AS datasets,
+  EXISTS { MATCH (m:`+dblock.MarkerLabel+`) } AS testDatabase`, map[string]any{"prefix": datasetPrefix}, true)
 	if err != nil {
 		return err
 	}
-	if foreign, _ := recs[0].Values[0].(int64); foreign > 0 {
+	foreign, _ := recs[0].Values[0].(int64)
+	testDB, _ := recs[0].Values[2].(bool)
+	if foreign > 0 && !testDB {
 		return fmt.Errorf("%w: %d nodes (datasets %v); point --neo4j-uri at an instance of its own (see docs/benchmarks.md)", ErrForeignData, foreign, recs[0].Values[1])
+	}
+	remove := `MATCH (n) WHERE n.dataset STARTS WITH $prefix`
+	if foreign > 0 {
+		r.logf("  the test database holds %d nodes the integration tests left (datasets %v): removing them", foreign, recs[0].Values[1])
+		remove = `MATCH (n) WHERE NOT n:` + dblock.MarkerLabel
 	}
 	t0 := time.Now()
 	session := r.driver.NewSession(ctx, neo4j.SessionConfig{AccessMode: neo4j.AccessModeWrite, DatabaseName: r.cfg.Neo4j.Database})
 	defer session.Close(context.WithoutCancel(ctx))
-	res, err := session.Run(ctx, `MATCH (n) WHERE n.dataset STARTS WITH $prefix
+	res, err := session.Run(ctx, remove+`
 CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`, map[string]any{"prefix": datasetPrefix})
 	if err != nil {
 		return fmt.Errorf("remove earlier benchmark data: %w", err)
@@ -417,7 +428,7 @@ CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 5000 ROWS`, map[string]any{"pref
 		return fmt.Errorf("remove earlier benchmark data: %w", err)
 	}
 	if n := sum.Counters().NodesDeleted(); n > 0 {
-		r.logf("  removed %d nodes of earlier benchmark runs in %s", n, time.Since(t0).Round(time.Millisecond))
+		r.logf("  removed %d nodes of earlier runs in %s", n, time.Since(t0).Round(time.Millisecond))
 	}
 	return nil
 }
