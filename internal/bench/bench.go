@@ -399,11 +399,16 @@ func (r *runner) synthesize(ctx context.Context, dir string, weapons int) (*synt
 // will: what they left is removed too, so that `make bench` runs after
 // `make test` on the same test instance.
 func (r *runner) wipe(ctx context.Context) error {
-	recs, err := r.collect(ctx, `MATCH (n) WHERE NOT coalesce(n.dataset, '') STARTS WITH $prefix AND NOT n:`+dblock.MarkerLabel+`
-RETURN count(n) AS foreign, collect(DISTINCT n.dataset)[..5] AS datasets,
-  EXISTS { MATCH (m:`+dblock.MarkerLabel+`) } AS testDatabase`, map[string]any{"prefix": datasetPrefix}, true)
+	// OPTIONAL MATCH keeps the one row when nothing matches (testDatabase
+	// is a grouping key, which would otherwise leave no row at all).
+	recs, err := r.collect(ctx, `WITH EXISTS { MATCH (m:`+dblock.MarkerLabel+`) } AS testDatabase
+OPTIONAL MATCH (n) WHERE NOT coalesce(n.dataset, '') STARTS WITH $prefix AND NOT n:`+dblock.MarkerLabel+`
+RETURN count(n) AS foreign, collect(DISTINCT n.dataset)[..5] AS datasets, testDatabase`, map[string]any{"prefix": datasetPrefix}, true)
 	if err != nil {
 		return err
+	}
+	if len(recs) != 1 {
+		return fmt.Errorf("check the database before the benchmark: %d rows, want 1", len(recs))
 	}
 	foreign, _ := recs[0].Values[0].(int64)
 	testDB, _ := recs[0].Values[2].(bool)

@@ -36,6 +36,10 @@ func TestWipeClearsTestDatabaseOnly(t *testing.T) {
 	}
 	countOthers := `MATCH (n) WHERE NOT n:` + dblock.MarkerLabel + ` RETURN count(n)`
 
+	// An empty test database (only the marker): nothing to remove.
+	if err := r.wipe(ctx); err != nil {
+		t.Fatalf("wipe on an empty test database: %v", err)
+	}
 	run(`CREATE (:Entity {id: 'country/left-by-tests', dataset: 'seeds'}), (:Entity {id: 'weapon/bench-1', dataset: 'bench-10k'})`)
 	if err := r.wipe(ctx); err != nil {
 		t.Fatalf("wipe on a test database: %v", err)
