@@ -18,13 +18,12 @@ import (
 
 // commonNodeProps are the node properties kg.Node holds in its own fields,
 // or that only serve the indexes.
-var commonNodeProps = []string{
-	"id", "kind", "name", "aliases", "aliasText", "keys", "nameKey", "description",
-	"citeSource", "citeLocator", "citeNote", kg.PropCiteConfidence, kg.PropCiteClaims, "dataset",
-}
+var commonNodeProps = append([]string{
+	"id", "kind", "name", "aliases", "aliasText", "keys", "nameKey", "description", "dataset",
+}, kg.CiteProps...)
 
 // commonRelProps are the relationship properties kg.Rel holds in its own fields.
-var commonRelProps = []string{"key", "confidence", "citeSource", "citeLocator", "citeNote", kg.PropCiteConfidence, kg.PropCiteClaims, "dataset"}
+var commonRelProps = append([]string{"key", "confidence", "dataset"}, kg.CiteProps...)
 
 // toNode converts a returned node.
 func toNode(n dbtype.Node) kg.Node {
@@ -258,7 +257,7 @@ func relFromProps(typ string, p map[string]any, from, to string) kg.Rel {
 
 // citations zips the three citation lists of a node or relationship.
 func citations(p map[string]any) []kg.Citation {
-	src, loc, note := strs(p["citeSource"]), strs(p["citeLocator"]), strs(p["citeNote"])
+	src, loc, note := strs(p[kg.PropCiteSource]), strs(p[kg.PropCiteLocator]), strs(p[kg.PropCiteNote])
 	conf, claims := strs(p[kg.PropCiteConfidence]), strs(p[kg.PropCiteClaims])
 	out := make([]kg.Citation, 0, len(src))
 	for i, s := range src {

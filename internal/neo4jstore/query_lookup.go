@@ -109,14 +109,11 @@ func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefi
 	if err != nil {
 		return nil, err
 	}
-	cypher := resolveQuery + col
-	if props := projected(pre); props != nil {
-		// The selection's column is built first: it may aggregate (a
-		// nested lineage), and an aggregation may not sit beside a
-		// projection of the node it reads.
-		cypher = strings.TrimSuffix(resolveQuery, resolveReturn) + "\nWITH node, how, score" + col +
-			"\nRETURN " + projectNode("node", props) + " AS node, how, score" + preColumn(col)
-	}
+	// The selection's column is built before the node is projected: it may
+	// aggregate (a nested lineage), and an aggregation may not sit beside a
+	// projection of the node it reads.
+	cypher := resolveQuery + "\nWITH node, how, score" + col +
+		"\nRETURN " + projectNode("node", projected(pre)) + " AS node, how, score" + preColumn(col)
 	recs, err := s.query(ctx, "resolve", cypher, map[string]any{
 		"id": id, "key": key, "lucene": resolveLucene(key, prefix), "kinds": kindList, "prefix": prefix, "limit": limit,
 	})
@@ -139,7 +136,7 @@ func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefi
 	return out, nil
 }
 
-// resolveQuery is Resolve's statement: exact matches through the id
+// resolveQuery is Resolve's statement up to its RETURN: exact matches through the id
 // constraint and the nameKey range index; the full-text fallback only
 // when they are fewer than $limit (UNWIND of an empty list skips the
 // procedure call; the aggregation still gives the subquery its one row).
@@ -168,10 +165,7 @@ CALL (exact) {
 UNWIND exact + more AS m
 WITH m.node AS node, min(m.how) AS how, max(m.score) AS score
 ORDER BY how, score DESC, node.name, node.id
-LIMIT $limit` + resolveReturn
-
-// resolveReturn ends resolveQuery (Resolve replaces it to project the node).
-const resolveReturn = "\nRETURN node, how, score"
+LIMIT $limit`
 
 // resolveLucene is the full-text query of the fallback: the key as typed
 // (an alias), and with prefix also as a prefix and one edit away. Keys
