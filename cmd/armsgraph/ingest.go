@@ -17,11 +17,12 @@ func runIngest(ctx context.Context, args []string, env getenv, stdout, stderr io
 	batch := fs.Int("batch", 5000, "rows per write transaction")
 	writers := fs.Int("writers", 2, "write transactions run at once (Neo4j runs each on one core)")
 	dry := fs.Bool("dry-run", false, "print what would be created, updated and removed, without writing")
+	base := baseFlag(fs)
 	cfg := neo4jFlags(fs, env)
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
-	folder, _, err := loadSeeds(ctx, *dir, documentsDir(*docs, env), stderr)
+	folder, _, err := loadSeeds(ctx, *dir, *base, documentsDir(*docs, env), stderr)
 	if err != nil {
 		return err
 	}

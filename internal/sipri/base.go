@@ -71,6 +71,11 @@ func LoadBase(ctx context.Context, folder *seeds.Folder) (*Base, error) {
 }
 
 // IDs are the ids the base defines, with their kinds (seeds.Options.Known).
-func (b *Base) IDs() map[string]kg.Kind { return b.ids }
+func (b *Base) IDs() map[string]kg.Kind {
+	if b == nil {
+		return nil
+	}
+	return b.ids
+}
 
 func (b *Base) lookup(kind kg.Kind, key string) []string { return b.keys[kind][key] }

@@ -44,8 +44,10 @@ func validate(ctx context.Context, fsys fs.FS, known map[string]kg.Kind) error {
 
 // WriteFolder writes a converted register to dir: into a temporary folder
 // beside it first, which replaces dir (a previous import) only once every
-// file is written. Nothing is left half-written on failure.
-func (res *Result) WriteFolder(dir string) (err error) {
+// file is written. Nothing is left half-written on failure. base is the
+// folder the import joined to; the marker file records it (relative to
+// dir), so that validate and ingest find the ids the folder refers to.
+func (res *Result) WriteFolder(dir, base string) (err error) {
 	if err := checkReplaceable(dir); err != nil {
 		return err
 	}
@@ -70,7 +72,7 @@ func (res *Result) WriteFolder(dir string) (err error) {
 	for _, name := range append(names, marker) {
 		data := res.Files[name]
 		if name == marker {
-			data = []byte("written by `armsgraph import sipri`; the next import replaces this folder whole\n")
+			data = markerText(dir, base)
 		}
 		p := filepath.Join(tmp, filepath.FromSlash(name))
 		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
@@ -100,6 +102,38 @@ func (res *Result) WriteFolder(dir string) (err error) {
 		_ = os.RemoveAll(old)
 	}
 	return nil
+}
+
+func markerText(dir, base string) []byte {
+	text := "# written by `armsgraph import sipri`; the next import replaces this folder whole\n"
+	if base != "" {
+		if filepath.IsAbs(base) {
+			// kept as given
+		} else if rel, err := filepath.Rel(dir, base); err == nil {
+			base = rel
+		}
+		text += "base: " + filepath.ToSlash(base) + "\n"
+	}
+	return []byte(text)
+}
+
+// MarkedBase returns the base folder an import at dir recorded, as a path
+// usable from the current directory; "" when dir is no import or names none.
+func MarkedBase(dir string) string {
+	data, err := os.ReadFile(filepath.Join(dir, marker))
+	if err != nil {
+		return ""
+	}
+	for _, line := range strings.Split(string(data), "\n") {
+		if rest, ok := strings.CutPrefix(line, "base: "); ok {
+			p := filepath.FromSlash(strings.TrimSpace(rest))
+			if !filepath.IsAbs(p) {
+				p = filepath.Join(dir, p)
+			}
+			return p
+		}
+	}
+	return ""
 }
 
 // checkReplaceable refuses to replace a folder the importer did not write.

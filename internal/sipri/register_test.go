@@ -97,7 +97,7 @@ func TestReadRefusesWithLineAndColumn(t *testing.T) {
 func TestRefusedImportWritesNothing(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "sipri")
 	res := convertFile(t, "testdata/register-2024.csv", "2024", testBase(t))
-	if err := res.WriteFolder(dir); err != nil {
+	if err := res.WriteFolder(dir, "testdata/base"); err != nil {
 		t.Fatal(err)
 	}
 	before := snapshot(t, dir)
@@ -111,7 +111,7 @@ func TestRefusedImportWritesNothing(t *testing.T) {
 	// A folder the importer did not write is never replaced.
 	mine := t.TempDir()
 	os.WriteFile(filepath.Join(mine, "countries.yaml"), []byte("countries: []\n"), 0o644)
-	if err := res.WriteFolder(mine); err == nil || !strings.Contains(err.Error(), "not written by the importer") {
+	if err := res.WriteFolder(mine, ""); err == nil || !strings.Contains(err.Error(), "not written by the importer") {
 		t.Errorf("WriteFolder(a curated folder) = %v, want a refusal", err)
 	}
 }
@@ -134,7 +134,7 @@ func snapshot(t *testing.T, dir string) string {
 func TestDiffBetweenReleases(t *testing.T) {
 	base := testBase(t)
 	dir := filepath.Join(t.TempDir(), "sipri")
-	if err := convertFile(t, "testdata/register-2024.csv", "2024", base).WriteFolder(dir); err != nil {
+	if err := convertFile(t, "testdata/register-2024.csv", "2024", base).WriteFolder(dir, "testdata/base"); err != nil {
 		t.Fatal(err)
 	}
 	next := convertFile(t, "testdata/register-2025.csv", "2025", base)
