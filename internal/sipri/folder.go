@@ -107,9 +107,11 @@ func (res *Result) WriteFolder(dir, base string) (err error) {
 func markerText(dir, base string) []byte {
 	text := "# written by `armsgraph import sipri`; the next import replaces this folder whole\n"
 	if base != "" {
-		if filepath.IsAbs(base) {
+		absDir, errDir := filepath.Abs(dir)
+		absBase, errBase := filepath.Abs(base)
+		if filepath.IsAbs(base) || errDir != nil || errBase != nil {
 			// kept as given
-		} else if rel, err := filepath.Rel(dir, base); err == nil {
+		} else if rel, err := filepath.Rel(absDir, absBase); err == nil {
 			base = rel
 		}
 		text += "base: " + filepath.ToSlash(base) + "\n"
