@@ -497,6 +497,43 @@ type transferOut struct {
 	Citations         []citationOut `yaml:"citations"`
 }
 
+// perFile is the most items one file holds: the validator and the ingester
+// read the files of a folder in parallel.
+const perFile = 5000
+
+func anys[T any](items []T) []any {
+	out := make([]any, len(items))
+	for i, it := range items {
+		out[i] = it
+	}
+	return out
+}
+
+// encode writes one file of a kind. Each item is encoded on its own and
+// indented under the kind's key: yaml.v3 encodes a long list in time that
+// grows with the square of its length.
+func (c *converter) encode(kind string, items []any) ([]byte, error) {
+	var buf bytes.Buffer
+	fmt.Fprintf(&buf, "# Imported from the SIPRI trade register, release %s, by `armsgraph import sipri`.\n# Regenerate it instead of editing it: the next import replaces this file.\n%s:\n", c.opts.Release, kind)
+	var item bytes.Buffer
+	for _, it := range items {
+		item.Reset()
+		enc := yaml.NewEncoder(&item)
+		enc.SetIndent(2)
+		if err := enc.Encode([]any{it}); err != nil {
+			return nil, err
+		}
+		if err := enc.Close(); err != nil {
+			return nil, err
+		}
+		for line := range bytes.Lines(item.Bytes()) {
+			buf.WriteString("  ")
+			buf.Write(line)
+		}
+	}
+	return buf.Bytes(), nil
+}
+
 // files writes the folder: the source, what was created, the deals, and the
 // register itself (as UTF-8, line for line) for the citations to point into.
 func (c *converter) files(reg *Register) (*Result, error) {
@@ -508,29 +545,25 @@ func (c *converter) files(reg *Register) (*Result, error) {
 		Published: c.opts.Release, Note: "trade register; each deal cites its row; TIV figures are SIPRI trend-indicator values, not prices"}
 	out := &Result{Files: map[string][]byte{DocumentPath(c.opts.Release): reg.Text}, Report: c.report}
 	for _, f := range []struct {
-		file, key string
-		items     any
-		n         int
+		kind  string
+		items []any
 	}{
-		{"sources.yaml", "sources", []sourceOut{src}, 1},
-		{"countries.yaml", "countries", c.countries, len(c.countries)},
-		{"weapons.yaml", "weapons", c.weapons, len(c.weapons)},
-		{"transfers.yaml", "transfers", c.transfers, len(c.transfers)},
+		{"sources", []any{src}},
+		{"countries", anys(c.countries)},
+		{"weapons", anys(c.weapons)},
+		{"transfers", anys(c.transfers)},
 	} {
-		if f.n == 0 {
-			continue
+		for part := 0; part*perFile < len(f.items); part++ {
+			name := f.kind + ".yaml"
+			if len(f.items) > perFile {
+				name = fmt.Sprintf("%s-%04d.yaml", f.kind, part+1)
+			}
+			data, err := c.encode(f.kind, f.items[part*perFile:min(len(f.items), (part+1)*perFile)])
+			if err != nil {
+				return nil, fmt.Errorf("write %s: %w", name, err)
+			}
+			out.Files[name] = data
 		}
-		var buf bytes.Buffer
-		fmt.Fprintf(&buf, "# Imported from the SIPRI trade register, release %s, by `armsgraph import sipri`.\n# Regenerate it instead of editing it: the next import replaces this file.\n", c.opts.Release)
-		enc := yaml.NewEncoder(&buf)
-		enc.SetIndent(2)
-		if err := enc.Encode(map[string]any{f.key: f.items}); err != nil {
-			return nil, fmt.Errorf("write %s: %w", f.file, err)
-		}
-		if err := enc.Close(); err != nil {
-			return nil, fmt.Errorf("write %s: %w", f.file, err)
-		}
-		out.Files[f.file] = buf.Bytes()
 	}
 	out.Report.Transfers = len(c.transfers)
 	return out, nil
