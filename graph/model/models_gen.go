@@ -190,6 +190,14 @@ type TransferTotals struct {
 	ValueEstimated bool `json:"valueEstimated"`
 	// How many records' values were counted.
 	ValuedCount int `json:"valuedCount"`
+	// Sum of the SIPRI trend-indicator values of the orders counted (kept apart from valueUsd: TIV measures volume, not price).
+	TivOrder float64 `json:"tivOrder"`
+	// Sum of the SIPRI trend-indicator values of the deliveries counted.
+	TivDelivered float64 `json:"tivDelivered"`
+	// How many records' TIV were counted.
+	TivCount int `json:"tivCount"`
+	// True when at least one TIV counted is an estimate.
+	TivEstimated bool `json:"tivEstimated"`
 	// Sums of quantities counted, by unit.
 	Quantities []*QuantityTotal `json:"quantities"`
 	// Every record the total considered, counted or not, in id order.
