@@ -21,18 +21,20 @@ import (
 // that a later import replaces it and never a folder curated by hand.
 const marker = ".armsgraph-import"
 
-// Validate checks the converted folder as the ingester will: the seeds
-// validator, with the base's ids as known.
-func (res *Result) Validate(ctx context.Context, known map[string]kg.Kind) error {
+// Folder opens the converted folder in memory, as a seed folder building on
+// a base with the ids known.
+func (res *Result) Folder(known map[string]kg.Kind) (*seeds.Folder, error) {
 	fsys := fstest.MapFS{}
 	for name, data := range res.Files {
 		fsys[name] = &fstest.MapFile{Data: data}
 	}
-	return validate(ctx, fsys, known)
+	return seeds.Open(fsys, seeds.Options{Known: known})
 }
 
-func validate(ctx context.Context, fsys fs.FS, known map[string]kg.Kind) error {
-	folder, err := seeds.Open(fsys, seeds.Options{Known: known})
+// Validate checks the converted folder as the ingester will: the seeds
+// validator, with the base's ids as known.
+func (res *Result) Validate(ctx context.Context, known map[string]kg.Kind) error {
+	folder, err := res.Folder(known)
 	if err != nil {
 		return err
 	}
@@ -167,16 +169,20 @@ type Change struct {
 func (res *Result) Diff(ctx context.Context, dir string, known map[string]kg.Kind) ([]Change, error) {
 	before := map[string]any{}
 	if _, err := os.Stat(filepath.Join(dir, marker)); err == nil {
-		if err := collect(ctx, os.DirFS(dir), known, before); err != nil {
+		prev, err := seeds.Open(os.DirFS(dir), seeds.Options{Known: known})
+		if err == nil {
+			err = collect(ctx, prev, before)
+		}
+		if err != nil {
 			return nil, fmt.Errorf("read the previous import %s: %w", dir, err)
 		}
 	}
 	after := map[string]any{}
-	fsys := fstest.MapFS{}
-	for name, data := range res.Files {
-		fsys[name] = &fstest.MapFile{Data: data}
+	next, err := res.Folder(known)
+	if err != nil {
+		return nil, err
 	}
-	if err := collect(ctx, fsys, known, after); err != nil {
+	if err := collect(ctx, next, after); err != nil {
 		return nil, err
 	}
 	var out []Change
@@ -198,11 +204,8 @@ func (res *Result) Diff(ctx context.Context, dir string, known map[string]kg.Kin
 	return out, nil
 }
 
-func collect(ctx context.Context, fsys fs.FS, known map[string]kg.Kind, into map[string]any) error {
-	folder, err := seeds.Open(fsys, seeds.Options{Known: known})
-	if err != nil {
-		return err
-	}
+// collect gathers a folder's nodes by id and relationships by key.
+func collect(ctx context.Context, folder *seeds.Folder, into map[string]any) error {
 	return folder.Each(ctx, func(c seeds.Chunk) error {
 		for _, n := range c.Nodes {
 			into[n.ID] = n
