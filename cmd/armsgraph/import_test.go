@@ -3,10 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
+
+	"armsgraph/internal/neo4jtest"
 )
 
 const testRegisters = "../../internal/sipri/testdata"
@@ -72,4 +77,41 @@ func TestImportSipri(t *testing.T) {
 			t.Errorf("the dry run changed the previous import")
 		}
 	})
+}
+
+// An imported register is loaded only on top of its base: ingesting it into
+// a graph without the base is refused before anything is written (its
+// relationships to the base would be lost), and after the base it loads.
+func TestIngestImportNeedsItsBase(t *testing.T) {
+	ctx := context.Background()
+	inst := neo4jtest.Get(t)
+	vars := env(map[string]string{"NEO4J_URI": inst.URI, "NEO4J_USER": inst.User, "NEO4J_PASSWORD": inst.Password, "NEO4J_DATABASE": inst.Database})
+	base := filepath.Join(testRegisters, "base")
+	out := filepath.Join(t.TempDir(), "sipri")
+	err := run(ctx, []string{"import", "sipri", "--file", filepath.Join(testRegisters, "register-2024.csv"), "--release", "2024", "--out", out, "--seeds", base}, vars, io.Discard, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = run(ctx, []string{"ingest", "--seeds", out, "--dataset", "sipri"}, vars, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "not in the graph") || !strings.Contains(err.Error(), "country/china") {
+		t.Fatalf("ingest of the import without its base = %v, want a refusal naming missing base entities", err)
+	}
+	res, err := neo4j.ExecuteQuery(ctx, inst.Driver, "MATCH (n {dataset: 'sipri'}) RETURN count(n) AS n", nil,
+		neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(inst.Database))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := res.Records[0].Values[0].(int64); n != 0 {
+		t.Errorf("the refused ingest wrote %d nodes", n)
+	}
+	if err := run(ctx, []string{"ingest", "--seeds", base, "--dataset", "base"}, vars, io.Discard, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	var summary bytes.Buffer
+	if err := run(ctx, []string{"ingest", "--seeds", out, "--dataset", "sipri"}, vars, &summary, io.Discard); err != nil {
+		t.Fatalf("ingest of the import after its base = %v", err)
+	}
+	if !strings.Contains(summary.String(), "Transfer") {
+		t.Errorf("summary = %s, want the transfers loaded", summary.String())
+	}
 }

@@ -87,6 +87,9 @@ func (f *Folder) IDs(ctx context.Context) (map[string]kg.Kind, error) {
 	return ids, err
 }
 
+// Known returns the ids of the base the folder builds on (Options.Known).
+func (f *Folder) Known() map[string]kg.Kind { return f.opts.Known }
+
 // Files lists the seed files, relative to the folder.
 func (f *Folder) Files() []string { return slices.Clone(f.files) }
 
