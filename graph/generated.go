@@ -2863,7 +2863,7 @@ type Derivation {
   child: Weapon!
   "The weapon it derives from."
   parent: Weapon!
-  "How: variant, copy, based-on, replica, modified, export-rename, closely-related …"
+  "How: variant, copy, based-on, replica, modified, export-rename, closely-related, licensed-production (a register's licensed production) …"
   kind: String!
   "How firmly the sources state the derivation."
   confidence: Confidence!

@@ -17,7 +17,7 @@ type Derivation struct {
 	Child *Weapon `json:"child"`
 	// The weapon it derives from.
 	Parent *Weapon `json:"parent"`
-	// How: variant, copy, based-on, replica, modified, export-rename, closely-related …
+	// How: variant, copy, based-on, replica, modified, export-rename, closely-related, licensed-production (a register's licensed production) …
 	Kind string `json:"kind"`
 	// How firmly the sources state the derivation.
 	Confidence Confidence `json:"confidence"`
