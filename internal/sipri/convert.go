@@ -98,9 +98,11 @@ func unknownParty(name string) bool {
 }
 
 func (c *converter) row(r *Row) error {
-	if unknownParty(r.Supplier) || unknownParty(r.Recipient) {
-		c.report.Skipped = append(c.report.Skipped, fmt.Sprintf("line %d: %s → %s: the register does not identify the %s", r.Line, r.Supplier, r.Recipient, map[bool]string{true: "supplier", false: "recipient"}[unknownParty(r.Supplier)]))
-		return nil
+	for _, party := range []struct{ role, name string }{{"supplier", r.Supplier}, {"recipient", r.Recipient}} {
+		if unknownParty(party.name) {
+			c.report.Skipped = append(c.report.Skipped, fmt.Sprintf("line %d: %s → %s: the register does not identify the %s", r.Line, r.Supplier, r.Recipient, party.role))
+			return nil
+		}
 	}
 	supplier, err := c.country(r.Supplier, r)
 	if err != nil {
