@@ -23,6 +23,7 @@ import (
 	"github.com/moby/moby/client"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/testcontainers/testcontainers-go"
+	tclog "github.com/testcontainers/testcontainers-go/log"
 
 	"armsgraph/pkg/armsgraphtc"
 )
@@ -40,6 +41,11 @@ func TestMain(m *testing.M) {
 		os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
 	}
 	flag.Parse()
+	// testcontainers narrates every container step on stderr; Run's errors
+	// carry the containers' own last lines, which is what a failure needs.
+	if os.Getenv("ARMSGRAPH_TEST_TC_LOG") != "1" {
+		tclog.SetDefault(tclog.NewNoopLogger())
+	}
 	switch {
 	case os.Getenv("ARMSGRAPH_TEST_NO_DOCKER") == "1":
 		dockerProblem = "ARMSGRAPH_TEST_NO_DOCKER=1 (make test-containers runs these tests)"

@@ -36,7 +36,8 @@ func ExampleRun() {
 	}
 	defer resp.Body.Close()
 	var answer struct {
-		Data struct {
+		Errors []struct{ Message string }
+		Data   struct {
 			Lineage struct {
 				Nodes []struct {
 					Depth  int
@@ -48,8 +49,8 @@ func ExampleRun() {
 			}
 		}
 	}
-	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil {
-		log.Print(err)
+	if err := json.NewDecoder(resp.Body).Decode(&answer); err != nil || len(answer.Errors) > 0 {
+		log.Print(resp.Status, err, answer.Errors)
 		return
 	}
 	for _, n := range answer.Data.Lineage.Nodes {
