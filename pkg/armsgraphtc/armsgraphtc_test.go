@@ -71,19 +71,16 @@ func inCI() bool {
 	return v != "" && v != "0" && v != "false" && v != "no"
 }
 
-func dockerHealthy() (err error) {
-	defer func() {
-		if r := recover(); r != nil {
-			err = fmt.Errorf("testcontainers: %v", r)
-		}
-	}()
-	provider, err := testcontainers.ProviderDocker.GetProvider()
+func dockerHealthy() error {
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
+	defer cancel()
+	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
 	if err != nil {
 		return err
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	return provider.Health(ctx)
+	defer cli.Close()
+	_, err = cli.Ping(ctx, client.PingOptions{})
+	return err
 }
 
 func needDocker(t *testing.T) {
