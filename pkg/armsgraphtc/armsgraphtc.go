@@ -134,8 +134,9 @@ func WithNeo4jMemory(heap, pageCache string) Option {
 // 127.0.0.1 alone.
 func WithTokens() Option { return func(o *options) { o.tokens = true } }
 
-// WithLogConsumer passes the output of both containers to consumer, each
-// line prefixed with "armsgraph: " or "neo4j: ".
+// WithLogConsumer passes the output of the containers to consumer, each
+// line prefixed with "neo4j: ", "armsgraph validate: " (the check of the
+// seed folder) or "armsgraph: " (the server).
 func WithLogConsumer(consumer testcontainers.LogConsumer) Option {
 	return func(o *options) { o.logs = consumer }
 }
@@ -421,6 +422,9 @@ func (c *Container) waitReady(ctx context.Context, o *options) error {
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.baseURL+"/readyz", nil)
 		if err != nil {
 			return err
+		}
+		if c.token != "" { // ARMSGRAPH_TOKENS_FOR_OPS may guard /readyz too
+			req.Header.Set("Authorization", "Bearer "+c.token)
 		}
 		if resp, err := httpc.Do(req); err != nil {
 			last = err.Error()

@@ -242,10 +242,14 @@ func TestRunRejectsInvalidSeeds(t *testing.T) {
 }
 
 // Checked before any container is made, so it needs no Docker engine.
-func TestRunRejectsMissingFolder(t *testing.T) {
-	c, err := armsgraphtc.Run(context.Background(), armsgraphtc.WithSeeds("testdata/no-such-folder"))
-	if c != nil || err == nil || !strings.Contains(err.Error(), "testdata/no-such-folder") {
-		t.Errorf("Run(WithSeeds(missing folder)) = %v, %v; want no container and an error naming the folder", c, err)
+func TestRunRejectsWhatIsNotAFolder(t *testing.T) {
+	for _, dir := range []string{"testdata/no-such-folder", "testdata/seeds/weapons.yaml"} {
+		t.Run(dir, func(t *testing.T) {
+			c, err := armsgraphtc.Run(context.Background(), armsgraphtc.WithSeeds(dir))
+			if c != nil || err == nil || !strings.Contains(err.Error(), dir) {
+				t.Errorf("Run(WithSeeds(%q)) = %v, %v; want no container and an error naming the path", dir, c, err)
+			}
+		})
 	}
 }
 
