@@ -102,6 +102,7 @@ type options struct {
 	tokens            bool
 	logs              testcontainers.LogConsumer
 	startupTimeout    time.Duration
+	queryTimeout      time.Duration
 	env               map[string]string
 }
 
@@ -144,6 +145,13 @@ func WithLogConsumer(consumer testcontainers.LogConsumer) Option {
 // WithStartupTimeout bounds how long Run waits for the server to answer
 // /readyz (Neo4j's start and the ingest included); 5 minutes if not given.
 func WithStartupTimeout(d time.Duration) Option { return func(o *options) { o.startupTimeout = d } }
+
+// WithQueryTimeout sets the server's limit on one query (serve
+// --query-timeout; its --request-timeout is 5 s more). The default is 1
+// minute, not the server's 10 s: a test machine is often busy, and a cold
+// Neo4j plans its first statements slowly, so a test would otherwise fail
+// on time limits it does not test.
+func WithQueryTimeout(d time.Duration) Option { return func(o *options) { o.queryTimeout = d } }
 
 // WithEnv sets more environment variables of the server's container, for
 // the settings "armsgraph serve --help" lists (ARMSGRAPH_RATE_LIMIT,
@@ -233,7 +241,8 @@ func (e *SeedError) Error() string {
 func Run(ctx context.Context, opts ...Option) (*Container, error) {
 	o := options{
 		image: DefaultImage, neo4jImage: DefaultNeo4jImage, dataset: DefaultDataset,
-		heap: "512m", pageCache: "256m", startupTimeout: 5 * time.Minute, env: map[string]string{},
+		heap: "512m", pageCache: "256m", startupTimeout: 5 * time.Minute, queryTimeout: time.Minute,
+		env: map[string]string{},
 	}
 	for _, opt := range opts {
 		opt(&o)
@@ -347,7 +356,8 @@ func (c *Container) start(ctx context.Context, o *options, files []testcontainer
 	serverOpts := []testcontainers.ContainerCustomizer{
 		testcontainers.WithEnv(env),
 		testcontainers.WithExposedPorts(serverPort),
-		testcontainers.WithCmd("serve", "--ingest", seedsArg, "--dataset", o.dataset, "--wait", o.startupTimeout.String()),
+		testcontainers.WithCmd("serve", "--ingest", seedsArg, "--dataset", o.dataset, "--wait", o.startupTimeout.String(),
+			"--query-timeout", o.queryTimeout.String(), "--request-timeout", (o.queryTimeout + 5*time.Second).String()),
 		testcontainers.WithFiles(files...),
 		testcontainers.WithLabels(labels),
 		testcontainers.WithHostConfigModifier(publishOnLoopback(serverPort)),
