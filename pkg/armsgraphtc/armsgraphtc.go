@@ -29,9 +29,11 @@
 // dies; its image cannot be had without a registry either. Set
 // TESTCONTAINERS_RYUK_DISABLED=true there ("scripts/images env" prints the
 // line) and terminate the container as above: Terminate removes both
-// containers, their volumes and the network. Everything Run creates carries
-// the label Label, so that "docker ps -a --filter label=armsgraph.tc" finds
-// what a killed test left behind.
+// containers, their volumes and the network. Without Ryuk, Run also starts
+// a small process (it needs the docker CLI) that removes them once the test
+// process has ended, should it be killed before terminating them (go test
+// -timeout). Everything Run creates carries the labels Label and PIDLabel:
+// "docker ps -a --filter label=armsgraph.tc" finds what is left.
 package armsgraphtc
 
 import (
@@ -45,9 +47,13 @@ import (
 	"net/http"
 	"net/netip"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
+	"sync"
+	"syscall"
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
@@ -73,8 +79,11 @@ const (
 	// "armsgraph ingest" has it.
 	DefaultDataset = "seeds"
 	// Label marks the containers and the network Run creates; its value is
-	// the testcontainers session (testcontainers.SessionID) of the process.
+	// the testcontainers session (testcontainers.SessionID), which the test
+	// binaries of one "go test" run share.
 	Label = "armsgraph.tc"
+	// PIDLabel holds the id of the process that ran Run.
+	PIDLabel = Label + ".pid"
 	// TokenName is the name the token of WithTokens has in the server's
 	// tokens file (it shows in the server's logs).
 	TokenName = "armsgraphtc"
@@ -275,7 +284,10 @@ func Run(ctx context.Context, opts ...Option) (*Container, error) {
 // start creates the network and both containers, filling c as it goes so
 // that Run can remove whatever exists when it fails.
 func (c *Container) start(ctx context.Context, o *options, files []testcontainers.ContainerFile, seedsArg string) error {
-	labels := map[string]string{Label: testcontainers.SessionID()}
+	labels := map[string]string{Label: testcontainers.SessionID(), PIDLabel: strconv.Itoa(os.Getpid())}
+	if testcontainers.ReadConfig().Config.RyukDisabled {
+		reaperOnce.Do(startReaper)
+	}
 	nw, err := network.New(ctx, network.WithLabels(labels))
 	if err != nil {
 		return fmt.Errorf("armsgraphtc: create a network: %w", err)
@@ -599,12 +611,32 @@ func loopbackURL(ctx context.Context, ctr testcontainers.Container, port, scheme
 	return fmt.Sprintf("%s://127.0.0.1:%s", scheme, p.Port()), nil
 }
 
-// noWait replaces the Neo4j module's wait strategy with none.
-func noWait() testcontainers.CustomizeRequestOption {
-	return func(req *testcontainers.GenericContainerRequest) error {
-		req.WaitingFor = nil
-		return nil
+var reaperOnce sync.Once
+
+// startReaper starts, once per process and only without Ryuk, a process of
+// its own session that waits for this one to end and then removes the
+// containers and networks labelled with its pid: what Ryuk would do when a
+// test binary is killed (go test -timeout) before it terminates them. It
+// needs the docker CLI; without one, a killed test leaves them behind.
+func startReaper() {
+	docker, err := exec.LookPath("docker")
+	if err != nil {
+		fmt.Fprintf(os.Stderr, "armsgraphtc: no docker CLI, so a test killed before it terminates its containers leaves them behind "+
+			"(docker ps -a --filter label=%s=%d finds them)\n", PIDLabel, os.Getpid())
+		return
 	}
+	cmd := exec.Command("/bin/sh", "-c", `while kill -0 "$1" 2>/dev/null; do sleep 1; done
+ids=$("$2" ps -aq --filter "label=$3")
+[ -z "$ids" ] || "$2" rm -f -v $ids >/dev/null 2>&1
+nets=$("$2" network ls -q --filter "label=$3")
+[ -z "$nets" ] || exec "$2" network rm $nets >/dev/null 2>&1`,
+		"armsgraphtc-reaper", strconv.Itoa(os.Getpid()), docker, PIDLabel+"="+strconv.Itoa(os.Getpid()))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	if err := cmd.Start(); err != nil {
+		fmt.Fprintf(os.Stderr, "armsgraphtc: cannot start the process that removes a killed test's containers: %v\n", err)
+		return
+	}
+	_ = cmd.Process.Release()
 }
 
 // prefixed passes log lines on with a prefix naming their container.

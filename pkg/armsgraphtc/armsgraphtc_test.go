@@ -13,8 +13,10 @@ import (
 	"io"
 	"net/http"
 	"os"
+	"os/exec"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -41,6 +43,9 @@ func TestMain(m *testing.M) {
 		os.Setenv("TESTCONTAINERS_RYUK_DISABLED", "true")
 	}
 	flag.Parse()
+	if os.Getenv(killMeEnv) == "1" {
+		runUntilKilled()
+	}
 	// testcontainers narrates every container step on stderr; Run's errors
 	// carry the containers' own last lines, which is what a failure needs.
 	if os.Getenv("ARMSGRAPH_TEST_TC_LOG") != "1" {
@@ -253,6 +258,74 @@ func TestRunRejectsWhatIsNotAFolder(t *testing.T) {
 	}
 }
 
+// killMeEnv makes the test binary a process that TestKilledTestLeavesNothing
+// kills while Run waits for Neo4j.
+const killMeEnv = "ARMSGRAPH_TC_KILL_ME"
+
+func runUntilKilled() {
+	// No seed folder: nothing is created between Neo4j's container and its
+	// start, so the kill cannot race a container being made.
+	_, err := armsgraphtc.Run(context.Background())
+	fmt.Fprintf(os.Stderr, "Run returned before the kill: %v\n", err)
+	os.Exit(3)
+}
+
+// A test binary killed before it terminates its containers (go test
+// -timeout does that) leaves nothing behind, even without Ryuk.
+func TestKilledTestLeavesNothing(t *testing.T) {
+	needDocker(t)
+	var out strings.Builder
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	child.Env = append(os.Environ(), killMeEnv+"=1", "TESTCONTAINERS_RYUK_DISABLED=true")
+	child.Stdout, child.Stderr = &out, &out
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	mine := make(client.Filters).Add("label", armsgraphtc.PIDLabel+"="+strconv.Itoa(child.Process.Pid))
+	defer func() {
+		_ = child.Process.Kill()
+		if t.Failed() {
+			t.Logf("the killed process said:\n%s", out.String())
+		}
+	}()
+	if n := waitFor(t, mine, func(containers, _ int) bool { return containers > 0 }); n == 0 {
+		t.Fatalf("the child made no container within 2 minutes")
+	}
+	if err := child.Process.Kill(); err != nil {
+		t.Fatal(err)
+	}
+	_ = child.Wait()
+	waitFor(t, mine, func(containers, networks int) bool { return containers+networks == 0 })
+	assertNothingLeftWith(t, mine)
+}
+
+// waitFor polls the containers and networks matching filter, up to 2
+// minutes, until done says so; it returns the number of containers.
+func waitFor(t *testing.T, filter client.Filters, done func(containers, networks int) bool) int {
+	t.Helper()
+	ctx := context.Background()
+	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer cli.Close()
+	deadline := time.Now().Add(2 * time.Minute)
+	for {
+		ctrs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: filter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		nets, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: filter})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if done(len(ctrs.Items), len(nets.Items)) || time.Now().After(deadline) {
+			return len(ctrs.Items)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+}
+
 // post sends a GraphQL query, with the bearer token when there is one.
 func post(t *testing.T, url, token, query string) (int, string) {
 	t.Helper()
@@ -306,13 +379,17 @@ func lineageNames(t *testing.T, body string) []string {
 // in this process is still there.
 func assertNothingLeft(t *testing.T) {
 	t.Helper()
+	assertNothingLeftWith(t, make(client.Filters).Add("label", armsgraphtc.PIDLabel+"="+strconv.Itoa(os.Getpid())))
+}
+
+func assertNothingLeftWith(t *testing.T, mine client.Filters) {
+	t.Helper()
 	ctx := context.Background()
 	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cli.Close()
-	mine := make(client.Filters).Add("label", armsgraphtc.Label+"="+testcontainers.SessionID())
 	ctrs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: mine})
 	if err != nil {
 		t.Fatal(err)
