@@ -22,6 +22,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/network"
 	"github.com/moby/moby/client"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/testcontainers/testcontainers-go"
@@ -303,24 +305,11 @@ func TestKilledTestLeavesNothing(t *testing.T) {
 // minutes, until done says so; it returns the number of containers.
 func waitFor(t *testing.T, filter client.Filters, done func(containers, networks int) bool) int {
 	t.Helper()
-	ctx := context.Background()
-	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer cli.Close()
 	deadline := time.Now().Add(2 * time.Minute)
 	for {
-		ctrs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: filter})
-		if err != nil {
-			t.Fatal(err)
-		}
-		nets, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: filter})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if done(len(ctrs.Items), len(nets.Items)) || time.Now().After(deadline) {
-			return len(ctrs.Items)
+		ctrs, nets := labelled(t, filter)
+		if done(len(ctrs), len(nets)) || time.Now().After(deadline) {
+			return len(ctrs)
 		}
 		time.Sleep(250 * time.Millisecond)
 	}
@@ -384,24 +373,32 @@ func assertNothingLeft(t *testing.T) {
 
 func assertNothingLeftWith(t *testing.T, mine client.Filters) {
 	t.Helper()
+	ctrs, nets := labelled(t, mine)
+	for _, ctr := range ctrs {
+		t.Errorf("container %.12s (%s, %s) left behind", ctr.ID, ctr.Image, ctr.State)
+	}
+	for _, n := range nets {
+		t.Errorf("network %s left behind", n.Name)
+	}
+}
+
+// labelled lists the containers (stopped ones too) and networks matching
+// filter.
+func labelled(t *testing.T, filter client.Filters) ([]container.Summary, []network.Summary) {
+	t.Helper()
 	ctx := context.Background()
 	cli, err := testcontainers.NewDockerClientWithOpts(ctx)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer cli.Close()
-	ctrs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: mine})
+	ctrs, err := cli.ContainerList(ctx, client.ContainerListOptions{All: true, Filters: filter})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ctr := range ctrs.Items {
-		t.Errorf("container %.12s (%s, %s) left behind", ctr.ID, ctr.Image, ctr.State)
-	}
-	nets, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: mine})
+	nets, err := cli.NetworkList(ctx, client.NetworkListOptions{Filters: filter})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range nets.Items {
-		t.Errorf("network %s left behind", n.Name)
-	}
+	return ctrs.Items, nets.Items
 }
