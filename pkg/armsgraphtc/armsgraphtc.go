@@ -152,7 +152,9 @@ func WithLogConsumer(consumer testcontainers.LogConsumer) Option {
 }
 
 // WithStartupTimeout bounds how long Run waits for the server to answer
-// /readyz (Neo4j's start and the ingest included); 5 minutes if not given.
+// /readyz (Neo4j's start and the ingest included); 10 minutes if not given
+// (as internal/neo4jtest: a cold JVM on a busy two-core machine has
+// taken 5).
 func WithStartupTimeout(d time.Duration) Option { return func(o *options) { o.startupTimeout = d } }
 
 // WithQueryTimeout sets the server's limit on one query (serve
