@@ -50,6 +50,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -299,7 +300,52 @@ func (c *Container) start(ctx context.Context, o *options, files []testcontainer
 	if c.neo4jPassword, err = randomHex(16); err != nil {
 		return err
 	}
-	neo4jOpts := []testcontainers.ContainerCustomizer{
+	// Neo4j starts while the seed folder is validated, so that a bad
+	// folder fails in a second or two instead of after Neo4j's start.
+	neo4jCtx, cancelNeo4j := context.WithCancel(ctx)
+	defer cancelNeo4j()
+	neo4jStarted := make(chan error, 1)
+	go func() {
+		var err error
+		c.neo4j, err = tcneo4j.Run(neo4jCtx, o.neo4jImage, c.neo4jOptions(o, labels, nw)...)
+		neo4jStarted <- err
+	}()
+	if len(files) > 0 {
+		if err := validateSeeds(ctx, o, files, labels); err != nil {
+			cancelNeo4j()
+			<-neo4jStarted
+			return err
+		}
+	}
+	if err := <-neo4jStarted; err != nil {
+		return fmt.Errorf("armsgraphtc: start Neo4j (%s): %w", o.neo4jImage, err)
+	}
+
+	serverOpts, err := c.serverOptions(o, files, seedsArg, labels, nw)
+	if err != nil {
+		return err
+	}
+	srv, err := testcontainers.Run(ctx, o.image, serverOpts...)
+	if srv != nil {
+		c.Container = srv
+	}
+	if err != nil {
+		return fmt.Errorf("armsgraphtc: start the armsgraph server (%s): %w", o.image, err)
+	}
+
+	if c.baseURL, err = loopbackURL(ctx, srv, serverPort, "http"); err != nil {
+		return err
+	}
+	if c.boltURL, err = loopbackURL(ctx, c.neo4j, neo4jPorts[0], "bolt"); err != nil {
+		return err
+	}
+	return c.waitReady(ctx, o)
+}
+
+// neo4jOptions configure the Neo4j container: the password Run made, the
+// memory, on the network as "neo4j", its ports on 127.0.0.1.
+func (c *Container) neo4jOptions(o *options, labels map[string]string, nw *testcontainers.DockerNetwork) []testcontainers.ContainerCustomizer {
+	opts := []testcontainers.ContainerCustomizer{
 		tcneo4j.WithAdminPassword(c.neo4jPassword),
 		tcneo4j.WithNeo4jSetting("server.memory.heap.max_size", o.heap),
 		tcneo4j.WithNeo4jSetting("server.memory.pagecache.size", o.pageCache),
@@ -316,29 +362,15 @@ func (c *Container) start(ctx context.Context, o *options, files []testcontainer
 		testcontainers.WithWaitStrategyAndDeadline(o.startupTimeout, wait.ForLog("Started.").WithStartupTimeout(o.startupTimeout)),
 	}
 	if o.logs != nil {
-		neo4jOpts = append(neo4jOpts, testcontainers.WithLogConsumers(prefixed{"neo4j: ", o.logs}))
+		opts = append(opts, testcontainers.WithLogConsumers(prefixed{"neo4j: ", o.logs}))
 	}
-	// Neo4j starts while the seed folder is validated, so that a bad
-	// folder fails in a second or two instead of after Neo4j's start.
-	neo4jCtx, cancelNeo4j := context.WithCancel(ctx)
-	defer cancelNeo4j()
-	neo4jStarted := make(chan error, 1)
-	go func() {
-		var err error
-		c.neo4j, err = tcneo4j.Run(neo4jCtx, o.neo4jImage, neo4jOpts...)
-		neo4jStarted <- err
-	}()
-	if len(files) > 0 {
-		if err := validateSeeds(ctx, o, files, labels); err != nil {
-			cancelNeo4j()
-			<-neo4jStarted
-			return err
-		}
-	}
-	if err := <-neo4jStarted; err != nil {
-		return fmt.Errorf("armsgraphtc: start Neo4j (%s): %w", o.neo4jImage, err)
-	}
+	return opts
+}
 
+// serverOptions configure the server's container: Neo4j's address and
+// password, the tokens (making c.token) or their absence, the seed folder
+// and the command that ingests it and serves.
+func (c *Container) serverOptions(o *options, files []testcontainers.ContainerFile, seedsArg string, labels map[string]string, nw *testcontainers.DockerNetwork) ([]testcontainers.ContainerCustomizer, error) {
 	env := map[string]string{}
 	for k, v := range o.env {
 		env[k] = v
@@ -356,18 +388,19 @@ func (c *Container) start(ctx context.Context, o *options, files []testcontainer
 	delete(env, "ARMSGRAPH_TOKENS_FILE")
 	delete(env, "ARMSGRAPH_INSECURE_NO_TOKENS")
 	if o.tokens {
+		var err error
 		if c.token, err = accesstoken.New(); err != nil {
-			return fmt.Errorf("armsgraphtc: make a token: %w", err)
+			return nil, fmt.Errorf("armsgraphtc: make a token: %w", err)
 		}
 		env["ARMSGRAPH_TOKENS_FILE"] = tokensPath
-		files = append(files, testcontainers.ContainerFile{
+		files = append(slices.Clone(files), testcontainers.ContainerFile{
 			Reader:            strings.NewReader(accesstoken.Line(TokenName, c.token) + "\n"),
 			ContainerFilePath: tokensPath, FileMode: 0o444,
 		})
 	} else {
 		env["ARMSGRAPH_INSECURE_NO_TOKENS"] = "true"
 	}
-	serverOpts := []testcontainers.ContainerCustomizer{
+	opts := []testcontainers.ContainerCustomizer{
 		testcontainers.WithEnv(env),
 		testcontainers.WithExposedPorts(serverPort),
 		testcontainers.WithCmd("serve", "--ingest", seedsArg, "--dataset", o.dataset, "--wait", o.startupTimeout.String(),
@@ -378,23 +411,9 @@ func (c *Container) start(ctx context.Context, o *options, files []testcontainer
 		network.WithNetwork(nil, nw),
 	}
 	if o.logs != nil {
-		serverOpts = append(serverOpts, testcontainers.WithLogConsumers(prefixed{"armsgraph: ", o.logs}))
+		opts = append(opts, testcontainers.WithLogConsumers(prefixed{"armsgraph: ", o.logs}))
 	}
-	srv, err := testcontainers.Run(ctx, o.image, serverOpts...)
-	if srv != nil {
-		c.Container = srv
-	}
-	if err != nil {
-		return fmt.Errorf("armsgraphtc: start the armsgraph server (%s): %w", o.image, err)
-	}
-
-	if c.baseURL, err = loopbackURL(ctx, srv, serverPort, "http"); err != nil {
-		return err
-	}
-	if c.boltURL, err = loopbackURL(ctx, c.neo4j, neo4jPorts[0], "bolt"); err != nil {
-		return err
-	}
-	return c.waitReady(ctx, o)
+	return opts, nil
 }
 
 // validateSeeds runs "armsgraph validate" on the copied seed folder in a
