@@ -7,7 +7,7 @@ NEO4J := bash scripts/neo4j
 BIN   := bin/armsgraph
 FUZZTIME ?= 15s
 
-.PHONY: help run test test-containers images compose-smoke bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
+.PHONY: help run test test-containers test-armsgraphtc images compose-smoke bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -44,11 +44,18 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 
 # Every package whose tests import neo4jtest (or its storetest), run once
 # more with ARMSGRAPH_TEST_NEO4J=container: testcontainers only, no fallback.
-test-containers: ## the integration suites against a testcontainers Neo4j (needs Docker and scripts/images)
+test-containers: ## the integration suites against a testcontainers Neo4j, then test-armsgraphtc (needs Docker and scripts/images)
 	@pkgs=$$($(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | \
 		awk '$$1 ~ /\/internal\/neo4jtest$$/ || / armsgraph\/internal\/neo4jtest/ { print $$1 }' | tr '\n' ' '); \
 	echo "ARMSGRAPH_TEST_NEO4J=container go test -count=1 $$pkgs"; \
 	ARMSGRAPH_TEST_NEO4J=container $(GO) test -count=1 $$pkgs
+	@$(MAKE) --no-print-directory test-armsgraphtc
+
+# The package's own tests, run from a module outside the repository (what a
+# consumer compiles); -v shows the startup time the test prints.
+test-armsgraphtc: ## pkg/armsgraphtc's tests against real containers, from a throwaway module (needs Docker and scripts/images)
+	@echo "== pkg/armsgraphtc, the test module for other teams' tests, from a throwaway module"
+	bash scripts/armsgraphtc-consumer -timeout 30m
 
 images: ## container images: pulled, else built from package mirrors (scripts/images --help)
 	bash scripts/images build
