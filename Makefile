@@ -7,7 +7,7 @@ NEO4J := bash scripts/neo4j
 BIN   := bin/armsgraph
 FUZZTIME ?= 15s
 
-.PHONY: help run test test-containers test-armsgraphtc images compose-smoke bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
+.PHONY: help run test test-containers test-armsgraphtc images compose-smoke http-audit bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -62,6 +62,10 @@ images: ## container images: pulled, else built from package mirrors (scripts/im
 
 compose-smoke: ## docker-compose.yml up, healthy, a lineage query on 127.0.0.1, down with volumes
 	bash scripts/compose-smoke
+
+http-audit: ## graphql-http's GraphQL-over-HTTP audit of armsgraph serve (npm ci in scripts/http-audit; a real Neo4j)
+	cd scripts/http-audit && npm ci --prefer-offline --no-audit --no-fund --ignore-scripts
+	$(GO) test -count=1 -v -run '^TestGraphQLOverHTTPAudit$$' ./cmd/armsgraph
 
 # --peer adds the side-by-side table against @neo4j/graphql (bench/peer;
 # needs Node.js 20+ and npm, and installs the pinned packages once).

@@ -346,19 +346,10 @@ func TestExplorer(t *testing.T) {
 	})
 
 	t.Run("large answers are cut with showing N of M", func(t *testing.T) {
-		tb.mu.Lock()
-		before := len(tb.bad)
-		tb.mu.Unlock()
+		// The service refuses the first request as too costly, with status
+		// 200 and a LIMIT_EXCEEDED error (GraphQL over HTTP), so no request
+		// counts as bad here either.
 		visit(t, tb, "/entity/country/iran?depth=3&limit=1000&cap=50")
-		// The service refuses the first request as too costly (422); that
-		// refusal is expected here and is the only bad request allowed.
-		tb.mu.Lock()
-		refused := slices.Clone(tb.bad[before:])
-		tb.bad = tb.bad[:before]
-		tb.mu.Unlock()
-		if len(refused) != 1 || !strings.HasPrefix(refused[0], "422 ") {
-			t.Errorf("requests refused while asking for 1000 entities: %v, want one 422", refused)
-		}
 		var rows int
 		run(t, tb, chromedp.Evaluate(`document.querySelectorAll('#nodes-table tbody tr').length`, &rows))
 		status := text(t, tb, "#status")

@@ -186,13 +186,16 @@ func unavailable(t testing.TB, err error) {
 	t.Helper()
 	const fix = "to run these tests, either set NEO4J_URI (and NEO4J_PASSWORD) to a throwaway Neo4j 5, " +
 		"or start a Docker engine, or install a JDK 17+ and Maven so that scripts/neo4j can run the local test instance"
-	if inCI() {
+	if InCI() {
 		t.Fatalf("neo4jtest: no Neo4j for this test (CI is set, so this fails instead of skipping): %v\n%s", err, fix)
 	}
 	t.Skipf("neo4jtest: no Neo4j for this test, skipping: %v\n%s", err, fix)
 }
 
-func inCI() bool {
+// InCI reports whether the CI environment variable is set (to anything but
+// 0, false or no): then a test that needs a real component fails instead
+// of skipping.
+func InCI() bool {
 	v := strings.ToLower(strings.TrimSpace(os.Getenv("CI")))
 	return v != "" && v != "0" && v != "false" && v != "no"
 }
