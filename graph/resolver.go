@@ -25,6 +25,8 @@ type RootStore interface {
 	LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, pre ...*kg.Prefetch) (*kg.Lineage, error)
 	Paths(ctx context.Context, q kg.PathQuery, pre ...*kg.Prefetch) ([]kg.Path, error)
 	Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, pre ...*kg.Prefetch) (kg.Subgraph, error)
+	NeighborGroups(ctx context.Context, id string, first int, pre ...*kg.Prefetch) (kg.Node, []kg.NeighborGroup, error)
+	NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, pre ...*kg.Prefetch) (kg.Node, kg.NeighborGroup, error)
 	Agreements(ctx context.Context, f kg.AgreementFilter, pre ...*kg.Prefetch) ([]kg.Node, error)
 	Transfers(ctx context.Context, f kg.TransferFilter, pre ...*kg.Prefetch) ([]kg.Node, error)
 	Events(ctx context.Context, f kg.EventFilter, pre ...*kg.Prefetch) ([]kg.Node, error)
