@@ -28,15 +28,15 @@ export const Q_SUGGEST = `query Suggest($q: String!) {
   search(text: $q, first: 6) { id kind name aliases }
 }`;
 
-export const Q_ENTITY = `query Entity($id: ID!, $depth: Int, $types: [String!], $limit: Int) {
-  entity(id: $id) {
-    ...N description citations { ${CITE} }
+const ENTITY_FIELDS = `...N description citations { ${CITE} }
     ... on Weapon { rangeKm introduced manufacturer { id name } }
     ... on Person { positions { title from to confidence organization { id name } country { id name } } }
     ... on Agreement { status areas location parties { id name } signatories { id name } }
     ... on Transfer { status item quantityOrdered quantityDelivered quantityUnit recipient { id name } weapon { id name } }
-    ... on Event { endDate location eventType: type participants { id name } }
-  }
+    ... on Event { endDate location eventType: type participants { id name } }`;
+
+export const Q_ENTITY = `query Entity($id: ID!, $depth: Int, $types: [String!], $limit: Int) {
+  entity(id: $id) { ${ENTITY_FIELDS} }
   neighborhood(id: $id, depth: $depth, relationshipTypes: $types, limit: $limit) {
     nodes { ...N } relationships { ${REL_LITE} } truncated
   }
@@ -106,3 +106,24 @@ export async function withinCost(limit, query) {
     return { data: await query(granted), granted };
   }
 }
+
+// Grouped neighbourhoods: per relationship type, direction and kind, the
+// count and the first page (small groups are drawn whole, large ones as
+// one node that opens as a paged, searchable list).
+const GROUP = `type direction kind count nodes { ...N } relationships { ${REL_LITE} }`;
+
+export const Q_ENTITY_GROUPED = `query EntityGrouped($id: ID!, $first: Int) {
+  entity(id: $id) { ${ENTITY_FIELDS} }
+  neighborhoodSummary(id: $id, first: $first) { ${GROUP} }
+}
+${NODE}`;
+
+export const Q_GROUPS = `query Groups($id: ID!, $first: Int) {
+  neighborhoodSummary(id: $id, first: $first) { ${GROUP} }
+}
+${NODE}`;
+
+export const Q_GROUP_PAGE = `query GroupPage($id: ID!, $type: String!, $direction: RelationshipDirection!, $kind: EntityKind!, $text: String, $first: Int, $offset: Int) {
+  neighborGroup(id: $id, type: $type, direction: $direction, kind: $kind, text: $text, first: $first, offset: $offset) { ${GROUP} }
+}
+${NODE}`;

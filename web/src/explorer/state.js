@@ -21,6 +21,7 @@ export const state = {
   extraNote: '',
   expanded: new Set(),
   cap: DRAW_CAP,
+  generation: 0, // bumped by every render; answers to an older one are dropped
 };
 
 export function nodeRecord(e) {
