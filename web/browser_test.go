@@ -15,6 +15,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -26,9 +27,12 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/neo4jtest/storetest"
+	"armsgraph/internal/seeds"
 	"armsgraph/internal/server"
+	"armsgraph/internal/synth"
 	"armsgraph/web"
 )
 
@@ -303,6 +307,8 @@ func TestExplorer(t *testing.T) {
 		firstDrawing[path] = visit(t, tb, path)
 		mustContain(t, "entity title", text(t, tb, "#title"), "Hossein Dehghan")
 		mustContain(t, "facts", text(t, tb, "#facts"), "Facts", "Sources of Hossein Dehghan")
+		checkLabels(t, tb, path)
+		screenshot(t, tb, dir, "entity-dehghan-labels.png")
 		// A neighbourhood's edges load their citations when selected.
 		run(t, tb, chromedp.Click(`#edges-table button[data-edge]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`#provenance .citation`, chromedp.ByQuery))
@@ -482,6 +488,41 @@ func TestExplorer(t *testing.T) {
 	screenshot(t, tb, dir, "lineage-synthetic-200.png")
 }
 
+// checkLabels checks, through Cytoscape's API, that no two node labels
+// shown in the drawing overlap (their rendered boxes) and that the centre
+// is labelled; no edge shows a label until it is hovered or selected.
+func checkLabels(t *testing.T, tb *tab, where string) {
+	t.Helper()
+	var got struct {
+		Shown, Nodes, EdgeLabels int
+		Centre                   bool
+		Clashes                  []string
+	}
+	run(t, tb, chromedp.Evaluate(`(() => {
+  const cy = window.armsgraph.cy;
+  const shown = cy.nodes(':visible').filter((n) => n.pstyle('label').strValue !== '');
+  const boxes = shown.map((n) => ({ id: n.id(), b: n.renderedBoundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false }) }));
+  const clashes = [];
+  for (let i = 0; i < boxes.length; i++) for (let j = i + 1; j < boxes.length; j++) {
+    const a = boxes[i].b, b = boxes[j].b;
+    if (a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2) clashes.push(boxes[i].id + ' / ' + boxes[j].id);
+  }
+  return { Shown: shown.length, Nodes: cy.nodes().length, Clashes: clashes,
+    Centre: cy.nodes('.centre').pstyle('label').strValue !== '',
+    EdgeLabels: cy.edges(':visible').filter((e) => e.pstyle('label').strValue !== '').length };
+})()`, &got))
+	t.Logf("%s: %d of %d node labels shown, %d edge labels", where, got.Shown, got.Nodes, got.EdgeLabels)
+	if len(got.Clashes) > 0 {
+		t.Errorf("%s: node labels overlap: %v", where, got.Clashes)
+	}
+	if !got.Centre {
+		t.Errorf("%s: the centre has no label", where)
+	}
+	if got.EdgeLabels > 0 {
+		t.Errorf("%s: %d edge labels shown before any hover or selection", where, got.EdgeLabels)
+	}
+}
+
 // TestExplorerAsksForAToken checks the client side of bearer tokens: when
 // /graphql answers 401, the explorer asks for a token, keeps it in
 // sessionStorage and sends it.
@@ -552,3 +593,84 @@ func TestAssets(t *testing.T) {
 		t.Logf("bundle %-22s %8.1f KiB, gzip %7.1f KiB", c.path, float64(len(body))/1024, float64(gz.Len())/1024)
 	}
 }
+
+// TestExplorerGroupedHub opens the largest country of a synthetic graph of
+// 10,000 weapons ($ARMSGRAPH_EXPLORER_HUB_WEAPONS for another size): the
+// hub must open grouped, with at most 60 drawn elements; its largest group
+// opens as a list, a search narrows it, and a member joins the drawing. It
+// prints the time to first drawing of the hub and of the widest lineage.
+func TestExplorerGroupedHub(t *testing.T) {
+	chromium := chromiumPath(t)
+	weapons := 10000
+	if v, err := strconv.Atoi(os.Getenv("ARMSGRAPH_EXPLORER_HUB_WEAPONS")); err == nil && v > 0 {
+		weapons = v
+	}
+	store, _ := storetest.Empty(t, func(c *neo4jstore.Config) { c.QueryTimeout = 60 * time.Second })
+	dir := t.TempDir()
+	man, err := synth.Generate(context.Background(), dir, synth.Config{Weapons: weapons, Countries: 12, Seed: 18})
+	if err != nil {
+		t.Fatalf("synth: %v", err)
+	}
+	folder, err := seeds.Open(os.DirFS(dir), seeds.Options{Documents: os.DirFS(filepath.Join(dir, synth.DocumentsDir))})
+	if err != nil {
+		t.Fatal(err)
+	}
+	began := time.Now()
+	storetest.Load(t, store, folder, ingest.Options{})
+	t.Logf("synthetic graph of %d weapons ingested in %s", weapons, time.Since(began).Round(time.Second))
+	srv := httptest.NewServer(server.New(server.Config{}, store, slog.New(slog.DiscardHandler)))
+	t.Cleanup(srv.Close)
+	tb := openBrowser(t, chromium, srv.URL)
+	hub := "/entity/" + man.Samples.Countries[0]
+
+	type drawing struct{ Nodes, Edges, Groups, Largest int }
+	drawn := func() drawing {
+		var d drawing
+		run(t, tb, chromedp.Evaluate(`(() => { const cy = window.armsgraph.cy; const g = cy.nodes('.group');
+  return { Nodes: cy.nodes().length, Edges: cy.edges().length, Groups: g.length,
+    Largest: Math.max(0, ...g.map((n) => parseInt(n.data('name').replace(/,/g, ''), 10))) }; })()`, &d))
+		return d
+	}
+	cold := visit(t, tb, hub)
+	d := drawn()
+	t.Logf("%s: %d nodes (%d of them groups, the largest of %d), %d edges", hub, d.Nodes, d.Groups, d.Largest, d.Edges)
+	if d.Nodes+d.Edges > 60 {
+		t.Errorf("%s draws %d elements, want at most 60", hub, d.Nodes+d.Edges)
+	}
+	if d.Groups == 0 || d.Largest < 100 {
+		t.Fatalf("%s draws %d groups, the largest of %d; want the hub's weapons grouped", hub, d.Groups, d.Largest)
+	}
+	screenshot(t, tb, t.TempDir(), "hub.png")
+
+	// The weapons that originate there open as a list.
+	group := `#listing button[data-group*="|ORIGINATES_FROM|INCOMING|WEAPON"]`
+	run(t, tb, chromedp.Click(group, chromedp.ByQuery),
+		chromedp.WaitVisible(`#provenance .group-members li button[data-add]`, chromedp.ByQuery))
+	mustContain(t, "group list", text(t, tb, "#provenance"), "weapons originated here", "1–25 of ")
+	// Search for the name of a member further down the list.
+	var name, id string
+	run(t, tb, chromedp.Evaluate(`document.querySelectorAll('#provenance .group-members li')[7].querySelector('.name').textContent`, &name),
+		chromedp.Evaluate(`document.querySelectorAll('#provenance .group-members li')[7].dataset.id`, &id))
+	run(t, tb, chromedp.SendKeys(`#provenance input[name="group-text"]`, name, chromedp.ByQuery),
+		chromedp.Poll(fmt.Sprintf(`(document.querySelector('#provenance [role=status]') || {}).textContent?.includes('matching') && !!document.querySelector('#provenance li[data-id=%q] button[data-add]')`, id), nil, chromedp.WithPollingTimeout(30*time.Second)))
+	run(t, tb, chromedp.Click(fmt.Sprintf(`#provenance li[data-id=%q] button[data-add]`, id), chromedp.ByQuery),
+		chromedp.Poll(fmt.Sprintf(`window.armsgraph.cy.getElementById(%q).length === 1 && window.armsgraph.cy.getElementById(%q).connectedEdges().length === 1`, id, id), nil, chromedp.WithPollingTimeout(30*time.Second)))
+	mustContain(t, "nodes table after adding "+name, text(t, tb, "#nodes-table"), name)
+	checkCSP(t, tb, hub)
+
+	warm := visit(t, tb, hub)
+	t.Logf("time to first drawing %-55s first %5.0f ms, again %5.0f ms (%d weapons)", hub, ms(cold), ms(warm), weapons)
+	lineage := "/lineage/" + man.Samples.Wide[0]
+	cold = visit(t, tb, lineage)
+	warm = visit(t, tb, lineage)
+	var size int
+	run(t, tb, chromedp.Evaluate(`window.armsgraph.cy.nodes().length`, &size))
+	t.Logf("time to first drawing %-55s first %5.0f ms, again %5.0f ms (%d weapons drawn)", lineage, ms(cold), ms(warm), size)
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	if len(tb.bad) > 0 || len(tb.errs) > 0 {
+		t.Errorf("bad requests: %v; uncaught exceptions: %v", tb.bad, tb.errs)
+	}
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }

@@ -1,5 +1,6 @@
 // Drawing a graph with Cytoscape: styles, layouts, the legend and the status line.
 import cytoscape from 'cytoscape';
+import fcose from 'cytoscape-fcose';
 import { $, h, s, kindLabel } from './dom.js';
 import { colourOf, SHAPES } from './colours.js';
 import { CONFIDENCES, state } from './state.js';
@@ -7,6 +8,10 @@ import { showError } from './router.js';
 import { expand } from './views/entity.js';
 import { renderTables } from './tables.js';
 import { select } from './provenance.js';
+import { isGroup } from './groups.js';
+import { renderGroups } from './tables.js';
+
+cytoscape.use(fcose);
 
 const STYLE = [
   { selector: 'node', style: {
@@ -15,18 +20,80 @@ const STYLE = [
     color: '#1b1f24', 'text-background-color': '#ffffff', 'text-background-opacity': 0.8, 'text-background-padding': 1,
     'border-width': 1, 'border-color': '#444',
   } },
+  { selector: 'node.group', style: {
+    shape: 'round-rectangle', width: 150, height: 44, 'text-valign': 'center', 'text-halign': 'center', 'text-margin-y': 0, 'text-max-width': 140,
+    'background-color': '#f3f4f6', 'border-style': 'dashed', 'border-color': '#6b7280', 'text-background-opacity': 0, 'font-size': 11,
+  } },
   { selector: 'node.centre', style: { width: 36, height: 36, 'border-width': 4, 'border-color': '#111', 'font-weight': 'bold' } },
   { selector: 'edge', style: {
-    width: 2, 'line-color': '#6b7280', 'target-arrow-color': '#6b7280', 'target-arrow-shape': 'triangle',
-    'curve-style': 'bezier', label: 'data(label)', 'font-size': 9, color: '#374151', 'text-rotation': 'autorotate',
+    width: 'data(width)', 'line-color': 'data(colour)', 'target-arrow-color': 'data(colour)', 'target-arrow-shape': 'triangle',
+    'curve-style': 'bezier', label: '', 'font-size': 9, color: '#374151', 'text-rotation': 'autorotate',
     'text-background-color': '#ffffff', 'text-background-opacity': 0.85, 'text-background-padding': 1,
   } },
+  // Edge labels show on hover and selection only; the colour and the legend
+  // say the type otherwise.
+  { selector: 'edge.hover, edge:selected', style: { label: 'data(label)', 'z-index': 10 } },
+  { selector: 'node.nolabel', style: { label: '' } },
+  { selector: 'node.hover', style: { label: 'data(name)', 'z-index': 20, 'text-background-opacity': 1 } },
+  { selector: '.filtered', style: { display: 'none' } },
   { selector: 'edge[confidence = "REPORTED"]', style: { 'line-style': 'dashed' } },
   { selector: 'edge[confidence = "ALLEGED"]', style: { 'line-style': 'dotted', width: 2.5 } },
   { selector: 'edge[confidence = "DISPUTED"]', style: { 'line-style': 'dashed', 'line-dash-pattern': [2, 3, 8, 3], 'line-color': '#b91c1c', 'target-arrow-color': '#b91c1c', color: '#b91c1c' } },
   { selector: ':selected', style: { 'overlay-color': '#2563eb', 'overlay-opacity': 0.25, 'overlay-padding': 6 } },
   { selector: 'edge:selected', style: { width: 4, 'line-color': '#2563eb', 'target-arrow-color': '#2563eb' } },
 ];
+
+// Relationship types get fixed colours (the legend names them).
+const TYPE_PALETTE = ['#1f77b4', '#ff7f0e', '#2ca02c', '#9467bd', '#8c564b', '#e377c2', '#17becf', '#bcbd22', '#7f7f7f', '#393b79', '#637939', '#843c39'];
+export function typeColour(type) {
+  let x = 0;
+  for (const ch of type) x = (x * 31 + ch.charCodeAt(0)) >>> 0;
+  return TYPE_PALETTE[x % TYPE_PALETTE.length];
+}
+
+// mergeParallel draws the edges between the same two nodes in the same
+// direction as one, labelled with their types and a count; drawnEdge maps
+// each edge id to the id of the element that draws it.
+function mergeParallel(edges) {
+  const byPair = new Map();
+  for (const e of edges) {
+    const k = `${e.source}\u0000${e.target}`;
+    if (!byPair.has(k)) byPair.set(k, []);
+    byPair.get(k).push(e);
+  }
+  state.drawnEdge = new Map();
+  return [...byPair.values()].map((es) => {
+    const [e] = es;
+    const id = es.length === 1 ? e.id : `merged|${e.source}|${e.target}`;
+    for (const x of es) state.drawnEdge.set(x.id, id);
+    const types = [...new Set(es.map((x) => x.type))];
+    const confs = new Set(es.map((x) => x.confidence || 'NONE'));
+    const label = es.length === 1 ? e.label + (CONF_MARK[e.confidence] || '') : `${types.join(', ')} ×${es.length}`;
+    return { group: 'edges', data: {
+      id, source: e.source, target: e.target, label, types: types.join(' '), first: e.id, count: es.length,
+      confidence: confs.size === 1 ? [...confs][0] : 'NONE', colour: types.length === 1 ? typeColour(types[0]) : '#6b7280', width: Math.min(2 + (es.length - 1), 6),
+    } };
+  });
+}
+
+// declutter hides the labels that would overlap another label or another
+// node, keeping the centre's label always, then the groups', then the
+// best-connected nodes' (a hidden label shows on hover). Label boxes are in
+// model coordinates, so the answer holds at every zoom.
+function declutter(cy) {
+  const order = cy.nodes(':visible').sort((a, b) => (b.hasClass('centre') - a.hasClass('centre')) || (b.hasClass('group') - a.hasClass('group')) || (b.degree() - a.degree()));
+  cy.nodes().removeClass('nolabel');
+  const kept = [];
+  const bodies = order.map((n) => ({ id: n.id(), box: n.boundingBox({ includeLabels: false, includeEdges: false, includeOverlays: false }) }));
+  const overlaps = (a, b) => a.x1 < b.x2 && b.x1 < a.x2 && a.y1 < b.y2 && b.y1 < a.y2;
+  order.forEach((n) => {
+    if (!n.data('name')) return;
+    const box = n.boundingBox({ includeNodes: false, includeEdges: false, includeLabels: true, includeOverlays: false });
+    const clash = kept.some((k) => overlaps(k, box)) || bodies.some((b) => b.id !== n.id() && overlaps(b.box, box));
+    if (clash && !n.hasClass('centre')) n.addClass('nolabel');
+    else kept.push(box);
+  });
+}
 
 const CONF_MARK = { CONFIRMED: '', REPORTED: ' (reported)', ALLEGED: ' (alleged)', DISPUTED: ' ✕ disputed' };
 
@@ -44,8 +111,8 @@ export function drawnElements() {
 export function drawGraph(layout) {
   const { nodes, edges } = drawnElements();
   const elements = [
-    ...nodes.map((n) => ({ group: 'nodes', data: { id: n.id, name: n.name, color: colourOf(n.countryId), shape: SHAPES[n.kind] || 'ellipse' }, classes: n.id === state.centre ? 'centre' : '' })),
-    ...edges.map((e) => ({ group: 'edges', data: { id: e.id, source: e.source, target: e.target, label: e.label + (CONF_MARK[e.confidence] || ''), confidence: e.confidence || 'NONE' } })),
+    ...nodes.map((n) => ({ group: 'nodes', data: { id: n.id, name: n.name, kind: n.kind, color: isGroup(n) ? '#e5e7eb' : colourOf(n.countryId), shape: SHAPES[n.kind] || 'ellipse' }, classes: n.id === state.centre ? 'centre' : isGroup(n) ? 'group' : '' })),
+    ...mergeParallel(edges),
   ];
   if (state.cy) state.cy.destroy();
   const cy = cytoscape({
@@ -63,10 +130,18 @@ export function drawGraph(layout) {
     select(ev.target.id());
     expand(ev.target.id()).catch((err) => showError(err.message));
   });
-  cy.on('tap', 'edge', (ev) => select(ev.target.id()));
-  renderTables(nodes, edges);
-  renderLegend(nodes, edges);
-  renderStatus(nodes.length, edges.length);
+  cy.on('tap', 'edge', (ev) => select(ev.target.data('first')));
+  cy.on('mouseover', 'node, edge', (ev) => ev.target.addClass('hover'));
+  cy.on('mouseout', 'node, edge', (ev) => ev.target.removeClass('hover'));
+  declutter(cy);
+  state.declutter = () => declutter(cy);
+  // Groups are drawn, but the tables and the legend list entities.
+  const entities = nodes.filter((n) => !isGroup(n));
+  const rels = edges.filter((e) => !e.group);
+  renderTables(entities, rels);
+  renderGroups(nodes.filter(isGroup));
+  renderLegend(entities, rels);
+  renderStatus(entities.length, rels.length, nodes.length - entities.length);
 }
 
 function layoutOptions(name, cy) {
@@ -87,11 +162,11 @@ function layoutOptions(name, cy) {
     for (const [d, ids] of columns) ids.forEach((id, i) => { pos[id] = { x: d * 230, y: (i - (ids.length - 1) / 2) * 95 }; });
     return { name: 'preset', positions: (n) => pos[n.id()], fit: true, padding: 40 };
   }
-  // concentric: rings by hop distance from the centre.
-  const dist = hopDistances(cy, state.centre);
+  // A neighbourhood: force-directed, long edges so that labels have room.
   return {
-    name: 'concentric', concentric: (n) => 100 - (dist.get(n.id()) ?? 50), levelWidth: () => 1,
-    minNodeSpacing: 28, animate: false, fit: true, padding: 30,
+    name: 'fcose', quality: 'default', randomize: true, animate: false, fit: true, padding: 30,
+    nodeDimensionsIncludeLabels: true, idealEdgeLength: () => 110, nodeRepulsion: () => 9000, nodeSeparation: 90,
+    numIter: 2500,
   };
 }
 
@@ -110,10 +185,10 @@ function hopDistances(cy, from) {
   return dist;
 }
 
-export function renderStatus(nNodes, nEdges) {
+export function renderStatus(nNodes, nEdges, nGroups = 0) {
   const parts = [];
-  if (state.total > nNodes) parts.push(`Showing ${nNodes} of ${state.total} entities (the nearest); narrow the question to see the rest.`);
-  else parts.push(`Showing ${nNodes} entit${nNodes === 1 ? 'y' : 'ies'} and ${nEdges} relationship${nEdges === 1 ? '' : 's'}.`);
+  if (state.total > nNodes + nGroups) parts.push(`Showing ${nNodes} of ${state.total} entities (the nearest); narrow the question to see the rest.`);
+  else parts.push(`Showing ${nNodes} entit${nNodes === 1 ? 'y' : 'ies'} and ${nEdges} relationship${nEdges === 1 ? '' : 's'}${nGroups ? `, and ${nGroups} group${nGroups === 1 ? '' : 's'} of neighbours` : ''}.`);
   if (state.extraNote) parts.push(state.extraNote);
   $('status').textContent = parts.join(' ');
 }
@@ -125,7 +200,32 @@ function renderLegend(nodes, edges) {
     h('li', {}, s('svg', { width: 12, height: 12, 'aria-hidden': 'true' }, s('rect', { width: 12, height: 12, fill: colourOf(id) })), ' ', name));
   const lines = CONFIDENCES.filter((c) => edges.some((e) => e.confidence === c)).map((c) =>
     h('li', {}, s('svg', { width: 36, height: 10, 'aria-hidden': 'true' }, s('line', { x1: 0, y1: 5, x2: 36, y2: 5, ...lineAttrs(c) })), ' ', kindLabel(c)));
-  $('legend').replaceChildren(h('ul', { 'aria-label': 'Colours: country' }, items), h('ul', { 'aria-label': 'Lines: confidence' }, lines));
+  // Filters: relationship types (by colour) and kinds, applied to the drawing.
+  const types = [...new Set(edges.map((e) => e.type))].sort();
+  const kinds = [...new Set(nodes.map((n) => n.kind))].sort();
+  const check = (name, value, label) => h('label', {}, h('input', { type: 'checkbox', name, value, checked: true, onchange: applyFilters }), ' ', label);
+  $('legend').replaceChildren(
+    h('ul', { 'aria-label': 'Colours: country' }, items),
+    h('ul', { 'aria-label': 'Lines: confidence' }, lines),
+    types.length ? h('ul', { class: 'filter', 'aria-label': 'Relationship types (colour); untick to hide' }, types.map((ty) =>
+      h('li', {}, check('show-type', ty, [s('svg', { width: 24, height: 10, 'aria-hidden': 'true' }, s('line', { x1: 0, y1: 5, x2: 24, y2: 5, stroke: typeColour(ty), 'stroke-width': 3 })), ' ', ty])))) : '',
+    kinds.length > 1 ? h('ul', { class: 'filter', 'aria-label': 'Kinds; untick to hide' }, kinds.map((k) => h('li', {}, check('show-kind', k, kindLabel(k))))) : '',
+  );
+}
+
+// applyFilters hides the drawn edges whose types are all unticked and the
+// nodes whose kind is unticked (the centre stays).
+function applyFilters() {
+  const cy = state.cy;
+  if (!cy) return;
+  const off = (name) => new Set([...document.querySelectorAll(`#legend input[name="${name}"]`)].filter((x) => !x.checked).map((x) => x.value));
+  const types = off('show-type');
+  const kinds = off('show-kind');
+  cy.batch(() => {
+    cy.edges().forEach((e) => e.toggleClass('filtered', e.data('types').split(' ').every((ty) => types.has(ty))));
+    cy.nodes().forEach((n) => n.toggleClass('filtered', !n.hasClass('centre') && kinds.has(n.data('kind'))));
+  });
+  declutter(cy);
 }
 
 export function lineAttrs(conf) {

@@ -2,6 +2,7 @@
 import { $, h, SVGNS, s } from './dom.js';
 import { state } from './state.js';
 import { drawnElements, lineAttrs } from './draw.js';
+import { isGroup } from './groups.js';
 
 function download(name, blob) {
   const a = h('a', { href: URL.createObjectURL(blob), download: name, hidden: true });
@@ -17,7 +18,9 @@ function exportRows() {
       edges: [],
     };
   }
-  const { nodes, edges } = drawnElements();
+  const drawn = drawnElements();
+  const nodes = drawn.nodes.filter((n) => !isGroup(n));
+  const edges = drawn.edges.filter((e) => !e.group);
   return {
     nodes: nodes.map((n) => ({ id: n.id, kind: n.kind, name: n.name, country: n.country, confidence: n.confidence, citations: n.citations })),
     edges: edges.map((e) => ({ from: e.source, to: e.target, type: e.type, kind: e.kind, confidence: e.confidence, note: e.note, citations: e.citations })),

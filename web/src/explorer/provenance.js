@@ -5,11 +5,18 @@ import { $, h, link, kindLabel } from './dom.js';
 import { state } from './state.js';
 import { encId, showError } from './router.js';
 import { expand } from './views/entity.js';
+import { isGroup, openGroup } from './groups.js';
+import { drawGraph } from './draw.js';
 
 export function select(id) {
   const n = state.nodes.get(id);
   const e = state.edges.get(id);
   if (!n && !e) return;
+  if (isGroup(n)) {
+    if (state.cy) { state.cy.elements().unselect(); state.cy.getElementById(id).select(); }
+    openGroup(n, () => drawGraph('force')).catch((err) => showError(err.message));
+    return;
+  }
   if (e && !e.citations) {
     const gen = state.generation;
     gql(Q_EDGE_CITATIONS, { from: e.source, to: e.target, type: e.type }).then((data) => {
@@ -30,7 +37,7 @@ export function select(id) {
   }
   if (state.cy) {
     state.cy.elements().unselect();
-    state.cy.getElementById(id).select();
+    state.cy.getElementById((state.drawnEdge && state.drawnEdge.get(id)) || id).select();
   }
   for (const tr of document.querySelectorAll('tr.selected, g.selected')) tr.classList.remove('selected');
   for (const el of document.querySelectorAll(`[data-id="${CSS.escape(id)}"]`)) el.classList.add('selected');

@@ -62,4 +62,3 @@ export function addSubgraph(sub, extra) {
   }
 }
 
-// applyDateFilter hides dated nodes and relationships outside [from, to];

@@ -25,3 +25,19 @@ export function renderTables(nodes, edges) {
       h('td', {}, name(e.target)), h('td', {}, e.confidence ? kindLabel(e.confidence) : ''), h('td', {}, e.citations ? String(e.citations.length) : 'on selection')))),
   );
 }
+
+// renderGroups lists the groups drawn as one node each, with a button that
+// opens each as a list (the text equivalent of the group nodes).
+export function renderGroups(groups) {
+  if (state.view !== 'entity') return;
+  $('listing').replaceChildren(...(groups.length ? [
+    h('h2', {}, 'Grouped neighbours'),
+    h('table', { class: 'data groups' },
+      h('thead', {}, h('tr', {}, ['Group', 'Of', 'Relationship', 'Count'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, groups.map((n) => h('tr', { 'data-id': n.id },
+        h('td', {}, h('button', { type: 'button', class: 'linkish', 'data-group': n.id, onclick: () => select(n.id) }, n.name)),
+        h('td', {}, (state.nodes.get(n.group.centre) || { name: n.group.centre }).name),
+        h('td', {}, `${n.group.type} (${n.group.direction.toLowerCase()})`),
+        h('td', {}, n.group.count.toLocaleString('en-US')))))),
+  ] : []));
+}

@@ -1,13 +1,14 @@
 // The entity view: a neighbourhood around one entity, expanded by clicks.
 import { gql } from '../../api.js';
-import { Q_ENTITY, Q_EXPAND, withinCost } from '../queries.js';
+import { Q_ENTITY, Q_EXPAND, Q_ENTITY_GROUPED, Q_GROUPS, withinCost } from '../queries.js';
 import { $, link, kindLabel } from '../dom.js';
-import { DRAW_CAP, state, addSubgraph } from '../state.js';
+import { DRAW_CAP, state, addSubgraph, nodeRecord } from '../state.js';
 import { encId, setParams } from '../router.js';
 import { numberField, textField, controlsForm, list, intParam } from '../controls.js';
 import { startOf, endOf } from '../dates.js';
 import { drawGraph } from '../draw.js';
 import { select, renderFacts } from '../provenance.js';
+import { ELEMENT_BUDGET, GROUP_FIRST, addGroups, isGroup } from '../groups.js';
 
 export async function showEntity(r, gen) {
   const p = r.params;
@@ -28,18 +29,18 @@ export async function showEntity(r, gen) {
     textField('To', 'to', to, 'YYYY[-MM[-DD]]', 10),
   ], (f) => setParams({ depth: f.get('depth'), limit: f.get('limit'), cap: f.get('cap') === String(DRAW_CAP) ? '' : f.get('cap'), types: list(f.get('types')), from: f.get('from'), to: f.get('to') }));
 
+  // One hop with no type filter opens grouped (the default): a hub of any
+  // size draws at most ELEMENT_BUDGET elements. ?groups=off, a depth or a
+  // type filter asks for the plain neighbourhood, cut at its limit.
+  state.grouped = depth === 1 && !types.length && p.get('groups') !== 'off';
+  if (state.grouped) return showGrouped(r, gen, from, to);
   const { data, granted } = await withinCost(limit, (l) => gql(Q_ENTITY, { id: r.id, depth, types: types.length ? types : null, limit: l }));
   if (gen !== state.generation) return;
   const e = data.entity;
   if (!e) throw new Error(`No entity has the id "${r.id}". Search for it by name above.`);
   document.title = `${e.name} · armsgraph`;
   $('title').textContent = e.name;
-  $('subtitle').replaceChildren(`${kindLabel(e.kind)} · neighbourhood within ${depth} hop${depth > 1 ? 's' : ''}; click a node to expand its neighbours. `,
-    e.kind === 'WEAPON' ? link(`/lineage/${encId(e.id)}`, 'Show its lineage') : '',
-    e.kind === 'COUNTRY' ? link(`/timeline/${encId(e.id)}`, 'Show its timeline') : '');
-  renderFacts(e);
-  state.centre = e.id;
-  state.view = 'entity';
+  showHeading(e, `neighbourhood within ${depth} hop${depth > 1 ? 's' : ''}; click a node to expand its neighbours. `);
   addSubgraph(data.neighborhood, [e]);
   state.total = state.nodes.size;
   if (granted < limit) {
@@ -49,9 +50,35 @@ export async function showEntity(r, gen) {
   }
   applyDateFilter(from, to);
   state.expandTypes = types.length ? types : null;
-  drawGraph('concentric');
+  drawGraph('force');
 }
 
+function showHeading(e, what) {
+  document.title = `${e.name} · armsgraph`;
+  $('title').textContent = e.name;
+  $('subtitle').replaceChildren(`${kindLabel(e.kind)} · ${what}`,
+    e.kind === 'WEAPON' ? link(`/lineage/${encId(e.id)}`, 'Show its lineage') : '',
+    e.kind === 'COUNTRY' ? link(`/timeline/${encId(e.id)}`, 'Show its timeline') : '');
+  renderFacts(e);
+  state.centre = e.id;
+  state.view = 'entity';
+}
+
+async function showGrouped(r, gen, from, to) {
+  const data = await gql(Q_ENTITY_GROUPED, { id: r.id, first: GROUP_FIRST });
+  if (gen !== state.generation) return;
+  const e = data.entity;
+  if (!e) throw new Error(`No entity has the id "${r.id}". Search for it by name above.`);
+  showHeading(e, 'neighbours grouped by relationship and kind; a large group is one node: click it to list, search and add its members. Click an entity to expand it. ');
+  state.nodes.set(e.id, nodeRecord(e));
+  addGroups(e.id, data.neighborhoodSummary, ELEMENT_BUDGET - 1);
+  state.total = state.nodes.size;
+  applyDateFilter(from, to);
+  state.expandTypes = null;
+  drawGraph('force');
+}
+
+// applyDateFilter hides dated nodes and relationships outside [from, to];
 // undated ones stay (the API's filters treat them the same way on lists).
 function applyDateFilter(from, to) {
   if (!from && !to) return;
@@ -71,14 +98,19 @@ function applyDateFilter(from, to) {
 
 
 export async function expand(id) {
-  if (state.view !== 'entity' || state.expanded.has(id) || id === state.centre) return;
+  if (state.view !== 'entity' || state.expanded.has(id) || id === state.centre || isGroup(state.nodes.get(id))) return;
   state.expanded.add(id);
   const before = state.nodes.size;
-  const { data } = await withinCost(200, (l) => gql(Q_EXPAND, { id, types: state.expandTypes, limit: l }));
-  addSubgraph(data.neighborhood);
+  if (state.grouped) {
+    const data = await gql(Q_GROUPS, { id, first: GROUP_FIRST });
+    addGroups(id, data.neighborhoodSummary, ELEMENT_BUDGET);
+  } else {
+    const { data } = await withinCost(200, (l) => gql(Q_EXPAND, { id, types: state.expandTypes, limit: l }));
+    addSubgraph(data.neighborhood);
+  }
   state.total = state.nodes.size;
   const added = state.nodes.size - before;
   state.extraNote = `Expanded ${state.nodes.get(id).name}: ${added} new entit${added === 1 ? 'y' : 'ies'}.`;
-  drawGraph('concentric');
+  drawGraph('force');
   select(id);
 }
