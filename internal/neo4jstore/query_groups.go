@@ -41,31 +41,6 @@ func groupPattern(c, r, m string, t kg.RelType, incoming bool, label string) str
 	return fmt.Sprintf("(%s)-[%s:%s]->(%s%s)", c, r, t, m, label)
 }
 
-// groupBranch is the UNION branch of one relationship type and direction
-// of the summary statement: rows {type, incoming, label, count, page}.
-func groupBranch(t kg.RelType, incoming bool, far []kg.Kind) string {
-	ret := fmt.Sprintf("RETURN {type: '%s', incoming: %t, label: label, count: count, page: page} AS g", t, incoming)
-	if len(far) == 1 {
-		return fmt.Sprintf(`
-    WITH c, COUNT { %s } AS count
-    WHERE count > 0
-    CALL (c) {
-      WITH c WHERE $first > 0
-      MATCH %s
-      WITH r, m ORDER BY %s LIMIT $first
-      RETURN collect({r: r, m: m}) AS page
-    }
-    WITH '%s' AS label, count, page
-    %s`, groupPattern("c", "", "", t, incoming, ""), groupPattern("c", "r", "m", t, incoming, ""), groupOrder, far[0].Label(), ret)
-	}
-	return fmt.Sprintf(`
-    MATCH %s
-    WITH m.kind AS kind, r, m ORDER BY %s
-    WITH kind, collect({r: r, m: m}) AS members
-    WITH [k IN $kinds WHERE k[0] = kind][0][1] AS label, size(members) AS count, members[..$first] AS page
-    %s`, groupPattern("c", "r", "m", t, incoming, kg.EntityLabel), groupOrder, ret)
-}
-
 // kindLabels maps kind names to labels for the statements ([[kind, label]]).
 func kindLabels() [][]string {
 	out := make([][]string, len(kg.Kinds))
@@ -87,13 +62,23 @@ func (s *Store) NeighborGroups(ctx context.Context, id string, first int, prefet
 	if !ok {
 		return kg.Node{}, nil, notFound
 	}
-	// Only the types an entity of this kind can stand at one end of.
-	var branches []string
+	// One spec per type and direction an entity of this kind can stand at
+	// one end of: its degree (a degree lookup) and, when the model puts one
+	// kind at the far end, that kind. The pages then come from four
+	// branches whatever the kind, with the type as a dynamic type (the
+	// statement stays small, so Neo4j plans it quickly).
+	var specs []string
 	for _, t := range kg.RelTypes {
 		for _, incoming := range []bool{false, true} {
-			if far, ok := kg.FarKinds(t, kind, incoming); ok {
-				branches = append(branches, groupBranch(t, incoming, far))
+			far, ok := kg.FarKinds(t, kind, incoming)
+			if !ok {
+				continue
 			}
+			single := "null"
+			if len(far) == 1 {
+				single = "'" + string(far[0]) + "'"
+			}
+			specs = append(specs, fmt.Sprintf("{t: '%s', incoming: %t, kind: %s, degree: COUNT { %s }}", t, incoming, single, groupPattern("c", "", "", t, incoming, "")))
 		}
 	}
 	props, relProps := projected(pre), relProjected(pre)
@@ -101,11 +86,41 @@ func (s *Store) NeighborGroups(ctx context.Context, id string, first int, prefet
 	fmt.Fprintf(&b, `
 MATCH (c:Entity {id: $id})
 CALL (c) {
-  CALL (c) {%s
+  UNWIND [s IN [%s] WHERE s.degree > 0] AS s
+  CALL (c, s) {
+    WITH c, s WHERE s.kind IS NOT NULL AND NOT s.incoming
+    CALL (c, s) {
+      WITH c, s WHERE $first > 0
+      MATCH (c)-[r:$(s.t)]->(m)
+      WITH r, m ORDER BY %[2]s LIMIT $first
+      RETURN collect({r: r, m: m}) AS page
+    }
+    RETURN s.kind AS kind, s.degree AS count, page
+    UNION ALL
+    WITH c, s WHERE s.kind IS NOT NULL AND s.incoming
+    CALL (c, s) {
+      WITH c, s WHERE $first > 0
+      MATCH (c)<-[r:$(s.t)]-(m)
+      WITH r, m ORDER BY %[2]s LIMIT $first
+      RETURN collect({r: r, m: m}) AS page
+    }
+    RETURN s.kind AS kind, s.degree AS count, page
+    UNION ALL
+    WITH c, s WHERE s.kind IS NULL AND NOT s.incoming
+    MATCH (c)-[r:$(s.t)]->(m:Entity)
+    WITH m.kind AS kind, r, m ORDER BY %[2]s
+    WITH kind, collect({r: r, m: m}) AS members
+    RETURN kind, size(members) AS count, members[..$first] AS page
+    UNION ALL
+    WITH c, s WHERE s.kind IS NULL AND s.incoming
+    MATCH (c)<-[r:$(s.t)]-(m:Entity)
+    WITH m.kind AS kind, r, m ORDER BY %[2]s
+    WITH kind, collect({r: r, m: m}) AS members
+    RETURN kind, size(members) AS count, members[..$first] AS page
   }
-  RETURN collect(g) AS groups
+  RETURN collect({type: s.t, incoming: s.incoming, label: [k IN $kinds WHERE k[0] = kind][0][1], count: count, page: page}) AS groups
 }
-WITH c, groups, reduce(acc = [], g IN groups | acc + [p IN g.page | p.m]) AS members`, strings.Join(branches, "\n    UNION ALL"))
+WITH c, groups, reduce(acc = [], g IN groups | acc + [p IN g.page | p.m]) AS members`, strings.Join(specs, ",\n    "), groupOrder)
 	tail, cols, err := expandTail("c, members, groups", "[c] + members", "reduce(acc = [], g IN groups | acc + [p IN g.page | p.r])", pre)
 	if err != nil {
 		return kg.Node{}, nil, err
