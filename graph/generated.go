@@ -91,6 +91,11 @@ type ComplexityRoot struct {
 		WeaponsOriginated func(childComplexity int) int
 	}
 
+	DatasetCount struct {
+		Entities func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
 	Derivation struct {
 		Child      func(childComplexity int) int
 		Citations  func(childComplexity int) int
@@ -116,6 +121,17 @@ type ComplexityRoot struct {
 		Participants func(childComplexity int) int
 		Status       func(childComplexity int) int
 		Type         func(childComplexity int) int
+	}
+
+	GraphSummary struct {
+		Datasets      func(childComplexity int) int
+		Kinds         func(childComplexity int) int
+		Relationships func(childComplexity int) int
+	}
+
+	KindCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
 	}
 
 	Lineage struct {
@@ -215,6 +231,7 @@ type ComplexityRoot struct {
 		Country             func(childComplexity int, name string) int
 		Entity              func(childComplexity int, id string) int
 		Events              func(childComplexity int, participant *string, from *kg.PartialDate, to *kg.PartialDate) int
+		GraphSummary        func(childComplexity int) int
 		Holders             func(childComplexity int, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string) int
 		Lineage             func(childComplexity int, weapon string, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) int
 		NeighborGroup       func(childComplexity int, id string, typeArg string, direction model.RelationshipDirection, kind model.EntityKind, text *string, first *int, offset *int) int
@@ -434,6 +451,7 @@ type QueryResolver interface {
 	Events(ctx context.Context, participant *string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Event, error)
 	Resolutions(ctx context.Context, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Resolution, error)
 	People(ctx context.Context, country *string, first *int, after *string) (*model.PersonConnection, error)
+	GraphSummary(ctx context.Context) (*model.GraphSummary, error)
 	Holders(ctx context.Context, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string) ([]*model.Tenure, error)
 	TransferTotals(ctx context.Context, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence) (*model.TransferTotals, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) ([]*model.Path, error)
@@ -709,6 +727,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Country.WeaponsOriginated(childComplexity), true
 
+	case "DatasetCount.entities":
+		if e.ComplexityRoot.DatasetCount.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetCount.Entities(childComplexity), true
+	case "DatasetCount.name":
+		if e.ComplexityRoot.DatasetCount.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetCount.Name(childComplexity), true
+
 	case "Derivation.child":
 		if e.ComplexityRoot.Derivation.Child == nil {
 			break
@@ -836,6 +867,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Event.Type(childComplexity), true
+
+	case "GraphSummary.datasets":
+		if e.ComplexityRoot.GraphSummary.Datasets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSummary.Datasets(childComplexity), true
+	case "GraphSummary.kinds":
+		if e.ComplexityRoot.GraphSummary.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSummary.Kinds(childComplexity), true
+	case "GraphSummary.relationships":
+		if e.ComplexityRoot.GraphSummary.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSummary.Relationships(childComplexity), true
+
+	case "KindCount.count":
+		if e.ComplexityRoot.KindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Count(childComplexity), true
+	case "KindCount.kind":
+		if e.ComplexityRoot.KindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
 
 	case "Lineage.derivations":
 		if e.ComplexityRoot.Lineage.Derivations == nil {
@@ -1229,6 +1292,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Events(childComplexity, args["participant"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate)), true
+	case "Query.graphSummary":
+		if e.ComplexityRoot.Query.GraphSummary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.GraphSummary(childComplexity), true
 	case "Query.holders":
 		if e.ComplexityRoot.Query.Holders == nil {
 			break
@@ -2567,6 +2636,38 @@ extend type Query {
   people(country: ID, first: Int = 50, after: String): PersonConnection!
 }
 `, BuiltIn: false},
+	{Name: "../schema/summary.graphqls", Input: `# What the graph holds, for a first look (the explorer's home page).
+
+"How many entities of one kind the graph holds."
+type KindCount {
+  kind: EntityKind!
+  count: Int!
+}
+
+"One dataset (a seed folder ingested under a name) and how many entities it owns."
+type DatasetCount {
+  name: String!
+  entities: Int!
+}
+
+"What the graph holds: entities per kind, relationships, and the datasets."
+type GraphSummary {
+  "Entities per kind, in the order of EntityKind."
+  kinds: [KindCount!]!
+  "How many relationships there are, of every type."
+  relationships: Int!
+  "The datasets, largest first."
+  datasets: [DatasetCount!]!
+}
+
+extend type Query {
+  """
+  What the graph holds. The counts per kind and of relationships come from
+  Neo4j's count store; the datasets from the dataset index.
+  """
+  graphSummary: GraphSummary!
+}
+`, BuiltIn: false},
 	{Name: "../schema/time.graphqls", Input: `# Time as data and sources as claims: periods and tenures, what each source
 # says, who held a post at a date, and totals of transfers.
 #
@@ -3085,6 +3186,16 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
 }
 
+func (ec *executionContext) childFields_DatasetCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_DatasetCount_name(ctx, field)
+	case "entities":
+		return ec.fieldContext_DatasetCount_entities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Derivation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "child":
@@ -3137,6 +3248,28 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 		return ec.fieldContext_Event_participants(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
+}
+
+func (ec *executionContext) childFields_GraphSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kinds":
+		return ec.fieldContext_GraphSummary_kinds(ctx, field)
+	case "relationships":
+		return ec.fieldContext_GraphSummary_relationships(ctx, field)
+	case "datasets":
+		return ec.fieldContext_GraphSummary_datasets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_KindCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_KindCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
 }
 
 func (ec *executionContext) childFields_Lineage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -5443,6 +5576,52 @@ func (ec *executionContext) fieldContext_Country_weaponsOriginated(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _DatasetCount_name(ctx context.Context, field graphql.CollectedField, obj *model.DatasetCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetCount_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetCount_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _DatasetCount_entities(ctx context.Context, field graphql.CollectedField, obj *model.DatasetCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetCount_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetCount_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Derivation_child(ctx context.Context, field graphql.CollectedField, obj *model.Derivation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5978,6 +6157,139 @@ func (ec *executionContext) fieldContext_Event_participants(_ context.Context, f
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _GraphSummary_kinds(ctx context.Context, field graphql.CollectedField, obj *model.GraphSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSummary_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖarmsgraphᚋgraphᚋmodelᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSummary_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphSummary_relationships(ctx context.Context, field graphql.CollectedField, obj *model.GraphSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSummary_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSummary_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GraphSummary_datasets(ctx context.Context, field graphql.CollectedField, obj *model.GraphSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSummary_datasets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Datasets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DatasetCount) graphql.Marshaler {
+			return ec.marshalNDatasetCount2ᚕᚖarmsgraphᚋgraphᚋmodelᚐDatasetCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSummary_datasets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
+			return ec.marshalNEntityKind2armsgraphᚋgraphᚋmodelᚐEntityKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
 }
 
 func (ec *executionContext) _Lineage_weapon(ctx context.Context, field graphql.CollectedField, obj *model.Lineage) (ret graphql.Marshaler) {
@@ -8066,6 +8378,38 @@ func (ec *executionContext) fieldContext_Query_people(ctx context.Context, field
 	if fc.Args, err = ec.field_Query_people_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_graphSummary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_graphSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().GraphSummary(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphSummary) graphql.Marshaler {
+			return ec.marshalNGraphSummary2ᚖarmsgraphᚋgraphᚋmodelᚐGraphSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_graphSummary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphSummary(ctx, field)
+		},
 	}
 	return fc, nil
 }
@@ -12649,6 +12993,44 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var datasetCountImplementors = []string{"DatasetCount"}
+
+func (ec *executionContext) _DatasetCount(ctx context.Context, sel ast.SelectionSet, obj *model.DatasetCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatasetCount")
+		case "name":
+			out.Values[i] = ec._DatasetCount_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entities":
+			out.Values[i] = ec._DatasetCount_entities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var derivationImplementors = []string{"Derivation"}
 
 func (ec *executionContext) _Derivation(ctx context.Context, sel ast.SelectionSet, obj *model.Derivation) graphql.Marshaler {
@@ -12790,6 +13172,87 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 			}
 		case "participants":
 			out.Values[i] = ec._Event_participants(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var graphSummaryImplementors = []string{"GraphSummary"}
+
+func (ec *executionContext) _GraphSummary(ctx context.Context, sel ast.SelectionSet, obj *model.GraphSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphSummary")
+		case "kinds":
+			out.Values[i] = ec._GraphSummary_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._GraphSummary_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "datasets":
+			out.Values[i] = ec._GraphSummary_datasets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kindCountImplementors = []string{"KindCount"}
+
+func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *model.KindCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KindCount")
+		case "kind":
+			out.Values[i] = ec._KindCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._KindCount_count(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13528,6 +13991,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_people(ctx, field)
+				})
+		case "graphSummary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_graphSummary(ctx, field)
 				})
 		case "holders":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -14964,6 +15433,30 @@ func (ec *executionContext) marshalNCountry2ᚖarmsgraphᚋgraphᚋmodelᚐCount
 	return ec._Country(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDatasetCount2ᚕᚖarmsgraphᚋgraphᚋmodelᚐDatasetCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DatasetCount) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDatasetCount2ᚖarmsgraphᚋgraphᚋmodelᚐDatasetCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDatasetCount2ᚖarmsgraphᚋgraphᚋmodelᚐDatasetCount(ctx context.Context, sel ast.SelectionSet, v *model.DatasetCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DatasetCount!")
+		return graphql.Null
+	}
+	return ec._DatasetCount(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDerivation2ᚕᚖarmsgraphᚋgraphᚋmodelᚐDerivationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Derivation) graphql.Marshaler {
 	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -15060,6 +15553,14 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalNGraphSummary2ᚖarmsgraphᚋgraphᚋmodelᚐGraphSummary(ctx context.Context, sel ast.SelectionSet, v *model.GraphSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphSummary!")
+		return graphql.Null
+	}
+	return ec._GraphSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -15086,6 +15587,30 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNKindCount2ᚕᚖarmsgraphᚋgraphᚋmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKindCount2ᚖarmsgraphᚋgraphᚋmodelᚐKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKindCount2ᚖarmsgraphᚋgraphᚋmodelᚐKindCount(ctx context.Context, sel ast.SelectionSet, v *model.KindCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KindCount!")
+		return graphql.Null
+	}
+	return ec._KindCount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLineage2ᚖarmsgraphᚋgraphᚋmodelᚐLineage(ctx context.Context, sel ast.SelectionSet, v *model.Lineage) graphql.Marshaler {

@@ -159,6 +159,13 @@ func (f *fakeStore) NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQue
 	return f.nodes[q.ID], kg.NeighborGroup{Type: kg.RelType(q.Type), Incoming: q.Incoming, Kind: q.Kind}, nil
 }
 
+func (f *fakeStore) Summary(ctx context.Context) (kg.GraphSummary, error) {
+	if err := f.call("Summary", nil); err != nil {
+		return kg.GraphSummary{}, err
+	}
+	return kg.GraphSummary{}, nil
+}
+
 func (f *fakeStore) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, _ ...*kg.Prefetch) (kg.Subgraph, error) {
 	if err := f.call("Neighborhood", q); err != nil {
 		return kg.Subgraph{}, err

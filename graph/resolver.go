@@ -27,6 +27,7 @@ type RootStore interface {
 	Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, pre ...*kg.Prefetch) (kg.Subgraph, error)
 	NeighborGroups(ctx context.Context, id string, first int, pre ...*kg.Prefetch) (kg.Node, []kg.NeighborGroup, error)
 	NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, pre ...*kg.Prefetch) (kg.Node, kg.NeighborGroup, error)
+	Summary(ctx context.Context) (kg.GraphSummary, error)
 	Agreements(ctx context.Context, f kg.AgreementFilter, pre ...*kg.Prefetch) ([]kg.Node, error)
 	Transfers(ctx context.Context, f kg.TransferFilter, pre ...*kg.Prefetch) ([]kg.Node, error)
 	Events(ctx context.Context, f kg.EventFilter, pre ...*kg.Prefetch) ([]kg.Node, error)

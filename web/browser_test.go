@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
@@ -13,6 +14,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"sort"
 	"strconv"
@@ -22,6 +24,7 @@ import (
 	"time"
 
 	"github.com/chromedp/cdproto/browser"
+	"github.com/chromedp/cdproto/input"
 	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/cdproto/runtime"
@@ -389,6 +392,98 @@ func TestExplorer(t *testing.T) {
 		}
 		run(t, tb, chromedp.Click(`#nodes-table tbody button`, chromedp.ByQuery), chromedp.WaitVisible(`#provenance .citation`, chromedp.ByQuery))
 		screenshot(t, tb, dir, "timeline-iran-china.png")
+
+		// Periods are spans, and undated means neither a date nor a period:
+		// the API's own answer says how many items are which.
+		var api struct {
+			Data struct {
+				Out, In []struct{ ID, Ordered, Delivered, From, To string }
+				Agreements []struct{ ID, Date, From, To string }
+				Events     []struct {
+					ID, Date     string
+					Participants []struct{ ID string }
+				}
+			}
+		}
+		postGraphQL(t, srv.URL, `{ out: transfers(supplier: "country/iran", recipient: "country/china") { id ordered delivered from to }
+  in: transfers(supplier: "country/china", recipient: "country/iran") { id ordered delivered from to }
+  agreements(parties: ["country/iran", "country/china"]) { id date from to }
+  events(participant: "country/iran") { id date participants { id } } }`, &api)
+		undated, periods := 0, 0
+		for _, x := range append(api.Data.Out, api.Data.In...) {
+			if x.Ordered == "" && x.Delivered == "" && x.From == "" && x.To == "" {
+				undated++
+			}
+			if x.From != "" || x.To != "" {
+				periods++
+			}
+		}
+		for _, x := range api.Data.Agreements {
+			if x.Date == "" && x.From == "" && x.To == "" {
+				undated++
+			}
+		}
+		var spans int
+		run(t, tb, chromedp.Evaluate(`document.querySelectorAll('#timeline svg .mark.span').length`, &spans))
+		status := text(t, tb, "#status")
+		t.Logf("Iran–China timeline: %d spans (%d transfers with a period); %q", spans, periods, status)
+		if periods > 0 && spans == 0 {
+			t.Errorf("%d transfers have a period, but the timeline draws no span", periods)
+		}
+		for _, x := range api.Data.Events {
+			if x.Date == "" && slices.ContainsFunc(x.Participants, func(p struct{ ID string }) bool { return p.ID == "country/china" }) {
+				undated++
+			}
+		}
+		if want := fmt.Sprintf("%d undated item", undated); undated > 0 && !strings.Contains(status, want) {
+			t.Errorf("status = %q, want it to say %q", status, want)
+		}
+
+		// A drag along the years chooses a range, which goes into the URL
+		// and keeps the items that overlap it.
+		var box []float64
+		run(t, tb, chromedp.Evaluate(`(() => { const r = document.querySelector('#timeline svg .brush').getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })()`, &box))
+		y := box[1] + box[3]/2
+		run(t, tb, chromedp.MouseEvent(input.MousePressed, box[0]+box[2]*0.3, y, chromedp.ButtonLeft),
+			chromedp.MouseEvent(input.MouseMoved, box[0]+box[2]*0.5, y, chromedp.ButtonLeft),
+			chromedp.MouseEvent(input.MouseReleased, box[0]+box[2]*0.6, y, chromedp.ButtonLeft),
+			chromedp.WaitVisible(`body[data-state="ready"] #timeline svg .range`, chromedp.ByQuery))
+		var loc string
+		run(t, tb, chromedp.Location(&loc))
+		u, err := url.Parse(loc)
+		if err != nil || !regexp.MustCompile(`^\d{4}-\d{4}$`).MatchString(u.Query().Get("range")) {
+			t.Fatalf("after a drag the URL is %s, want a range=YYYY-YYYY", loc)
+		}
+		mustContain(t, "status with a range", text(t, tb, "#status"), "Range ")
+		checkCSP(t, tb, path+" brushed")
+		screenshot(t, tb, dir, "timeline-iran-china-range.png")
+	})
+
+	t.Run("flows: China to Iran, 1993-2000", func(t *testing.T) {
+		path := "/flows?from=1993&to=2000"
+		firstDrawing[path] = visit(t, tb, path)
+		cell := `#listing button[data-cell="country/china|country/iran"]`
+		var value, estimated string
+		var ok bool
+		run(t, tb, chromedp.AttributeValue(cell, "data-value", &value, &ok, chromedp.ByQuery),
+			chromedp.AttributeValue(cell, "data-estimated", &estimated, nil, chromedp.ByQuery))
+		v, err := strconv.ParseFloat(value, 64)
+		if !ok || err != nil {
+			t.Fatalf("China → Iran cell value %q: %v", value, err)
+		}
+		t.Logf("China → Iran 1993-2000: US$ %.0f (estimated: %s), shown as %q", v, estimated, text(t, tb, cell))
+		if v < 0.7e9 || v > 1.3e9 {
+			t.Errorf("China → Iran 1993-2000 = US$ %.0f, want about US$ 1 billion", v)
+		}
+		if estimated != "true" || !strings.HasPrefix(text(t, tb, cell), "≈") {
+			t.Errorf("China → Iran 1993-2000 is not marked as estimated (%s, %q)", estimated, text(t, tb, cell))
+		}
+		run(t, tb, chromedp.Click(cell, chromedp.ByQuery), chromedp.WaitVisible(`#provenance .cell-transfers li .citation`, chromedp.ByQuery))
+		mustContain(t, "the cell's transfers", text(t, tb, "#provenance"), "China → Iran", "Sources (", "Locator")
+		screenshot(t, tb, dir, "flows-1993-2000.png")
+		_ = os.Remove(filepath.Join(dir, "flows-1993-2000.csv"))
+		run(t, tb, chromedp.Click("#export-csv", chromedp.ByQuery))
+		mustContain(t, "flows CSV", string(waitFile(t, filepath.Join(dir, "flows-1993-2000.csv"))), "supplier,recipient", "China,Iran,1993,2000,")
 	})
 
 	t.Run("search finds c802 and Dehgan", func(t *testing.T) {
@@ -486,6 +581,25 @@ func TestExplorer(t *testing.T) {
 	sort.Float64s(layouts)
 	t.Logf("layout of a synthetic 200-weapon lineage (dagre): median %.0f ms of 5 (min %.0f, max %.0f)", layouts[2], layouts[0], layouts[4])
 	screenshot(t, tb, dir, "lineage-synthetic-200.png")
+}
+
+// postGraphQL runs a query against the service and decodes its answer
+// into out, failing the test on any error.
+func postGraphQL(t *testing.T, origin, query string, out any) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]string{"query": query})
+	res, err := http.Post(origin+"/graphql", "application/json", bytes.NewReader(body))
+	if err != nil {
+		t.Fatalf("POST /graphql: %v", err)
+	}
+	defer res.Body.Close()
+	b, _ := io.ReadAll(res.Body)
+	if res.StatusCode != http.StatusOK || bytes.Contains(b, []byte(`"errors"`)) {
+		t.Fatalf("POST /graphql: %d %s", res.StatusCode, b)
+	}
+	if err := json.Unmarshal(b, out); err != nil {
+		t.Fatalf("decode %s: %v", b, err)
+	}
 }
 
 // checkLabels checks, through Cytoscape's API, that no two node labels

@@ -17,6 +17,12 @@ type Entity interface {
 	IsEntity()
 }
 
+// One dataset (a seed folder ingested under a name) and how many entities it owns.
+type DatasetCount struct {
+	Name     string `json:"name"`
+	Entities int    `json:"entities"`
+}
+
 // One derivation edge: child was developed from, copied from or based on
 // parent. Stored as (child)-[:DERIVED_FROM]->(parent).
 type Derivation struct {
@@ -32,6 +38,22 @@ type Derivation struct {
 	Citations []*Citation `json:"citations"`
 	// The curator's remark on the derivation, when there is one.
 	Note *string `json:"note,omitempty"`
+}
+
+// What the graph holds: entities per kind, relationships, and the datasets.
+type GraphSummary struct {
+	// Entities per kind, in the order of EntityKind.
+	Kinds []*KindCount `json:"kinds"`
+	// How many relationships there are, of every type.
+	Relationships int `json:"relationships"`
+	// The datasets, largest first.
+	Datasets []*DatasetCount `json:"datasets"`
+}
+
+// How many entities of one kind the graph holds.
+type KindCount struct {
+	Kind  EntityKind `json:"kind"`
+	Count int        `json:"count"`
 }
 
 // A weapon's family: every weapon reached over derivation edges, each once at

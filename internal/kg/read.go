@@ -165,3 +165,17 @@ type NeighborGroupQuery struct {
 	First    int
 	Offset   int
 }
+
+// GraphSummary is what the graph holds: entities per kind, relationships,
+// and entities per dataset (largest first).
+type GraphSummary struct {
+	Kinds         map[Kind]int
+	Relationships int
+	Datasets      []DatasetCount
+}
+
+// DatasetCount is one dataset and how many entities it owns.
+type DatasetCount struct {
+	Name     string
+	Entities int
+}

@@ -314,3 +314,40 @@ func checkGroups(t *testing.T, s *Store, w groupWorld, id string) {
 		}
 	}
 }
+
+// TestSummary checks the graph summary against a generated graph: entities
+// per kind, relationships, and the one dataset.
+func TestSummary(t *testing.T) {
+	inst := neo4jtest.Get(t)
+	ctx := context.Background()
+	s, err := Open(ctx, Config{URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database, QueryTimeout: 20 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close(ctx) })
+	w := newGroupWorld(rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 18)))
+	w.reload(t, inst, s)
+	got, err := s.Summary(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[kg.Kind]int{}
+	entities := 0
+	for _, n := range w.nodes {
+		if n.Kind != "" {
+			want[n.Kind]++
+			entities++
+		}
+	}
+	for _, k := range kg.Kinds {
+		if got.Kinds[k] != want[k] {
+			t.Errorf("Summary().Kinds[%s] = %d, want %d", k, got.Kinds[k], want[k])
+		}
+	}
+	if got.Relationships != len(w.rels) {
+		t.Errorf("Summary().Relationships = %d, want %d", got.Relationships, len(w.rels))
+	}
+	if len(got.Datasets) != 1 || got.Datasets[0] != (kg.DatasetCount{Name: "test", Entities: entities}) {
+		t.Errorf("Summary().Datasets = %+v, want [{test %d}]", got.Datasets, entities)
+	}
+}

@@ -45,7 +45,7 @@ document.addEventListener('click', (ev) => {
   const a = ev.target.closest && ev.target.closest('a[href^="/"]');
   if (!a || a.hasAttribute('download') || ev.button !== 0 || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
   const path = a.getAttribute('href');
-  if (!/^\/($|\?|entity\/|lineage\/|paths\/|timeline\/)/.test(path)) return;
+  if (!/^\/($|\?|entity\/|lineage\/|paths\/|timeline\/|flows($|\/|\?))/.test(path)) return;
   ev.preventDefault();
   navigate(path);
 });

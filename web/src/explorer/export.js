@@ -4,7 +4,7 @@ import { state } from './state.js';
 import { drawnElements, lineAttrs } from './draw.js';
 import { isGroup } from './groups.js';
 
-function download(name, blob) {
+export function download(name, blob) {
   const a = h('a', { href: URL.createObjectURL(blob), download: name, hidden: true });
   document.body.append(a);
   a.click();
@@ -27,12 +27,18 @@ function exportRows() {
   };
 }
 
-const csvCell = (v) => {
+export const csvCell = (v) => {
   const t = v === null || v === undefined ? '' : String(v);
   return /[",\n\r]/.test(t) || /^[=+\-@]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
 };
 
 export function exportCSV() {
+  if (state.flowRows) {
+    const lines = [['supplier', 'recipient', 'from', 'to', 'value_usd', 'estimated', 'valued_records'].join(',')];
+    for (const f of state.flowRows) lines.push([f.supplier.name, f.recipient.name, f.from, f.to, f.valueUsd, f.valueEstimated, f.valuedCount].map(csvCell).join(','));
+    download(`${state.fileStem}.csv`, new Blob([lines.join('\r\n') + '\r\n'], { type: 'text/csv' }));
+    return;
+  }
   const { nodes, edges } = exportRows();
   const cite = (cs) => (cs || []).map((c) => `${c.source.title} (${c.source.document}, ${c.locator})`).join('; ');
   const lines = [['element', 'id', 'kind', 'name', 'country', 'from', 'to', 'type', 'confidence', 'sources'].join(',')];

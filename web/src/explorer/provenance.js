@@ -75,7 +75,7 @@ function badge(conf) {
   return h('span', { class: `badge conf-${conf.toLowerCase()}` }, kindLabel(conf));
 }
 
-function citationsList(cits) {
+export function citationsList(cits) {
   if (!cits || !cits.length) return h('p', { class: 'hint' }, 'No citation recorded.');
   return h('div', { class: 'citations' }, h('h3', {}, `Sources (${cits.length})`),
     cits.map((c) => h('article', { class: 'citation' },

@@ -71,8 +71,8 @@ export const Q_PATHS = `query Paths($from: ID!, $to: ID!, $hops: Int, $types: [S
 ${NODE}`;
 
 const TRANSFER = `id kind name confidence citations { ${CITE} } supplier { id name } recipient { id name }
-  weapon { id name } item quantityOrdered quantityDelivered quantityUnit ordered delivered status`;
-const AGREEMENT = `id kind name date confidence status citations { ${CITE} } parties { id name }`;
+  weapon { id name } item quantityOrdered quantityDelivered quantityUnit ordered delivered from to status`;
+const AGREEMENT = `id kind name date from to confidence status citations { ${CITE} } parties { id name }`;
 const EVENT = `id kind name date endDate eventType: type confidence citations { ${CITE} } participants { id }`;
 
 export const Q_TIMELINE_ONE = `query Timeline($a: ID!) {

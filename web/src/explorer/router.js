@@ -5,6 +5,7 @@ import { showEntity } from './views/entity.js';
 import { showLineage } from './views/lineage.js';
 import { showPaths } from './views/paths.js';
 import { showTimeline } from './views/timeline.js';
+import { showFlows } from './views/flows.js';
 
 // route reads the view from the URL. Ids are "<kind>/<slug>": two segments.
 function parseRoute() {
@@ -17,6 +18,7 @@ function parseRoute() {
     case 'lineage': return { view, id: rest.join('/'), params };
     case 'paths': return { view, from: rest.slice(0, 2).join('/'), to: rest.slice(2).join('/'), params };
     case 'timeline': return { view, a: rest.slice(0, 2).join('/'), b: rest.slice(2, 4).join('/'), params };
+    case 'flows': return { view, country: rest.slice(0, 2).join('/'), params };
     default: return { view: 'unknown', params };
   }
 }
@@ -54,7 +56,7 @@ export async function render() {
     return;
   }
   if (r.view === 'unknown') {
-    showError(`No such view: ${location.pathname}. Use /entity/<id>, /lineage/<id>, /paths/<from>/<to> or /timeline/<country>[/<country>].`);
+    showError(`No such view: ${location.pathname}. Use /entity/<id>, /lineage/<id>, /paths/<from>/<to> or /timeline/<country>[/<country>] or /flows[/<country>].`);
     return;
   }
   resetGraph();
@@ -64,6 +66,7 @@ export async function render() {
     else if (r.view === 'lineage') await showLineage(r, gen);
     else if (r.view === 'paths') await showPaths(r, gen);
     else if (r.view === 'timeline') await showTimeline(r, gen);
+    else if (r.view === 'flows') await showFlows(r, gen);
     if (gen !== state.generation) return;
     window.armsgraph.readyAt = performance.now();
     document.body.dataset.state = 'ready';

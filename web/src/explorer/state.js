@@ -48,6 +48,7 @@ export function resetGraph() {
   state.centre = null;
   state.total = 0;
   state.timelineItems = null;
+  state.flowRows = null;
   state.extraNote = '';
   state.expanded = new Set();
   state.cap = DRAW_CAP;

@@ -7,6 +7,24 @@ import { state } from '../state.js';
 import { renderStatus, lineAttrs } from '../draw.js';
 import { entityButton } from '../tables.js';
 import { select } from '../provenance.js';
+import { setParams } from '../router.js';
+
+// parseRange reads "1993-2000" (years) into {lo, hi}; anything else is none.
+function parseRange(v) {
+  const m = /^(\d{4})-(\d{4})$/.exec(v || '');
+  if (!m) return null;
+  const [lo, hi] = [parseInt(m[1], 10), parseInt(m[2], 10)].sort((a, b) => a - b);
+  return { lo, hi };
+}
+
+// overlaps says whether an item's extent meets the years [lo, hi]; an open
+// period runs on to the range's end, undated items never match.
+function overlaps(it, { lo, hi }) {
+  if (!it.start) return false;
+  const a = parseInt(it.start.slice(0, 4), 10);
+  const b = it.open ? Infinity : parseInt((it.end || it.start).slice(0, 4), 10);
+  return a <= hi && b >= lo;
+}
 
 export async function showTimeline(r, gen) {
   state.fileStem = `timeline-${r.a.replace('/', '-')}${r.b ? '-' + r.b.replace('/', '-') : ''}`;
@@ -26,18 +44,41 @@ export async function showTimeline(r, gen) {
   state.view = 'timeline';
   const items = [];
   const seen = new Set();
-  const add = (lane, x, start, end) => {
+  const add = (lane, x, start, end, open) => {
     if (seen.has(x.id)) return;
     seen.add(x.id);
-    items.push({ lane, id: x.id, name: x.name, kind: x.kind, confidence: x.confidence, citations: x.citations, start, end, raw: x });
+    items.push({ lane, id: x.id, name: x.name, kind: x.kind, confidence: x.confidence, citations: x.citations, start, end, open, raw: x });
   };
-  for (const t of [...data.out, ...data.in]) add('Transfers', t, t.ordered || t.delivered || '', t.delivered || '');
-  for (const a of data.agreements) add('Agreements', a, a.date || '', '');
+  // A fact's extent: its period when the sources give one (from/to), else
+  // its dates; open says the period has a start and no end (drawn fading).
+  for (const t of [...data.out, ...data.in]) {
+    const start = t.from || t.ordered || t.delivered || t.to || '';
+    const end = t.to || t.delivered || '';
+    add('Transfers', t, start, end, !!t.from && !end);
+  }
+  for (const a of data.agreements) {
+    const start = a.from || a.date || a.to || '';
+    add('Agreements', a, start, a.to || '', !!a.from && a.from !== a.date && !a.to);
+  }
   for (const ev of data.events) {
     if (r.b && !ev.participants.some((x) => x.id === r.b)) continue;
-    add('Events', ev, ev.date || '', ev.endDate || '');
+    add('Events', ev, ev.date || '', ev.endDate || '', false);
   }
   items.sort((x, y) => (x.start || '9999').localeCompare(y.start || '9999') || x.name.localeCompare(y.name));
+  // The brush's range (?range=1993-2000) keeps the items that overlap it.
+  const range = parseRange(r.params.get('range'));
+  if (range) {
+    const all = items.length;
+    const kept = items.filter((it) => overlaps(it, range));
+    items.length = 0;
+    items.push(...kept);
+    state.rangeNote = `Range ${range.lo}–${range.hi}: ${kept.length} of ${all} items overlap it.`;
+  } else state.rangeNote = '';
+  state.range = range;
+  $('controls').replaceChildren(...(range ? [
+    h('span', {}, `Range ${range.lo}–${range.hi} (drag along the years to change it)`),
+    h('button', { type: 'button', onclick: () => setParams({ range: '' }) }, 'Clear range'),
+  ] : [h('span', { class: 'hint' }, 'Drag along the years at the top to filter by a range.')]));
   state.timelineItems = items;
   for (const it of items) {
     state.nodes.set(it.id, {
@@ -51,6 +92,39 @@ export async function showTimeline(r, gen) {
   drawTimeline(items);
 }
 
+
+// FADE is how far an open period's bar runs before it fades out.
+const FADE = 60;
+
+// addBrush lets a drag along the time axis choose a range of years; the
+// range goes into the URL (?range=1993-2000) and filters the items by overlap.
+function addBrush(svg, { left, right, H, yearAt }) {
+  const band = s('rect', { x: left, y: 0, width: right - left, height: 22, fill: '#f3f4f6', 'fill-opacity': 0.01, class: 'brush', 'aria-label': 'Drag along the years to filter by a range' });
+  const sel = s('rect', { x: 0, y: 0, width: 0, height: H, fill: '#2563eb', 'fill-opacity': 0.12, 'pointer-events': 'none' });
+  svg.append(band, sel);
+  const at = (ev) => {
+    const p = svg.createSVGPoint();
+    p.x = ev.clientX;
+    p.y = ev.clientY;
+    return Math.min(right, Math.max(left, p.matrixTransform(svg.getScreenCTM().inverse()).x));
+  };
+  let start = null;
+  band.addEventListener('mousedown', (ev) => { start = at(ev); ev.preventDefault(); });
+  svg.addEventListener('mousemove', (ev) => {
+    if (start === null) return;
+    const now = at(ev);
+    sel.setAttribute('x', Math.min(start, now));
+    sel.setAttribute('width', Math.abs(now - start));
+  });
+  window.addEventListener('mouseup', function up(ev) {
+    if (start === null) return;
+    const a = Math.floor(yearAt(start));
+    const b = Math.floor(yearAt(at(ev)));
+    start = null;
+    window.removeEventListener('mouseup', up);
+    setParams({ range: `${Math.min(a, b)}-${Math.max(a, b)}` });
+  });
+}
 
 function drawTimeline(items) {
   $('cy').hidden = true;
@@ -75,11 +149,11 @@ function drawTimeline(items) {
   for (const lane of lanes) {
     const ends = [];
     for (const it of dated.filter((d) => d.lane === lane)) {
-      const x0 = x(it.start) - 8;
-      const x1 = (it.end ? x(it.end) : x(it.start)) + 8;
-      let row = ends.findIndex((e) => e < x0);
-      if (row < 0) { row = ends.length; ends.push(x1); } else ends[row] = x1;
-      placed.push({ it, row, x0: x0 + 8, x1: x1 - 8 });
+      const x0 = x(it.start);
+      const x1 = it.open ? x0 + FADE : it.end ? Math.max(x0, x(it.end)) : x0;
+      let row = ends.findIndex((e) => e < x0 - 8);
+      if (row < 0) { row = ends.length; ends.push(x1 + 8); } else ends[row] = x1 + 8;
+      placed.push({ it, row, x0, x1 });
     }
     rowsOf[lane] = Math.max(1, ends.length);
   }
@@ -100,28 +174,56 @@ function drawTimeline(items) {
     svg.append(s('text', { x: 8, y: laneTop[lane] + 12, 'font-size': 12, 'font-weight': 'bold', fill: '#111827' }, lane));
     svg.append(s('line', { x1: left, y1: laneTop[lane] - 6, x2: W - right, y2: laneTop[lane] - 6, stroke: '#9ca3af' }));
   }
+  const defs = s('defs', {});
+  svg.append(defs);
+  const fades = new Map();
+  // fade is a gradient of colour that fades out: the open end of a period.
+  const fade = (colour) => {
+    if (!fades.has(colour)) {
+      const id = `fade-${fades.size}`;
+      fades.set(colour, id);
+      defs.append(s('linearGradient', { id, x1: 0, y1: 0, x2: 1, y2: 0 },
+        s('stop', { offset: '0', 'stop-color': colour, 'stop-opacity': 0.55 }), s('stop', { offset: '1', 'stop-color': colour, 'stop-opacity': 0 })));
+    }
+    return `url(#${fades.get(colour)})`;
+  };
   for (const { it, row, x0, x1 } of placed) {
     const y = laneTop[it.lane] + row * rowH + 8;
     const colour = it.lane === 'Transfers' ? colourOf(it.raw.supplier && it.raw.supplier.id) : it.lane === 'Agreements' ? '#2563eb' : '#7c3aed';
-    const g = s('g', { tabindex: 0, role: 'button', 'data-id': it.id, class: 'mark', 'aria-label': `${it.name}, ${it.start}${it.end ? ' to ' + it.end : ''}` },
-      s('title', {}, `${it.name} (${it.start}${it.end && it.end !== it.start ? ' → ' + it.end : ''})`));
+    const span = x1 > x0;
+    const when = `${it.start}${it.open ? ' → open' : it.end && it.end !== it.start ? ' → ' + it.end : ''}`;
+    const g = s('g', { tabindex: 0, role: 'button', 'data-id': it.id, class: span ? 'mark span' : 'mark', 'aria-label': `${it.name}, ${when}` },
+      s('title', {}, `${it.name} (${when})`));
+    // A period is a bar; an open one fades out.
+    if (span) g.append(s('rect', { x: x0, y: y - 4, width: x1 - x0, height: 8, rx: 3, fill: it.open ? fade(colour) : colour, 'fill-opacity': it.open ? 1 : 0.3, class: it.open ? 'period open' : 'period' }));
     if (it.lane === 'Transfers') {
-      if (it.end && x1 > x0) g.append(s('line', { x1: x0, y1: y, x2: x1, y2: y, ...lineAttrs(it.confidence), stroke: colour }));
-      g.append(s('path', { d: `M${x0 - 5},${y + 4} L${x0},${y - 5} L${x0 + 5},${y + 4} Z`, fill: colour }));
-      if (it.end) g.append(s('circle', { cx: x1, cy: y, r: 4.5, fill: colour }));
+      // Ordered ▲ → delivered ●, where the sources give those dates.
+      const o = it.raw.ordered ? x(it.raw.ordered) : null;
+      const d = it.raw.delivered ? x(it.raw.delivered) : null;
+      if (o !== null && d !== null && d > o) g.append(s('line', { x1: o, y1: y, x2: d, y2: y, ...lineAttrs(it.confidence), stroke: colour }));
+      if (o !== null) g.append(s('path', { d: `M${o - 5},${y + 4} L${o},${y - 5} L${o + 5},${y + 4} Z`, fill: colour }));
+      if (d !== null) g.append(s('circle', { cx: d, cy: y, r: 4.5, fill: colour }));
+      if (o === null && d === null && !span) g.append(s('circle', { cx: x0, cy: y, r: 3, fill: colour }));
     } else if (it.lane === 'Agreements') {
-      g.append(s('path', { d: `M${x0},${y - 6} L${x0 + 6},${y} L${x0},${y + 6} L${x0 - 6},${y} Z`, fill: colour }));
+      const a = it.raw.date ? x(it.raw.date) : x0;
+      g.append(s('path', { d: `M${a},${y - 6} L${a + 6},${y} L${a},${y + 6} L${a - 6},${y} Z`, fill: colour }));
     } else {
       g.append(s('rect', { x: x0 - 5, y: y - 5, width: 10, height: 10, fill: colour }));
-      if (it.end && x1 > x0) g.append(s('line', { x1: x0 + 5, y1: y, x2: x1, y2: y, stroke: colour, 'stroke-width': 2 }));
     }
     g.addEventListener('click', () => select(it.id));
     g.addEventListener('keydown', (ev) => { if (ev.key === 'Enter' || ev.key === ' ') { ev.preventDefault(); select(it.id); } });
     svg.append(g);
   }
+  if (state.range) {
+    const rx0 = left + ((state.range.lo - minY) / (maxY - minY)) * (W - left - right);
+    const rx1 = left + ((state.range.hi + 1 - minY) / (maxY - minY)) * (W - left - right);
+    svg.append(s('rect', { x: rx0, y: 20, width: Math.max(1, rx1 - rx0), height: H - 30, fill: '#2563eb', 'fill-opacity': 0.06, stroke: '#2563eb', 'stroke-dasharray': '4 3', class: 'range' }));
+  }
+  addBrush(svg, { left, right: W - right, H, yearAt: (px) => minY + ((px - left) / (W - left - right)) * (maxY - minY) });
   box.replaceChildren(svg);
+  // Undated: neither a date nor a period.
   const undated = items.length - dated.length;
-  state.extraNote = undated ? `${undated} undated item${undated === 1 ? '' : 's'} appear in the table only.` : '';
+  state.extraNote = [state.rangeNote, undated ? `${undated} undated item${undated === 1 ? '' : 's'} (no date and no period) appear in the table only.` : ''].filter(Boolean).join(' ');
   renderTimelineTable(items);
   $('legend').replaceChildren();
   renderStatus(items.length, 0);
