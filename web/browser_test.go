@@ -486,6 +486,30 @@ func TestExplorer(t *testing.T) {
 		mustContain(t, "flows CSV", string(waitFile(t, filepath.Join(dir, "flows-1993-2000.csv"))), "supplier,recipient", "China,Iran,1993,2000,")
 	})
 
+	t.Run("the home page shows the counts", func(t *testing.T) {
+		firstDrawing["/"] = visit(t, tb, "/")
+		var api struct {
+			Data struct {
+				GraphSummary struct {
+					Kinds []struct {
+						Kind  string
+						Count int
+					}
+				}
+			}
+		}
+		postGraphQL(t, srv.URL, `{ graphSummary { kinds { kind count } } }`, &api)
+		for _, k := range api.Data.GraphSummary.Kinds {
+			got := text(t, tb, fmt.Sprintf(`#home-stats li[data-kind=%q] strong`, k.Kind))
+			if want := fmt.Sprintf("%d", k.Count); strings.ReplaceAll(got, ",", "") != want || k.Count == 0 {
+				t.Errorf("home page count of %s = %q, want %s (and not 0)", k.Kind, got, want)
+			}
+		}
+		home := text(t, tb, "#home")
+		mustContain(t, "home page", home, "relationships", "Datasets: seeds", "Largest flows", " → ", "Lineage of the C-802")
+		screenshot(t, tb, dir, "home.png")
+	})
+
 	t.Run("search finds c802 and Dehgan", func(t *testing.T) {
 		visit(t, tb, "/")
 		for _, c := range []struct{ typed, id, title string }{

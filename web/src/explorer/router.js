@@ -6,6 +6,7 @@ import { showLineage } from './views/lineage.js';
 import { showPaths } from './views/paths.js';
 import { showTimeline } from './views/timeline.js';
 import { showFlows } from './views/flows.js';
+import { showHome } from './views/home.js';
 
 // route reads the view from the URL. Ids are "<kind>/<slug>": two segments.
 function parseRoute() {
@@ -52,6 +53,14 @@ export async function render() {
   $('graph').hidden = r.view === 'home' || r.view === 'unknown';
   if (r.view === 'home') {
     document.title = 'armsgraph explorer';
+    try {
+      await showHome(gen);
+    } catch (err) {
+      if (gen === state.generation) showError(err.message || String(err));
+      return;
+    }
+    if (gen !== state.generation) return;
+    window.armsgraph.readyAt = performance.now();
     document.body.dataset.state = 'ready';
     return;
   }

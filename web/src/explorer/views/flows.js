@@ -12,11 +12,14 @@ import { citationsList } from '../provenance.js';
 
 const CITE = 'locator note source { id title author publisher published publishedInferred document }';
 
-const Q_PAIRS = `query FlowPairs($country: ID, $from: PartialDate, $to: PartialDate, $asSupplier: Boolean!, $asRecipient: Boolean!, $all: Boolean!) {
-  all: transfers(from: $from, to: $to) @include(if: $all) { supplier { id name } recipient { id name } }
-  out: transfers(supplier: $country, from: $from, to: $to) @include(if: $asSupplier) { supplier { id name } recipient { id name } }
-  in: transfers(recipient: $country, from: $from, to: $to) @include(if: $asRecipient) { supplier { id name } recipient { id name } }
-  country: entity(id: $country) @include(if: $asSupplier) { id name }
+const PAIR = 'supplier { id name } recipient { id name }';
+const Q_PAIRS_ALL = `query FlowPairs($from: PartialDate, $to: PartialDate) {
+  all: transfers(from: $from, to: $to) { ${PAIR} }
+}`;
+const Q_PAIRS_OF = `query FlowPairsOf($country: ID!, $from: PartialDate, $to: PartialDate) {
+  country: entity(id: $country) { id name }
+  out: transfers(supplier: $country, from: $from, to: $to) { ${PAIR} }
+  in: transfers(recipient: $country, from: $from, to: $to) { ${PAIR} }
 }`;
 
 const Q_CELL = `query FlowCell($s: ID!, $r: ID!, $from: PartialDate, $to: PartialDate) {
@@ -60,7 +63,8 @@ export async function showFlows(r, gen) {
     textField('To', 'to', to, 'YYYY[-MM[-DD]]', 10),
   ], (f) => setParams({ from: f.get('from'), to: f.get('to') }));
   const one = !!r.country;
-  const data = await gql(Q_PAIRS, { country: one ? r.country : null, from: from || null, to: to || null, asSupplier: one, asRecipient: one, all: !one });
+  const dates = { from: from || null, to: to || null };
+  const data = one ? await gql(Q_PAIRS_OF, { country: r.country, ...dates }) : await gql(Q_PAIRS_ALL, dates);
   if (gen !== state.generation) return;
   if (one && !data.country) throw new Error(`No entity has the id "${r.country}".`);
   const rows = await flowTotals(one ? [...data.out, ...data.in] : data.all, from, to);
