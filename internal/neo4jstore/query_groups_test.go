@@ -173,12 +173,9 @@ func ids(ns []kg.Node) []string {
 	return out
 }
 
-// TestNeighborGroups checks the grouped neighbourhood against the
-// generated graph: every group's count, the order of its first page, the
-// pages of NeighborGroupPage with and without a text, and the plan (the
-// hub's big groups are counted from the degree store). A fixed seed, plus
-// a fresh one printed for replay (ARMSGRAPH_GROUPS_SEED).
-func TestNeighborGroups(t *testing.T) {
+// testStore opens a store on the test's own database.
+func testStore(t *testing.T) (*neo4jtest.Instance, *Store) {
+	t.Helper()
 	inst := neo4jtest.Get(t)
 	ctx := context.Background()
 	s, err := Open(ctx, Config{URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database, QueryTimeout: 20 * time.Second})
@@ -186,6 +183,17 @@ func TestNeighborGroups(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close(ctx) })
+	return inst, s
+}
+
+// TestNeighborGroups checks the grouped neighbourhood against the
+// generated graph: every group's count, the order of its first page, the
+// pages of NeighborGroupPage with and without a text, and the plan (the
+// hub's big groups are counted from the degree store). A fixed seed, plus
+// a fresh one printed for replay (ARMSGRAPH_GROUPS_SEED).
+func TestNeighborGroups(t *testing.T) {
+	ctx := context.Background()
+	inst, s := testStore(t)
 	seeds := []uint64{1, uint64(time.Now().UnixNano())}
 	if v, err := strconv.ParseUint(os.Getenv("ARMSGRAPH_GROUPS_SEED"), 10, 64); err == nil {
 		seeds = []uint64{v}
@@ -318,13 +326,8 @@ func checkGroups(t *testing.T, s *Store, w groupWorld, id string) {
 // TestSummary checks the graph summary against a generated graph: entities
 // per kind, relationships, and the one dataset.
 func TestSummary(t *testing.T) {
-	inst := neo4jtest.Get(t)
 	ctx := context.Background()
-	s, err := Open(ctx, Config{URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database, QueryTimeout: 20 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close(ctx) })
+	inst, s := testStore(t)
 	w := newGroupWorld(rand.New(rand.NewPCG(uint64(time.Now().UnixNano()), 18)))
 	w.reload(t, inst, s)
 	got, err := s.Summary(ctx)

@@ -16,7 +16,7 @@ export const ELEMENT_BUDGET = 60;
 export const GROUP_FIRST = 8;
 const PAGE = 25;
 
-const PLURAL = {
+export const PLURAL = {
   COUNTRY: 'countries', ORGANIZATION: 'organizations', PERSON: 'people', WEAPON: 'weapons',
   AGREEMENT: 'agreements', TRANSFER: 'transfers', EVENT: 'events', RESOLUTION: 'resolutions',
 };

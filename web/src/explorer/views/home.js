@@ -4,6 +4,7 @@ import { gql } from '../../api.js';
 import { $, h, kindLabel } from '../dom.js';
 import { state } from '../state.js';
 import { flowTotals, money } from './flows.js';
+import { PLURAL } from '../groups.js';
 
 const Q_HOME = `query Home {
   graphSummary { kinds { kind count } relationships datasets { name entities } }
@@ -22,9 +23,9 @@ export async function showHome(gen) {
   $('home-stats').replaceChildren(
     h('section', { class: 'stats' },
       h('h2', {}, 'What the graph holds'),
-      h('ul', { class: 'counts' }, g.kinds.map((k) => h('li', { 'data-kind': k.kind }, h('strong', {}, n(k.count)), ' ', kindLabel(k.kind).toLowerCase() + (k.count === 1 ? '' : 's'))),
+      h('ul', { class: 'counts' }, g.kinds.map((k) => h('li', { 'data-kind': k.kind }, h('strong', {}, n(k.count)), ' ', k.count === 1 ? kindLabel(k.kind).toLowerCase() : PLURAL[k.kind])),
         h('li', {}, h('strong', {}, n(g.relationships)), ' relationships')),
-      h('p', {}, 'Datasets: ', g.datasets.map((d, i) => [i ? ', ' : '', h('strong', {}, d.name), ` (${n(d.entities)} entities)`]))),
+      h('p', {}, 'Datasets: ', g.datasets.flatMap((d, i) => [i ? ', ' : '', h('strong', {}, d.name), ` (${n(d.entities)} entities)`]))),
     flows.length ? h('section', { class: 'stats' },
       h('h2', {}, 'Largest flows (all dates)'),
       h('ol', {}, flows.map((f) => h('li', {},
