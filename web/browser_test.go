@@ -312,6 +312,28 @@ func TestExplorer(t *testing.T) {
 		mustContain(t, "facts", text(t, tb, "#facts"), "Facts", "Sources of Hossein Dehghan")
 		checkLabels(t, tb, path)
 		screenshot(t, tb, dir, "entity-dehghan-labels.png")
+		// A person's page draws the tenures of the dated positions.
+		var tenures, datedPositions int
+		run(t, tb, chromedp.Evaluate(`document.querySelectorAll('#facts svg.tenures rect.tenure').length`, &tenures),
+			chromedp.Evaluate(`[...document.querySelectorAll('#facts li')].filter((li) => /\(\d{4}/.test(li.textContent)).length`, &datedPositions))
+		if datedPositions == 0 || tenures != datedPositions {
+			t.Errorf("Dehghan's page draws %d tenures for %d dated positions", tenures, datedPositions)
+		}
+		// Unticking a relationship type beside the legend hides its edges.
+		var hidden []int
+		run(t, tb, chromedp.Evaluate(`(() => {
+  const box = document.querySelector('#legend input[name="show-type"]');
+  const cy = window.armsgraph.cy;
+  const of = () => cy.edges().filter((e) => e.data('types') === box.value);
+  const before = of().filter(':visible').length;
+  box.click();
+  const after = of().filter(':visible').length;
+  box.click();
+  return [before, after, of().filter(':visible').length];
+})()`, &hidden))
+		if len(hidden) != 3 || hidden[0] == 0 || hidden[1] != 0 || hidden[2] != hidden[0] {
+			t.Errorf("edges of the first type beside the legend: visible before, unticked, ticked again = %v, want [n 0 n]", hidden)
+		}
 		// A neighbourhood's edges load their citations when selected.
 		run(t, tb, chromedp.Click(`#edges-table button[data-edge]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`#provenance .citation`, chromedp.ByQuery))

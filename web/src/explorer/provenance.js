@@ -1,7 +1,7 @@
 // Selection and provenance: what a selected node or edge is, and its sources.
 import { gql } from '../api.js';
 import { Q_EDGE_CITATIONS, Q_CITATIONS } from './queries.js';
-import { $, h, link, kindLabel } from './dom.js';
+import { $, h, s, link, kindLabel } from './dom.js';
 import { state } from './state.js';
 import { encId, showError } from './router.js';
 import { expand } from './views/entity.js';
@@ -91,6 +91,32 @@ function field(label, value) {
   return [h('dt', {}, label), h('dd', {}, value)];
 }
 
+// tenureChart draws a person's tenures as bars on a time axis (an open
+// tenure fades out); positions without dates are in the list only.
+function tenureChart(positions) {
+  const dated = positions.filter((p) => p.from || p.to);
+  if (!dated.length) return '';
+  const year = (d) => parseInt(d.slice(0, 4), 10) + (d.length >= 7 ? (parseInt(d.slice(5, 7), 10) - 1) / 12 : 0);
+  const now = new Date().getFullYear();
+  const lo = Math.floor(Math.min(...dated.map((p) => year(p.from || p.to))));
+  const hi = Math.ceil(Math.max(...dated.map((p) => (p.to ? year(p.to) : Math.max(year(p.from), now))))) + 1;
+  const W = 340;
+  const rowH = 18;
+  const x = (v) => 8 + ((v - lo) / Math.max(1, hi - lo)) * (W - 16);
+  const svg = s('svg', { class: 'tenures', width: W, height: dated.length * rowH + 18, viewBox: `0 0 ${W} ${dated.length * rowH + 18}`, role: 'img', 'aria-label': 'Tenures on a time axis; the list below gives the same' },
+    s('defs', {}, s('linearGradient', { id: 'tenure-fade', x1: 0, y1: 0, x2: 1, y2: 0 },
+      s('stop', { offset: '0', 'stop-color': '#2563eb', 'stop-opacity': 0.7 }), s('stop', { offset: '1', 'stop-color': '#2563eb', 'stop-opacity': 0 }))),
+    s('text', { x: 8, y: 12, 'font-size': 10, fill: '#57606a' }, lo), s('text', { x: W - 8, y: 12, 'font-size': 10, fill: '#57606a', 'text-anchor': 'end' }, hi));
+  dated.forEach((p, i) => {
+    const a = x(year(p.from || p.to));
+    const open = !p.to;
+    const b = open ? Math.min(W - 8, a + 50) : Math.max(a + 3, x(year(p.to) + (p.to.length === 4 ? 1 : 1 / 12)));
+    svg.append(s('rect', { class: open ? 'tenure open' : 'tenure', x: a, y: 18 + i * rowH, width: b - a, height: rowH - 6, rx: 3, fill: open ? 'url(#tenure-fade)' : '#2563eb', 'fill-opacity': open ? 1 : 0.7 },
+      s('title', {}, `${p.title}: ${p.from || '?'} – ${p.to || 'open'}`)));
+  });
+  return svg;
+}
+
 export function renderFacts(e) {
   const rows = [];
   const add = (k, v) => { if (v !== null && v !== undefined && v !== '' && !(Array.isArray(v) && !v.length)) rows.push(h('dt', {}, k), h('dd', {}, v)); };
@@ -124,7 +150,7 @@ export function renderFacts(e) {
     h('h2', {}, 'Facts'),
     e.description ? h('p', {}, e.description) : '',
     h('dl', { class: 'facts' }, rows),
-    positions.length ? h('div', {}, h('h3', {}, 'Positions'), h('ul', {}, positions)) : '',
+    positions.length ? h('div', {}, h('h3', {}, 'Positions'), tenureChart(e.positions), h('ul', {}, positions)) : '',
     h('details', {}, h('summary', {}, `Sources of ${e.name} (${e.citations.length})`), citationsList(e.citations)),
   );
 }
