@@ -484,7 +484,7 @@ func TestExplorer(t *testing.T) {
 	t.Run("flows: China to Iran, 1993-2000", func(t *testing.T) {
 		path := "/flows?from=1993&to=2000"
 		firstDrawing[path] = visit(t, tb, path)
-		cell := `#listing button[data-cell="country/china|country/iran"]`
+		cell := `#timeline button[data-cell="country/china|country/iran"]`
 		var value, estimated string
 		var ok bool
 		run(t, tb, chromedp.AttributeValue(cell, "data-value", &value, &ok, chromedp.ByQuery),

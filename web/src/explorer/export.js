@@ -85,10 +85,12 @@ function buildSVG() {
 }
 
 export function exportSVG() {
+  if (state.flowRows) { $('status').textContent = 'A flow matrix exports as CSV.'; return; }
   download(`${state.fileStem}.svg`, new Blob([buildSVG()], { type: 'image/svg+xml' }));
 }
 
 export function exportPNG() {
+  if (state.flowRows) { $('status').textContent = 'A flow matrix exports as CSV.'; return; }
   if (state.cy && !state.timelineItems) {
     download(`${state.fileStem}.png`, state.cy.png({ output: 'blob', full: true, scale: 2, bg: '#ffffff' }));
     return;

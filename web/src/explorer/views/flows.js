@@ -98,7 +98,8 @@ function drawMatrix(rows, from, to) {
           title: x.valueEstimated ? 'includes estimated values' : '', onclick: () => openCell(x, from, to),
         }, text));
     })))));
-  $('listing').replaceChildren(table);
+  $('timeline').hidden = false;
+  $('timeline').replaceChildren(table);
   $('legend').replaceChildren(h('p', {}, '≈ the total includes estimated values (the sources estimate them).'));
   $('nodes-table').replaceChildren();
   $('edges-table').replaceChildren(h('caption', {}, 'A flow matrix has no edges; the cells list their transfers.'));
