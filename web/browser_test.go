@@ -419,7 +419,7 @@ func TestExplorer(t *testing.T) {
 		// the API's own answer says how many items are which.
 		var api struct {
 			Data struct {
-				Out, In []struct{ ID, Ordered, Delivered, From, To string }
+				Out, In    []struct{ ID, Ordered, Delivered, From, To string }
 				Agreements []struct{ ID, Date, From, To string }
 				Events     []struct {
 					ID, Date     string
@@ -500,7 +500,11 @@ func TestExplorer(t *testing.T) {
 		if estimated != "true" || !strings.HasPrefix(text(t, tb, cell), "≈") {
 			t.Errorf("China → Iran 1993-2000 is not marked as estimated (%s, %q)", estimated, text(t, tb, cell))
 		}
-		run(t, tb, chromedp.Click(cell, chromedp.ByQuery), chromedp.WaitVisible(`#provenance .cell-transfers li .citation`, chromedp.ByQuery))
+		// The matrix scrolls sideways inside the drawing's box: bring the
+		// cell into view there first, then click it with the mouse.
+		run(t, tb, chromedp.Evaluate(fmt.Sprintf(`document.querySelector(%q).scrollIntoView({ block: 'center', inline: 'center' })`, cell), nil),
+			chromedp.Click(cell, chromedp.ByQuery), chromedp.WaitVisible(`#provenance .cell-transfers li .citation`, chromedp.ByQuery),
+			chromedp.Evaluate(`window.scrollTo(0, 0)`, nil))
 		mustContain(t, "the cell's transfers", text(t, tb, "#provenance"), "China → Iran", "Sources (", "Locator")
 		screenshot(t, tb, dir, "flows-1993-2000.png")
 		_ = os.Remove(filepath.Join(dir, "flows-1993-2000.csv"))
