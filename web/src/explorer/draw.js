@@ -33,6 +33,9 @@ const STYLE = [
   // Edge labels show on hover and selection only; the colour and the legend
   // say the type otherwise.
   { selector: 'edge.hover, edge:selected', style: { label: 'data(label)', 'z-index': 10 } },
+  // A lineage's edges are all DERIVED_FROM: the kind (copy, variant …) is
+  // what they say, so a small lineage keeps its edge labels.
+  { selector: 'edge.labelled', style: { label: 'data(label)' } },
   { selector: 'node.nolabel', style: { label: '' } },
   { selector: 'node.hover', style: { label: 'data(name)', 'z-index': 20, 'text-background-opacity': 1 } },
   { selector: '.filtered', style: { display: 'none' } },
@@ -112,7 +115,7 @@ export function drawGraph(layout) {
   const { nodes, edges } = drawnElements();
   const elements = [
     ...nodes.map((n) => ({ group: 'nodes', data: { id: n.id, name: n.name, kind: n.kind, color: isGroup(n) ? '#e5e7eb' : colourOf(n.countryId), shape: SHAPES[n.kind] || 'ellipse' }, classes: n.id === state.centre ? 'centre' : isGroup(n) ? 'group' : '' })),
-    ...mergeParallel(edges),
+    ...mergeParallel(edges).map((e) => (state.view === 'lineage' && edges.length <= 60 ? { ...e, classes: 'labelled' } : e)),
   ];
   if (state.cy) state.cy.destroy();
   const cy = cytoscape({
