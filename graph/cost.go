@@ -26,17 +26,18 @@ import (
 // or big pages of them, still goes over the limit.
 var fanouts = struct {
 	citations, parents, children, transfers, countryHub, personLists,
-	parties, participants, supporters int
+	parties, participants, supporters, neighborGroups int
 }{
-	citations:    2,
-	parents:      3,
-	children:     5,
-	transfers:    5,
-	countryHub:   25,
-	personLists:  5,
-	parties:      3,
-	participants: 5,
-	supporters:   15,
+	citations:      2,
+	parents:        3,
+	children:       5,
+	transfers:      5,
+	countryHub:     25,
+	personLists:    5,
+	parties:        3,
+	participants:   5,
+	supporters:     15,
+	neighborGroups: 12,
 }
 
 // sizeArg records the size argument of one root field during a cost
@@ -123,6 +124,20 @@ func complexity(l Limits, rec *costRecorder) ComplexityRoot {
 		cost := func(v int) int { return 1 + v*child }
 		v := size(limit, 200, l.MaxNeighborhoodNodes)
 		rec.note("neighborhood", "limit", v, 1, cost)
+		return cost(v)
+	}
+	// A summary holds one group per relationship type, direction and kind
+	// (a dozen on a hub), each with up to first members.
+	c.Query.NeighborhoodSummary = func(child int, _ string, first *int) int {
+		cost := func(v int) int { return 1 + fanouts.neighborGroups*v*child }
+		v := size(first, 8, kg.MaxGroupPage)
+		rec.note("neighborhoodSummary", "first", v, 1, cost)
+		return cost(v)
+	}
+	c.Query.NeighborGroup = func(child int, _, _ string, _ model.RelationshipDirection, _ model.EntityKind, _ *string, first, _ *int) int {
+		cost := func(v int) int { return 1 + v*child }
+		v := size(first, 25, kg.MaxGroupPage)
+		rec.note("neighborGroup", "first", v, 1, cost)
 		return cost(v)
 	}
 	// Filtered lists: at most MaxListResults, usually a few dozen.

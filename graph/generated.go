@@ -91,6 +91,11 @@ type ComplexityRoot struct {
 		WeaponsOriginated func(childComplexity int) int
 	}
 
+	DatasetCount struct {
+		Entities func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
 	Derivation struct {
 		Child      func(childComplexity int) int
 		Citations  func(childComplexity int) int
@@ -118,6 +123,17 @@ type ComplexityRoot struct {
 		Type         func(childComplexity int) int
 	}
 
+	GraphSummary struct {
+		Datasets      func(childComplexity int) int
+		Kinds         func(childComplexity int) int
+		Relationships func(childComplexity int) int
+	}
+
+	KindCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
+	}
+
 	Lineage struct {
 		Derivations func(childComplexity int) int
 		Direction   func(childComplexity int) int
@@ -128,6 +144,15 @@ type ComplexityRoot struct {
 	LineageNode struct {
 		Depth  func(childComplexity int) int
 		Weapon func(childComplexity int) int
+	}
+
+	NeighborGroup struct {
+		Count         func(childComplexity int) int
+		Direction     func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Nodes         func(childComplexity int) int
+		Relationships func(childComplexity int) int
+		Type          func(childComplexity int) int
 	}
 
 	Organization struct {
@@ -202,26 +227,29 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Agreements     func(childComplexity int, parties []string, from *kg.PartialDate, to *kg.PartialDate) int
-		Country        func(childComplexity int, name string) int
-		Entity         func(childComplexity int, id string) int
-		Events         func(childComplexity int, participant *string, from *kg.PartialDate, to *kg.PartialDate) int
-		Holders        func(childComplexity int, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string) int
-		Lineage        func(childComplexity int, weapon string, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) int
-		Neighborhood   func(childComplexity int, id string, depth *int, relationshipTypes []string, limit *int) int
-		Organization   func(childComplexity int, name string) int
-		Paths          func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) int
-		People         func(childComplexity int, country *string, first *int, after *string) int
-		Person         func(childComplexity int, name string) int
-		Resolutions    func(childComplexity int, from *kg.PartialDate, to *kg.PartialDate) int
-		Resolve        func(childComplexity int, name string, kind *model.EntityKind, limit *int) int
-		Search         func(childComplexity int, text string, kinds []model.EntityKind, first *int) int
-		Source         func(childComplexity int, id string) int
-		Sources        func(childComplexity int) int
-		TransferTotals func(childComplexity int, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence) int
-		Transfers      func(childComplexity int, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate) int
-		Weapon         func(childComplexity int, name string) int
-		Weapons        func(childComplexity int, category *string, origin *string, first *int, after *string) int
+		Agreements          func(childComplexity int, parties []string, from *kg.PartialDate, to *kg.PartialDate) int
+		Country             func(childComplexity int, name string) int
+		Entity              func(childComplexity int, id string) int
+		Events              func(childComplexity int, participant *string, from *kg.PartialDate, to *kg.PartialDate) int
+		GraphSummary        func(childComplexity int) int
+		Holders             func(childComplexity int, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string) int
+		Lineage             func(childComplexity int, weapon string, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) int
+		NeighborGroup       func(childComplexity int, id string, typeArg string, direction model.RelationshipDirection, kind model.EntityKind, text *string, first *int, offset *int) int
+		Neighborhood        func(childComplexity int, id string, depth *int, relationshipTypes []string, limit *int) int
+		NeighborhoodSummary func(childComplexity int, id string, first *int) int
+		Organization        func(childComplexity int, name string) int
+		Paths               func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) int
+		People              func(childComplexity int, country *string, first *int, after *string) int
+		Person              func(childComplexity int, name string) int
+		Resolutions         func(childComplexity int, from *kg.PartialDate, to *kg.PartialDate) int
+		Resolve             func(childComplexity int, name string, kind *model.EntityKind, limit *int) int
+		Search              func(childComplexity int, text string, kinds []model.EntityKind, first *int) int
+		Source              func(childComplexity int, id string) int
+		Sources             func(childComplexity int) int
+		TransferTotals      func(childComplexity int, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence) int
+		Transfers           func(childComplexity int, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate) int
+		Weapon              func(childComplexity int, name string) int
+		Weapons             func(childComplexity int, category *string, origin *string, first *int, after *string) int
 	}
 
 	Relationship struct {
@@ -431,10 +459,13 @@ type QueryResolver interface {
 	Events(ctx context.Context, participant *string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Event, error)
 	Resolutions(ctx context.Context, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Resolution, error)
 	People(ctx context.Context, country *string, first *int, after *string) (*model.PersonConnection, error)
+	GraphSummary(ctx context.Context) (*model.GraphSummary, error)
 	Holders(ctx context.Context, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string) ([]*model.Tenure, error)
 	TransferTotals(ctx context.Context, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence) (*model.TransferTotals, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) ([]*model.Path, error)
 	Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []string, limit *int) (*model.Subgraph, error)
+	NeighborhoodSummary(ctx context.Context, id string, first *int) ([]*model.NeighborGroup, error)
+	NeighborGroup(ctx context.Context, id string, typeArg string, direction model.RelationshipDirection, kind model.EntityKind, text *string, first *int, offset *int) (*model.NeighborGroup, error)
 	Lineage(ctx context.Context, weapon string, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) (*model.Lineage, error)
 	Weapons(ctx context.Context, category *string, origin *string, first *int, after *string) (*model.WeaponConnection, error)
 }
@@ -704,6 +735,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Country.WeaponsOriginated(childComplexity), true
 
+	case "DatasetCount.entities":
+		if e.ComplexityRoot.DatasetCount.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetCount.Entities(childComplexity), true
+	case "DatasetCount.name":
+		if e.ComplexityRoot.DatasetCount.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetCount.Name(childComplexity), true
+
 	case "Derivation.child":
 		if e.ComplexityRoot.Derivation.Child == nil {
 			break
@@ -832,6 +876,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Event.Type(childComplexity), true
 
+	case "GraphSummary.datasets":
+		if e.ComplexityRoot.GraphSummary.Datasets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSummary.Datasets(childComplexity), true
+	case "GraphSummary.kinds":
+		if e.ComplexityRoot.GraphSummary.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSummary.Kinds(childComplexity), true
+	case "GraphSummary.relationships":
+		if e.ComplexityRoot.GraphSummary.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSummary.Relationships(childComplexity), true
+
+	case "KindCount.count":
+		if e.ComplexityRoot.KindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Count(childComplexity), true
+	case "KindCount.kind":
+		if e.ComplexityRoot.KindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
+
 	case "Lineage.derivations":
 		if e.ComplexityRoot.Lineage.Derivations == nil {
 			break
@@ -869,6 +945,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LineageNode.Weapon(childComplexity), true
+
+	case "NeighborGroup.count":
+		if e.ComplexityRoot.NeighborGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborGroup.Count(childComplexity), true
+	case "NeighborGroup.direction":
+		if e.ComplexityRoot.NeighborGroup.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborGroup.Direction(childComplexity), true
+	case "NeighborGroup.kind":
+		if e.ComplexityRoot.NeighborGroup.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborGroup.Kind(childComplexity), true
+	case "NeighborGroup.nodes":
+		if e.ComplexityRoot.NeighborGroup.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborGroup.Nodes(childComplexity), true
+	case "NeighborGroup.relationships":
+		if e.ComplexityRoot.NeighborGroup.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborGroup.Relationships(childComplexity), true
+	case "NeighborGroup.type":
+		if e.ComplexityRoot.NeighborGroup.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborGroup.Type(childComplexity), true
 
 	case "Organization.aliases":
 		if e.ComplexityRoot.Organization.Aliases == nil {
@@ -1187,6 +1300,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Events(childComplexity, args["participant"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate)), true
+	case "Query.graphSummary":
+		if e.ComplexityRoot.Query.GraphSummary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.GraphSummary(childComplexity), true
 	case "Query.holders":
 		if e.ComplexityRoot.Query.Holders == nil {
 			break
@@ -1210,6 +1329,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Lineage(childComplexity, args["weapon"].(string), args["direction"].(*model.LineageDirection), args["maxDepth"].(*int), args["minConfidence"].(*model.Confidence)), true
+	case "Query.neighborGroup":
+		if e.ComplexityRoot.Query.NeighborGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Query_neighborGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NeighborGroup(childComplexity, args["id"].(string), args["type"].(string), args["direction"].(model.RelationshipDirection), args["kind"].(model.EntityKind), args["text"].(*string), args["first"].(*int), args["offset"].(*int)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -1221,6 +1351,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["relationshipTypes"].([]string), args["limit"].(*int)), true
+	case "Query.neighborhoodSummary":
+		if e.ComplexityRoot.Query.NeighborhoodSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_neighborhoodSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NeighborhoodSummary(childComplexity, args["id"].(string), args["first"].(*int)), true
 	case "Query.organization":
 		if e.ComplexityRoot.Query.Organization == nil {
 			break
@@ -2551,6 +2692,38 @@ extend type Query {
   people(country: ID, first: Int = 50, after: String): PersonConnection!
 }
 `, BuiltIn: false},
+	{Name: "../schema/summary.graphqls", Input: `# What the graph holds, for a first look (the explorer's home page).
+
+"How many entities of one kind the graph holds."
+type KindCount {
+  kind: EntityKind!
+  count: Int!
+}
+
+"One dataset (a seed folder ingested under a name) and how many entities it owns."
+type DatasetCount {
+  name: String!
+  entities: Int!
+}
+
+"What the graph holds: entities per kind, relationships, and the datasets."
+type GraphSummary {
+  "Entities per kind, in the order of EntityKind."
+  kinds: [KindCount!]!
+  "How many relationships there are, of every type."
+  relationships: Int!
+  "The datasets, largest first."
+  datasets: [DatasetCount!]!
+}
+
+extend type Query {
+  """
+  What the graph holds. The counts per kind and of relationships come from
+  Neo4j's count store; the datasets from the dataset index.
+  """
+  graphSummary: GraphSummary!
+}
+`, BuiltIn: false},
 	{Name: "../schema/time.graphqls", Input: `# Time as data and sources as claims: periods and tenures, what each source
 # says, who held a post at a date, and totals of transfers.
 #
@@ -2817,6 +2990,53 @@ extend type Query {
   """
   neighborhood(id: ID!, depth: Int = 1, relationshipTypes: [String!], limit: Int = 200): Subgraph!
 }
+
+"Which way a relationship runs, seen from the entity a question starts at."
+enum RelationshipDirection {
+  "The relationship starts at the entity."
+  OUTGOING
+  "The relationship ends at the entity."
+  INCOMING
+}
+
+"""
+One group of an entity's neighbours: those joined to it by relationships of
+one type, in one direction, that are of one kind ("1,043 weapons
+ORIGINATES_FROM, incoming").
+"""
+type NeighborGroup {
+  "The relationship type."
+  type: String!
+  "Which way the relationships run, seen from the entity."
+  direction: RelationshipDirection!
+  "The kind of the neighbours."
+  kind: EntityKind!
+  "How many neighbours the group holds (those matching text, when a text was given)."
+  count: Int!
+  "One page of the neighbours: dated ones first by date (agreements and events by their date, transfers by order or delivery, weapons by introduction), then by name."
+  nodes: [Entity!]!
+  "The relationships that join those neighbours to the entity, one per neighbour."
+  relationships: [Relationship!]!
+}
+
+extend type Query {
+  """
+  An entity's neighbours in groups, one per relationship type, direction and
+  neighbour kind, largest first, each with its count and its first ` + "`" + `first` + "`" + `
+  (0-200) neighbours. The counts come from Neo4j's degree store, not from
+  expanding the relationships, so a hub of any size answers quickly. An
+  unknown id is NOT_FOUND.
+  """
+  neighborhoodSummary(id: ID!, first: Int = 8): [NeighborGroup!]!
+
+  """
+  One page of one group of neighborhoodSummary: up to first (0-200)
+  neighbours from offset on, in the group's order; with text, only those
+  whose name or an alias contains it (case-insensitive), and count counts
+  those. Unknown types are BAD_USER_INPUT, an unknown id NOT_FOUND.
+  """
+  neighborGroup(id: ID!, type: String!, direction: RelationshipDirection!, kind: EntityKind!, text: String, first: Int = 25, offset: Int = 0): NeighborGroup!
+}
 `, BuiltIn: false},
 	{Name: "../schema/weapon.graphqls", Input: `# Weapons, how they derive from each other, and their lineage.
 
@@ -3038,6 +3258,16 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
 }
 
+func (ec *executionContext) childFields_DatasetCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_DatasetCount_name(ctx, field)
+	case "entities":
+		return ec.fieldContext_DatasetCount_entities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Derivation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "child":
@@ -3092,6 +3322,28 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
 
+func (ec *executionContext) childFields_GraphSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kinds":
+		return ec.fieldContext_GraphSummary_kinds(ctx, field)
+	case "relationships":
+		return ec.fieldContext_GraphSummary_relationships(ctx, field)
+	case "datasets":
+		return ec.fieldContext_GraphSummary_datasets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_KindCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_KindCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Lineage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "weapon":
@@ -3114,6 +3366,24 @@ func (ec *executionContext) childFields_LineageNode(ctx context.Context, field g
 		return ec.fieldContext_LineageNode_depth(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LineageNode", field.Name)
+}
+
+func (ec *executionContext) childFields_NeighborGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_NeighborGroup_type(ctx, field)
+	case "direction":
+		return ec.fieldContext_NeighborGroup_direction(ctx, field)
+	case "kind":
+		return ec.fieldContext_NeighborGroup_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_NeighborGroup_count(ctx, field)
+	case "nodes":
+		return ec.fieldContext_NeighborGroup_nodes(ctx, field)
+	case "relationships":
+		return ec.fieldContext_NeighborGroup_relationships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeighborGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3859,6 +4129,90 @@ func (ec *executionContext) field_Query_lineage_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["minConfidence"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_neighborGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (model.RelationshipDirection, error) {
+			return ec.unmarshalNRelationshipDirection2armsgraphᚋgraphᚋmodelᚐRelationshipDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (model.EntityKind, error) {
+			return ec.unmarshalNEntityKind2armsgraphᚋgraphᚋmodelᚐEntityKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "offset",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offset"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_neighborhoodSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -5310,6 +5664,52 @@ func (ec *executionContext) fieldContext_Country_weaponsOriginated(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _DatasetCount_name(ctx context.Context, field graphql.CollectedField, obj *model.DatasetCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetCount_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetCount_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _DatasetCount_entities(ctx context.Context, field graphql.CollectedField, obj *model.DatasetCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetCount_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetCount_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Derivation_child(ctx context.Context, field graphql.CollectedField, obj *model.Derivation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5847,6 +6247,139 @@ func (ec *executionContext) fieldContext_Event_participants(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _GraphSummary_kinds(ctx context.Context, field graphql.CollectedField, obj *model.GraphSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSummary_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖarmsgraphᚋgraphᚋmodelᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSummary_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphSummary_relationships(ctx context.Context, field graphql.CollectedField, obj *model.GraphSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSummary_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSummary_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GraphSummary_datasets(ctx context.Context, field graphql.CollectedField, obj *model.GraphSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSummary_datasets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Datasets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DatasetCount) graphql.Marshaler {
+			return ec.marshalNDatasetCount2ᚕᚖarmsgraphᚋgraphᚋmodelᚐDatasetCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSummary_datasets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
+			return ec.marshalNEntityKind2armsgraphᚋgraphᚋmodelᚐEntityKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Lineage_weapon(ctx context.Context, field graphql.CollectedField, obj *model.Lineage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6019,6 +6552,162 @@ func (ec *executionContext) _LineageNode_depth(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_LineageNode_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LineageNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NeighborGroup_type(ctx context.Context, field graphql.CollectedField, obj *model.NeighborGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborGroup_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborGroup_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeighborGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _NeighborGroup_direction(ctx context.Context, field graphql.CollectedField, obj *model.NeighborGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborGroup_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationshipDirection) graphql.Marshaler {
+			return ec.marshalNRelationshipDirection2armsgraphᚋgraphᚋmodelᚐRelationshipDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborGroup_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeighborGroup", field, false, false, "RelationshipDirection")
+}
+
+func (ec *executionContext) _NeighborGroup_kind(ctx context.Context, field graphql.CollectedField, obj *model.NeighborGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborGroup_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
+			return ec.marshalNEntityKind2armsgraphᚋgraphᚋmodelᚐEntityKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborGroup_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeighborGroup", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _NeighborGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.NeighborGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeighborGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NeighborGroup_nodes(ctx context.Context, field graphql.CollectedField, obj *model.NeighborGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborGroup_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕarmsgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborGroup_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeighborGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeighborGroup_relationships(ctx context.Context, field graphql.CollectedField, obj *model.NeighborGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborGroup_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖarmsgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborGroup_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeighborGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
@@ -7781,6 +8470,38 @@ func (ec *executionContext) fieldContext_Query_people(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_graphSummary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_graphSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().GraphSummary(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphSummary) graphql.Marshaler {
+			return ec.marshalNGraphSummary2ᚖarmsgraphᚋgraphᚋmodelᚐGraphSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_graphSummary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_holders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7951,6 +8672,94 @@ func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighborhoodSummary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighborhoodSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NeighborhoodSummary(ctx, fc.Args["id"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NeighborGroup) graphql.Marshaler {
+			return ec.marshalNNeighborGroup2ᚕᚖarmsgraphᚋgraphᚋmodelᚐNeighborGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighborhoodSummary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeighborGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighborhoodSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighborGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighborGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NeighborGroup(ctx, fc.Args["id"].(string), fc.Args["type"].(string), fc.Args["direction"].(model.RelationshipDirection), fc.Args["kind"].(model.EntityKind), fc.Args["text"].(*string), fc.Args["first"].(*int), fc.Args["offset"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NeighborGroup) graphql.Marshaler {
+			return ec.marshalNNeighborGroup2ᚖarmsgraphᚋgraphᚋmodelᚐNeighborGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighborGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeighborGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighborGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -12456,6 +13265,44 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var datasetCountImplementors = []string{"DatasetCount"}
+
+func (ec *executionContext) _DatasetCount(ctx context.Context, sel ast.SelectionSet, obj *model.DatasetCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatasetCount")
+		case "name":
+			out.Values[i] = ec._DatasetCount_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entities":
+			out.Values[i] = ec._DatasetCount_entities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var derivationImplementors = []string{"Derivation"}
 
 func (ec *executionContext) _Derivation(ctx context.Context, sel ast.SelectionSet, obj *model.Derivation) graphql.Marshaler {
@@ -12617,6 +13464,87 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var graphSummaryImplementors = []string{"GraphSummary"}
+
+func (ec *executionContext) _GraphSummary(ctx context.Context, sel ast.SelectionSet, obj *model.GraphSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphSummary")
+		case "kinds":
+			out.Values[i] = ec._GraphSummary_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._GraphSummary_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "datasets":
+			out.Values[i] = ec._GraphSummary_datasets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kindCountImplementors = []string{"KindCount"}
+
+func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *model.KindCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KindCount")
+		case "kind":
+			out.Values[i] = ec._KindCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._KindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var lineageImplementors = []string{"Lineage"}
 
 func (ec *executionContext) _Lineage(ctx context.Context, sel ast.SelectionSet, obj *model.Lineage) graphql.Marshaler {
@@ -12683,6 +13611,64 @@ func (ec *executionContext) _LineageNode(ctx context.Context, sel ast.SelectionS
 			}
 		case "depth":
 			out.Values[i] = ec._LineageNode_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var neighborGroupImplementors = []string{"NeighborGroup"}
+
+func (ec *executionContext) _NeighborGroup(ctx context.Context, sel ast.SelectionSet, obj *model.NeighborGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, neighborGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeighborGroup")
+		case "type":
+			out.Values[i] = ec._NeighborGroup_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "direction":
+			out.Values[i] = ec._NeighborGroup_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._NeighborGroup_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._NeighborGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._NeighborGroup_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._NeighborGroup_relationships(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13278,6 +14264,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_people(ctx, field)
 				})
+		case "graphSummary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_graphSummary(ctx, field)
+				})
 		case "holders":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -13301,6 +14293,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_neighborhood(ctx, field)
+				})
+		case "neighborhoodSummary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighborhoodSummary(ctx, field)
+				})
+		case "neighborGroup":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighborGroup(ctx, field)
 				})
 		case "lineage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -14741,6 +15745,30 @@ func (ec *executionContext) marshalNCountry2ᚖarmsgraphᚋgraphᚋmodelᚐCount
 	return ec._Country(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDatasetCount2ᚕᚖarmsgraphᚋgraphᚋmodelᚐDatasetCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DatasetCount) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDatasetCount2ᚖarmsgraphᚋgraphᚋmodelᚐDatasetCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDatasetCount2ᚖarmsgraphᚋgraphᚋmodelᚐDatasetCount(ctx context.Context, sel ast.SelectionSet, v *model.DatasetCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DatasetCount!")
+		return graphql.Null
+	}
+	return ec._DatasetCount(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDerivation2ᚕᚖarmsgraphᚋgraphᚋmodelᚐDerivationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Derivation) graphql.Marshaler {
 	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -14837,6 +15865,14 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalNGraphSummary2ᚖarmsgraphᚋgraphᚋmodelᚐGraphSummary(ctx context.Context, sel ast.SelectionSet, v *model.GraphSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphSummary!")
+		return graphql.Null
+	}
+	return ec._GraphSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14863,6 +15899,30 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNKindCount2ᚕᚖarmsgraphᚋgraphᚋmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKindCount2ᚖarmsgraphᚋgraphᚋmodelᚐKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKindCount2ᚖarmsgraphᚋgraphᚋmodelᚐKindCount(ctx context.Context, sel ast.SelectionSet, v *model.KindCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KindCount!")
+		return graphql.Null
+	}
+	return ec._KindCount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLineage2ᚖarmsgraphᚋgraphᚋmodelᚐLineage(ctx context.Context, sel ast.SelectionSet, v *model.Lineage) graphql.Marshaler {
@@ -14905,6 +15965,30 @@ func (ec *executionContext) marshalNLineageNode2ᚖarmsgraphᚋgraphᚋmodelᚐL
 		return graphql.Null
 	}
 	return ec._LineageNode(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNeighborGroup2ᚕᚖarmsgraphᚋgraphᚋmodelᚐNeighborGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NeighborGroup) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNeighborGroup2ᚖarmsgraphᚋgraphᚋmodelᚐNeighborGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNeighborGroup2ᚖarmsgraphᚋgraphᚋmodelᚐNeighborGroup(ctx context.Context, sel ast.SelectionSet, v *model.NeighborGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NeighborGroup!")
+		return graphql.Null
+	}
+	return ec._NeighborGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕᚖarmsgraphᚋgraphᚋmodelᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -15127,6 +16211,16 @@ func (ec *executionContext) marshalNRelationship2ᚖarmsgraphᚋgraphᚋmodelᚐ
 		return graphql.Null
 	}
 	return ec._Relationship(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRelationshipDirection2armsgraphᚋgraphᚋmodelᚐRelationshipDirection(ctx context.Context, v any) (model.RelationshipDirection, error) {
+	var res model.RelationshipDirection
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelationshipDirection2armsgraphᚋgraphᚋmodelᚐRelationshipDirection(ctx context.Context, sel ast.SelectionSet, v model.RelationshipDirection) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNResolution2ᚕᚖarmsgraphᚋgraphᚋmodelᚐResolutionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Resolution) graphql.Marshaler {

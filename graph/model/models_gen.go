@@ -2,12 +2,25 @@
 
 package model
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+)
+
 // A node of the knowledge graph. Every entity has a stable, human-readable id
 // of the form "<kind>/<slug>" (e.g. "weapon/c-802", "person/hossein-dehghan",
 // "country/iran") that survives re-ingestion, a display name, the other names
 // it is known by, and the citations that support it.
 type Entity interface {
 	IsEntity()
+}
+
+// One dataset (a seed folder ingested under a name) and how many entities it owns.
+type DatasetCount struct {
+	Name     string `json:"name"`
+	Entities int    `json:"entities"`
 }
 
 // One derivation edge: child was developed from, copied from or based on
@@ -25,6 +38,22 @@ type Derivation struct {
 	Citations []*Citation `json:"citations"`
 	// The curator's remark on the derivation, when there is one.
 	Note *string `json:"note,omitempty"`
+}
+
+// What the graph holds: entities per kind, relationships, and the datasets.
+type GraphSummary struct {
+	// Entities per kind, in the order of EntityKind.
+	Kinds []*KindCount `json:"kinds"`
+	// How many relationships there are, of every type.
+	Relationships int `json:"relationships"`
+	// The datasets, largest first.
+	Datasets []*DatasetCount `json:"datasets"`
+}
+
+// How many entities of one kind the graph holds.
+type KindCount struct {
+	Kind  EntityKind `json:"kind"`
+	Count int        `json:"count"`
 }
 
 // A weapon's family: every weapon reached over derivation edges, each once at
@@ -47,6 +76,24 @@ type LineageNode struct {
 	Weapon *Weapon `json:"weapon"`
 	// Its distance in derivation steps from the weapon asked about (0 for that weapon), along the shortest way.
 	Depth int `json:"depth"`
+}
+
+// One group of an entity's neighbours: those joined to it by relationships of
+// one type, in one direction, that are of one kind ("1,043 weapons
+// ORIGINATES_FROM, incoming").
+type NeighborGroup struct {
+	// The relationship type.
+	Type string `json:"type"`
+	// Which way the relationships run, seen from the entity.
+	Direction RelationshipDirection `json:"direction"`
+	// The kind of the neighbours.
+	Kind EntityKind `json:"kind"`
+	// How many neighbours the group holds (those matching text, when a text was given).
+	Count int `json:"count"`
+	// One page of the neighbours: dated ones first by date (agreements and events by their date, transfers by order or delivery, weapons by introduction), then by name.
+	Nodes []Entity `json:"nodes"`
+	// The relationships that join those neighbours to the entity, one per neighbour.
+	Relationships []*Relationship `json:"relationships"`
 }
 
 // Position in a paginated list. Pass endCursor as `after` to get the next page.
@@ -220,4 +267,62 @@ type WeaponEdge struct {
 	Cursor string `json:"cursor"`
 	// The weapon.
 	Node *Weapon `json:"node"`
+}
+
+// Which way a relationship runs, seen from the entity a question starts at.
+type RelationshipDirection string
+
+const (
+	// The relationship starts at the entity.
+	RelationshipDirectionOutgoing RelationshipDirection = "OUTGOING"
+	// The relationship ends at the entity.
+	RelationshipDirectionIncoming RelationshipDirection = "INCOMING"
+)
+
+var AllRelationshipDirection = []RelationshipDirection{
+	RelationshipDirectionOutgoing,
+	RelationshipDirectionIncoming,
+}
+
+func (e RelationshipDirection) IsValid() bool {
+	switch e {
+	case RelationshipDirectionOutgoing, RelationshipDirectionIncoming:
+		return true
+	}
+	return false
+}
+
+func (e RelationshipDirection) String() string {
+	return string(e)
+}
+
+func (e *RelationshipDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RelationshipDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RelationshipDirection", str)
+	}
+	return nil
+}
+
+func (e RelationshipDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RelationshipDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RelationshipDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
