@@ -126,11 +126,15 @@ func complexity(l Limits, rec *costRecorder) ComplexityRoot {
 		return cost(v)
 	}
 	// Filtered lists: at most MaxListResults, usually a few dozen.
-	c.Query.Agreements = func(child int, _ []string, _, _ *kg.PartialDate, _ *model.DateMatch) int { return list(fanouts.countryHub)(child) }
+	c.Query.Agreements = func(child int, _ []string, _, _ *kg.PartialDate, _ *model.DateMatch) int {
+		return list(fanouts.countryHub)(child)
+	}
 	c.Query.Transfers = func(child int, _, _, _ *string, _, _ *kg.PartialDate, _ *model.DateMatch) int {
 		return list(fanouts.countryHub)(child)
 	}
-	c.Query.Events = func(child int, _ *string, _, _ *kg.PartialDate, _ *model.DateMatch) int { return list(fanouts.countryHub)(child) }
+	c.Query.Events = func(child int, _ *string, _, _ *kg.PartialDate, _ *model.DateMatch) int {
+		return list(fanouts.countryHub)(child)
+	}
 	c.Query.Resolutions = func(child int, _, _ *kg.PartialDate, _ *model.DateMatch) int { return list(fanouts.countryHub)(child) }
 	c.Query.Sources = list(fanouts.countryHub)
 
