@@ -5,10 +5,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"armsgraph/internal/proptest"
 )
 
 func TestSpanMatches(t *testing.T) {
@@ -190,26 +191,12 @@ func TestWithinIsPartOfOverlaps(t *testing.T) {
 			}
 		}
 	})
-	seeds := []uint64{20}
-	if s := os.Getenv("ARMSGRAPH_PROP_SEED"); s != "" {
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("ARMSGRAPH_PROP_SEED=%q: want a whole number", s)
-		}
-		seeds = append(seeds, n)
-	} else {
-		seeds = append(seeds, uint64(time.Now().UnixNano()))
-	}
-	for _, seed := range seeds {
-		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
-			t.Logf("replay with ARMSGRAPH_PROP_SEED=%d", seed)
-			r := rand.New(rand.NewPCG(seed, seed))
-			for range 500 {
-				c := genDateMatchCase(r)
-				if err := checkDateMatch(c); err != nil {
-					t.Fatalf("%s: %v\nadd the line %q to testdata/datematch/regressions.txt", c, err, c.String())
-				}
+	proptest.Run(t, 20, func(t *testing.T, r *rand.Rand) {
+		for range 500 {
+			c := genDateMatchCase(r)
+			if err := checkDateMatch(c); err != nil {
+				t.Fatalf("%s: %v\nadd the line %q to testdata/datematch/regressions.txt", c, err, c.String())
 			}
-		})
-	}
+		}
+	})
 }

@@ -4,39 +4,21 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"slices"
-	"strconv"
 	"testing"
-	"time"
 
 	"armsgraph/internal/kg"
+	"armsgraph/internal/proptest"
 )
 
 // TestDateFiltersFollowTheRule is a differential test of the store's date
 // filters against kg.DateMatch.SpanMatches: events with generated periods
 // (years 1990-1999 to the year, month or day; ends open; some undated) are
 // written to Neo4j, and for generated windows in both match modes the
-// events the store lists must be exactly those the rule takes. A fixed
-// seed runs always, then a fresh one (logged; ARMSGRAPH_PROP_SEED=N
-// replays it).
+// events the store lists must be exactly those the rule takes (seeds:
+// package proptest).
 func TestDateFiltersFollowTheRule(t *testing.T) {
-	seeds := []uint64{20}
-	if s := os.Getenv("ARMSGRAPH_PROP_SEED"); s != "" {
-		n, err := strconv.ParseUint(s, 10, 64)
-		if err != nil {
-			t.Fatalf("ARMSGRAPH_PROP_SEED=%q: want a whole number", s)
-		}
-		seeds = append(seeds, n)
-	} else {
-		seeds = append(seeds, uint64(time.Now().UnixNano()))
-	}
-	for _, seed := range seeds {
-		t.Run(fmt.Sprintf("seed=%d", seed), func(t *testing.T) {
-			t.Logf("replay with ARMSGRAPH_PROP_SEED=%d", seed)
-			checkDateFilters(t, rand.New(rand.NewPCG(seed, seed)))
-		})
-	}
+	proptest.Run(t, 20, checkDateFilters)
 }
 
 func checkDateFilters(t *testing.T, r *rand.Rand) {
