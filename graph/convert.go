@@ -68,6 +68,8 @@ func weaponOf(n kg.Node) *model.Weapon {
 		Base:       baseOf(n),
 		Category:   propString(n.Props, kg.PropCategory),
 		RangeKm:    propFloat(n.Props, kg.PropRangeKm),
+		RangeKmMin: propFloat(n.Props, kg.PropRangeKmMin),
+		RangeKmMax: propFloat(n.Props, kg.PropRangeKm),
 		Introduced: propDate(n.Props, kg.PropIntroduced),
 	}
 }

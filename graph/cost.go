@@ -141,10 +141,16 @@ func complexity(l Limits, rec *costRecorder) ComplexityRoot {
 		return cost(v)
 	}
 	// Filtered lists: at most MaxListResults, usually a few dozen.
-	c.Query.Agreements = func(child int, _ []string, _, _ *kg.PartialDate) int { return list(fanouts.countryHub)(child) }
-	c.Query.Transfers = func(child int, _, _, _ *string, _, _ *kg.PartialDate) int { return list(fanouts.countryHub)(child) }
-	c.Query.Events = func(child int, _ *string, _, _ *kg.PartialDate) int { return list(fanouts.countryHub)(child) }
-	c.Query.Resolutions = func(child int, _, _ *kg.PartialDate) int { return list(fanouts.countryHub)(child) }
+	c.Query.Agreements = func(child int, _ []string, _, _ *kg.PartialDate, _ *model.DateMatch) int {
+		return list(fanouts.countryHub)(child)
+	}
+	c.Query.Transfers = func(child int, _, _, _ *string, _, _ *kg.PartialDate, _ *model.DateMatch) int {
+		return list(fanouts.countryHub)(child)
+	}
+	c.Query.Events = func(child int, _ *string, _, _ *kg.PartialDate, _ *model.DateMatch) int {
+		return list(fanouts.countryHub)(child)
+	}
+	c.Query.Resolutions = func(child int, _, _ *kg.PartialDate, _ *model.DateMatch) int { return list(fanouts.countryHub)(child) }
 	c.Query.Sources = list(fanouts.countryHub)
 
 	c.Weapon.DerivedFrom = list(fanouts.parents)
@@ -167,7 +173,7 @@ func complexity(l Limits, rec *costRecorder) ComplexityRoot {
 	// The fields of schema/time.graphqls: holders and a total's parts are
 	// filtered lists like transfers; a resolution's advocates and losses,
 	// a weapon's co-producers and an aggregate's covered records are a few.
-	c.Query.Holders = func(child int, _ kg.PartialDate, _ *kg.PartialDate, _, _, _ *string) int {
+	c.Query.Holders = func(child int, _ kg.PartialDate, _ *kg.PartialDate, _, _, _ *string, _ *model.DateMatch) int {
 		return list(fanouts.countryHub)(child)
 	}
 	c.TransferTotals.Parts = list(fanouts.countryHub)

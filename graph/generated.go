@@ -227,12 +227,12 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Agreements          func(childComplexity int, parties []string, from *kg.PartialDate, to *kg.PartialDate) int
+		Agreements          func(childComplexity int, parties []string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) int
 		Country             func(childComplexity int, name string) int
 		Entity              func(childComplexity int, id string) int
-		Events              func(childComplexity int, participant *string, from *kg.PartialDate, to *kg.PartialDate) int
+		Events              func(childComplexity int, participant *string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) int
 		GraphSummary        func(childComplexity int) int
-		Holders             func(childComplexity int, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string) int
+		Holders             func(childComplexity int, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string, match *model.DateMatch) int
 		Lineage             func(childComplexity int, weapon string, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) int
 		NeighborGroup       func(childComplexity int, id string, typeArg string, direction model.RelationshipDirection, kind model.EntityKind, text *string, first *int, offset *int) int
 		Neighborhood        func(childComplexity int, id string, depth *int, relationshipTypes []string, limit *int) int
@@ -241,13 +241,13 @@ type ComplexityRoot struct {
 		Paths               func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) int
 		People              func(childComplexity int, country *string, first *int, after *string) int
 		Person              func(childComplexity int, name string) int
-		Resolutions         func(childComplexity int, from *kg.PartialDate, to *kg.PartialDate) int
+		Resolutions         func(childComplexity int, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) int
 		Resolve             func(childComplexity int, name string, kind *model.EntityKind, limit *int) int
 		Search              func(childComplexity int, text string, kinds []model.EntityKind, first *int) int
 		Source              func(childComplexity int, id string) int
 		Sources             func(childComplexity int) int
-		TransferTotals      func(childComplexity int, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence) int
-		Transfers           func(childComplexity int, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate) int
+		TransferTotals      func(childComplexity int, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence, match *model.DateMatch) int
+		Transfers           func(childComplexity int, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) int
 		Weapon              func(childComplexity int, name string) int
 		Weapons             func(childComplexity int, category *string, origin *string, first *int, after *string) int
 	}
@@ -304,8 +304,9 @@ type ComplexityRoot struct {
 	}
 
 	SourceClaim struct {
-		Field func(childComplexity int) int
-		Value func(childComplexity int) int
+		Field  func(childComplexity int) int
+		Value  func(childComplexity int) int
+		Values func(childComplexity int) int
 	}
 
 	Subgraph struct {
@@ -389,6 +390,8 @@ type ComplexityRoot struct {
 		Origin       func(childComplexity int) int
 		ProducedWith func(childComplexity int) int
 		RangeKm      func(childComplexity int) int
+		RangeKmMax   func(childComplexity int) int
+		RangeKmMin   func(childComplexity int) int
 		Transfers    func(childComplexity int) int
 	}
 
@@ -454,14 +457,14 @@ type QueryResolver interface {
 	Organization(ctx context.Context, name string) (*model.Organization, error)
 	Source(ctx context.Context, id string) (*model.Source, error)
 	Sources(ctx context.Context) ([]*model.Source, error)
-	Agreements(ctx context.Context, parties []string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Agreement, error)
-	Transfers(ctx context.Context, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Transfer, error)
-	Events(ctx context.Context, participant *string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Event, error)
-	Resolutions(ctx context.Context, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Resolution, error)
+	Agreements(ctx context.Context, parties []string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Agreement, error)
+	Transfers(ctx context.Context, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Transfer, error)
+	Events(ctx context.Context, participant *string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Event, error)
+	Resolutions(ctx context.Context, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Resolution, error)
 	People(ctx context.Context, country *string, first *int, after *string) (*model.PersonConnection, error)
 	GraphSummary(ctx context.Context) (*model.GraphSummary, error)
-	Holders(ctx context.Context, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string) ([]*model.Tenure, error)
-	TransferTotals(ctx context.Context, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence) (*model.TransferTotals, error)
+	Holders(ctx context.Context, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string, match *model.DateMatch) ([]*model.Tenure, error)
+	TransferTotals(ctx context.Context, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence, match *model.DateMatch) (*model.TransferTotals, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) ([]*model.Path, error)
 	Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []string, limit *int) (*model.Subgraph, error)
 	NeighborhoodSummary(ctx context.Context, id string, first *int) ([]*model.NeighborGroup, error)
@@ -1266,7 +1269,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Agreements(childComplexity, args["parties"].([]string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate)), true
+		return e.ComplexityRoot.Query.Agreements(childComplexity, args["parties"].([]string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate), args["match"].(*model.DateMatch)), true
 	case "Query.country":
 		if e.ComplexityRoot.Query.Country == nil {
 			break
@@ -1299,7 +1302,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Events(childComplexity, args["participant"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate)), true
+		return e.ComplexityRoot.Query.Events(childComplexity, args["participant"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate), args["match"].(*model.DateMatch)), true
 	case "Query.graphSummary":
 		if e.ComplexityRoot.Query.GraphSummary == nil {
 			break
@@ -1316,7 +1319,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Holders(childComplexity, args["at"].(kg.PartialDate), args["until"].(*kg.PartialDate), args["title"].(*string), args["organization"].(*string), args["country"].(*string)), true
+		return e.ComplexityRoot.Query.Holders(childComplexity, args["at"].(kg.PartialDate), args["until"].(*kg.PartialDate), args["title"].(*string), args["organization"].(*string), args["country"].(*string), args["match"].(*model.DateMatch)), true
 
 	case "Query.lineage":
 		if e.ComplexityRoot.Query.Lineage == nil {
@@ -1416,7 +1419,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Resolutions(childComplexity, args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate)), true
+		return e.ComplexityRoot.Query.Resolutions(childComplexity, args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate), args["match"].(*model.DateMatch)), true
 	case "Query.resolve":
 		if e.ComplexityRoot.Query.Resolve == nil {
 			break
@@ -1466,7 +1469,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.TransferTotals(childComplexity, args["supplier"].(*string), args["recipient"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate), args["minConfidence"].(*model.Confidence)), true
+		return e.ComplexityRoot.Query.TransferTotals(childComplexity, args["supplier"].(*string), args["recipient"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate), args["minConfidence"].(*model.Confidence), args["match"].(*model.DateMatch)), true
 	case "Query.transfers":
 		if e.ComplexityRoot.Query.Transfers == nil {
 			break
@@ -1477,7 +1480,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Transfers(childComplexity, args["supplier"].(*string), args["recipient"].(*string), args["weapon"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate)), true
+		return e.ComplexityRoot.Query.Transfers(childComplexity, args["supplier"].(*string), args["recipient"].(*string), args["weapon"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate), args["match"].(*model.DateMatch)), true
 	case "Query.weapon":
 		if e.ComplexityRoot.Query.Weapon == nil {
 			break
@@ -1751,6 +1754,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SourceClaim.Value(childComplexity), true
+	case "SourceClaim.values":
+		if e.ComplexityRoot.SourceClaim.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceClaim.Values(childComplexity), true
 
 	case "Subgraph.nodes":
 		if e.ComplexityRoot.Subgraph.Nodes == nil {
@@ -2152,6 +2161,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Weapon.RangeKm(childComplexity), true
+	case "Weapon.rangeKmMax":
+		if e.ComplexityRoot.Weapon.RangeKmMax == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Weapon.RangeKmMax(childComplexity), true
+	case "Weapon.rangeKmMin":
+		if e.ComplexityRoot.Weapon.RangeKmMin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Weapon.RangeKmMin(childComplexity), true
 	case "Weapon.transfers":
 		if e.ComplexityRoot.Weapon.Transfers == nil {
 			break
@@ -2480,7 +2501,8 @@ type Resolution implements Entity {
 # Filtered lists of dated items, oldest first, undated items last.
 #
 # Date filters: an item matches when the days it covers overlap [from, to]
-# (from taken as its first day, to as its last). An agreement or event
+# (from taken as its first day, to as its last), or, with match: WITHIN,
+# when they all lie in [from, to] (see DateMatch in schema/time.graphqls). An agreement or event
 # covers its date; a resolution its date or the period it was in force; a
 # transfer its period (from/to, see schema/time.graphqls) widened by its order
 # and last delivery. An open end of a period reaches as far as it may.
@@ -2490,20 +2512,22 @@ type Resolution implements Entity {
 extend type Query {
   """
   Agreements to which every listed country (or organization) id is a party,
-  whose date overlaps [from, to]; undated agreements never match a date
-  filter. More than 1000 matches are refused (LIMIT_EXCEEDED, limit "filter").
+  whose date overlaps [from, to] (or lies within it: match WITHIN); undated
+  agreements never match a date filter. More than 1000 matches are refused
+  (LIMIT_EXCEEDED, limit "filter").
   """
-  agreements(parties: [ID!], from: PartialDate, to: PartialDate): [Agreement!]!
+  agreements(parties: [ID!], from: PartialDate, to: PartialDate, match: DateMatch = OVERLAPS): [Agreement!]!
   """
   Transfers by supplier, recipient and weapon ids whose span (the period
   from/to widened by order and last delivery; an aggregate's period) overlaps
-  [from, to]; undated transfers never match a date filter.
+  [from, to], or lies within it (match: WITHIN: "sales of the mid-1990s"
+  leaves out a 1980-1999 aggregate); undated transfers never match a date filter.
   """
-  transfers(supplier: ID, recipient: ID, weapon: ID, from: PartialDate, to: PartialDate): [Transfer!]!
-  "Events in which the participant id took part, dated within [from, to] (overlap; undated never match)."
-  events(participant: ID, from: PartialDate, to: PartialDate): [Event!]!
-  "Resolutions adopted within [from, to] (undated never match a date filter)."
-  resolutions(from: PartialDate, to: PartialDate): [Resolution!]!
+  transfers(supplier: ID, recipient: ID, weapon: ID, from: PartialDate, to: PartialDate, match: DateMatch = OVERLAPS): [Transfer!]!
+  "Events in which the participant id took part, dated in [from, to] (overlap by default, or WITHIN; undated never match)."
+  events(participant: ID, from: PartialDate, to: PartialDate, match: DateMatch = OVERLAPS): [Event!]!
+  "Resolutions dated, or in force, in [from, to] (overlap by default, or WITHIN; undated never match a date filter)."
+  resolutions(from: PartialDate, to: PartialDate, match: DateMatch = OVERLAPS): [Resolution!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/entity.graphqls", Input: `# The Entity interface and the lookups: by id, by name or alias, by full text.
@@ -2730,9 +2754,10 @@ extend type Query {
 # Periods. A fact the sources date as a period (a tenure, an aggregate of
 # sales, deliveries over several years, a sanction in force) has from/to;
 # either end may be open (unknown). Every date filter of the API matches by
-# overlap: an item matches when the days it covers share at least one day
-# with [from, to]; an open end reaches as far as it may. Undated items never
-# match a date filter.
+# overlap unless asked otherwise (match: WITHIN, see DateMatch): an item
+# matches when the days it covers share at least one day with [from, to];
+# an open end reaches as far as it may. Undated items never match a date
+# filter.
 #
 # Claims per source. Each citation carries the confidence of its own source
 # and the values only that source gives, or gives differently (claims). A
@@ -2758,6 +2783,22 @@ type SourceClaim {
   field: String!
   "The value as the source gives it; list items are joined with \"; \"."
   value: String!
+  "The value's items as the source gives them (one item for a single value), so lists compare without splitting value."
+  values: [String!]!
+}
+
+"""
+How a date filter compares the days an item covers (its span) with
+[from, to]. Either way an undated item never matches a filter with a bound.
+"""
+enum DateMatch {
+  "The span shares at least one day with [from, to] (the default)."
+  OVERLAPS
+  """
+  Every day of the span lies in [from, to]. A span with an open end reaches
+  past any bound on that side, so it is within only a filter open there too.
+  """
+  WITHIN
 }
 
 extend type Transfer {
@@ -2887,22 +2928,22 @@ type TransferTotals {
 extend type Query {
   """
   Who held a post at a date or during a period: tenures whose dates overlap
-  [at, until] (until defaults to at). Narrow by the post's organization (an
+  [at, until] (until defaults to at), or lie within it (match: WITHIN). Narrow by the post's organization (an
   organization id: posts in it or in an organization part of it), by country
   (a country id: posts in that country's organizations or of the country
   itself) and by title (case-insensitive words the title contains, e.g.
   "defence minister" matches "Minister of Defence"). Positions without any
   date never match. Oldest tenure first.
   """
-  holders(at: PartialDate!, until: PartialDate, title: String, organization: ID, country: ID): [Tenure!]!
+  holders(at: PartialDate!, until: PartialDate, title: String, organization: ID, country: ID, match: DateMatch = OVERLAPS): [Tenure!]!
 
   """
   Totals of transfer values and quantities from supplier to recipient (both
-  optional: country ids) over [from, to] (overlap; without from and to, every
-  transfer including undated ones), counting records at least as firm as
+  optional: country ids) over [from, to] (overlap, or WITHIN with match;
+  without from and to, every transfer including undated ones), counting records at least as firm as
   minConfidence. See TransferTotals for how nothing counts twice.
   """
-  transferTotals(supplier: ID, recipient: ID, from: PartialDate, to: PartialDate, minConfidence: Confidence): TransferTotals!
+  transferTotals(supplier: ID, recipient: ID, from: PartialDate, to: PartialDate, minConfidence: Confidence, match: DateMatch = OVERLAPS): TransferTotals!
 }
 
 extend type Weapon {
@@ -3062,6 +3103,10 @@ type Weapon implements Entity {
   manufacturer: Organization
   "Maximum range in kilometres, when known."
   rangeKm: Float
+  "Lower end of the range when the source gives it as an interval (HQ-2: 12-32 km); null when it gives one figure."
+  rangeKmMin: Float
+  "Upper end of the range: the same figure as rangeKm, named to pair with rangeKmMin."
+  rangeKmMax: Float
   "When it was first produced, fielded or unveiled."
   introduced: PartialDate
   "The weapons this one was derived from (its parents), with how and on what evidence."
@@ -3636,6 +3681,8 @@ func (ec *executionContext) childFields_SourceClaim(ctx context.Context, field g
 		return ec.fieldContext_SourceClaim_field(ctx, field)
 	case "value":
 		return ec.fieldContext_SourceClaim_value(ctx, field)
+	case "values":
+		return ec.fieldContext_SourceClaim_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SourceClaim", field.Name)
 }
@@ -3792,6 +3839,10 @@ func (ec *executionContext) childFields_Weapon(ctx context.Context, field graphq
 		return ec.fieldContext_Weapon_manufacturer(ctx, field)
 	case "rangeKm":
 		return ec.fieldContext_Weapon_rangeKm(ctx, field)
+	case "rangeKmMin":
+		return ec.fieldContext_Weapon_rangeKmMin(ctx, field)
+	case "rangeKmMax":
+		return ec.fieldContext_Weapon_rangeKmMax(ctx, field)
 	case "introduced":
 		return ec.fieldContext_Weapon_introduced(ctx, field)
 	case "derivedFrom":
@@ -3987,6 +4038,14 @@ func (ec *executionContext) field_Query_agreements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "match",
+		func(ctx context.Context, v any) (*model.DateMatch, error) {
+			return ec.unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["match"] = arg3
 	return args, nil
 }
 
@@ -4045,6 +4104,14 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "match",
+		func(ctx context.Context, v any) (*model.DateMatch, error) {
+			return ec.unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["match"] = arg3
 	return args, nil
 }
 
@@ -4091,6 +4158,14 @@ func (ec *executionContext) field_Query_holders_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["country"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "match",
+		func(ctx context.Context, v any) (*model.DateMatch, error) {
+			return ec.unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["match"] = arg5
 	return args, nil
 }
 
@@ -4385,6 +4460,14 @@ func (ec *executionContext) field_Query_resolutions_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "match",
+		func(ctx context.Context, v any) (*model.DateMatch, error) {
+			return ec.unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["match"] = arg2
 	return args, nil
 }
 
@@ -4505,6 +4588,14 @@ func (ec *executionContext) field_Query_transferTotals_args(ctx context.Context,
 		return nil, err
 	}
 	args["minConfidence"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "match",
+		func(ctx context.Context, v any) (*model.DateMatch, error) {
+			return ec.unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["match"] = arg5
 	return args, nil
 }
 
@@ -4551,6 +4642,14 @@ func (ec *executionContext) field_Query_transfers_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["to"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "match",
+		func(ctx context.Context, v any) (*model.DateMatch, error) {
+			return ec.unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["match"] = arg5
 	return args, nil
 }
 
@@ -8260,7 +8359,7 @@ func (ec *executionContext) _Query_agreements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Agreements(ctx, fc.Args["parties"].([]string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate))
+			return ec.Resolvers.Query().Agreements(ctx, fc.Args["parties"].([]string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate), fc.Args["match"].(*model.DateMatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Agreement) graphql.Marshaler {
@@ -8304,7 +8403,7 @@ func (ec *executionContext) _Query_transfers(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Transfers(ctx, fc.Args["supplier"].(*string), fc.Args["recipient"].(*string), fc.Args["weapon"].(*string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate))
+			return ec.Resolvers.Query().Transfers(ctx, fc.Args["supplier"].(*string), fc.Args["recipient"].(*string), fc.Args["weapon"].(*string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate), fc.Args["match"].(*model.DateMatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Transfer) graphql.Marshaler {
@@ -8348,7 +8447,7 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Events(ctx, fc.Args["participant"].(*string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate))
+			return ec.Resolvers.Query().Events(ctx, fc.Args["participant"].(*string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate), fc.Args["match"].(*model.DateMatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
@@ -8392,7 +8491,7 @@ func (ec *executionContext) _Query_resolutions(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Resolutions(ctx, fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate))
+			return ec.Resolvers.Query().Resolutions(ctx, fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate), fc.Args["match"].(*model.DateMatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Resolution) graphql.Marshaler {
@@ -8512,7 +8611,7 @@ func (ec *executionContext) _Query_holders(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Holders(ctx, fc.Args["at"].(kg.PartialDate), fc.Args["until"].(*kg.PartialDate), fc.Args["title"].(*string), fc.Args["organization"].(*string), fc.Args["country"].(*string))
+			return ec.Resolvers.Query().Holders(ctx, fc.Args["at"].(kg.PartialDate), fc.Args["until"].(*kg.PartialDate), fc.Args["title"].(*string), fc.Args["organization"].(*string), fc.Args["country"].(*string), fc.Args["match"].(*model.DateMatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Tenure) graphql.Marshaler {
@@ -8556,7 +8655,7 @@ func (ec *executionContext) _Query_transferTotals(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().TransferTotals(ctx, fc.Args["supplier"].(*string), fc.Args["recipient"].(*string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate), fc.Args["minConfidence"].(*model.Confidence))
+			return ec.Resolvers.Query().TransferTotals(ctx, fc.Args["supplier"].(*string), fc.Args["recipient"].(*string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate), fc.Args["minConfidence"].(*model.Confidence), fc.Args["match"].(*model.DateMatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TransferTotals) graphql.Marshaler {
@@ -9978,6 +10077,29 @@ func (ec *executionContext) _SourceClaim_value(ctx context.Context, field graphq
 	)
 }
 func (ec *executionContext) fieldContext_SourceClaim_value(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceClaim", field, false, false, "String")
+}
+
+func (ec *executionContext) _SourceClaim_values(ctx context.Context, field graphql.CollectedField, obj *model.SourceClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceClaim_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceClaim_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("SourceClaim", field, false, false, "String")
 }
 
@@ -11511,6 +11633,52 @@ func (ec *executionContext) _Weapon_rangeKm(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Weapon_rangeKm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Weapon", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Weapon_rangeKmMin(ctx context.Context, field graphql.CollectedField, obj *model.Weapon) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Weapon_rangeKmMin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RangeKmMin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Weapon_rangeKmMin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Weapon", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Weapon_rangeKmMax(ctx context.Context, field graphql.CollectedField, obj *model.Weapon) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Weapon_rangeKmMax(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RangeKmMax, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Weapon_rangeKmMax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Weapon", field, false, false, "Float")
 }
 
@@ -14677,6 +14845,11 @@ func (ec *executionContext) _SourceClaim(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "values":
+			out.Values[i] = ec._SourceClaim_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -15142,6 +15315,16 @@ func (ec *executionContext) _Weapon(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "rangeKm":
 			out.Values[i] = ec._Weapon_rangeKm(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rangeKmMin":
+			out.Values[i] = ec._Weapon_rangeKmMin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rangeKmMax":
+			out.Values[i] = ec._Weapon_rangeKmMax(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -16699,6 +16882,22 @@ func (ec *executionContext) marshalOCountry2ᚖarmsgraphᚋgraphᚋmodelᚐCount
 		return graphql.Null
 	}
 	return ec._Country(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx context.Context, v any) (*model.DateMatch, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DateMatch)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx context.Context, sel ast.SelectionSet, v *model.DateMatch) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOEntity2armsgraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {

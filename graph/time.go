@@ -11,7 +11,11 @@ import (
 func claimsOf(cs []kg.Claim) []*model.SourceClaim {
 	out := make([]*model.SourceClaim, len(cs))
 	for i, c := range cs {
-		out[i] = &model.SourceClaim{Field: c.Field, Value: c.Value}
+		values := c.Values
+		if values == nil {
+			values = []string{c.Value}
+		}
+		out[i] = &model.SourceClaim{Field: c.Field, Value: c.Value, Values: values}
 	}
 	return out
 }

@@ -26,6 +26,8 @@ type Weapon struct {
 	Base
 	Category   string
 	RangeKm    *float64
+	RangeKmMin *float64 // the lower end of a range given as an interval
+	RangeKmMax *float64 // the upper end: RangeKm again
 	Introduced *kg.PartialDate
 }
 

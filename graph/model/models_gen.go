@@ -193,6 +193,8 @@ type SourceClaim struct {
 	Field string `json:"field"`
 	// The value as the source gives it; list items are joined with "; ".
 	Value string `json:"value"`
+	// The value's items as the source gives them (one item for a single value), so lists compare without splitting value.
+	Values []string `json:"values"`
 }
 
 // A set of entities and the relationships among them.
@@ -267,6 +269,66 @@ type WeaponEdge struct {
 	Cursor string `json:"cursor"`
 	// The weapon.
 	Node *Weapon `json:"node"`
+}
+
+// How a date filter compares the days an item covers (its span) with
+// [from, to]. Either way an undated item never matches a filter with a bound.
+type DateMatch string
+
+const (
+	// The span shares at least one day with [from, to] (the default).
+	DateMatchOverlaps DateMatch = "OVERLAPS"
+	// Every day of the span lies in [from, to]. A span with an open end reaches
+	// past any bound on that side, so it is within only a filter open there too.
+	DateMatchWithin DateMatch = "WITHIN"
+)
+
+var AllDateMatch = []DateMatch{
+	DateMatchOverlaps,
+	DateMatchWithin,
+}
+
+func (e DateMatch) IsValid() bool {
+	switch e {
+	case DateMatchOverlaps, DateMatchWithin:
+		return true
+	}
+	return false
+}
+
+func (e DateMatch) String() string {
+	return string(e)
+}
+
+func (e *DateMatch) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DateMatch(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DateMatch", str)
+	}
+	return nil
+}
+
+func (e DateMatch) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DateMatch) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DateMatch) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }
 
 // Which way a relationship runs, seen from the entity a question starts at.

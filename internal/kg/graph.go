@@ -20,8 +20,16 @@ type Citation struct {
 }
 
 // Changes counts what one batch write did (or, dry, would do): the
-// ingester's Writer reports it, the store computes it.
-type Changes struct{ Created, Updated int }
+// ingester's Writer reports it, the store computes it. CreatedIDs and
+// UpdatedIDs name the first MaxChangedIDs of each (ids of nodes, keys of
+// relationships), so a summary can say which facts a load changed.
+type Changes struct {
+	Created, Updated       int
+	CreatedIDs, UpdatedIDs []string
+}
+
+// MaxChangedIDs bounds the ids one batch write names in its Changes.
+const MaxChangedIDs = 20
 
 // Node is one entity or source as the ingester writes it. Props hold the
 // kind-specific properties under their Neo4j names (category, rangeKm, date …).

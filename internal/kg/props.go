@@ -64,6 +64,7 @@ const (
 	PropPublishedInferred = "publishedInferred"
 	PropPublisher         = "publisher"
 	PropRangeKm           = "rangeKm"
+	PropRangeKmMin        = "rangeKmMin" // the lower end when a source gives the range as an interval; rangeKm is the upper
 	PropReported          = "reported"
 	PropRestrictions      = "restrictions"
 	PropType              = "type"
@@ -87,6 +88,7 @@ var nodeProps = map[string]bool{
 	PropAreas: true, PropCategory: true, PropEndDate: true, PropExemptions: true,
 	PropIntroduced: true, PropLocation: true, PropRangeKm: true, PropReported: true,
 	PropRestrictions: true, PropType: true,
+	PropRangeKmMin: true,
 }
 
 // IsNodeProp reports whether p is an entity property a projection may name.

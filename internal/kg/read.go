@@ -83,10 +83,17 @@ const (
 )
 
 // DateRange is a filter on an item's span: it matches items whose days
-// overlap [From.First(), To.Last()]. A zero bound is open; undated items
-// never match a range with a bound.
+// overlap [From.First(), To.Last()], or lie within it (Match; see
+// DateMatch.SpanMatches). A zero bound is open; undated items never match
+// a range with a bound.
 type DateRange struct {
 	From, To PartialDate
+	Match    DateMatch // "" is MatchOverlaps
+}
+
+// Matches reports whether the span [spanFrom, spanTo] (ISO days) matches r.
+func (r DateRange) Matches(spanFrom, spanTo string) bool {
+	return r.Match.SpanMatches(spanFrom, spanTo, r.From.First(), r.To.Last())
 }
 
 // IsZero reports whether the range has no bound.

@@ -221,7 +221,7 @@ func (c *fileCtx) citations(line int, owner, suffix string, cs []citation, requi
 var ClaimFields = map[string]string{
 	"from": "date", "to": "date", "date": "date", "end_date": "date", "ordered": "date",
 	"delivered": "date", "introduced": "date",
-	"quantity_ordered": "int", "quantity_delivered": "int", "value_usd": "number", "range_km": "number",
+	"quantity_ordered": "int", "quantity_delivered": "int", "value_usd": "number", "range_km": "number", "range_km_min": "number",
 	"quantity_unit": "text", "areas": "text", "status": "text", "location": "text", "title": "text",
 	"restrictions": "text", "exemptions": "text", "kind": "text", "item": "text", "name": "text",
 }
@@ -273,7 +273,11 @@ func (c *fileCtx) claims(line int, field string, cl claimList) []kg.Claim {
 			c.fail(l, "%s.claims.%s: give one value, not a list", field, cm.field)
 		}
 		if !c.counting {
-			out = append(out, kg.Claim{Field: cm.field, Value: cm.value})
+			items := cm.items
+			if len(items) == 0 { // a claim built without the decoder's items
+				items = []string{cm.value}
+			}
+			out = append(out, kg.ListClaim(cm.field, items...))
 		}
 	}
 	return out

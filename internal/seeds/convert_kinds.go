@@ -110,6 +110,18 @@ func (c *fileCtx) convertPerson(it *personItem, line int) {
 	}
 }
 
+// rangeMin checks a weapon's range_km_min: the lower end of a range the
+// source gives as an interval, so it needs range_km (the upper end) above it.
+func (c *fileCtx) rangeMin(line int, it *weaponItem) {
+	switch lo := it.RangeKmMin; {
+	case lo == nil:
+	case it.RangeKm == nil:
+		c.fail(line, "%s.range_km_min: give range_km too (the upper end of the interval)", it.ID)
+	case *lo < 0 || *lo >= *it.RangeKm:
+		c.fail(line, "%s.range_km_min: %v must be at least 0 and below range_km (%v); for a single figure give only range_km", it.ID, *lo, *it.RangeKm)
+	}
+}
+
 // convertWeapon converts a weapon, its origin, maker, co-producers and derivations.
 func (c *fileCtx) convertWeapon(it *weaponItem, line int) {
 	n, ok := c.entity(line, kg.Weapon, it.common)
@@ -121,6 +133,8 @@ func (c *fileCtx) convertWeapon(it *weaponItem, line int) {
 	}
 	setIf(n.Props, kg.PropCategory, it.Category)
 	setIf(n.Props, kg.PropRangeKm, it.RangeKm)
+	c.rangeMin(line, it)
+	setIf(n.Props, kg.PropRangeKmMin, it.RangeKmMin)
 	setDate(n.Props, kg.PropIntroduced, c.date(line, it.ID+".introduced", it.Introduced))
 	c.nodes = append(c.nodes, n)
 	conf := c.factConf(line, it.ID+".confidence", it.Confidence, it.Citations, kg.Confirmed)
