@@ -59,6 +59,8 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		var input *kg.InputError
 		var panicked errPanic
 		switch {
+		case errors.Is(err, errOverBudget):
+			return &gqlerror.Error{Message: err.Error(), Path: gerr.Path, Extensions: map[string]any{"code": codeOverBudget}}
 		case errors.As(err, &panicked):
 			return present(gerr, "internal error", CodeInternal)
 		case code == "COMPLEXITY_LIMIT_EXCEEDED":

@@ -71,6 +71,7 @@ type Store struct {
 	cfg      Config
 	observer QueryObserver
 	breaker  *breaker // nil when turned off
+	stats    statsCache
 }
 
 // Open creates the driver. It does not wait for Neo4j: the server starts
