@@ -20,16 +20,16 @@ type sizeArg struct {
 // resolvers check them (Resolver.sizeArg), the planner reads them for
 // nested lineages, and the cost estimate prices the field with them.
 var sizeArgs = map[string]sizeArg{
-	"Query.resolve.limit":       {1, func(l Limits) int { return l.MaxResolveResults }},
-	"Query.search.first":        {0, func(l Limits) int { return l.MaxSearchResults }},
-	"Query.people.first":        {0, func(l Limits) int { return l.MaxPageSize }},
-	"Query.weapons.first":       {0, func(l Limits) int { return l.MaxPageSize }},
-	"Query.lineage.maxDepth":    {0, func(l Limits) int { return l.MaxLineageDepth }},
-	"Weapon.lineage.maxDepth":   {0, func(l Limits) int { return l.MaxLineageDepth }},
-	"Query.paths.maxHops":       {1, func(l Limits) int { return l.MaxPathHops }},
-	"Query.paths.limit":         {1, func(l Limits) int { return l.MaxPaths }},
-	"Query.neighborhood.depth":  {1, func(l Limits) int { return l.MaxNeighborhoodDepth }},
-	"Query.neighborhood.limit":  {1, func(l Limits) int { return l.MaxNeighborhoodNodes }},
+	"Query.resolve.limit":      {1, func(l Limits) int { return l.MaxResolveResults }},
+	"Query.search.first":       {0, func(l Limits) int { return l.MaxSearchResults }},
+	"Query.people.first":       {0, func(l Limits) int { return l.MaxPageSize }},
+	"Query.weapons.first":      {0, func(l Limits) int { return l.MaxPageSize }},
+	"Query.lineage.maxDepth":   {0, func(l Limits) int { return l.MaxLineageDepth }},
+	"Weapon.lineage.maxDepth":  {0, func(l Limits) int { return l.MaxLineageDepth }},
+	"Query.paths.maxHops":      {1, func(l Limits) int { return l.MaxPathHops }},
+	"Query.paths.limit":        {1, func(l Limits) int { return l.MaxPaths }},
+	"Query.neighborhood.depth": {1, func(l Limits) int { return l.MaxNeighborhoodDepth }},
+	"Query.neighborhood.limit": {1, func(l Limits) int { return l.MaxNeighborhoodNodes }},
 }
 
 // schemaDefault is the default the schema gives argument arg of
