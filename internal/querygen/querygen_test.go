@@ -150,7 +150,9 @@ func TestGenerateIsDeterministic(t *testing.T) {
 func TestShrink(t *testing.T) {
 	schema := testSchema(t)
 	g := New(schema, testPool, Config{})
-	fails := func(op Op) bool { return strings.Contains(op.Query, "lineage") && strings.Contains(op.Query, "weaponsOriginated") }
+	fails := func(op Op) bool {
+		return strings.Contains(op.Query, "lineage") && strings.Contains(op.Query, "weaponsOriginated")
+	}
 	shrunk := 0
 	for seed := uint64(0); seed < 3000 && shrunk < 5; seed++ {
 		op := g.Generate(rand.New(rand.NewPCG(seed, 3)))
