@@ -98,3 +98,43 @@ func TestEveryListIsPriced(t *testing.T) {
 		}
 	}
 }
+
+// TestSizeArgs: every size argument of the schema (an Int named first,
+// limit, depth, maxDepth or maxHops) is in sizeArgs with the schema's
+// default, so that the resolvers, the planner and the estimate read one
+// definition of it.
+func TestSizeArgs(t *testing.T) {
+	sizeNames := map[string]bool{"first": true, "limit": true, "depth": true, "maxDepth": true, "maxHops": true}
+	found := map[string]bool{}
+	for _, def := range parsedSchema.Types {
+		if def.BuiltIn {
+			continue
+		}
+		for _, f := range def.Fields {
+			for _, a := range f.Arguments {
+				if a.Type.Name() != "Int" || !sizeNames[a.Name] {
+					continue
+				}
+				key := def.Name + "." + f.Name + "." + a.Name
+				found[key] = true
+				if _, ok := sizeArgs[key]; !ok {
+					t.Errorf("%s sizes an answer but is not in sizeArgs (graph/catalogue.go)", key)
+					continue
+				}
+				func() {
+					defer func() {
+						if r := recover(); r != nil {
+							t.Errorf("%s: %v", key, r)
+						}
+					}()
+					schemaDefault(def.Name, f.Name, a.Name)
+				}()
+			}
+		}
+	}
+	for key := range sizeArgs {
+		if !found[key] {
+			t.Errorf("sizeArgs names %s, which the schema does not have", key)
+		}
+	}
+}

@@ -288,7 +288,7 @@ func (p planner) relObject(e *edgeBuilder, typ string, sel ast.SelectionSet, end
 // resolver does; ok is false when one is invalid.
 func (p planner) lineageArgs(f graphql.CollectedField) (lineageKey, bool) {
 	args := f.ArgumentMap(p.op.Variables)
-	k := lineageKey{dir: kg.Both, maxDepth: 10}
+	k := lineageKey{dir: kg.Both, maxDepth: schemaDefault("Weapon", "lineage", "maxDepth")}
 	if d, ok := args["direction"].(string); ok {
 		k.dir = kg.Direction(d)
 	}
@@ -304,7 +304,7 @@ func (p planner) lineageArgs(f graphql.CollectedField) (lineageKey, bool) {
 	if c, ok := args["minConfidence"].(string); ok {
 		k.minConf = kg.Confidence(c)
 	}
-	if k.maxDepth < 0 || k.maxDepth > p.limits.MaxLineageDepth {
+	if spec := sizeArgs["Weapon.lineage.maxDepth"]; k.maxDepth < spec.min || k.maxDepth > spec.cap(p.limits) {
 		return k, false
 	}
 	switch k.dir {

@@ -12,11 +12,11 @@ import (
 )
 
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) ([]*model.Path, error) {
-	hops, err := intArg("maxHops", maxHops, 6, 1, r.limits.MaxPathHops)
+	hops, err := r.sizeArg("Query", "paths", "maxHops", maxHops)
 	if err != nil {
 		return nil, err
 	}
-	k, err := intArg("limit", limit, 5, 1, r.limits.MaxPaths)
+	k, err := r.sizeArg("Query", "paths", "limit", limit)
 	if err != nil {
 		return nil, err
 	}
@@ -41,11 +41,11 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 }
 
 func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []string, limit *int) (*model.Subgraph, error) {
-	d, err := intArg("depth", depth, 1, 1, r.limits.MaxNeighborhoodDepth)
+	d, err := r.sizeArg("Query", "neighborhood", "depth", depth)
 	if err != nil {
 		return nil, err
 	}
-	n, err := intArg("limit", limit, 200, 1, r.limits.MaxNeighborhoodNodes)
+	n, err := r.sizeArg("Query", "neighborhood", "limit", limit)
 	if err != nil {
 		return nil, err
 	}

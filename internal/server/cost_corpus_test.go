@@ -1,0 +1,110 @@
+package server_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"armsgraph/graph"
+	"armsgraph/internal/kg"
+	"armsgraph/internal/neo4jtest/storetest"
+	"armsgraph/internal/querygen"
+	"armsgraph/internal/seeds"
+	"armsgraph/internal/server"
+)
+
+// costCorpusOps is how many generated operations TestGeneratedCosts runs.
+const costCorpusOps = 400
+
+// TestGeneratedCosts runs generated operations (internal/querygen) over
+// the seed graph twice: with the default limits, and with none, which
+// gives each answer's real size in objects. An operation may be refused
+// (up front on its estimate, or stopped by the object budget) only when
+// its real answer holds more than 2,000 objects. The test prints how many
+// were answered and refused, with the refused ones' real sizes.
+func TestGeneratedCosts(t *testing.T) {
+	store := seededStore(t)
+	if _, err := store.Stats(context.Background()); err != nil {
+		t.Fatalf("Stats: %v", err)
+	}
+	limited := newServer(t, server.Config{}, store)
+	unlimited := newServer(t, server.Config{MaxObjects: 1 << 40, MaxComplexity: 1 << 50}, store)
+
+	seed := uint64(17)
+	gen := querygen.New(graph.NewSchema(graph.NewResolver(nil, graph.Limits{})).Schema(), seedPool(t), querygen.Config{})
+	r := rand.New(rand.NewPCG(seed, seed))
+	var answered, refused, failed int
+	var refusedSizes []int
+	start := time.Now()
+	for i := range costCorpusOps {
+		op := gen.Generate(r)
+		real := postQuery(t, unlimited, op.Query, op.Variables)
+		if internalError(real) {
+			failed++ // a compiler bug the reference-path test reports; no size to compare
+			continue
+		}
+		size := objectsIn(real.Data) - 1
+		got := postQuery(t, limited, op.Query, op.Variables)
+		limit := ""
+		for _, e := range got.Errors {
+			if l, _ := e.Extensions["limit"].(string); l == "complexity" || l == "objects" {
+				limit = l
+			}
+		}
+		if limit == "" {
+			answered++
+			continue
+		}
+		refused++
+		refusedSizes = append(refusedSizes, size)
+		if size <= 2000 {
+			t.Errorf("operation %d (seed %d) was refused (%s) with an answer of %d objects:\n%s\nvariables %v\n%s", i, seed, limit, size, op.Query, op.Variables, got.Body)
+		}
+	}
+	slices.Sort(refusedSizes)
+	t.Logf("%d generated operations (seed %d) in %s: %d answered, %d refused (real sizes %v), %d not comparable (internal errors)",
+		costCorpusOps, seed, time.Since(start).Round(time.Millisecond), answered, refused, refusedSizes, failed)
+}
+
+func internalError(r rawResponse) bool {
+	for _, e := range r.Errors {
+		if e.Extensions["code"] == graph.CodeInternal {
+			return true
+		}
+	}
+	return false
+}
+
+// seedPool draws the generator's argument values from the seed folder:
+// real ids, names and aliases, misspellings of them, words, dates.
+func seedPool(t *testing.T) querygen.Pool {
+	t.Helper()
+	pool := querygen.Pool{
+		Scalars:   map[string][]string{"PartialDate": {"1990", "2005", "2014", "2016-11", "2016-11-14", "2020-13"}},
+		Unmatched: []string{"no such thing", "weapon/nothing"},
+	}
+	err := storetest.ProjectSeeds(t).Each(context.Background(), func(c seeds.Chunk) error {
+		for _, n := range c.Nodes {
+			pool.IDs = append(pool.IDs, n.ID)
+			name, _ := n.Props["name"].(string)
+			if name == "" || n.Kind == "" {
+				continue
+			}
+			pool.Names = append(pool.Names, name, strings.ToLower(strings.ReplaceAll(name, "-", "")))
+			if len(name) > 3 {
+				pool.Names = append(pool.Names, name[:len(name)-1]) // one letter away
+			}
+			if w := strings.Fields(name); len(w) > 0 && n.Kind != kg.Country {
+				pool.Words = append(pool.Words, w[0])
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return pool
+}
