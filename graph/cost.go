@@ -156,18 +156,17 @@ func (e *estimator) size(typ, field string, list bool, args map[string]any) floa
 	if v, ok := e.scope[typ+"."+field]; ok {
 		return v
 	}
-	if price, ok := fieldPrices[typ+"."+field]; ok {
-		return price(e, args)
-	}
-	if rf, ok := relFields[typ][field]; ok {
-		d := e.degree(typ, rf.spec.Type, rf.spec.Incoming)
-		if !list {
-			return min(d, 1)
+	if fi, ok := fieldOf(typ, field); ok {
+		switch {
+		case fi.price != nil:
+			return fi.price(e, typ, args)
+		case fi.spec.Type != "":
+			d := e.degree(typ, fi.spec.Type, fi.spec.Incoming)
+			if !list {
+				return min(d, 1)
+			}
+			return d
 		}
-		return d
-	}
-	if field == "citations" {
-		return e.citations(typ)
 	}
 	if !list {
 		return 1
@@ -192,30 +191,12 @@ func (e *estimator) count(label string, limit float64) float64 {
 	return min(float64(e.stats.Count(label)), limit)
 }
 
-// citations is the average number of citations of an object of type typ.
+// citations is the average number of citations of an entity of type typ.
 func (e *estimator) citations(typ string) float64 {
 	if e.stats == nil {
 		return priorCitations
 	}
-	if _, ok := kg.KindOfLabel(typ); ok {
-		return e.stats.Citations[typ].Avg
-	}
-	if t, ok := relObjectTypes[typ]; ok {
-		return e.stats.RelCitations[t].Avg
-	}
-	// Relationship: any type; the largest average.
-	var most float64
-	for _, d := range e.stats.RelCitations {
-		most = max(most, d.Avg)
-	}
-	return most
-}
-
-// relObjectTypes are the GraphQL types that stand for one relationship of a type.
-var relObjectTypes = map[string]kg.RelType{
-	"Derivation": kg.DerivedFrom,
-	"Position":   kg.HoldsPosition,
-	"SalesLoss":  kg.LostSalesUnder,
+	return e.stats.Citations[typ].Avg
 }
 
 // arg is the integer argument name of args (already holding the schema's
@@ -315,53 +296,6 @@ func (e *estimator) anchoredList(label string, args map[string]any, anchors map[
 // maxListResults is how many items a filtered root list may hold (the
 // store refuses more: neo4jstore.MaxListResults).
 const maxListResults = 1000
-
-// fieldPrices prices the fields whose size is not one relationship list
-// (relFields) or a citation list: root fields, traversals, the objects
-// that stand for a relationship.
-var fieldPrices = map[string]func(e *estimator, args map[string]any) float64{
-	"Query.resolve": func(e *estimator, a map[string]any) float64 {
-		return min(float64(e.sizeOf(a, "Query", "resolve", "limit")), e.entities())
-	},
-	"Query.search": func(e *estimator, a map[string]any) float64 {
-		return min(float64(e.sizeOf(a, "Query", "search", "first")), e.entities())
-	},
-	"Query.paths": func(e *estimator, a map[string]any) float64 {
-		return float64(e.sizeOf(a, "Query", "paths", "limit"))
-	},
-	"Query.holders": func(e *estimator, _ map[string]any) float64 {
-		if e.stats == nil {
-			return priorList
-		}
-		return min(float64(e.stats.Rels[kg.HoldsPosition]), maxListResults)
-	},
-	"Weapon.derivedFrom":      relPrice(kg.Weapon, kg.DerivedFrom, false),
-	"Weapon.derivatives":      relPrice(kg.Weapon, kg.DerivedFrom, true),
-	"Person.positions":        relPrice(kg.Person, kg.HoldsPosition, false),
-	"Resolution.losses":       relPrice(kg.Resolution, kg.LostSalesUnder, true),
-	"Transfer.covers":         func(*estimator, map[string]any) float64 { return priorFanout },
-	"Relationship.properties": func(*estimator, map[string]any) float64 { return priorFanout },
-	"Citation.claims":         func(*estimator, map[string]any) float64 { return 1 },
-	"Query.sources":           func(e *estimator, _ map[string]any) float64 { return e.count("Source", maxListResults) },
-	"Query.agreements": func(e *estimator, a map[string]any) float64 {
-		return e.anchoredList(kg.Agreement.Label(), a, map[string]kg.RelType{"parties": kg.PartyTo}, false)
-	},
-	"Query.transfers": func(e *estimator, a map[string]any) float64 {
-		return e.anchoredList(kg.Transfer.Label(), a, map[string]kg.RelType{"supplier": kg.Supplier, "recipient": kg.Recipient, "weapon": kg.Item}, true)
-	},
-	"Query.events": func(e *estimator, a map[string]any) float64 {
-		return e.anchoredList(kg.Event.Label(), a, map[string]kg.RelType{"participant": kg.ParticipatedIn}, false)
-	},
-	"Query.resolutions": func(e *estimator, _ map[string]any) float64 {
-		return e.count(kg.Resolution.Label(), maxListResults)
-	},
-}
-
-// relPrice prices a list of the relationships of type t leaving (incoming:
-// entering) an entity of kind k.
-func relPrice(k kg.Kind, t kg.RelType, incoming bool) func(*estimator, map[string]any) float64 {
-	return func(e *estimator, _ map[string]any) float64 { return e.degree(k.Label(), t, incoming) }
-}
 
 // scopes set, for the fields whose answer is an object with lists sized
 // by the field's own arguments, the sizes of those lists.

@@ -21,27 +21,6 @@ import (
 // because the request's loaders share nodes between root fields: a node
 // one root field fetched must serve every field another one selects.
 
-// propsOfObjectField lists the entity fields of object type that read
-// node properties, and which.
-var propsOfObjectField = map[string][]string{
-	"citations": kg.CiteProps,
-	"covers":    {kg.PropCovers}, // Transfer.covers reads the ids it holds
-}
-
-// idOnlyFields are the entity fields of object type whose resolvers read
-// nothing of the node but its id: they follow relationships (relFields and
-// the few walked by hand in plan.go).
-var idOnlyFields = func() map[string]bool {
-	m := map[string]bool{"derivedFrom": true, "derivatives": true, "lineage": true,
-		"country": true, "positions": true, "losses": true}
-	for _, fields := range relFields {
-		for name := range fields {
-			m[name] = true
-		}
-	}
-	return m
-}()
-
 // requestProps is the request's entity and relationship property lists,
 // worked out once per request (nil: some field needs whole nodes, or whole
 // relationships).
@@ -144,7 +123,7 @@ func (w *propsWalk) selection(sel ast.SelectionSet) {
 func (w *propsWalk) field(typ string, f *ast.Field) {
 	switch {
 	case entityType(typ):
-		if !fieldProps(f, w.nodes) {
+		if !fieldProps(typ, f, w.nodes) {
 			w.wholeNodes = true
 		}
 	case relTypeFields[typ] != nil:
@@ -158,18 +137,18 @@ func (w *propsWalk) field(typ string, f *ast.Field) {
 	}
 }
 
-// fieldProps adds what the entity field f reads; false when it is not known.
-func fieldProps(f *ast.Field, set map[string]bool) bool {
+// fieldProps adds what field f of the entity type typ reads; false when
+// it is not known.
+func fieldProps(typ string, f *ast.Field, set map[string]bool) bool {
 	if f.Name == "__typename" {
 		return true
 	}
-	if props, ok := propsOfObjectField[f.Name]; ok {
-		for _, p := range props {
+	if fi, ok := fieldOf(typ, f.Name); ok {
+		// A catalogued field reads what its entry says: the node's id
+		// only, unless reads names more.
+		for _, p := range fi.reads {
 			set[p] = true
 		}
-		return true
-	}
-	if idOnlyFields[f.Name] {
 		return true
 	}
 	if f.Definition == nil || f.Definition.Type == nil {
