@@ -59,6 +59,12 @@ func countRoot(max int) graphql.RootFieldMiddleware {
 // countObjects adds the objects every field returns to its root field's
 // count, and stops the field that passes the budget and every one after it.
 func countObjects(ctx context.Context, next graphql.Resolver) (any, error) {
+	// Scalars are not counted and cost nothing to let through: look at the
+	// field first (its context is the nearest), the count after.
+	fc := graphql.GetFieldContext(ctx)
+	if fc == nil || fc.Field.Definition == nil || !compositeTypes[fc.Field.Definition.Type.Name()] {
+		return next(ctx)
+	}
 	c, _ := ctx.Value(objectCountKey{}).(*objectCount)
 	if c == nil {
 		return next(ctx)
@@ -68,10 +74,6 @@ func countObjects(ctx context.Context, next graphql.Resolver) (any, error) {
 	}
 	res, err := next(ctx)
 	if err != nil || res == nil {
-		return res, err
-	}
-	fc := graphql.GetFieldContext(ctx)
-	if fc == nil || fc.Field.Definition == nil || !compositeTypes[fc.Field.Definition.Type.Name()] {
 		return res, err
 	}
 	if atomic.AddInt64(&c.n, objectsIn(res)) > c.max {
