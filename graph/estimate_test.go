@@ -8,6 +8,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"armsgraph/internal/kg"
+	"armsgraph/internal/querygen"
 )
 
 // seedLikeStats are statistics shaped like the seed graph's.
@@ -136,4 +137,34 @@ func TestSizeArgs(t *testing.T) {
 			t.Errorf("sizeArgs names %s, which the schema does not have", key)
 		}
 	}
+}
+
+// FuzzEstimate drives the query generator (internal/querygen) from the
+// fuzzer's bytes and checks that every valid operation gets a finite,
+// non-negative estimate, with statistics and without.
+func FuzzEstimate(f *testing.F) {
+	gen := querygen.New(parsedSchema, querygen.Pool{
+		IDs:     []string{"weapon/c-802", "country/iran"},
+		Names:   []string{"C-802", "Iran"},
+		Words:   []string{"missile"},
+		Scalars: map[string][]string{"PartialDate": {"2016", "2016-11"}},
+	}, querygen.Config{})
+	for _, seed := range []string{"", "a", "lineage", "neighborhood of a hub"} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		op := gen.Generate(querygen.FromBytes(data))
+		doc, errs := gqlparser.LoadQuery(parsedSchema, op.Query)
+		if len(errs) > 0 {
+			t.Skipf("the generator made an invalid operation (its own tests report it): %v", errs)
+		}
+		for _, st := range []*kg.GraphStats{nil, seedLikeStats()} {
+			e := &estimator{stats: st, limits: DefaultLimits(), vars: op.Variables}
+			for _, r := range e.operation(doc.Operations[0]) {
+				if math.IsNaN(r.cost) || r.cost < 0 || math.IsInf(r.cost, 0) {
+					t.Fatalf("estimate of %s = %v\n%s", r.field.Name, r.cost, op.Query)
+				}
+			}
+		}
+	})
 }
