@@ -4,6 +4,7 @@ import (
 	"context"
 	"flag"
 	"math/rand/v2"
+	"net/http"
 	"slices"
 	"strings"
 	"testing"
@@ -20,6 +21,9 @@ import (
 // costCorpusOps is how many generated operations TestGeneratedCosts runs
 // (about 2 s each on a loaded 2-core machine: both servers answer each).
 var costCorpusOps = flag.Int("costcorpus.n", 100, "generated operations TestGeneratedCosts runs")
+
+// costCorpusSeed, when set, replays one seed.
+var costCorpusSeed = flag.Uint64("costcorpus.seed", 0, "replay TestGeneratedCosts with this seed only")
 
 // costCorpusBudget is the object budget TestGeneratedCosts serves with: the
 // 2,000 objects below which the issue wants no operation refused, so that
@@ -41,13 +45,26 @@ func TestGeneratedCosts(t *testing.T) {
 	limited := newServer(t, server.Config{MaxObjects: costCorpusBudget}, store)
 	unlimited := newServer(t, server.Config{MaxObjects: 1 << 40, MaxComplexity: 1 << 50}, store)
 
-	seed := uint64(17)
 	gen := querygen.New(graph.NewSchema(graph.NewResolver(nil, graph.Limits{})).Schema(), seedPool(t), querygen.Config{})
-	r := rand.New(rand.NewPCG(seed, seed))
+	// The fixed seed, then a fresh one for a quarter as many operations;
+	// -costcorpus.seed replays one.
+	seeds := []uint64{17, uint64(time.Now().UnixNano())}
+	counts := []int{*costCorpusOps, max(*costCorpusOps/4, 1)}
+	if *costCorpusSeed != 0 {
+		seeds, counts = []uint64{*costCorpusSeed}, []int{*costCorpusOps}
+	}
+	for k, seed := range seeds {
+		t.Logf("seed %d (replay: go test ./internal/server -run TestGeneratedCosts -costcorpus.seed %d -costcorpus.n %d)", seed, seed, counts[k])
+		runCostCorpus(t, gen, rand.New(rand.NewPCG(seed, seed)), seed, counts[k], limited, unlimited)
+	}
+}
+
+// runCostCorpus runs n operations of gen over both servers and reports.
+func runCostCorpus(t *testing.T, gen *querygen.Generator, r *rand.Rand, seed uint64, n int, limited, unlimited http.Handler) {
 	var answered, refused, failed, largest int
 	var refusedSizes []int
 	start := time.Now()
-	for i := range *costCorpusOps {
+	for i := range n {
 		op := gen.Generate(r)
 		real := postQuery(t, unlimited, op.Query, op.Variables)
 		if unknownSize(real) {
@@ -75,7 +92,7 @@ func TestGeneratedCosts(t *testing.T) {
 	}
 	slices.Sort(refusedSizes)
 	t.Logf("%d generated operations (seed %d, budget %d objects) in %s: %d answered, %d refused (real sizes %v), %d without a known size (internal error or timeout without limits); the largest answer held %d objects",
-		*costCorpusOps, seed, costCorpusBudget, time.Since(start).Round(time.Millisecond), answered, refused, refusedSizes, failed, largest)
+		n, seed, costCorpusBudget, time.Since(start).Round(time.Millisecond), answered, refused, refusedSizes, failed, largest)
 }
 
 // unknownSize reports whether r, an answer without limits, does not give
