@@ -383,6 +383,8 @@ func (c *CostLimit) MutateOperationContext(_ context.Context, opCtx *graphql.Ope
 	}
 	err := gqlerror.Errorf("the answer is estimated at %s objects from the graph's statistics, far over the budget of %d objects (the server's --max-objects; up-front refusals start at --max-complexity %d); %s",
 		roundEstimate(total), c.Budget, c.Max, e.fitHint(roots, total, float64(c.Max)))
+	// The figures, for clients that ask again for what fits (the explorer).
+	err.Extensions = map[string]any{"estimate": int64(math.Min(math.Ceil(total), math.MaxInt64/2)), "max": c.Max}
 	errcode.Set(err, "COMPLEXITY_LIMIT_EXCEEDED")
 	return err
 }

@@ -62,6 +62,9 @@ func TestCostLimit(t *testing.T) {
 	if msg := r.Errors[0].Message; !strings.Contains(msg, "estimated at 3001 objects") || !strings.Contains(msg, "budget of 200") {
 		t.Errorf("the refusal does not give the estimate and the budget: %q", msg)
 	}
+	if ext := r.Errors[0].Extensions; ext["estimate"] != float64(3001) || ext["max"] != float64(2000) {
+		t.Errorf("refusal extensions %v, want estimate 3001 and max 2000", ext)
+	}
 	m := regexp.MustCompile(`ask weapons for at most first: (\d+)`).FindStringSubmatch(r.Errors[0].Message)
 	if m == nil {
 		t.Fatalf("the refusal does not say how to fit: %q", r.Errors[0].Message)

@@ -67,6 +67,8 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 			out := present(gerr, gerr.Message, CodeBadUserInput)
 			out.Extensions["reason"] = ReasonLimitExceeded
 			out.Extensions["limit"] = "complexity"
+			out.Extensions["estimate"] = gerr.Extensions["estimate"]
+			out.Extensions["max"] = gerr.Extensions["max"]
 			return out
 		case code != "":
 			return gerr // parse, validation and limit errors made with their code
