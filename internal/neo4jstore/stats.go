@@ -34,10 +34,16 @@ type statsCache struct {
 	mu          sync.Mutex
 	stats       *kg.GraphStats
 	nodes, rels int64
+	// seen are the totals of the last call that found them changed: the
+	// figures are read again once two calls in a row see the same new
+	// totals, so that a graph being loaded is not read at every call.
+	seen [2]int64
 }
 
 // Stats reads the graph's statistics: the count-store totals every time
-// (cheap), the figures only when the totals changed since the last call.
+// (cheap), the figures the first time and then when the totals have
+// changed and stayed the same for two calls in a row (after an ingest, not
+// during it); meanwhile it returns the last figures.
 // Every statement names labels and types from kg's allow-lists only.
 func (s *Store) Stats(ctx context.Context) (*kg.GraphStats, error) {
 	recs, err := s.query(ctx, "stats totals", totalsStatement, nil)
@@ -51,8 +57,11 @@ func (s *Store) Stats(ctx context.Context) (*kg.GraphStats, error) {
 	rels, _ := recs[0].Values[1].(int64)
 	s.stats.mu.Lock()
 	defer s.stats.mu.Unlock()
-	if s.stats.stats != nil && s.stats.nodes == nodes && s.stats.rels == rels {
-		return s.stats.stats, nil
+	if c := &s.stats; c.stats != nil && (c.nodes == nodes && c.rels == rels || c.seen != [2]int64{nodes, rels}) {
+		// Unchanged, or changed since the last call: an ingest may be
+		// under way, so keep the figures until the totals settle.
+		c.seen = [2]int64{nodes, rels}
+		return c.stats, nil
 	}
 	st, err := s.readStats(ctx)
 	if err != nil {

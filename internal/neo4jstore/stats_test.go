@@ -100,4 +100,22 @@ func TestStats(t *testing.T) {
 	if store.CachedStats() != st {
 		t.Errorf("CachedStats is not the last reading")
 	}
+
+	// A weapon more: the first call after the change keeps the figures (an
+	// ingest may be under way), the next one, the totals unchanged since,
+	// reads them again.
+	w := kg.Node{ID: "weapon/stats-test", Kind: kg.Weapon, Props: map[string]any{"name": "Stats Test"}}
+	if _, err := store.UpsertNodes(ctx, kg.Weapon.Label(), "stats-test", []kg.Node{w}, false); err != nil {
+		t.Fatalf("UpsertNodes: %v", err)
+	}
+	if during, err := store.Stats(ctx); err != nil || during != st {
+		t.Fatalf("Stats right after a change = %p, %v; want the last figures %p", during, err, st)
+	}
+	after, err := store.Stats(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after == st || after.Count("Weapon") != st.Count("Weapon")+1 {
+		t.Errorf("Stats once the totals settled: %d weapons, want %d", after.Count("Weapon"), st.Count("Weapon")+1)
+	}
 }
