@@ -47,7 +47,7 @@ func RecoverFunc(logger *slog.Logger) graphql.RecoverFunc {
 
 // ErrorPresenter maps errors to GraphQL errors in one place: kg.InputError
 // and ErrInvalid → BAD_USER_INPUT (with extensions.argument), ErrLimit and
-// gqlgen's complexity limit → BAD_USER_INPUT with reason LIMIT_EXCEEDED
+// CostLimit's refusal → BAD_USER_INPUT with reason LIMIT_EXCEEDED
 // and extensions.limit, ErrNotFound → NOT_FOUND, ErrUnavailable →
 // UNAVAILABLE, ErrTimeout and an expired request context → TIMEOUT. An
 // error of no known kind is logged once with its cause and reaches the
