@@ -41,6 +41,7 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 	$(GO) test -run '^$$' -fuzz '^FuzzFastYAML$$' -fuzztime $(FUZZTIME) ./internal/seeds
 	$(GO) test -run '^$$' -fuzz '^FuzzParsePartialDate$$' -fuzztime $(FUZZTIME) ./internal/kg
 	$(GO) test -run '^$$' -fuzz '^FuzzEstimate$$' -fuzztime $(FUZZTIME) ./graph
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/sipri
 
 # Every package whose tests import neo4jtest (or its storetest), run once
 # more with ARMSGRAPH_TEST_NEO4J=container: testcontainers only, no fallback.

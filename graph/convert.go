@@ -110,6 +110,10 @@ func transferOf(n kg.Node) *model.Transfer {
 		CoversIDs:         propStrings(n.Props, kg.PropCovers),
 		Type:              optString(propString(n.Props, kg.PropType)),
 		Reported:          propDate(n.Props, kg.PropReported),
+		TivUnit:           propFloat(n.Props, kg.PropTIVUnit),
+		TivOrder:          propFloat(n.Props, kg.PropTIVOrder),
+		TivDelivered:      propFloat(n.Props, kg.PropTIVDelivered),
+		Estimated:         propStrings(n.Props, kg.PropEstimated),
 	}
 }
 

@@ -300,6 +300,7 @@ type ComplexityRoot struct {
 		DateInferred         func(childComplexity int) int
 		Delivered            func(childComplexity int) int
 		Description          func(childComplexity int) int
+		Estimated            func(childComplexity int) int
 		From                 func(childComplexity int) int
 		ID                   func(childComplexity int) int
 		Item                 func(childComplexity int) int
@@ -314,6 +315,9 @@ type ComplexityRoot struct {
 		Status               func(childComplexity int) int
 		Supplier             func(childComplexity int) int
 		SupplierOrganization func(childComplexity int) int
+		TivDelivered         func(childComplexity int) int
+		TivOrder             func(childComplexity int) int
+		TivUnit              func(childComplexity int) int
 		To                   func(childComplexity int) int
 		Type                 func(childComplexity int) int
 		ValueEstimated       func(childComplexity int) int
@@ -331,6 +335,10 @@ type ComplexityRoot struct {
 	TransferTotals struct {
 		Parts          func(childComplexity int) int
 		Quantities     func(childComplexity int) int
+		TivCount       func(childComplexity int) int
+		TivDelivered   func(childComplexity int) int
+		TivEstimated   func(childComplexity int) int
+		TivOrder       func(childComplexity int) int
 		ValueEstimated func(childComplexity int) int
 		ValueUsd       func(childComplexity int) int
 		ValuedCount    func(childComplexity int) int
@@ -1683,6 +1691,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transfer.Description(childComplexity), true
+	case "Transfer.estimated":
+		if e.ComplexityRoot.Transfer.Estimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Estimated(childComplexity), true
 	case "Transfer.from":
 		if e.ComplexityRoot.Transfer.From == nil {
 			break
@@ -1767,6 +1781,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transfer.SupplierOrganization(childComplexity), true
+	case "Transfer.tivDelivered":
+		if e.ComplexityRoot.Transfer.TivDelivered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.TivDelivered(childComplexity), true
+	case "Transfer.tivOrder":
+		if e.ComplexityRoot.Transfer.TivOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.TivOrder(childComplexity), true
+	case "Transfer.tivUnit":
+		if e.ComplexityRoot.Transfer.TivUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.TivUnit(childComplexity), true
 	case "Transfer.to":
 		if e.ComplexityRoot.Transfer.To == nil {
 			break
@@ -1835,6 +1867,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TransferTotals.Quantities(childComplexity), true
+	case "TransferTotals.tivCount":
+		if e.ComplexityRoot.TransferTotals.TivCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotals.TivCount(childComplexity), true
+	case "TransferTotals.tivDelivered":
+		if e.ComplexityRoot.TransferTotals.TivDelivered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotals.TivDelivered(childComplexity), true
+	case "TransferTotals.tivEstimated":
+		if e.ComplexityRoot.TransferTotals.TivEstimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotals.TivEstimated(childComplexity), true
+	case "TransferTotals.tivOrder":
+		if e.ComplexityRoot.TransferTotals.TivOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotals.TivOrder(childComplexity), true
 	case "TransferTotals.valueEstimated":
 		if e.ComplexityRoot.TransferTotals.ValueEstimated == nil {
 			break
@@ -2550,6 +2606,14 @@ extend type Transfer {
   type: String
   "When the deal was first reported, when the sources give that instead of an order date."
   reported: PartialDate
+  "SIPRI trend-indicator value of one item (a register's figure: a volume measure, not a price or US$)."
+  tivUnit: Float
+  "SIPRI trend-indicator value of the whole order."
+  tivOrder: Float
+  "SIPRI trend-indicator value of what has been delivered."
+  tivDelivered: Float
+  "The fields whose figures the source gives as estimates (SIPRI brackets them): ordered, delivered, quantity_ordered, tiv_order …"
+  estimated: [String!]!
 }
 
 extend type Resolution {
@@ -2633,6 +2697,14 @@ type TransferTotals {
   valueEstimated: Boolean!
   "How many records' values were counted."
   valuedCount: Int!
+  "Sum of the SIPRI trend-indicator values of the orders counted (kept apart from valueUsd: TIV measures volume, not price)."
+  tivOrder: Float!
+  "Sum of the SIPRI trend-indicator values of the deliveries counted."
+  tivDelivered: Float!
+  "How many records' TIV were counted."
+  tivCount: Int!
+  "True when at least one TIV counted is an estimate."
+  tivEstimated: Boolean!
   "Sums of quantities counted, by unit."
   quantities: [QuantityTotal!]!
   "Every record the total considered, counted or not, in id order."
@@ -2791,7 +2863,7 @@ type Derivation {
   child: Weapon!
   "The weapon it derives from."
   parent: Weapon!
-  "How: variant, copy, based-on, replica, modified, export-rename, closely-related …"
+  "How: variant, copy, based-on, replica, modified, export-rename, closely-related, licensed-production (a register's licensed production) …"
   kind: String!
   "How firmly the sources state the derivation."
   confidence: Confidence!
@@ -3376,6 +3448,14 @@ func (ec *executionContext) childFields_Transfer(ctx context.Context, field grap
 		return ec.fieldContext_Transfer_type(ctx, field)
 	case "reported":
 		return ec.fieldContext_Transfer_reported(ctx, field)
+	case "tivUnit":
+		return ec.fieldContext_Transfer_tivUnit(ctx, field)
+	case "tivOrder":
+		return ec.fieldContext_Transfer_tivOrder(ctx, field)
+	case "tivDelivered":
+		return ec.fieldContext_Transfer_tivDelivered(ctx, field)
+	case "estimated":
+		return ec.fieldContext_Transfer_estimated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Transfer", field.Name)
 }
@@ -3402,6 +3482,14 @@ func (ec *executionContext) childFields_TransferTotals(ctx context.Context, fiel
 		return ec.fieldContext_TransferTotals_valueEstimated(ctx, field)
 	case "valuedCount":
 		return ec.fieldContext_TransferTotals_valuedCount(ctx, field)
+	case "tivOrder":
+		return ec.fieldContext_TransferTotals_tivOrder(ctx, field)
+	case "tivDelivered":
+		return ec.fieldContext_TransferTotals_tivDelivered(ctx, field)
+	case "tivCount":
+		return ec.fieldContext_TransferTotals_tivCount(ctx, field)
+	case "tivEstimated":
+		return ec.fieldContext_TransferTotals_tivEstimated(ctx, field)
 	case "quantities":
 		return ec.fieldContext_TransferTotals_quantities(ctx, field)
 	case "parts":
@@ -9910,6 +9998,98 @@ func (ec *executionContext) fieldContext_Transfer_reported(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Transfer", field, false, false, "PartialDate")
 }
 
+func (ec *executionContext) _Transfer_tivUnit(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_tivUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_tivUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Transfer_tivOrder(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_tivOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivOrder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_tivOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Transfer_tivDelivered(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_tivDelivered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivDelivered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_tivDelivered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Transfer_estimated(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_estimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Estimated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_estimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
+}
+
 func (ec *executionContext) _TransferTotalPart_transfer(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotalPart) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10087,6 +10267,98 @@ func (ec *executionContext) _TransferTotals_valuedCount(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_TransferTotals_valuedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TransferTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TransferTotals_tivOrder(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotals_tivOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivOrder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotals_tivOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferTotals", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TransferTotals_tivDelivered(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotals_tivDelivered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivDelivered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotals_tivDelivered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferTotals", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TransferTotals_tivCount(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotals_tivCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotals_tivCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TransferTotals_tivEstimated(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotals_tivEstimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivEstimated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotals_tivEstimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferTotals", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _TransferTotals_quantities(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
@@ -13645,6 +13917,26 @@ func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "tivUnit":
+			out.Values[i] = ec._Transfer_tivUnit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tivOrder":
+			out.Values[i] = ec._Transfer_tivOrder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tivDelivered":
+			out.Values[i] = ec._Transfer_tivDelivered(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "estimated":
+			out.Values[i] = ec._Transfer_estimated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13733,6 +14025,26 @@ func (ec *executionContext) _TransferTotals(ctx context.Context, sel ast.Selecti
 			}
 		case "valuedCount":
 			out.Values[i] = ec._TransferTotals_valuedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tivOrder":
+			out.Values[i] = ec._TransferTotals_tivOrder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tivDelivered":
+			out.Values[i] = ec._TransferTotals_tivDelivered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tivCount":
+			out.Values[i] = ec._TransferTotals_tivCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tivEstimated":
+			out.Values[i] = ec._TransferTotals_tivEstimated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

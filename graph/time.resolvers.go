@@ -60,6 +60,7 @@ func (r *queryResolver) TransferTotals(ctx context.Context, supplier *string, re
 	sum := kg.SumTransfers(parts, q.From, q.To)
 	out := &model.TransferTotals{
 		ValueUsd: sum.ValueUSD, ValueEstimated: sum.ValueEstimated, ValuedCount: sum.Valued,
+		TivOrder: sum.TIVOrder, TivDelivered: sum.TIVDelivered, TivCount: sum.TIVCounted, TivEstimated: sum.TIVEstimated,
 		Quantities: make([]*model.QuantityTotal, 0, len(sum.Quantities)),
 		Parts:      make([]*model.TransferTotalPart, 0, len(sum.Parts)),
 	}

@@ -131,7 +131,7 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 
 // ingestBeforeServing validates a seed folder, waits for Neo4j and loads it.
 func ingestBeforeServing(ctx context.Context, store *neo4jstore.Store, dir, docs string, wait time.Duration, stdout, stderr io.Writer) error {
-	folder, _, err := loadSeeds(ctx, dir, docs, stderr)
+	folder, _, err := loadSeeds(ctx, dir, "", docs, stderr)
 	if err != nil {
 		return err
 	}

@@ -73,6 +73,11 @@ type Transfer struct {
 	CoversIDs      []string
 	Type           *string
 	Reported       *kg.PartialDate
+	// A register's SIPRI trend-indicator values and estimated fields.
+	TivUnit      *float64
+	TivOrder     *float64
+	TivDelivered *float64
+	Estimated    []string
 }
 
 // Event is a visit, meeting, exercise or similar.

@@ -17,7 +17,7 @@ type Derivation struct {
 	Child *Weapon `json:"child"`
 	// The weapon it derives from.
 	Parent *Weapon `json:"parent"`
-	// How: variant, copy, based-on, replica, modified, export-rename, closely-related …
+	// How: variant, copy, based-on, replica, modified, export-rename, closely-related, licensed-production (a register's licensed production) …
 	Kind string `json:"kind"`
 	// How firmly the sources state the derivation.
 	Confidence Confidence `json:"confidence"`
@@ -190,6 +190,14 @@ type TransferTotals struct {
 	ValueEstimated bool `json:"valueEstimated"`
 	// How many records' values were counted.
 	ValuedCount int `json:"valuedCount"`
+	// Sum of the SIPRI trend-indicator values of the orders counted (kept apart from valueUsd: TIV measures volume, not price).
+	TivOrder float64 `json:"tivOrder"`
+	// Sum of the SIPRI trend-indicator values of the deliveries counted.
+	TivDelivered float64 `json:"tivDelivered"`
+	// How many records' TIV were counted.
+	TivCount int `json:"tivCount"`
+	// True when at least one TIV counted is an estimate.
+	TivEstimated bool `json:"tivEstimated"`
 	// Sums of quantities counted, by unit.
 	Quantities []*QuantityTotal `json:"quantities"`
 	// Every record the total considered, counted or not, in id order.

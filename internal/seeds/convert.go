@@ -13,7 +13,11 @@ import (
 const sourceKind kg.Kind = "SOURCE"
 
 // DerivationKinds are the kinds of DERIVED_FROM the seeds may use.
-var DerivationKinds = []string{"variant", "copy", "based-on", "replica", "modified", "export-rename", "closely-related"}
+var DerivationKinds = []string{"variant", "copy", "based-on", "replica", "modified", "export-rename", "closely-related", "licensed-production"}
+
+// EstimableFields are the transfer fields its `estimated` list may name:
+// figures a register gives as estimates (SIPRI brackets them).
+var EstimableFields = []string{"ordered", "delivered", "from", "to", "quantity_ordered", "quantity_delivered", "tiv_unit", "tiv_order", "tiv_delivered"}
 
 // pendingRef is a reference to check against the ids of the whole folder.
 // Its field, for messages, is owner+suffix ("weapon/x" + ".origin"), built

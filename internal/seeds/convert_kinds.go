@@ -226,6 +226,7 @@ func (c *fileCtx) convertTransfer(it *transferItem, line int) {
 	setIf(n.Props, kg.PropValueEstimated, it.ValueEstimated)
 	setIf(n.Props, kg.PropStatus, it.Status)
 	setIf(n.Props, kg.PropConfidence, string(conf))
+	c.transferTIV(it, line, n.Props)
 	c.transferPeriod(it, line, n.Props, ordered, delivered)
 	c.nodes = append(c.nodes, n)
 	for _, e := range []struct {
@@ -413,6 +414,39 @@ func (c *fileCtx) loss(resolution string, i int, l loss) {
 	setIf(props, kg.PropValueEstimated, l.ValueEstimated)
 	setIf(props, kg.PropEstimatedBy, strings.TrimSpace(l.EstimatedBy))
 	c.rel(kg.LostSalesUnder, l.Country, resolution, "", conf, cites, props)
+}
+
+// transferTIV checks and records a transfer's SIPRI trend-indicator values
+// (kept as TIV: they are not prices) and which of its figures are estimates.
+func (c *fileCtx) transferTIV(it *transferItem, line int, props map[string]any) {
+	given := map[string]bool{
+		"ordered": it.Ordered != "", "delivered": it.Delivered != "", "from": it.From != "", "to": it.To != "",
+		"quantity_ordered": it.QuantityOrdered != nil, "quantity_delivered": it.QuantityDelivered != nil,
+		"tiv_unit": it.TIVUnit != nil, "tiv_order": it.TIVOrder != nil, "tiv_delivered": it.TIVDelivered != nil,
+	}
+	for _, t := range []struct {
+		name string
+		v    *float64
+	}{{"tiv_unit", it.TIVUnit}, {"tiv_order", it.TIVOrder}, {"tiv_delivered", it.TIVDelivered}} {
+		if t.v != nil && *t.v < 0 {
+			c.fail(line, "%s: %s must not be negative", it.ID, t.name)
+		}
+	}
+	var seen stringSet
+	for _, f := range it.Estimated {
+		switch {
+		case !slices.Contains(EstimableFields, f):
+			c.fail(line, "%s.estimated: %q is not one of %s%s", it.ID, f, strings.Join(EstimableFields, ", "), didYouMean(f, EstimableFields))
+		case !seen.add(f):
+			c.fail(line, "%s.estimated: %s is listed twice", it.ID, f)
+		case !given[f]:
+			c.fail(line, "%s.estimated: names %s, which the transfer does not give", it.ID, f)
+		}
+	}
+	setIf(props, kg.PropTIVUnit, it.TIVUnit)
+	setIf(props, kg.PropTIVOrder, it.TIVOrder)
+	setIf(props, kg.PropTIVDelivered, it.TIVDelivered)
+	setIf(props, kg.PropEstimated, it.Estimated)
 }
 
 // transferPeriod checks and records a transfer's period, aggregate flag,

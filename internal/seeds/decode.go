@@ -145,6 +145,16 @@ func decodeFast(key string, n *yaml.Node) (any, bool) {
 				return 1 << 29, decStr(v, &it.Reported)
 			case "type":
 				return 1 << 30, decStr(v, &it.Type)
+			// The transfer's own bits are used up; these take the top of
+			// the range decCommon leaves free (it uses bits 0-4).
+			case "tiv_unit":
+				return 1 << 31, decFloat(v, &it.TIVUnit)
+			case "tiv_order":
+				return 1 << 9, decFloat(v, &it.TIVOrder)
+			case "tiv_delivered":
+				return 1 << 8, decFloat(v, &it.TIVDelivered)
+			case "estimated":
+				return 1 << 7, decStrs(v, &it.Estimated)
 			}
 			return decCommon(k, v, &it.common)
 		})

@@ -198,6 +198,10 @@ type transferItem struct {
 	Covers               []string `yaml:"covers"`
 	Status               string   `yaml:"status"`
 	Confidence           string   `yaml:"confidence"`
+	TIVUnit              *float64 `yaml:"tiv_unit"`
+	TIVOrder             *float64 `yaml:"tiv_order"`
+	TIVDelivered         *float64 `yaml:"tiv_delivered"`
+	Estimated            []string `yaml:"estimated"`
 }
 
 type eventItem struct {
