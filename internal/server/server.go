@@ -105,6 +105,7 @@ func New(cfg Config, store *neo4jstore.Store, logger *slog.Logger) http.Handler 
 	}
 	m := newMetrics(cfg.Registry)
 	store.SetObserver(m.observeQuery)
+	store.SetFallbackObserver(m.compiledFallback(logger))
 	return newHandler(cfg, store, store, m, logger)
 }
 
