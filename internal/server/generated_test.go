@@ -242,7 +242,9 @@ func (d *differential) corpus(t *testing.T, seed uint64, n, only int) {
 	for i := range slowest {
 		slowest[i] = i
 	}
-	slices.SortFunc(slowest, func(a, b int) int { return cmp.Compare(results[b].took+results[b].reference, results[a].took+results[a].reference) })
+	slices.SortFunc(slowest, func(a, b int) int {
+		return cmp.Compare(results[b].took+results[b].reference, results[a].took+results[a].reference)
+	})
 	for _, i := range slowest[:min(3, len(slowest))] {
 		t.Logf("slow: operation %d took %s (reference path %s), %d statements: %.300s", i, results[i].took.Round(time.Millisecond), results[i].reference.Round(time.Millisecond), results[i].statements, ops[i].Query)
 	}
@@ -296,7 +298,7 @@ func (d *differential) run(op querygen.Op) (res outcome) {
 		res.refused = true
 		if got, n, err = sendOp(d.lifted, op); err != nil {
 			res.failure = err.Error()
-		return res
+			return res
 		}
 		res.objects, res.bytes = countObjects(got.Data), len(got.Data)
 	}
