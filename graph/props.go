@@ -53,9 +53,12 @@ var relTypeFields = map[string]map[string][]string{
 		// The post's country is the far end or the entity this property names.
 		"country": {kg.PropCountry}, "organization": nil, "__typename": nil,
 	},
+	// Every field of a SalesLoss reads valueUsd too: Resolution.losses
+	// leaves out a loss without a value, whatever the selection.
 	"SalesLoss": {
-		"valueUsd": {kg.PropValueUSD}, "valueEstimated": {kg.PropValueEstimated}, "estimatedBy": {kg.PropEstimatedBy},
-		"confidence": {kg.PropConfidence}, "citations": kg.CiteProps, "country": nil, "__typename": nil,
+		"valueUsd": {kg.PropValueUSD}, "valueEstimated": {kg.PropValueEstimated, kg.PropValueUSD}, "estimatedBy": {kg.PropEstimatedBy, kg.PropValueUSD},
+		"confidence": {kg.PropConfidence, kg.PropValueUSD}, "citations": append([]string{kg.PropValueUSD}, kg.CiteProps...),
+		"country": {kg.PropValueUSD}, "__typename": {kg.PropValueUSD},
 	},
 }
 

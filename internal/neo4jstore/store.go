@@ -70,6 +70,7 @@ type Store struct {
 	driver   neo4j.DriverWithContext
 	cfg      Config
 	observer QueryObserver
+	fallback FallbackObserver
 	breaker  *breaker // nil when turned off
 	stats    statsCache
 }

@@ -6,15 +6,11 @@ import (
 	"math/rand/v2"
 	"net/http"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
 	"armsgraph/graph"
-	"armsgraph/internal/kg"
-	"armsgraph/internal/neo4jtest/storetest"
 	"armsgraph/internal/querygen"
-	"armsgraph/internal/seeds"
 	"armsgraph/internal/server"
 )
 
@@ -104,35 +100,4 @@ func unknownSize(r rawResponse) bool {
 		}
 	}
 	return false
-}
-
-// seedPool draws the generator's argument values from the seed folder:
-// real ids, names and aliases, misspellings of them, words, dates.
-func seedPool(t *testing.T) querygen.Pool {
-	t.Helper()
-	pool := querygen.Pool{
-		Scalars:   map[string][]string{"PartialDate": {"1990", "2005", "2014", "2016-11", "2016-11-14", "2020-13"}},
-		Unmatched: []string{"no such thing", "weapon/nothing"},
-	}
-	err := storetest.ProjectSeeds(t).Each(context.Background(), func(c seeds.Chunk) error {
-		for _, n := range c.Nodes {
-			pool.IDs = append(pool.IDs, n.ID)
-			name, _ := n.Props["name"].(string)
-			if name == "" || n.Kind == "" {
-				continue
-			}
-			pool.Names = append(pool.Names, name, strings.ToLower(strings.ReplaceAll(name, "-", "")))
-			if len(name) > 3 {
-				pool.Names = append(pool.Names, name[:len(name)-1]) // one letter away
-			}
-			if w := strings.Fields(name); len(w) > 0 && n.Kind != kg.Country {
-				pool.Words = append(pool.Words, w[0])
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return pool
 }

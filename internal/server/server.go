@@ -113,6 +113,7 @@ func New(cfg Config, store *neo4jstore.Store, logger *slog.Logger) http.Handler 
 	}
 	m := newMetrics(cfg.Registry)
 	store.SetObserver(m.observeQuery)
+	store.SetFallbackObserver(m.compiledFallback(logger))
 	if cfg.Stats == nil {
 		cfg.Stats = store.CachedStats
 	}
