@@ -166,9 +166,9 @@ type outcome struct {
 	// failure says how the answer is wrong ("" when it is right).
 	failure string
 	// refused: the served handler refused it before running it; objects
-	// and bytes are then the size of its answer with the limit lifted.
-	refused        bool
-	objects, bytes int
+	// is then the size of its answer with the limit lifted.
+	refused bool
+	objects int
 	// statements run for roots executed root fields; claimed is false
 	// when the operation selects a shape the compiler leaves to the
 	// loaders.
@@ -306,7 +306,7 @@ func (d *differential) run(op querygen.Op) (res outcome) {
 			res.failure = err.Error()
 			return res
 		}
-		res.objects, res.bytes = countObjects(got.Data), len(got.Data)
+		res.objects = countObjects(got.Data)
 	}
 	res.statements, res.errors = n, len(got.Errors) > 0
 	refStart := time.Now()
