@@ -134,7 +134,7 @@ func (e *expander) edgeExpr(v string, ed kg.EdgeExpand) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		fields = append(fields, fmt.Sprintf("p: COLLECT { MATCH (%[1]s:Entity {id: %[2]s.country}) RETURN {m: %[4]s, x: %[3]s} }", p, r, sub, projectNode(p, e.props)))
+		fields = append(fields, fmt.Sprintf("p: COLLECT { MATCH (%[1]s:Entity {id: %[2]s.country}) WITH %[1]s, {m: %[4]s, x: %[3]s} AS %[1]sy RETURN %[1]sy }", p, r, sub, projectNode(p, e.props)))
 	}
 	// The map is projected in a WITH that keeps r and m, and ordered
 	// there: when it holds a nested lineage Neo4j takes the projection for

@@ -173,14 +173,17 @@ type outcome struct {
 	// failure says how the answer is wrong ("" when it is right).
 	failure string
 	// refused: the served handler refused it before running it; objects
-	// and bytes are then the size of its answer with the limit lifted.
-	refused        bool
-	objects, bytes int
+	// is then the size of its answer with the limit lifted.
+	refused bool
+	objects int
 	// statements run for roots executed root fields; claimed is false
 	// when the operation selects a shape the compiler leaves to the
 	// loaders.
 	statements, roots int64
 	claimed           bool
+	// errors: the answer carries errors (bad input, a limit of an
+	// argument), as the reference's does.
+	errors bool
 	// took is the time the server took (both handlers when it was
 	// refused first), reference the reference path's.
 	took, reference time.Duration
@@ -225,7 +228,7 @@ func (d *differential) corpus(t *testing.T, seed uint64, n, only int) {
 	wg.Wait()
 	took := time.Since(start)
 
-	var answered, refused, compiled, loaders int
+	var answered, withErrors, refused, compiled, loaders int
 	var sizes []int
 	var failed []int
 	for i, res := range results {
@@ -237,6 +240,9 @@ func (d *differential) corpus(t *testing.T, seed uint64, n, only int) {
 			sizes = append(sizes, res.objects)
 		} else {
 			answered++
+		}
+		if res.errors {
+			withErrors++
 		}
 		switch {
 		case !res.claimed:
@@ -262,8 +268,8 @@ func (d *differential) corpus(t *testing.T, seed uint64, n, only int) {
 			small++
 		}
 	}
-	t.Logf("%d operations in %s: %d answered, %d refused by the cost limit, %d compiled into at most one statement per root field, %d with a shape left to the loaders",
-		len(ops), took.Round(time.Millisecond), answered, refused, compiled, loaders)
+	t.Logf("%d operations in %s: %d answered, %d refused by the cost limit; %d answers carry errors (bad input, an argument over its limit), as the reference's do; %d compiled into at most one statement per root field, %d with a shape left to the loaders",
+		len(ops), took.Round(time.Millisecond), answered, refused, withErrors, compiled, loaders)
 	if len(sizes) > 0 {
 		t.Logf("refused answers' real sizes (objects, cost limit lifted): min %d, median %d, max %d; %d of %d hold at most 2,000 objects",
 			sizes[0], sizes[len(sizes)/2], sizes[len(sizes)-1], small, len(sizes))
@@ -307,9 +313,9 @@ func (d *differential) run(op querygen.Op) (res outcome) {
 			res.failure = err.Error()
 			return res
 		}
-		res.objects, res.bytes = countObjects(got.Data), len(got.Data)
+		res.objects = countObjects(got.Data)
 	}
-	res.statements = n
+	res.statements, res.errors = n, len(got.Errors) > 0
 	refStart := time.Now()
 	want, _, err := sendOp(d.reference, op)
 	res.reference = time.Since(refStart)
