@@ -9,22 +9,6 @@ import (
 	"armsgraph/internal/kg"
 )
 
-// intArg reads an optional integer argument: def when absent, an ErrInvalid
-// error below lo, an ErrLimit error above hi; both name the argument.
-func intArg(name string, p *int, def, lo, hi int) (int, error) {
-	v := def
-	if p != nil {
-		v = *p
-	}
-	switch {
-	case v < lo:
-		return 0, kg.Invalid(name, fmt.Sprintf("must be at least %d, got %d", lo, v))
-	case v > hi:
-		return 0, kg.OverLimit(name, fmt.Sprintf("must be at most %d, got %d", hi, v))
-	}
-	return v, nil
-}
-
 func kindsOf(ks []model.EntityKind) []kg.Kind {
 	out := make([]kg.Kind, 0, len(ks))
 	for _, k := range ks {

@@ -24,7 +24,7 @@ func (r *queryResolver) Entity(ctx context.Context, id string) (model.Entity, er
 }
 
 func (r *queryResolver) Resolve(ctx context.Context, name string, kind *model.EntityKind, limit *int) ([]model.Entity, error) {
-	n, err := intArg("limit", limit, 10, 1, r.limits.MaxResolveResults)
+	n, err := r.sizeArg("Query", "resolve", "limit", limit)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +46,7 @@ func (r *queryResolver) Resolve(ctx context.Context, name string, kind *model.En
 }
 
 func (r *queryResolver) Search(ctx context.Context, text string, kinds []model.EntityKind, first *int) ([]model.Entity, error) {
-	n, err := intArg("first", first, 20, 0, r.limits.MaxSearchResults)
+	n, err := r.sizeArg("Query", "search", "first", first)
 	if err != nil {
 		return nil, err
 	}

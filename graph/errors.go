@@ -47,7 +47,7 @@ func RecoverFunc(logger *slog.Logger) graphql.RecoverFunc {
 
 // ErrorPresenter maps errors to GraphQL errors in one place: kg.InputError
 // and ErrInvalid → BAD_USER_INPUT (with extensions.argument), ErrLimit and
-// gqlgen's complexity limit → BAD_USER_INPUT with reason LIMIT_EXCEEDED
+// CostLimit's refusal → BAD_USER_INPUT with reason LIMIT_EXCEEDED
 // and extensions.limit, ErrNotFound → NOT_FOUND, ErrUnavailable →
 // UNAVAILABLE, ErrTimeout and an expired request context → TIMEOUT. An
 // error of no known kind is logged once with its cause and reaches the
@@ -59,12 +59,16 @@ func ErrorPresenter(logger *slog.Logger) graphql.ErrorPresenterFunc {
 		var input *kg.InputError
 		var panicked errPanic
 		switch {
+		case errors.Is(err, errOverBudget):
+			return &gqlerror.Error{Message: err.Error(), Path: gerr.Path, Extensions: map[string]any{"code": codeOverBudget}}
 		case errors.As(err, &panicked):
 			return present(gerr, "internal error", CodeInternal)
 		case code == "COMPLEXITY_LIMIT_EXCEEDED":
 			out := present(gerr, gerr.Message, CodeBadUserInput)
 			out.Extensions["reason"] = ReasonLimitExceeded
 			out.Extensions["limit"] = "complexity"
+			out.Extensions["estimate"] = gerr.Extensions["estimate"]
+			out.Extensions["max"] = gerr.Extensions["max"]
 			return out
 		case code != "":
 			return gerr // parse, validation and limit errors made with their code

@@ -11,6 +11,8 @@ import (
 	"github.com/99designs/gqlgen/graphql/handler/lru"
 	"github.com/99designs/gqlgen/graphql/handler/transport"
 	"github.com/vektah/gqlparser/v2/ast"
+
+	"armsgraph/internal/kg"
 )
 
 // HandlerConfig tunes the GraphQL handler. Zero values take the defaults
@@ -18,8 +20,18 @@ import (
 type HandlerConfig struct {
 	// Limits caps the expensive arguments (maxDepth, maxHops, limit, first …).
 	Limits Limits
-	// MaxComplexity is the highest cost an operation may have (see cost.go).
+	// MaxObjects is the object budget: how many objects the answer of one
+	// root field may hold; the field that passes it stops the root field
+	// with LIMIT_EXCEEDED (budget.go).
+	MaxObjects int
+	// MaxComplexity is the estimated answer size, in objects, above which an
+	// operation is refused before it runs (cost.go); zero: ten times
+	// MaxObjects, so that only what is surely too large is refused on the
+	// estimate.
 	MaxComplexity int
+	// Stats returns the graph's statistics the estimate prices fields with
+	// (nil, or nil returned: modest priors).
+	Stats func() *kg.GraphStats
 	// MaxDepth is how deeply an operation may nest fields.
 	MaxDepth int
 	// MaxRootFields caps the top-level fields (aliases included) of an operation.
@@ -36,11 +48,15 @@ type HandlerConfig struct {
 	AroundResponses []graphql.ResponseMiddleware
 }
 
+// DefaultMaxObjects is the default object budget of a root field: about
+// 2 MB of JSON, twenty times the whole-graph events list of the seeds.
+const DefaultMaxObjects = 10000
+
 // DefaultHandlerConfig returns the defaults.
 func DefaultHandlerConfig() HandlerConfig {
 	return HandlerConfig{
 		Limits:         DefaultLimits(),
-		MaxComplexity:  10000,
+		MaxObjects:     DefaultMaxObjects,
 		MaxDepth:       12,
 		MaxRootFields:  20,
 		QueryCacheSize: 1000,
@@ -51,7 +67,8 @@ func DefaultHandlerConfig() HandlerConfig {
 func (c HandlerConfig) withDefaults() HandlerConfig {
 	d := DefaultHandlerConfig()
 	c.Limits = c.Limits.withDefaults()
-	c.MaxComplexity = orDefault(c.MaxComplexity, d.MaxComplexity)
+	c.MaxObjects = orDefault(c.MaxObjects, d.MaxObjects)
+	c.MaxComplexity = orDefault(c.MaxComplexity, 10*c.MaxObjects)
 	c.MaxDepth = orDefault(c.MaxDepth, d.MaxDepth)
 	c.MaxRootFields = orDefault(c.MaxRootFields, d.MaxRootFields)
 	c.QueryCacheSize = orDefault(c.QueryCacheSize, d.QueryCacheSize)
@@ -90,10 +107,13 @@ func NewHandler(store Store, cfg HandlerConfig, logger *slog.Logger) http.Handle
 	}
 	srv.Use(extension.AutomaticPersistedQuery{Cache: lru.New[string](100)})
 	srv.Use(DepthLimit{Max: cfg.MaxDepth, MaxRootFields: cfg.MaxRootFields})
-	srv.Use(&CostLimit{Max: cfg.MaxComplexity, resolver: resolver})
+	srv.Use(&CostLimit{Max: cfg.MaxComplexity, Budget: cfg.MaxObjects, Stats: cfg.Stats, limits: resolver.limits})
 	srv.SetErrorPresenter(ErrorPresenter(logger))
 	srv.SetRecoverFunc(RecoverFunc(logger))
 	srv.AroundOperations(LoaderMiddleware(store, cfg.LoaderWait))
+	srv.AroundRootFields(countRoot(cfg.MaxObjects))
+	srv.AroundFields(countObjects)
+	srv.AroundResponses(dropOverBudget)
 	for _, m := range cfg.AroundResponses {
 		srv.AroundResponses(m)
 	}

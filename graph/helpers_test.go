@@ -223,8 +223,9 @@ func (f *fakeStore) People(ctx context.Context, country string, q kg.PageQuery, 
 
 // newServer serves the schema over store with the handler the binary
 // serves (graph.NewHandler), nesting at most 8 levels.
+// newServer serves store with the statistics of a large graph (hubStats).
 func newServer(store graph.Store, logger *slog.Logger) http.Handler {
-	return graph.NewHandler(store, graph.HandlerConfig{MaxDepth: 8}, logger)
+	return graph.NewHandler(store, graph.HandlerConfig{MaxDepth: 8, Stats: hubStats}, logger)
 }
 
 type gqlError struct {

@@ -87,7 +87,7 @@ func (r *positionResolver) Country(ctx context.Context, obj *model.Position) (*m
 }
 
 func (r *queryResolver) People(ctx context.Context, country *string, first *int, after *string) (*model.PersonConnection, error) {
-	n, err := intArg("first", first, 50, 0, r.limits.MaxPageSize)
+	n, err := r.sizeArg("Query", "people", "first", first)
 	if err != nil {
 		return nil, err
 	}

@@ -22,61 +22,6 @@ import (
 // through its loader: see docs/compiled-queries.md, "Where dataloaders
 // remain".
 
-// relField is a field that follows one relationship list to a node of type typ.
-type relField struct {
-	spec kg.EdgeSpec
-	typ  string
-}
-
-// relFields lists, per GraphQL object type, the fields that follow one
-// relationship spec (the specs the resolvers load, fetch.go).
-var relFields = map[string]map[string]relField{
-	"Weapon": {
-		"origin":       {specOrigin, "Country"},
-		"manufacturer": {specManufacturer, "Organization"},
-		"transfers":    {specItemOf, "Transfer"},
-		"producedWith": {specProducedWith, "Organization"},
-	},
-	"Country": {
-		"organizations":     {specMembers, "Organization"},
-		"people":            {specNationals, "Person"},
-		"agreements":        {specPartyTo, "Agreement"},
-		"transfersSupplied": {specSupplied, "Transfer"},
-		"transfersReceived": {specReceived, "Transfer"},
-		"weaponsOriginated": {specOriginated, "Weapon"},
-	},
-	"Organization": {
-		"parent": {specPartOfOrg, "Organization"},
-	},
-	"Person": {
-		"country":    {specNationality, "Country"},
-		"agreements": {specSigned, "Agreement"},
-		"events":     {specParticipated, "Event"},
-	},
-	"Agreement": {
-		"parties":            {specParties, "Country"},
-		"partyOrganizations": {specPartyOrgs, "Organization"},
-		"signatories":        {specSignatories, "Person"},
-		"country":            {specLocatedIn, "Country"},
-	},
-	"Transfer": {
-		"supplier":             {specSupplier, "Country"},
-		"supplierOrganization": {specSupplierOrg, "Organization"},
-		"recipient":            {specRecipient, "Country"},
-		"weapon":               {specItem, "Weapon"},
-	},
-	"Event": {
-		"country":      {specLocatedIn, "Country"},
-		"participants": {specParticipants, "Entity"},
-	},
-	"Resolution": {
-		"body":       {specAdoptedBy, "Organization"},
-		"target":     {specTargets, "Country"},
-		"supporters": {specSupporters, "Country"},
-		"advocates":  {specAdvocates, "Country"},
-	},
-}
-
 // expandBuilder gathers one kg.Expand; edges of the same kind and spec
 // asked in several places (aliases, fragments) merge into one list.
 type expandBuilder struct {
@@ -199,8 +144,8 @@ func (p planner) walk(b *expandBuilder, typ string, sel ast.SelectionSet) {
 		return
 	}
 	for _, f := range p.fields(sel, typ) {
-		if rf, ok := relFields[typ][f.Name]; ok {
-			p.walk(b.edge(kind, rf.spec).node, rf.typ, f.Selections)
+		if fi, ok := catalogue[typ][f.Name]; ok && fi.walk == walkEdge {
+			p.walk(b.edge(kind, fi.spec).node, fi.target, f.Selections)
 			continue
 		}
 		switch {
@@ -251,6 +196,7 @@ func (p planner) walk(b *expandBuilder, typ string, sel ast.SelectionSet) {
 				b.covers = &expandBuilder{}
 			}
 			p.walk(b.covers, "Transfer", f.Selections)
+		// The walkByHand fields of the catalogue.
 		case typ == "Resolution" && f.Name == "losses":
 			p.relObject(b.edge(kind, specLosses), "SalesLoss", f.Selections, map[string]string{"country": "Country"})
 		case typ == "Person" && f.Name == "positions":
@@ -288,7 +234,7 @@ func (p planner) relObject(e *edgeBuilder, typ string, sel ast.SelectionSet, end
 // resolver does; ok is false when one is invalid.
 func (p planner) lineageArgs(f graphql.CollectedField) (lineageKey, bool) {
 	args := f.ArgumentMap(p.op.Variables)
-	k := lineageKey{dir: kg.Both, maxDepth: 10}
+	k := lineageKey{dir: kg.Both, maxDepth: schemaDefault("Weapon", "lineage", "maxDepth")}
 	if d, ok := args["direction"].(string); ok {
 		k.dir = kg.Direction(d)
 	}
@@ -304,7 +250,7 @@ func (p planner) lineageArgs(f graphql.CollectedField) (lineageKey, bool) {
 	if c, ok := args["minConfidence"].(string); ok {
 		k.minConf = kg.Confidence(c)
 	}
-	if k.maxDepth < 0 || k.maxDepth > p.limits.MaxLineageDepth {
+	if spec := sizeArgs["Weapon.lineage.maxDepth"]; k.maxDepth < spec.min || k.maxDepth > spec.cap(p.limits) {
 		return k, false
 	}
 	switch k.dir {

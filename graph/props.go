@@ -21,30 +21,6 @@ import (
 // because the request's loaders share nodes between root fields: a node
 // one root field fetched must serve every field another one selects.
 
-// propsOfObjectField lists the entity fields of object type that read
-// node properties, and which.
-var propsOfObjectField = map[string][]string{
-	"citations": kg.CiteProps,
-	"covers":    {kg.PropCovers}, // Transfer.covers reads the ids it holds
-
-	// Weapon.rangeKmMax is rangeKm under the name that pairs it with rangeKmMin.
-	"rangeKmMax": {kg.PropRangeKm},
-}
-
-// idOnlyFields are the entity fields of object type whose resolvers read
-// nothing of the node but its id: they follow relationships (relFields and
-// the few walked by hand in plan.go).
-var idOnlyFields = func() map[string]bool {
-	m := map[string]bool{"derivedFrom": true, "derivatives": true, "lineage": true,
-		"country": true, "positions": true, "losses": true}
-	for _, fields := range relFields {
-		for name := range fields {
-			m[name] = true
-		}
-	}
-	return m
-}()
-
 // requestProps is the request's entity and relationship property lists,
 // worked out once per request (nil: some field needs whole nodes, or whole
 // relationships).
@@ -77,9 +53,12 @@ var relTypeFields = map[string]map[string][]string{
 		// The post's country is the far end or the entity this property names.
 		"country": {kg.PropCountry}, "organization": nil, "__typename": nil,
 	},
+	// Every field of a SalesLoss reads valueUsd too: Resolution.losses
+	// leaves out a loss without a value, whatever the selection.
 	"SalesLoss": {
-		"valueUsd": {kg.PropValueUSD}, "valueEstimated": {kg.PropValueEstimated}, "estimatedBy": {kg.PropEstimatedBy},
-		"confidence": {kg.PropConfidence}, "citations": kg.CiteProps, "country": nil, "__typename": nil,
+		"valueUsd": {kg.PropValueUSD}, "valueEstimated": {kg.PropValueEstimated, kg.PropValueUSD}, "estimatedBy": {kg.PropEstimatedBy, kg.PropValueUSD},
+		"confidence": {kg.PropConfidence, kg.PropValueUSD}, "citations": append([]string{kg.PropValueUSD}, kg.CiteProps...),
+		"country": {kg.PropValueUSD}, "__typename": {kg.PropValueUSD},
 	},
 }
 
@@ -147,7 +126,7 @@ func (w *propsWalk) selection(sel ast.SelectionSet) {
 func (w *propsWalk) field(typ string, f *ast.Field) {
 	switch {
 	case entityType(typ):
-		if !fieldProps(f, w.nodes) {
+		if !fieldProps(typ, f, w.nodes) {
 			w.wholeNodes = true
 		}
 	case relTypeFields[typ] != nil:
@@ -161,18 +140,18 @@ func (w *propsWalk) field(typ string, f *ast.Field) {
 	}
 }
 
-// fieldProps adds what the entity field f reads; false when it is not known.
-func fieldProps(f *ast.Field, set map[string]bool) bool {
+// fieldProps adds what field f of the entity type typ reads; false when
+// it is not known.
+func fieldProps(typ string, f *ast.Field, set map[string]bool) bool {
 	if f.Name == "__typename" {
 		return true
 	}
-	if props, ok := propsOfObjectField[f.Name]; ok {
-		for _, p := range props {
+	if fi, ok := fieldOf(typ, f.Name); ok {
+		// A catalogued field reads what its entry says: the node's id
+		// only, unless reads names more.
+		for _, p := range fi.reads {
 			set[p] = true
 		}
-		return true
-	}
-	if idOnlyFields[f.Name] {
 		return true
 	}
 	if f.Definition == nil || f.Definition.Type == nil {

@@ -11,9 +11,10 @@ import (
 	"armsgraph/internal/kg"
 )
 
-// TestEveryEntityFieldIsClassified keeps the projection rules of props.go
-// in step with the schema: a field added to an entity type must say what
-// it reads of the node, or requests selecting it fall back to whole nodes.
+// TestEveryEntityFieldIsClassified keeps the field catalogue in step with
+// the schema: a field added to an entity type must say what it follows and
+// reads of the node (graph/catalogue.go), or requests selecting it fall
+// back to whole nodes and are priced at a guess.
 func TestEveryEntityFieldIsClassified(t *testing.T) {
 	for _, k := range append([]kg.Kind{}, kg.Kinds...) {
 		def := parsedSchema.Types[k.Label()]
@@ -23,11 +24,11 @@ func TestEveryEntityFieldIsClassified(t *testing.T) {
 		for _, f := range def.Fields {
 			ft := parsedSchema.Types[f.Type.Name()]
 			scalar := ft.Kind == ast.Scalar || ft.Kind == ast.Enum
-			_, reads := propsOfObjectField[f.Name]
+			_, catalogued := fieldOf(def.Name, f.Name)
 			switch {
-			case scalar && kg.IsNodeProp(f.Name), reads, !scalar && idOnlyFields[f.Name]:
+			case scalar && kg.IsNodeProp(f.Name), catalogued:
 			default:
-				t.Errorf("%s.%s: say in graph/props.go which node properties it reads (a scalar reads the property of its name, which must be in kg's allow-list)", def.Name, f.Name)
+				t.Errorf("%s.%s: add it to the catalogue (graph/catalogue.go): the relationship it follows, the node properties it reads, its price (a scalar reads the property of its name, which must be in kg's allow-list)", def.Name, f.Name)
 			}
 		}
 	}

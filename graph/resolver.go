@@ -107,8 +107,8 @@ func NewResolver(store Store, limits Limits) *Resolver {
 	return &Resolver{store: store, limits: limits.withDefaults()}
 }
 
-// NewSchema returns the executable schema with its resolvers and
-// complexity functions.
+// NewSchema returns the executable schema with its resolvers (the cost
+// estimate is CostLimit's, from the graph's statistics).
 func NewSchema(r *Resolver) graphql.ExecutableSchema {
-	return NewExecutableSchema(Config{Resolvers: r, Complexity: complexity(r.limits, nil)})
+	return NewExecutableSchema(Config{Resolvers: r})
 }

@@ -9,15 +9,15 @@ import (
 	"armsgraph/graph/model"
 	"armsgraph/internal/kg"
 	"context"
-	"math"
+	"fmt"
 )
 
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) ([]*model.Path, error) {
-	hops, err := intArg("maxHops", maxHops, 6, 1, r.limits.MaxPathHops)
+	hops, err := r.sizeArg("Query", "paths", "maxHops", maxHops)
 	if err != nil {
 		return nil, err
 	}
-	k, err := intArg("limit", limit, 5, 1, r.limits.MaxPaths)
+	k, err := r.sizeArg("Query", "paths", "limit", limit)
 	if err != nil {
 		return nil, err
 	}
@@ -42,11 +42,11 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 }
 
 func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []string, limit *int) (*model.Subgraph, error) {
-	d, err := intArg("depth", depth, 1, 1, r.limits.MaxNeighborhoodDepth)
+	d, err := r.sizeArg("Query", "neighborhood", "depth", depth)
 	if err != nil {
 		return nil, err
 	}
-	n, err := intArg("limit", limit, 200, 1, r.limits.MaxNeighborhoodNodes)
+	n, err := r.sizeArg("Query", "neighborhood", "limit", limit)
 	if err != nil {
 		return nil, err
 	}
@@ -61,7 +61,7 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 }
 
 func (r *queryResolver) NeighborhoodSummary(ctx context.Context, id string, first *int) ([]*model.NeighborGroup, error) {
-	n, err := intArg("first", first, 8, 0, kg.MaxGroupPage)
+	n, err := r.sizeArg("Query", "neighborhoodSummary", "first", first)
 	if err != nil {
 		return nil, err
 	}
@@ -74,13 +74,15 @@ func (r *queryResolver) NeighborhoodSummary(ctx context.Context, id string, firs
 }
 
 func (r *queryResolver) NeighborGroup(ctx context.Context, id string, typeArg string, direction model.RelationshipDirection, kind model.EntityKind, text *string, first *int, offset *int) (*model.NeighborGroup, error) {
-	n, err := intArg("first", first, 25, 0, kg.MaxGroupPage)
+	n, err := r.sizeArg("Query", "neighborGroup", "first", first)
 	if err != nil {
 		return nil, err
 	}
-	o, err := intArg("offset", offset, 0, 0, math.MaxInt32)
-	if err != nil {
-		return nil, err
+	o := 0
+	if offset != nil {
+		if o = *offset; o < 0 {
+			return nil, kg.Invalid("offset", fmt.Sprintf("must be at least 0, got %d", o))
+		}
 	}
 	pre := r.rootPlan(ctx, "NeighborGroup")
 	q := kg.NeighborGroupQuery{ID: id, Type: typeArg, Incoming: direction == model.RelationshipDirectionIncoming, Kind: kg.Kind(kind), First: n, Offset: o}

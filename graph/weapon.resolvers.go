@@ -15,7 +15,7 @@ import (
 )
 
 func (r *queryResolver) Lineage(ctx context.Context, weapon string, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) (*model.Lineage, error) {
-	depth, err := intArg("maxDepth", maxDepth, 10, 0, r.limits.MaxLineageDepth)
+	depth, err := r.sizeArg("Query", "lineage", "maxDepth", maxDepth)
 	if err != nil {
 		return nil, err
 	}
@@ -29,7 +29,7 @@ func (r *queryResolver) Lineage(ctx context.Context, weapon string, direction *m
 }
 
 func (r *queryResolver) Weapons(ctx context.Context, category *string, origin *string, first *int, after *string) (*model.WeaponConnection, error) {
-	n, err := intArg("first", first, 50, 0, r.limits.MaxPageSize)
+	n, err := r.sizeArg("Query", "weapons", "first", first)
 	if err != nil {
 		return nil, err
 	}
@@ -72,7 +72,7 @@ func (r *weaponResolver) Derivatives(ctx context.Context, obj *model.Weapon) ([]
 }
 
 func (r *weaponResolver) Lineage(ctx context.Context, obj *model.Weapon, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) (*model.Lineage, error) {
-	depth, err := intArg("maxDepth", maxDepth, 10, 0, r.limits.MaxLineageDepth)
+	depth, err := r.sizeArg("Weapon", "lineage", "maxDepth", maxDepth)
 	if err != nil {
 		return nil, err
 	}

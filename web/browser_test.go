@@ -57,13 +57,20 @@ func chromiumPath(t *testing.T) string {
 	return p
 }
 
+// browserMaxObjects is the object budget of the explorer's test server:
+// Iran's whole neighbourhood (about 250 entities and 500 relationships)
+// is over it.
+const browserMaxObjects = 2000
+
 // seededServer serves the real server handler, with its own access checks
 // and Content-Security-Policy, over a real Neo4j loaded with the project's seeds.
 func seededServer(t *testing.T, access server.Access) *httptest.Server {
 	t.Helper()
 	store, _ := storetest.Seeded(t, func(c *neo4jstore.Config) { c.QueryTimeout = 20 * time.Second })
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
-	srv := httptest.NewServer(server.New(server.Config{Access: access}, store, logger))
+	// A small object budget, so that a large neighbourhood goes over it
+	// and the explorer's retry is exercised on the seeds.
+	srv := httptest.NewServer(server.New(server.Config{Access: access, MaxObjects: browserMaxObjects}, store, logger))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -388,8 +395,9 @@ func TestExplorer(t *testing.T) {
 		if rows != 50 {
 			t.Errorf("nodes table has %d rows, want the 50 drawn", rows)
 		}
-		// 1000 entities are more than the service's cost limit lets one
-		// request ask for: the explorer asks for what fits and says so.
+		// Iran's whole neighbourhood is more than the service's object
+		// budget lets one request answer: the explorer asks for what fits
+		// and says so.
 		mustContain(t, "status", status, "cost limit allows")
 		visit(t, tb, "/entity/country/iran?depth=3&limit=20")
 		mustContain(t, "status", text(t, tb, "#status"), "cut the neighbourhood at its limit (20)")

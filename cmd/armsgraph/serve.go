@@ -26,7 +26,8 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	wait := fs.Duration("wait", 2*time.Minute, "with --ingest: how long to wait for Neo4j to answer")
 	introspection, _ := strconv.ParseBool(envOr(env, "ARMSGRAPH_INTROSPECTION", "true"))
 	fs.BoolVar(&introspection, "introspection", introspection, "allow schema introspection [ARMSGRAPH_INTROSPECTION]")
-	def := server.DefaultConfig()
+	limits := limitFlags(fs, env)
+	def := limits.cfg
 	reqTimeout := fs.Duration("request-timeout", def.RequestTimeout, "limit on one GraphQL request")
 	webDir := fs.String("web-dir", envOr(env, "ARMSGRAPH_WEB_DIR", ""), "serve the explorer from this built folder (web/dist, see web/README.md) instead of the embedded copy [ARMSGRAPH_WEB_DIR]")
 	shutdownGrace := fs.Duration("shutdown-grace", 10*time.Second, "how long in-flight requests may finish on shutdown")
@@ -37,6 +38,10 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
+	if err := limits.check(); err != nil {
+		return err
+	}
+	def = limits.cfg
 	logger := newLogger(stderr, env)
 	acc, err := access.build(*addr, logger)
 	if err != nil {
@@ -73,6 +78,8 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	scfg.DisableIntrospection = !introspection
 	scfg.WebDir = *webDir
 	handler := server.New(scfg, store, logger)
+	logger.Info("limits", limits.attrs()...)
+	go watchStats(ctx, store, limits.statsInterval, logger)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -409,5 +409,8 @@ func (s *Store) query(ctx context.Context, name, cypher string, params map[strin
 		c(name, cypher, params)
 		return nil, errCaptured
 	}
+	if fn, ok := ctx.Value(rewriteKey{}).(func(name, cypher string) string); ok {
+		cypher = fn(name, cypher)
+	}
 	return s.read(ctx, name, cypher, params)
 }

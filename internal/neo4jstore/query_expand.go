@@ -17,7 +17,8 @@ import (
 //
 //	{e0: CASE WHEN v:Weapon THEN COLLECT {
 //	       MATCH (v)-[r1:ORIGINATES_FROM]->(m2:Country)
-//	       RETURN {r: r1, m: m2, x: {…the plan of m2…}} ORDER BY m2.name, m2.id, r1.key } END,
+//	       WITH r1, m2, {r: r1, m: m2, x: {…the plan of m2…}} AS y3
+//	       ORDER BY m2.name, m2.id, r1.key RETURN y3 } END,
 //	 s: COLLECT { MATCH (s3:Source) WHERE s3.id IN v.citeSource RETURN s3 },
 //	 oc: CASE WHEN v:Organization THEN COLLECT { …nearest country… } END}
 //
@@ -79,7 +80,7 @@ func (e *expander) mapExpr(v string, x *kg.Expand) (string, error) {
 		}
 		parts = append(parts, fmt.Sprintf(
 			"cv: CASE WHEN %[1]s:Transfer THEN {ids: coalesce(%[1]s.covers, []), n: COLLECT { MATCH (%[2]s:Entity) WHERE %[2]s.id IN coalesce(%[1]s.covers, []) "+
-				"RETURN {m: %[4]s, x: %[3]s} ORDER BY %[2]s.id }} END", v, c, sub, projectNode(c, e.props)))
+				"WITH %[2]s, {m: %[4]s, x: %[3]s} AS %[2]sy ORDER BY %[2]s.id RETURN %[2]sy }} END", v, c, sub, projectNode(c, e.props)))
 	}
 	if x.OrgCountry != nil {
 		p, c := e.name("path"), e.name("c")
@@ -89,7 +90,7 @@ func (e *expander) mapExpr(v string, x *kg.Expand) (string, error) {
 		}
 		parts = append(parts, fmt.Sprintf(
 			"oc: CASE WHEN %[1]s:Organization THEN COLLECT { MATCH %[2]s = ANY SHORTEST (%[1]s)-[:PART_OF]->{1,10}(%[3]s:Country) "+
-				"RETURN {m: %[5]s, x: %[4]s} ORDER BY length(%[2]s), %[3]s.id LIMIT 1 } END", v, p, c, sub, projectNode(c, e.props)))
+				"WITH %[3]s, length(%[2]s) AS %[2]sn, {m: %[5]s, x: %[4]s} AS %[3]sy ORDER BY %[2]sn, %[3]s.id LIMIT 1 RETURN %[3]sy } END", v, p, c, sub, projectNode(c, e.props)))
 	}
 	return "{" + strings.Join(parts, ", ") + "}", nil
 }
@@ -111,7 +112,7 @@ func (e *expander) edgeExpr(v string, ed kg.EdgeExpand) (string, error) {
 	if !ed.From.Valid() {
 		return "", kg.Invalid("kind", fmt.Sprintf("unknown entity kind %q", ed.From))
 	}
-	r, m := e.name("r"), e.name("m")
+	r, m, y := e.name("r"), e.name("m"), e.name("y")
 	pattern := fmt.Sprintf("(%s)-[%s:%s]->(%s%s)", v, r, t, m, label)
 	if ed.Spec.Incoming {
 		pattern = fmt.Sprintf("(%s)<-[%s:%s]-(%s%s)", v, r, t, m, label)
@@ -133,10 +134,14 @@ func (e *expander) edgeExpr(v string, ed kg.EdgeExpand) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		fields = append(fields, fmt.Sprintf("p: COLLECT { MATCH (%[1]s:Entity {id: %[2]s.country}) RETURN {m: %[4]s, x: %[3]s} }", p, r, sub, projectNode(p, e.props)))
+		fields = append(fields, fmt.Sprintf("p: COLLECT { MATCH (%[1]s:Entity {id: %[2]s.country}) WITH %[1]s, {m: %[4]s, x: %[3]s} AS %[1]sy RETURN %[1]sy }", p, r, sub, projectNode(p, e.props)))
 	}
-	return fmt.Sprintf("CASE WHEN %s:%s THEN COLLECT { MATCH %s RETURN {%s} ORDER BY %s.name, %s.id, %s.key } END",
-		v, ed.From.Label(), pattern, strings.Join(fields, ", "), m, m, r), nil
+	// The map is projected in a WITH that keeps r and m, and ordered
+	// there: when it holds a nested lineage Neo4j takes the projection for
+	// an aggregation, after which only projected variables may be read
+	// (an ORDER BY after RETURN {…} could not name m).
+	return fmt.Sprintf("CASE WHEN %[1]s:%[2]s THEN COLLECT { MATCH %[3]s WITH %[5]s, %[6]s, {%[4]s} AS %[7]s ORDER BY %[6]s.name, %[6]s.id, %[5]s.key RETURN %[7]s } END",
+		v, ed.From.Label(), pattern, strings.Join(fields, ", "), r, m, y), nil
 }
 
 // lineageExpr is Weapon.lineage of the weapon v, computed by the same

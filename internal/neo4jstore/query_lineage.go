@@ -16,7 +16,13 @@ import (
 // its name or any alias (compared by kg.NameKey, best match first). It runs
 // one query, lookup included, and returns nil when no weapon matches.
 func (s *Store) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, prefetch ...*kg.Prefetch) (*kg.Lineage, error) {
-	pre := prefetchOf(prefetch)
+	return compiledOrPlain(ctx, s, "lineage", prefetchOf(prefetch), func(pre *kg.Prefetch) (*kg.Lineage, error) {
+		return s.lineageOf(ctx, ref, dir, maxDepth, minConf, pre)
+	})
+}
+
+// lineageOf is LineageOf with its prefetch (nil: none).
+func (s *Store) lineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, pre *kg.Prefetch) (*kg.Lineage, error) {
 	if n := len([]rune(ref)); n > MaxNameLength {
 		return nil, kg.OverLimit("weapon", fmt.Sprintf("at most %d characters, got %d", MaxNameLength, n))
 	}

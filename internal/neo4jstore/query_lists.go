@@ -32,7 +32,9 @@ func (s *Store) Agreements(ctx context.Context, f kg.AgreementFilter, prefetch .
 	for i, p := range f.Parties {
 		anchors = append(anchors, anchor{fmt.Sprintf("party%d", i), p, "(e)-[:PARTY_TO]->(x)"})
 	}
-	return s.datedList(ctx, "agreements", kg.Agreement, anchors, f.Dates, prefetchOf(prefetch))
+	return compiledOrPlain(ctx, s, "agreements", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
+		return s.datedList(ctx, "agreements", kg.Agreement, anchors, f.Dates, pre)
+	})
 }
 
 // Transfers lists the transfers that match f, oldest first, undated last.
@@ -47,7 +49,9 @@ func (s *Store) Transfers(ctx context.Context, f kg.TransferFilter, prefetch ...
 	if f.Weapon != "" {
 		anchors = append(anchors, anchor{"weapon", f.Weapon, "(x)-[:ITEM]->(e)"})
 	}
-	return s.datedList(ctx, "transfers", kg.Transfer, anchors, f.Dates, prefetchOf(prefetch))
+	return compiledOrPlain(ctx, s, "transfers", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
+		return s.datedList(ctx, "transfers", kg.Transfer, anchors, f.Dates, pre)
+	})
 }
 
 // Events lists the events that match f, oldest first, undated last.
@@ -56,12 +60,16 @@ func (s *Store) Events(ctx context.Context, f kg.EventFilter, prefetch ...*kg.Pr
 	if f.Participant != "" {
 		anchors = append(anchors, anchor{"participant", f.Participant, "(e)-[:PARTICIPATED_IN]->(x)"})
 	}
-	return s.datedList(ctx, "events", kg.Event, anchors, f.Dates, prefetchOf(prefetch))
+	return compiledOrPlain(ctx, s, "events", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
+		return s.datedList(ctx, "events", kg.Event, anchors, f.Dates, pre)
+	})
 }
 
 // Resolutions lists the resolutions dated within dates, oldest first, undated last.
 func (s *Store) Resolutions(ctx context.Context, dates kg.DateRange, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
-	return s.datedList(ctx, "resolutions", kg.Resolution, nil, dates, prefetchOf(prefetch))
+	return compiledOrPlain(ctx, s, "resolutions", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
+		return s.datedList(ctx, "resolutions", kg.Resolution, nil, dates, pre)
+	})
 }
 
 // datedList runs one list query: the first anchor (if any) is the starting
@@ -149,7 +157,9 @@ func (s *Store) Weapons(ctx context.Context, category, origin string, q kg.PageQ
 	if category != "" {
 		conds, params["category"] = append(conds, "x.category = $category"), category
 	}
-	return s.page(ctx, "weapons", match, conds, params, q, prefetchOf(prefetch))
+	return compiledOrPlain(ctx, s, "weapons", prefetchOf(prefetch), func(pre *kg.Prefetch) (kg.Page, error) {
+		return s.page(ctx, "weapons", match, conds, params, q, pre)
+	})
 }
 
 // People pages through the people of a nationality (any when country is
@@ -159,7 +169,9 @@ func (s *Store) People(ctx context.Context, country string, q kg.PageQuery, pref
 	if country != "" {
 		match, params["country"] = "MATCH (x:Entity:Person)-[:NATIONAL_OF]->(:Entity {id: $country})", country
 	}
-	return s.page(ctx, "people", match, nil, params, q, prefetchOf(prefetch))
+	return compiledOrPlain(ctx, s, "people", prefetchOf(prefetch), func(pre *kg.Prefetch) (kg.Page, error) {
+		return s.page(ctx, "people", match, nil, params, q, pre)
+	})
 }
 
 // page runs one keyset-paginated list query: the page is cut (ORDER BY id,

@@ -32,7 +32,13 @@ const (
 // A prefetch, when given, is fetched for every node in the same statement
 // (query_expand.go).
 func (s *Store) Nodes(ctx context.Context, ids []string, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
-	pre := prefetchOf(prefetch)
+	return compiledOrPlain(ctx, s, "nodes", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
+		return s.nodes(ctx, ids, pre)
+	})
+}
+
+// nodes is Nodes with its prefetch (nil: none).
+func (s *Store) nodes(ctx context.Context, ids []string, pre *kg.Prefetch) ([]kg.Node, error) {
 	col, err := expandColumn("n", pre)
 	if err != nil {
 		return nil, err
@@ -86,7 +92,13 @@ RETURN ` + projectEntity("n", pre) + ` AS n` + preColumn(col)
 // it. A prefetch, when given, is fetched for every match in the same
 // statement (query_expand.go).
 func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, prefetch ...*kg.Prefetch) ([]kg.Match, error) {
-	pre := prefetchOf(prefetch)
+	return compiledOrPlain(ctx, s, "resolve", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Match, error) {
+		return s.resolve(ctx, name, kinds, prefix, limit, pre)
+	})
+}
+
+// resolve is Resolve with its prefetch (nil: none).
+func (s *Store) resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, pre *kg.Prefetch) ([]kg.Match, error) {
 	if err := checkRange("limit", limit, 1, MaxCandidates); err != nil {
 		return nil, err
 	}
@@ -187,7 +199,13 @@ func resolveLucene(key string, prefix bool) string {
 // text must match, as typed or as a prefix; the text is escaped, so Lucene
 // syntax in it is taken literally.
 func (s *Store) Search(ctx context.Context, text string, kinds []kg.Kind, first int, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
-	pre := prefetchOf(prefetch)
+	return compiledOrPlain(ctx, s, "search", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
+		return s.search(ctx, text, kinds, first, pre)
+	})
+}
+
+// search is Search with its prefetch (nil: none).
+func (s *Store) search(ctx context.Context, text string, kinds []kg.Kind, first int, pre *kg.Prefetch) ([]kg.Node, error) {
 	if err := checkRange("first", first, 0, MaxPageSize); err != nil {
 		return nil, err
 	}

@@ -36,7 +36,13 @@ import (
 // inside the server (for minutes on 1M). It is kept only for via, whose
 // inner-node predicate allShortestPaths cannot apply during its search.
 func (s *Store) Paths(ctx context.Context, q kg.PathQuery, prefetch ...*kg.Prefetch) ([]kg.Path, error) {
-	pre := prefetchOf(prefetch)
+	return compiledOrPlain(ctx, s, "paths", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Path, error) {
+		return s.paths(ctx, q, pre)
+	})
+}
+
+// paths is Paths with its prefetch (nil: none).
+func (s *Store) paths(ctx context.Context, q kg.PathQuery, pre *kg.Prefetch) ([]kg.Path, error) {
 	if err := checkRange("maxHops", q.MaxHops, 1, MaxPathHops); err != nil {
 		return nil, err
 	}
@@ -239,7 +245,13 @@ func simple(p kg.Path) bool {
 // depth 3 from a weapon 10 ms instead of 150 ms; at depth 2 from a weapon
 // about the same, 23 ms against 26 ms.
 func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, prefetch ...*kg.Prefetch) (kg.Subgraph, error) {
-	pre := prefetchOf(prefetch)
+	return compiledOrPlain(ctx, s, "neighborhood", prefetchOf(prefetch), func(pre *kg.Prefetch) (kg.Subgraph, error) {
+		return s.neighborhood(ctx, q, pre)
+	})
+}
+
+// neighborhood is Neighborhood with its prefetch (nil: none).
+func (s *Store) neighborhood(ctx context.Context, q kg.NeighborhoodQuery, pre *kg.Prefetch) (kg.Subgraph, error) {
 	if err := checkRange("depth", q.Depth, 1, MaxNeighborhoodDepth); err != nil {
 		return kg.Subgraph{}, err
 	}

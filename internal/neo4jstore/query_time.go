@@ -62,7 +62,13 @@ func holdersCypher(m kg.DateMatch, pre *kg.Prefetch) (string, error) {
 // Holders answers who held a post during [q.From, q.To], oldest tenure
 // first, fetching the selection in pre in the same statement.
 func (s *Store) Holders(ctx context.Context, q kg.HolderQuery, prefetch ...*kg.Prefetch) ([]kg.Tenure, error) {
-	pre := prefetchOf(prefetch)
+	return compiledOrPlain(ctx, s, "holders", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Tenure, error) {
+		return s.holders(ctx, q, pre)
+	})
+}
+
+// holders is Holders with its prefetch (nil: none).
+func (s *Store) holders(ctx context.Context, q kg.HolderQuery, pre *kg.Prefetch) ([]kg.Tenure, error) {
 	if q.From == "" || q.To == "" {
 		return nil, kg.Invalid("at", "a date is required")
 	}
@@ -148,7 +154,13 @@ RETURN x`, nil
 // TransferParts lists the transfer records a total over q sums, in id
 // order, fetching the selection in pre in the same statement.
 func (s *Store) TransferParts(ctx context.Context, q kg.TotalsQuery, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
-	pre := prefetchOf(prefetch)
+	return compiledOrPlain(ctx, s, "transferParts", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
+		return s.transferParts(ctx, q, pre)
+	})
+}
+
+// transferParts is TransferParts with its prefetch (nil: none).
+func (s *Store) transferParts(ctx context.Context, q kg.TotalsQuery, pre *kg.Prefetch) ([]kg.Node, error) {
 	if q.From != "" && q.To != "" && q.From > q.To {
 		return nil, kg.Invalid("from", fmt.Sprintf("%s is after to (%s)", q.From, q.To))
 	}

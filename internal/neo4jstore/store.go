@@ -70,7 +70,9 @@ type Store struct {
 	driver   neo4j.DriverWithContext
 	cfg      Config
 	observer QueryObserver
+	fallback FallbackObserver
 	breaker  *breaker // nil when turned off
+	stats    statsCache
 }
 
 // Open creates the driver. It does not wait for Neo4j: the server starts

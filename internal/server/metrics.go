@@ -2,7 +2,10 @@ package server
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -11,6 +14,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"armsgraph/internal/kg"
+	"armsgraph/internal/neo4jstore"
 )
 
 // maxOperationNames caps the distinct operation names the metrics keep as
@@ -19,14 +23,21 @@ const maxOperationNames = 100
 
 // metrics are the Prometheus series the server exports.
 type metrics struct {
-	requests *prometheus.CounterVec
-	duration *prometheus.HistogramVec
-	errors   *prometheus.CounterVec
-	queries  *prometheus.HistogramVec
+	requests  *prometheus.CounterVec
+	duration  *prometheus.HistogramVec
+	errors    *prometheus.CounterVec
+	queries   *prometheus.HistogramVec
+	fallbacks *prometheus.CounterVec
 
 	mu    sync.Mutex
 	names map[string]bool
+	// logged holds the hashes of the operations whose fallback has been
+	// logged (each is logged once); emptied when it reaches maxLogged.
+	logged map[string]bool
 }
+
+// maxLogged bounds the operation hashes kept to log each fallback once.
+const maxLogged = 10000
 
 func newMetrics(reg prometheus.Registerer) *metrics {
 	m := &metrics{
@@ -48,9 +59,14 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Help:    "Time a Cypher query took, by query name and outcome (ok, timeout, unavailable, error).",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2.5, 12),
 		}, []string{"query", "outcome"}),
-		names: map[string]bool{},
+		fallbacks: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "armsgraph_compiled_fallbacks_total",
+			Help: "Root fields whose compiled statement Neo4j refused, answered through the dataloaders instead, by query name (each is a compiler bug).",
+		}, []string{"query"}),
+		names:  map[string]bool{},
+		logged: map[string]bool{},
 	}
-	reg.MustRegister(m.requests, m.duration, m.errors, m.queries)
+	reg.MustRegister(m.requests, m.duration, m.errors, m.queries, m.fallbacks)
 	return m
 }
 
@@ -67,6 +83,33 @@ func (m *metrics) observeQuery(_ context.Context, name string, took time.Duratio
 		outcome = "error"
 	}
 	m.queries.WithLabelValues(name, outcome).Observe(took.Seconds())
+}
+
+// compiledFallback is the store's FallbackObserver: it counts the
+// fallback and logs it, once per operation (by the hash of its text),
+// with Neo4j's error.
+func (m *metrics) compiledFallback(logger *slog.Logger) neo4jstore.FallbackObserver {
+	return func(ctx context.Context, name string, err error) {
+		m.fallbacks.WithLabelValues(name).Inc()
+		hash := "none"
+		if graphql.HasOperationContext(ctx) {
+			sum := sha256.Sum256([]byte(graphql.GetOperationContext(ctx).RawQuery))
+			hash = hex.EncodeToString(sum[:8])
+		}
+		m.mu.Lock()
+		seen := m.logged[hash]
+		if !seen {
+			if len(m.logged) >= maxLogged {
+				clear(m.logged)
+			}
+			m.logged[hash] = true
+		}
+		m.mu.Unlock()
+		if !seen {
+			logger.ErrorContext(ctx, "compiled statement refused, answered through the dataloaders",
+				slog.String("operation_hash", hash), slog.String("query", name), slog.Any("err", err))
+		}
+	}
 }
 
 // observeResponse counts an answered operation, its latency and its errors.

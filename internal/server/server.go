@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
 	"armsgraph/graph"
+	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/web"
 )
@@ -31,8 +32,15 @@ import (
 type Config struct {
 	// Limits caps the expensive arguments (maxDepth, maxHops, limit, first …).
 	Limits graph.Limits
-	// MaxComplexity is the highest complexity an operation may have.
+	// MaxObjects is the object budget of one root field's answer
+	// (graph.HandlerConfig.MaxObjects).
+	MaxObjects int
+	// MaxComplexity is the estimated answer size, in objects, above which
+	// an operation is refused before it runs (zero: ten times MaxObjects).
 	MaxComplexity int
+	// Stats returns the graph's statistics for the cost estimate; New sets
+	// it to the store's last reading (neo4jstore.Store.CachedStats).
+	Stats func() *kg.GraphStats
 	// MaxDepth is how deeply an operation may nest fields.
 	MaxDepth int
 	// MaxRootFields caps the top-level fields (aliases included) of an operation.
@@ -63,7 +71,7 @@ func DefaultConfig() Config {
 	g := graph.DefaultHandlerConfig()
 	return Config{
 		Limits:         g.Limits,
-		MaxComplexity:  g.MaxComplexity,
+		MaxObjects:     g.MaxObjects,
 		MaxDepth:       g.MaxDepth,
 		MaxRootFields:  g.MaxRootFields,
 		MaxBodyBytes:   256 << 10,
@@ -105,6 +113,10 @@ func New(cfg Config, store *neo4jstore.Store, logger *slog.Logger) http.Handler 
 	}
 	m := newMetrics(cfg.Registry)
 	store.SetObserver(m.observeQuery)
+	store.SetFallbackObserver(m.compiledFallback(logger))
+	if cfg.Stats == nil {
+		cfg.Stats = store.CachedStats
+	}
 	return newHandler(cfg, store, store, m, logger)
 }
 
@@ -145,7 +157,9 @@ func graphQL(cfg Config, store graph.Store, m *metrics, logger *slog.Logger) htt
 	cfg = cfg.withDefaults()
 	hc := graph.HandlerConfig{
 		Limits:               cfg.Limits,
+		MaxObjects:           cfg.MaxObjects,
 		MaxComplexity:        cfg.MaxComplexity,
+		Stats:                cfg.Stats,
 		MaxDepth:             cfg.MaxDepth,
 		MaxRootFields:        cfg.MaxRootFields,
 		DisableIntrospection: cfg.DisableIntrospection,

@@ -16,6 +16,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/server"
 )
@@ -133,7 +134,10 @@ func TestRequestTimeout(t *testing.T) {
 
 // TestLimits checks the limits enforced before any query runs.
 func TestLimits(t *testing.T) {
-	h := newServer(t, server.Config{MaxBodyBytes: 1000, MaxDepth: 5, MaxComplexity: 500}, downStore(t))
+	// A graph of a thousand weapons: a page of 200 weapons is estimated at
+	// 401 objects, over the 300 allowed here.
+	weapons := &kg.GraphStats{Nodes: map[string]int64{"Weapon": 1000}}
+	h := newServer(t, server.Config{MaxBodyBytes: 1000, MaxDepth: 5, MaxComplexity: 300, Stats: func() *kg.GraphStats { return weapons }}, downStore(t))
 	tests := []struct {
 		name   string
 		query  string

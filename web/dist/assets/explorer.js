@@ -379,7 +379,7 @@ ${ma}`,go=`id kind name confidence citations { ${jr} } supplier { id name } reci
   in: transfers(supplier: $b, recipient: $a) { ${go} }
   agreements(parties: [$a, $b]) { ${ug} }
   events(participant: $a) { ${fg} }
-}`;async function lu(t,e){try{return{data:await e(t),granted:t}}catch(r){let a=/complexity (\d+), which exceeds the limit of (\d+)/.exec(r.graphqlMessage||"");if(!a||r.extensions&&r.extensions.limit&&r.extensions.limit!=="complexity")throw r;let n=Math.max(1,Math.floor(t*Number(a[2])/Number(a[1])*.95));if(n>=t)throw r;return{data:await e(n),granted:n}}}var uu=`type direction kind count nodes { ...N } relationships { ${su} }`,hg=`query EntityGrouped($id: ID!, $first: Int) {
+}`;async function lu(t,e){let r=t;for(let a=0;;a++)try{return{data:await e(r),granted:r}}catch(n){let i=n.extensions||{},o=r;if(i.limit==="complexity"&&i.estimate>0&&i.max>0?o=Math.floor(r*i.max/i.estimate*.95):i.limit==="objects"&&(o=Math.floor(r/2)),o=Math.max(1,o),o>=r||a>=4)throw n;r=o}}var uu=`type direction kind count nodes { ...N } relationships { ${su} }`,hg=`query EntityGrouped($id: ID!, $first: Int) {
   entity(id: $id) { ${ag} }
   neighborhoodSummary(id: $id, first: $first) { ${uu} }
 }

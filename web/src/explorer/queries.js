@@ -92,18 +92,29 @@ export const Q_TIMELINE_TWO = `query TimelinePair($a: ID!, $b: ID!) {
   events(participant: $a) { ${EVENT} }
 }`;
 
-// withinCost runs query(limit); when the service refuses it as too costly
-// (LIMIT_EXCEEDED on "complexity"), it runs it once more with the limit
-// scaled down to fit, and says which limit it used.
+// withinCost runs query(limit); when the service refuses it as too large
+// (LIMIT_EXCEEDED), it asks again for less and says which limit it used:
+// refused up front on its estimate ("complexity"), for the share of the
+// limit that the estimate says fits; stopped while answering over the
+// object budget ("objects", whose full size is not known), for half as
+// many, up to four times.
 export async function withinCost(limit, query) {
-  try {
-    return { data: await query(limit), granted: limit };
-  } catch (err) {
-    const m = /complexity (\d+), which exceeds the limit of (\d+)/.exec(err.graphqlMessage || '');
-    if (!m || (err.extensions && err.extensions.limit && err.extensions.limit !== 'complexity')) throw err;
-    const granted = Math.max(1, Math.floor((limit * Number(m[2])) / Number(m[1]) * 0.95));
-    if (granted >= limit) throw err;
-    return { data: await query(granted), granted };
+  let granted = limit;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return { data: await query(granted), granted };
+    } catch (err) {
+      const ext = err.extensions || {};
+      let next = granted;
+      if (ext.limit === 'complexity' && ext.estimate > 0 && ext.max > 0) {
+        next = Math.floor((granted * ext.max) / ext.estimate * 0.95);
+      } else if (ext.limit === 'objects') {
+        next = Math.floor(granted / 2);
+      }
+      next = Math.max(1, next);
+      if (next >= granted || attempt >= 4) throw err;
+      granted = next;
+    }
   }
 }
 

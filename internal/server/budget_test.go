@@ -1,0 +1,99 @@
+package server_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"armsgraph/internal/server"
+)
+
+// wholeGraphEvents is every event of the seed graph with its country, its
+// participants (people with their positions) and its citations with their
+// sources: about 350 objects, which the hand-set cost of before refused
+// ("complexity 12751, which exceeds the limit of 10000").
+const wholeGraphEvents = `{ events { id name date status location confidence country { id name }
+  participants { id name ... on Person { positions { title } } }
+  citations { locator source { id title } } } }`
+
+// TestCostFromStatistics serves the seed graph with the statistics the
+// store reads from it: the whole-graph events list is answered; with a
+// small object budget the same request is stopped while its answer is
+// built, with one error that gives the size reached, the budget and the
+// fix; a request whose estimate is far over the budget is refused up front.
+func TestCostFromStatistics(t *testing.T) {
+	store := seededStore(t)
+	st, err := store.Stats(context.Background())
+	if err != nil {
+		t.Fatalf("Stats: %v", err)
+	}
+	t.Logf("statistics: %d entities, %d events", st.Entities(), st.Count("Event"))
+
+	t.Run("whole-graph events answered", func(t *testing.T) {
+		h := newServer(t, server.Config{}, store)
+		r := postQuery(t, h, wholeGraphEvents, nil)
+		if len(r.Errors) > 0 {
+			t.Fatalf("whole-graph events: %s", r.Body)
+		}
+		events, _ := r.Data["events"].([]any)
+		if int64(len(events)) != st.Count("Event") {
+			t.Errorf("events: %d, want every one of the %d", len(events), st.Count("Event"))
+		}
+		if size := objectsIn(r.Data) - 1; size <= 100 {
+			t.Errorf("the answer holds %d objects; the seeds have more (is the query still the whole graph's?)", size)
+		}
+	})
+
+	t.Run("over the object budget", func(t *testing.T) {
+		h := newServer(t, server.Config{MaxObjects: 100, MaxComplexity: 1_000_000}, store)
+		r := postQuery(t, h, wholeGraphEvents, nil)
+		if len(r.Errors) != 1 {
+			t.Fatalf("whole-graph events over a budget of 100: %s, want one error", r.Body)
+		}
+		e := r.Errors[0]
+		if e.Extensions["code"] != "BAD_USER_INPUT" || e.Extensions["reason"] != "LIMIT_EXCEEDED" || e.Extensions["limit"] != "objects" {
+			t.Errorf("extensions %v, want BAD_USER_INPUT LIMIT_EXCEEDED objects", e.Extensions)
+		}
+		if size, _ := e.Extensions["size"].(float64); size <= 100 {
+			t.Errorf("size reached %v, want over the budget of 100", e.Extensions["size"])
+		}
+		for _, want := range []string{"events:", "budget of 100", "--max-objects", "filter it (participant, from, to)"} {
+			if !strings.Contains(e.Message, want) {
+				t.Errorf("message %q does not say %q", e.Message, want)
+			}
+		}
+		if r.Data["events"] != nil {
+			t.Errorf("events = %v, want null", r.Data["events"])
+		}
+	})
+
+	t.Run("surely too large refused up front", func(t *testing.T) {
+		// The answer holds about 350 objects and is estimated at about as
+		// many: over ten times a budget of 10.
+		h := newServer(t, server.Config{MaxObjects: 10}, store)
+		r := postQuery(t, h, wholeGraphEvents, nil)
+		if len(r.Errors) != 1 || r.Errors[0].Extensions["limit"] != "complexity" || !strings.Contains(r.Errors[0].Message, "estimated at") {
+			t.Fatalf("whole-graph events over 10 × a budget of 10: %s, want a complexity refusal", r.Body)
+		}
+		t.Logf("refusal: %s", r.Errors[0].Message)
+	})
+}
+
+// objectsIn counts the JSON objects in v, itself included.
+func objectsIn(v any) int {
+	switch v := v.(type) {
+	case map[string]any:
+		n := 1
+		for _, x := range v {
+			n += objectsIn(x)
+		}
+		return n
+	case []any:
+		n := 0
+		for _, x := range v {
+			n += objectsIn(x)
+		}
+		return n
+	}
+	return 0
+}
