@@ -88,7 +88,7 @@ web: ## rebuild the explorer and GraphiQL into web/dist (npm ci, then esbuild)
 web-check: ## check that the committed web/dist equals a fresh build of web/src
 	@echo "== explorer build (web/dist) matches web/src"
 	@if ! command -v npm >/dev/null 2>&1; then \
-		if [ -n "$${CI:-}" ] && [ "$${CI}" != false ] && [ "$${CI}" != 0 ]; then echo "make: npm is missing (CI is set): install Node.js 20+ to check web/dist" >&2; exit 1; fi; \
+		if [ "$$($(GO) run ./internal/ci/inci)" = true ]; then echo "make: npm is missing (CI is set): install Node.js 20+ to check web/dist" >&2; exit 1; fi; \
 		echo "make: npm is missing: skipping the web/dist check (install Node.js 20+ to run it)" >&2; exit 0; \
 	fi; \
 	$(MAKE) --no-print-directory web >/dev/null && \

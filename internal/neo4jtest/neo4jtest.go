@@ -100,6 +100,7 @@ import (
 	tcneo4j "github.com/testcontainers/testcontainers-go/modules/neo4j"
 	"github.com/testcontainers/testcontainers-go/wait"
 
+	"armsgraph/internal/ci"
 	"armsgraph/internal/dblock"
 )
 
@@ -186,15 +187,7 @@ func unavailable(t testing.TB, err error) {
 	t.Helper()
 	const fix = "to run these tests, either set NEO4J_URI (and NEO4J_PASSWORD) to a throwaway Neo4j 5, " +
 		"or start a Docker engine, or install a JDK 17+ and Maven so that scripts/neo4j can run the local test instance"
-	if inCI() {
-		t.Fatalf("neo4jtest: no Neo4j for this test (CI is set, so this fails instead of skipping): %v\n%s", err, fix)
-	}
-	t.Skipf("neo4jtest: no Neo4j for this test, skipping: %v\n%s", err, fix)
-}
-
-func inCI() bool {
-	v := strings.ToLower(strings.TrimSpace(os.Getenv("CI")))
-	return v != "" && v != "0" && v != "false" && v != "no"
+	ci.Missing(t, "neo4jtest: no Neo4j for this test: %v\n%s", err, fix)
 }
 
 func allowWipe() bool { return os.Getenv(AllowWipeEnv) == "1" }

@@ -48,11 +48,6 @@ func envDuration(name string, def time.Duration) time.Duration {
 	return def
 }
 
-func inCI() bool {
-	v := strings.ToLower(strings.TrimSpace(os.Getenv("CI")))
-	return v != "" && v != "0" && v != "false" && v != "no"
-}
-
 // ---------------------------------------------------------------- graph
 
 // dbConn is a Neo4j database a test talks to directly, outside the store.
