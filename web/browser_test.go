@@ -236,7 +236,10 @@ func TestExplorer(t *testing.T) {
 		screenshot(t, tb, dir, "lineage-c-802.png")
 	})
 
+	// Each subtest opens the page it needs, so that any one runs alone
+	// (-run 'TestExplorer/selecting').
 	t.Run("selecting an edge shows its citation", func(t *testing.T) {
+		visit(t, tb, "/lineage/weapon/c-802")
 		run(t, tb, chromedp.Click(`#edges-table button[data-edge]`, chromedp.ByQuery),
 			chromedp.WaitVisible(`#provenance .citation`, chromedp.ByQuery))
 		prov := text(t, tb, "#provenance")
@@ -251,6 +254,7 @@ func TestExplorer(t *testing.T) {
 	})
 
 	t.Run("export SVG, PNG, CSV and JSON", func(t *testing.T) {
+		visit(t, tb, "/lineage/weapon/c-802")
 		for _, f := range []struct{ button, file, want string }{
 			{"#export-svg", "lineage-weapon-c-802.svg", "<svg"},
 			{"#export-csv", "lineage-weapon-c-802.csv", "Noor"},

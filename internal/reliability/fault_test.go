@@ -19,7 +19,7 @@ import (
 )
 
 // These are the quick fault tests of make test. Neo4j "fails" behind a TCP
-// proxy (boltProxy): the proxy refuses new connections and cuts the open
+// proxy (boltProxy): the proxy drops new connections and cuts the open
 // ones, which is what a client sees when Neo4j crashes or stops, and comes
 // back on the same port. The soak tests (fault_soak_test.go) do the same
 // with a real Neo4j that they stop and restart.

@@ -236,6 +236,9 @@ type api struct {
 	Client *http.Client
 	srv    *httptest.Server
 	logs   *lockedBuffer
+	// reference holds each load operation's answer before the load
+	// (verifyMix); read-only once the load starts.
+	reference map[string]string
 }
 
 // startAPI serves store on 127.0.0.1 with cfg. The server's warnings and
