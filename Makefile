@@ -7,7 +7,7 @@ NEO4J := bash scripts/neo4j
 BIN   := bin/armsgraph
 FUZZTIME ?= 15s
 
-.PHONY: help run test test-containers images compose-smoke bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
+.PHONY: help run test test-race test-restart test-containers images compose-smoke bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -24,6 +24,18 @@ run: ## start the dev Neo4j (unless NEO4J_URI is set), build, ingest seeds/, ser
 	$(BIN) ingest --seeds seeds; \
 	exec $(BIN) serve
 
+# The packages whose code or tests run goroutines (the server's resolvers,
+# the ingester's writers, the load and fault runs, the bench, the serve
+# command, the test helpers' watchers) or drive the driver from several at
+# once: go test -race covers them. web/ (Chromium drives it; nothing of ours
+# runs concurrently there), deploy/ and the pure packages stay plain.
+# Measured on 2 cores (docs in the commit): -race costs these 1.5-3x.
+RACE_PKGS := ./cmd/... ./graph/... ./internal/bench ./internal/ingest ./internal/neo4jstore ./internal/neo4jtest/... \
+	./internal/reliability ./internal/seeds ./internal/server
+# RACE=1 (what .ci/run uses): make test runs RACE_PKGS with -race and the
+# rest plain, so that every package still runs once.
+RACE ?= 0
+
 # The test helper (internal/neo4jtest) starts the test instance itself when
 # it needs it; starting it here first only makes the time it takes visible.
 test: ## go vet, generated code up to date, every test (integration tests against a real Neo4j), bounded fuzzing
@@ -35,11 +47,30 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 	@if [ -z "$${NEO4J_URI:-}" ] && { [ "$${ARMSGRAPH_TEST_NO_DOCKER:-}" = 1 ] || ! docker info >/dev/null 2>&1; }; then \
 		$(NEO4J) start --instance test || echo "make: the test Neo4j did not start (see above); tests that need it will skip, or fail with CI=true" >&2; \
 	fi
-	$(GO) test -count=1 ./...
+	@if [ "$(RACE)" = 1 ]; then \
+		echo "== go test -race over RACE_PKGS, the other packages plain"; \
+		set -e; \
+		$(GO) test -count=1 -race $(RACE_PKGS); \
+		$(GO) test -count=1 $$($(GO) list ./... | grep -vxF -f <($(GO) list $(RACE_PKGS))); \
+	else \
+		$(GO) test -count=1 ./...; \
+	fi
 	@echo "== bounded fuzzing (FUZZTIME=$(FUZZTIME) each)"
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./internal/seeds
 	$(GO) test -run '^$$' -fuzz '^FuzzFastYAML$$' -fuzztime $(FUZZTIME) ./internal/seeds
 	$(GO) test -run '^$$' -fuzz '^FuzzParsePartialDate$$' -fuzztime $(FUZZTIME) ./internal/kg
+
+test-race: ## go test -race over the packages that run goroutines (RACE_PKGS)
+	$(GO) test -count=1 -race $(RACE_PKGS)
+
+# The tests that stop and restart a real Neo4j (a private instance on
+# ARMSGRAPH_FAULT_PORT, default 7691), without the long load runs of make
+# soak; fewer clients (ARMSGRAPH_FAULT_CONCURRENCY) than the soak's 16.
+# The ingest must still be running when Neo4j has stopped, so the synthetic
+# folder keeps the soak's 2000 weapons (ARMSGRAPH_FAULT_SOAK_WEAPONS).
+test-restart: ## stop and restart a real Neo4j under an ingest and under load
+	ARMSGRAPH_FAULT_CONCURRENCY=$${ARMSGRAPH_FAULT_CONCURRENCY:-8} \
+		$(GO) test -tags soak -count=1 -v -timeout 15m -run '^TestFaultStopNeo4j' ./internal/reliability/
 
 # Every package whose tests import neo4jtest (or its storetest), run once
 # more with ARMSGRAPH_TEST_NEO4J=container: testcontainers only, no fallback.
