@@ -34,10 +34,7 @@ import (
 func TestPathsTimeoutLeavesNothingRunning(t *testing.T) {
 	inst := neo4jtest.Get(t)
 	ctx := context.Background()
-	s := openWithQueryTimeout(t, inst, 500*time.Millisecond)
-	if err := s.EnsureSchema(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := openWithSchema(t, inst, 500*time.Millisecond)
 	start := time.Now()
 	buildHubGraph(t, inst, 3, 15000, 1500, 3000)
 	t.Logf("hub graph built in %s", time.Since(start))
@@ -97,10 +94,7 @@ func TestPathsTimeoutLeavesNothingRunning(t *testing.T) {
 func TestPathsReallyTimesOut(t *testing.T) {
 	inst := neo4jtest.Get(t)
 	ctx := context.Background()
-	s := openWithQueryTimeout(t, inst, 2*time.Minute)
-	if err := s.EnsureSchema(ctx); err != nil {
-		t.Fatal(err)
-	}
+	s := openWithSchema(t, inst, 2*time.Minute)
 	buildLayeredGraph(t, inst, 4, 40)
 	q := kg.PathQuery{From: "lw/start", To: "lw/end", MaxHops: 6, Limit: 5, Via: []kg.Kind{kg.Weapon}}
 
@@ -195,6 +189,16 @@ func openWithQueryTimeout(t *testing.T, inst *neo4jtest.Instance, d time.Duratio
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close(context.Background()) })
+	return s
+}
+
+// openWithSchema is openWithQueryTimeout on a database with the store's schema.
+func openWithSchema(t *testing.T, inst *neo4jtest.Instance, d time.Duration) *Store {
+	t.Helper()
+	s := openWithQueryTimeout(t, inst, d)
+	if err := s.EnsureSchema(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	return s
 }
 

@@ -29,9 +29,9 @@ func RefusedAddr(t testing.TB) string {
 	return fmt.Sprintf("127.0.0.1:%d", sa.(*syscall.SockaddrInet4).Port)
 }
 
-// DeadEnd is a 127.0.0.1 listener that accepts every connection and closes
-// it at once, as a Neo4j that crashes on each connection does, and counts
-// them: a test can tell how many connections the code under test tried.
+// DeadEnd is a 127.0.0.1 listener that plays a broken Neo4j and counts the
+// connections it accepts: a test can tell how many connections the code
+// under test tried.
 type DeadEnd struct {
 	Addr  string
 	dials atomic.Int64
@@ -40,8 +40,15 @@ type DeadEnd struct {
 // Dials is the number of connections accepted so far.
 func (d *DeadEnd) Dials() int64 { return d.dials.Load() }
 
-// NewDeadEnd starts a DeadEnd, stopped when the test ends.
-func NewDeadEnd(t testing.TB) *DeadEnd {
+// NewDeadEnd starts a DeadEnd that closes every connection at once, as a
+// Neo4j that crashes on each connection does; stopped when the test ends.
+func NewDeadEnd(t testing.TB) *DeadEnd { return newDeadEnd(t, false) }
+
+// NewSilent starts a DeadEnd that keeps every connection open and never
+// reads or answers, as a hung Neo4j does; stopped when the test ends.
+func NewSilent(t testing.TB) *DeadEnd { return newDeadEnd(t, true) }
+
+func newDeadEnd(t testing.TB, hold bool) *DeadEnd {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -49,6 +56,7 @@ func NewDeadEnd(t testing.TB) *DeadEnd {
 	}
 	d := &DeadEnd{Addr: ln.Addr().String()}
 	done := make(chan struct{})
+	var held []net.Conn // only the accept goroutine touches it before done
 	go func() {
 		defer close(done)
 		for {
@@ -57,9 +65,19 @@ func NewDeadEnd(t testing.TB) *DeadEnd {
 				return
 			}
 			d.dials.Add(1)
-			c.Close()
+			if hold {
+				held = append(held, c)
+			} else {
+				c.Close()
+			}
 		}
 	}()
-	t.Cleanup(func() { ln.Close(); <-done })
+	t.Cleanup(func() {
+		ln.Close()
+		<-done
+		for _, c := range held {
+			c.Close()
+		}
+	})
 	return d
 }

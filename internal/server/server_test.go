@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -96,35 +95,7 @@ func TestUnavailableFast(t *testing.T) {
 // answers, as a hung server does.
 func silentStore(t *testing.T) *neo4jstore.Store {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	done := make(chan struct{})
-	var conns []net.Conn
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			conns = append(conns, c) // read nothing, answer nothing
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	s, err := neo4jstore.Open(context.Background(), neo4jstore.Config{URI: "bolt://" + ln.Addr().String(), User: "neo4j", Password: "x"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { _ = s.Close(context.Background()) })
-	return s
+	return storeAt(t, neo4jtest.NewSilent(t).Addr)
 }
 
 // TestRequestTimeout checks that the request's deadline reaches the store
