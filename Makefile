@@ -29,7 +29,9 @@ run: ## start the dev Neo4j (unless NEO4J_URI is set), build, ingest seeds/, ser
 # command, the test helpers' watchers) or drive the driver from several at
 # once: go test -race covers them. web/ (Chromium drives it; nothing of ours
 # runs concurrently there), deploy/ and the pure packages stay plain.
-# Measured on 2 cores (docs in the commit): -race costs these 1.5-3x.
+# Measured on 2 cores: these packages spend their time waiting on Neo4j, so
+# -race adds little wall time (the Go side's CPU grows 3-10x, from well under
+# a second to a few seconds per package); all of RACE_PKGS passes under -race.
 RACE_PKGS := ./cmd/... ./graph/... ./internal/bench ./internal/ingest ./internal/neo4jstore ./internal/neo4jtest/... \
 	./internal/reliability ./internal/seeds ./internal/server
 # RACE=1 (what .ci/run uses): make test runs RACE_PKGS with -race and the
