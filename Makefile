@@ -7,7 +7,7 @@ NEO4J := bash scripts/neo4j
 BIN   := bin/armsgraph
 FUZZTIME ?= 15s
 
-.PHONY: help run test test-race test-restart test-containers images compose-smoke bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
+.PHONY: help run test test-race test-restart test-containers test-armsgraphtc images compose-smoke http-audit bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -61,6 +61,7 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./internal/seeds
 	$(GO) test -run '^$$' -fuzz '^FuzzFastYAML$$' -fuzztime $(FUZZTIME) ./internal/seeds
 	$(GO) test -run '^$$' -fuzz '^FuzzParsePartialDate$$' -fuzztime $(FUZZTIME) ./internal/kg
+	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/sipri
 
 test-race: ## go test -race over the packages that run goroutines (RACE_PKGS)
 	$(GO) test -count=1 -race $(RACE_PKGS)
@@ -76,17 +77,28 @@ test-restart: ## stop and restart a real Neo4j under an ingest and under load
 
 # Every package whose tests import neo4jtest (or its storetest), run once
 # more with ARMSGRAPH_TEST_NEO4J=container: testcontainers only, no fallback.
-test-containers: ## the integration suites against a testcontainers Neo4j (needs Docker and scripts/images)
+test-containers: ## the integration suites against a testcontainers Neo4j, then test-armsgraphtc (needs Docker and scripts/images)
 	@pkgs=$$($(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | \
 		awk '$$1 ~ /\/internal\/neo4jtest$$/ || / armsgraph\/internal\/neo4jtest/ { print $$1 }' | tr '\n' ' '); \
 	echo "ARMSGRAPH_TEST_NEO4J=container go test -count=1 $$pkgs"; \
 	ARMSGRAPH_TEST_NEO4J=container $(GO) test -count=1 $$pkgs
+	@$(MAKE) --no-print-directory test-armsgraphtc
+
+# The package's own tests, run from a module outside the repository (what a
+# consumer compiles); -v shows the startup time the test prints.
+test-armsgraphtc: ## pkg/armsgraphtc's tests against real containers, from a throwaway module (needs Docker and scripts/images)
+	@echo "== pkg/armsgraphtc, the test module for other teams' tests, from a throwaway module"
+	bash scripts/armsgraphtc-consumer -timeout 30m
 
 images: ## container images: pulled, else built from package mirrors (scripts/images --help)
 	bash scripts/images build
 
 compose-smoke: ## docker-compose.yml up, healthy, a lineage query on 127.0.0.1, down with volumes
 	bash scripts/compose-smoke
+
+http-audit: ## graphql-http's GraphQL-over-HTTP audit of armsgraph serve (npm ci in scripts/http-audit; a real Neo4j)
+	cd scripts/http-audit && npm ci --prefer-offline --no-audit --no-fund --ignore-scripts
+	$(GO) test -count=1 -v -run '^TestGraphQLOverHTTPAudit$$' ./cmd/armsgraph
 
 # --peer adds the side-by-side table against @neo4j/graphql (bench/peer;
 # needs Node.js 20+ and npm, and installs the pinned packages once).

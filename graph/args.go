@@ -54,8 +54,16 @@ func deref(s *string) string {
 	return *s
 }
 
-func dateRange(from, to *kg.PartialDate) (kg.DateRange, error) {
-	var r kg.DateRange
+// dateMatchArg reads a date filter's match mode; absent is the default (overlap).
+func dateMatchArg(m *model.DateMatch) kg.DateMatch {
+	if m == nil {
+		return kg.MatchOverlaps
+	}
+	return kg.DateMatch(*m)
+}
+
+func dateRange(from, to *kg.PartialDate, match *model.DateMatch) (kg.DateRange, error) {
+	r := kg.DateRange{Match: dateMatchArg(match)}
 	if from != nil {
 		r.From = *from
 	}

@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"context"
 	"fmt"
 	"slices"
 	"strconv"
@@ -67,6 +68,8 @@ func weaponOf(n kg.Node) *model.Weapon {
 		Base:       baseOf(n),
 		Category:   propString(n.Props, kg.PropCategory),
 		RangeKm:    propFloat(n.Props, kg.PropRangeKm),
+		RangeKmMin: propFloat(n.Props, kg.PropRangeKmMin),
+		RangeKmMax: propFloat(n.Props, kg.PropRangeKm),
 		Introduced: propDate(n.Props, kg.PropIntroduced),
 	}
 }
@@ -110,6 +113,10 @@ func transferOf(n kg.Node) *model.Transfer {
 		CoversIDs:         propStrings(n.Props, kg.PropCovers),
 		Type:              optString(propString(n.Props, kg.PropType)),
 		Reported:          propDate(n.Props, kg.PropReported),
+		TivUnit:           propFloat(n.Props, kg.PropTIVUnit),
+		TivOrder:          propFloat(n.Props, kg.PropTIVOrder),
+		TivDelivered:      propFloat(n.Props, kg.PropTIVDelivered),
+		Estimated:         propStrings(n.Props, kg.PropEstimated),
 	}
 }
 
@@ -353,4 +360,24 @@ func propText(v any) string {
 		return ""
 	}
 	return fmt.Sprint(v)
+}
+
+// neighborGroupsOf converts the groups of one centre and hands every node
+// and relationship they hold to the request's loaders (roots).
+func (r *Resolver) neighborGroupsOf(ctx context.Context, centre kg.Node, groups []kg.NeighborGroup, pre *kg.Prefetch) []*model.NeighborGroup {
+	all := kg.Subgraph{Nodes: []kg.Node{centre}}
+	for _, g := range groups {
+		all.Nodes, all.Rels = append(all.Nodes, g.Nodes...), append(all.Rels, g.Rels...)
+	}
+	r.loadersFor(ctx).roots(all.Nodes, all.Rels, pre)
+	out := make([]*model.NeighborGroup, 0, len(groups))
+	for _, g := range groups {
+		dir := model.RelationshipDirectionOutgoing
+		if g.Incoming {
+			dir = model.RelationshipDirectionIncoming
+		}
+		nodes, rels := graphOf(append([]kg.Node{centre}, g.Nodes...), g.Rels)
+		out = append(out, &model.NeighborGroup{Type: string(g.Type), Direction: dir, Kind: model.EntityKind(g.Kind), Count: g.Count, Nodes: nodes[1:], Relationships: rels})
+	}
+	return out
 }

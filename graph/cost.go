@@ -26,17 +26,18 @@ import (
 // or big pages of them, still goes over the limit.
 var fanouts = struct {
 	citations, parents, children, transfers, countryHub, personLists,
-	parties, participants, supporters int
+	parties, participants, supporters, neighborGroups int
 }{
-	citations:    2,
-	parents:      3,
-	children:     5,
-	transfers:    5,
-	countryHub:   25,
-	personLists:  5,
-	parties:      3,
-	participants: 5,
-	supporters:   15,
+	citations:      2,
+	parents:        3,
+	children:       5,
+	transfers:      5,
+	countryHub:     25,
+	personLists:    5,
+	parties:        3,
+	participants:   5,
+	supporters:     15,
+	neighborGroups: 12,
 }
 
 // sizeArg records the size argument of one root field during a cost
@@ -125,11 +126,31 @@ func complexity(l Limits, rec *costRecorder) ComplexityRoot {
 		rec.note("neighborhood", "limit", v, 1, cost)
 		return cost(v)
 	}
+	// A summary holds one group per relationship type, direction and kind
+	// (a dozen on a hub), each with up to first members.
+	c.Query.NeighborhoodSummary = func(child int, _ string, first *int) int {
+		cost := func(v int) int { return 1 + fanouts.neighborGroups*v*child }
+		v := size(first, 8, kg.MaxGroupPage)
+		rec.note("neighborhoodSummary", "first", v, 1, cost)
+		return cost(v)
+	}
+	c.Query.NeighborGroup = func(child int, _, _ string, _ model.RelationshipDirection, _ model.EntityKind, _ *string, first, _ *int) int {
+		cost := func(v int) int { return 1 + v*child }
+		v := size(first, 25, kg.MaxGroupPage)
+		rec.note("neighborGroup", "first", v, 1, cost)
+		return cost(v)
+	}
 	// Filtered lists: at most MaxListResults, usually a few dozen.
-	c.Query.Agreements = func(child int, _ []string, _, _ *kg.PartialDate) int { return list(fanouts.countryHub)(child) }
-	c.Query.Transfers = func(child int, _, _, _ *string, _, _ *kg.PartialDate) int { return list(fanouts.countryHub)(child) }
-	c.Query.Events = func(child int, _ *string, _, _ *kg.PartialDate) int { return list(fanouts.countryHub)(child) }
-	c.Query.Resolutions = func(child int, _, _ *kg.PartialDate) int { return list(fanouts.countryHub)(child) }
+	c.Query.Agreements = func(child int, _ []string, _, _ *kg.PartialDate, _ *model.DateMatch) int {
+		return list(fanouts.countryHub)(child)
+	}
+	c.Query.Transfers = func(child int, _, _, _ *string, _, _ *kg.PartialDate, _ *model.DateMatch) int {
+		return list(fanouts.countryHub)(child)
+	}
+	c.Query.Events = func(child int, _ *string, _, _ *kg.PartialDate, _ *model.DateMatch) int {
+		return list(fanouts.countryHub)(child)
+	}
+	c.Query.Resolutions = func(child int, _, _ *kg.PartialDate, _ *model.DateMatch) int { return list(fanouts.countryHub)(child) }
 	c.Query.Sources = list(fanouts.countryHub)
 
 	c.Weapon.DerivedFrom = list(fanouts.parents)
@@ -152,7 +173,7 @@ func complexity(l Limits, rec *costRecorder) ComplexityRoot {
 	// The fields of schema/time.graphqls: holders and a total's parts are
 	// filtered lists like transfers; a resolution's advocates and losses,
 	// a weapon's co-producers and an aggregate's covered records are a few.
-	c.Query.Holders = func(child int, _ kg.PartialDate, _ *kg.PartialDate, _, _, _ *string) int {
+	c.Query.Holders = func(child int, _ kg.PartialDate, _ *kg.PartialDate, _, _, _ *string, _ *model.DateMatch) int {
 		return list(fanouts.countryHub)(child)
 	}
 	c.TransferTotals.Parts = list(fanouts.countryHub)

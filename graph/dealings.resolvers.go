@@ -43,8 +43,8 @@ func (r *eventResolver) Participants(ctx context.Context, obj *model.Event) ([]m
 	return entitiesOf(nodes), nil
 }
 
-func (r *queryResolver) Agreements(ctx context.Context, parties []string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Agreement, error) {
-	dates, err := dateRange(from, to)
+func (r *queryResolver) Agreements(ctx context.Context, parties []string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Agreement, error) {
+	dates, err := dateRange(from, to, match)
 	if err != nil {
 		return nil, err
 	}
@@ -53,8 +53,8 @@ func (r *queryResolver) Agreements(ctx context.Context, parties []string, from *
 	return listOf(ctx, r.Resolver, nodes, pre, err, agreementOf)
 }
 
-func (r *queryResolver) Transfers(ctx context.Context, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Transfer, error) {
-	dates, err := dateRange(from, to)
+func (r *queryResolver) Transfers(ctx context.Context, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Transfer, error) {
+	dates, err := dateRange(from, to, match)
 	if err != nil {
 		return nil, err
 	}
@@ -65,8 +65,8 @@ func (r *queryResolver) Transfers(ctx context.Context, supplier *string, recipie
 	return listOf(ctx, r.Resolver, nodes, pre, err, transferOf)
 }
 
-func (r *queryResolver) Events(ctx context.Context, participant *string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Event, error) {
-	dates, err := dateRange(from, to)
+func (r *queryResolver) Events(ctx context.Context, participant *string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Event, error) {
+	dates, err := dateRange(from, to, match)
 	if err != nil {
 		return nil, err
 	}
@@ -75,8 +75,8 @@ func (r *queryResolver) Events(ctx context.Context, participant *string, from *k
 	return listOf(ctx, r.Resolver, nodes, pre, err, eventOf)
 }
 
-func (r *queryResolver) Resolutions(ctx context.Context, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Resolution, error) {
-	dates, err := dateRange(from, to)
+func (r *queryResolver) Resolutions(ctx context.Context, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Resolution, error) {
+	dates, err := dateRange(from, to, match)
 	if err != nil {
 		return nil, err
 	}

@@ -91,6 +91,11 @@ type ComplexityRoot struct {
 		WeaponsOriginated func(childComplexity int) int
 	}
 
+	DatasetCount struct {
+		Entities func(childComplexity int) int
+		Name     func(childComplexity int) int
+	}
+
 	Derivation struct {
 		Child      func(childComplexity int) int
 		Citations  func(childComplexity int) int
@@ -118,6 +123,17 @@ type ComplexityRoot struct {
 		Type         func(childComplexity int) int
 	}
 
+	GraphSummary struct {
+		Datasets      func(childComplexity int) int
+		Kinds         func(childComplexity int) int
+		Relationships func(childComplexity int) int
+	}
+
+	KindCount struct {
+		Count func(childComplexity int) int
+		Kind  func(childComplexity int) int
+	}
+
 	Lineage struct {
 		Derivations func(childComplexity int) int
 		Direction   func(childComplexity int) int
@@ -128,6 +144,15 @@ type ComplexityRoot struct {
 	LineageNode struct {
 		Depth  func(childComplexity int) int
 		Weapon func(childComplexity int) int
+	}
+
+	NeighborGroup struct {
+		Count         func(childComplexity int) int
+		Direction     func(childComplexity int) int
+		Kind          func(childComplexity int) int
+		Nodes         func(childComplexity int) int
+		Relationships func(childComplexity int) int
+		Type          func(childComplexity int) int
 	}
 
 	Organization struct {
@@ -202,26 +227,29 @@ type ComplexityRoot struct {
 	}
 
 	Query struct {
-		Agreements     func(childComplexity int, parties []string, from *kg.PartialDate, to *kg.PartialDate) int
-		Country        func(childComplexity int, name string) int
-		Entity         func(childComplexity int, id string) int
-		Events         func(childComplexity int, participant *string, from *kg.PartialDate, to *kg.PartialDate) int
-		Holders        func(childComplexity int, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string) int
-		Lineage        func(childComplexity int, weapon string, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) int
-		Neighborhood   func(childComplexity int, id string, depth *int, relationshipTypes []string, limit *int) int
-		Organization   func(childComplexity int, name string) int
-		Paths          func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) int
-		People         func(childComplexity int, country *string, first *int, after *string) int
-		Person         func(childComplexity int, name string) int
-		Resolutions    func(childComplexity int, from *kg.PartialDate, to *kg.PartialDate) int
-		Resolve        func(childComplexity int, name string, kind *model.EntityKind, limit *int) int
-		Search         func(childComplexity int, text string, kinds []model.EntityKind, first *int) int
-		Source         func(childComplexity int, id string) int
-		Sources        func(childComplexity int) int
-		TransferTotals func(childComplexity int, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence) int
-		Transfers      func(childComplexity int, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate) int
-		Weapon         func(childComplexity int, name string) int
-		Weapons        func(childComplexity int, category *string, origin *string, first *int, after *string) int
+		Agreements          func(childComplexity int, parties []string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) int
+		Country             func(childComplexity int, name string) int
+		Entity              func(childComplexity int, id string) int
+		Events              func(childComplexity int, participant *string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) int
+		GraphSummary        func(childComplexity int) int
+		Holders             func(childComplexity int, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string, match *model.DateMatch) int
+		Lineage             func(childComplexity int, weapon string, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) int
+		NeighborGroup       func(childComplexity int, id string, typeArg string, direction model.RelationshipDirection, kind model.EntityKind, text *string, first *int, offset *int) int
+		Neighborhood        func(childComplexity int, id string, depth *int, relationshipTypes []string, limit *int) int
+		NeighborhoodSummary func(childComplexity int, id string, first *int) int
+		Organization        func(childComplexity int, name string) int
+		Paths               func(childComplexity int, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) int
+		People              func(childComplexity int, country *string, first *int, after *string) int
+		Person              func(childComplexity int, name string) int
+		Resolutions         func(childComplexity int, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) int
+		Resolve             func(childComplexity int, name string, kind *model.EntityKind, limit *int) int
+		Search              func(childComplexity int, text string, kinds []model.EntityKind, first *int) int
+		Source              func(childComplexity int, id string) int
+		Sources             func(childComplexity int) int
+		TransferTotals      func(childComplexity int, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence, match *model.DateMatch) int
+		Transfers           func(childComplexity int, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) int
+		Weapon              func(childComplexity int, name string) int
+		Weapons             func(childComplexity int, category *string, origin *string, first *int, after *string) int
 	}
 
 	Relationship struct {
@@ -276,8 +304,9 @@ type ComplexityRoot struct {
 	}
 
 	SourceClaim struct {
-		Field func(childComplexity int) int
-		Value func(childComplexity int) int
+		Field  func(childComplexity int) int
+		Value  func(childComplexity int) int
+		Values func(childComplexity int) int
 	}
 
 	Subgraph struct {
@@ -300,6 +329,7 @@ type ComplexityRoot struct {
 		DateInferred         func(childComplexity int) int
 		Delivered            func(childComplexity int) int
 		Description          func(childComplexity int) int
+		Estimated            func(childComplexity int) int
 		From                 func(childComplexity int) int
 		ID                   func(childComplexity int) int
 		Item                 func(childComplexity int) int
@@ -314,6 +344,9 @@ type ComplexityRoot struct {
 		Status               func(childComplexity int) int
 		Supplier             func(childComplexity int) int
 		SupplierOrganization func(childComplexity int) int
+		TivDelivered         func(childComplexity int) int
+		TivOrder             func(childComplexity int) int
+		TivUnit              func(childComplexity int) int
 		To                   func(childComplexity int) int
 		Type                 func(childComplexity int) int
 		ValueEstimated       func(childComplexity int) int
@@ -331,6 +364,10 @@ type ComplexityRoot struct {
 	TransferTotals struct {
 		Parts          func(childComplexity int) int
 		Quantities     func(childComplexity int) int
+		TivCount       func(childComplexity int) int
+		TivDelivered   func(childComplexity int) int
+		TivEstimated   func(childComplexity int) int
+		TivOrder       func(childComplexity int) int
 		ValueEstimated func(childComplexity int) int
 		ValueUsd       func(childComplexity int) int
 		ValuedCount    func(childComplexity int) int
@@ -353,6 +390,8 @@ type ComplexityRoot struct {
 		Origin       func(childComplexity int) int
 		ProducedWith func(childComplexity int) int
 		RangeKm      func(childComplexity int) int
+		RangeKmMax   func(childComplexity int) int
+		RangeKmMin   func(childComplexity int) int
 		Transfers    func(childComplexity int) int
 	}
 
@@ -418,15 +457,18 @@ type QueryResolver interface {
 	Organization(ctx context.Context, name string) (*model.Organization, error)
 	Source(ctx context.Context, id string) (*model.Source, error)
 	Sources(ctx context.Context) ([]*model.Source, error)
-	Agreements(ctx context.Context, parties []string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Agreement, error)
-	Transfers(ctx context.Context, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Transfer, error)
-	Events(ctx context.Context, participant *string, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Event, error)
-	Resolutions(ctx context.Context, from *kg.PartialDate, to *kg.PartialDate) ([]*model.Resolution, error)
+	Agreements(ctx context.Context, parties []string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Agreement, error)
+	Transfers(ctx context.Context, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Transfer, error)
+	Events(ctx context.Context, participant *string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Event, error)
+	Resolutions(ctx context.Context, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Resolution, error)
 	People(ctx context.Context, country *string, first *int, after *string) (*model.PersonConnection, error)
-	Holders(ctx context.Context, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string) ([]*model.Tenure, error)
-	TransferTotals(ctx context.Context, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence) (*model.TransferTotals, error)
+	GraphSummary(ctx context.Context) (*model.GraphSummary, error)
+	Holders(ctx context.Context, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string, match *model.DateMatch) ([]*model.Tenure, error)
+	TransferTotals(ctx context.Context, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence, match *model.DateMatch) (*model.TransferTotals, error)
 	Paths(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) ([]*model.Path, error)
 	Neighborhood(ctx context.Context, id string, depth *int, relationshipTypes []string, limit *int) (*model.Subgraph, error)
+	NeighborhoodSummary(ctx context.Context, id string, first *int) ([]*model.NeighborGroup, error)
+	NeighborGroup(ctx context.Context, id string, typeArg string, direction model.RelationshipDirection, kind model.EntityKind, text *string, first *int, offset *int) (*model.NeighborGroup, error)
 	Lineage(ctx context.Context, weapon string, direction *model.LineageDirection, maxDepth *int, minConfidence *model.Confidence) (*model.Lineage, error)
 	Weapons(ctx context.Context, category *string, origin *string, first *int, after *string) (*model.WeaponConnection, error)
 }
@@ -696,6 +738,19 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Country.WeaponsOriginated(childComplexity), true
 
+	case "DatasetCount.entities":
+		if e.ComplexityRoot.DatasetCount.Entities == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetCount.Entities(childComplexity), true
+	case "DatasetCount.name":
+		if e.ComplexityRoot.DatasetCount.Name == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetCount.Name(childComplexity), true
+
 	case "Derivation.child":
 		if e.ComplexityRoot.Derivation.Child == nil {
 			break
@@ -824,6 +879,38 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 
 		return e.ComplexityRoot.Event.Type(childComplexity), true
 
+	case "GraphSummary.datasets":
+		if e.ComplexityRoot.GraphSummary.Datasets == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSummary.Datasets(childComplexity), true
+	case "GraphSummary.kinds":
+		if e.ComplexityRoot.GraphSummary.Kinds == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSummary.Kinds(childComplexity), true
+	case "GraphSummary.relationships":
+		if e.ComplexityRoot.GraphSummary.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSummary.Relationships(childComplexity), true
+
+	case "KindCount.count":
+		if e.ComplexityRoot.KindCount.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Count(childComplexity), true
+	case "KindCount.kind":
+		if e.ComplexityRoot.KindCount.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.KindCount.Kind(childComplexity), true
+
 	case "Lineage.derivations":
 		if e.ComplexityRoot.Lineage.Derivations == nil {
 			break
@@ -861,6 +948,43 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.LineageNode.Weapon(childComplexity), true
+
+	case "NeighborGroup.count":
+		if e.ComplexityRoot.NeighborGroup.Count == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborGroup.Count(childComplexity), true
+	case "NeighborGroup.direction":
+		if e.ComplexityRoot.NeighborGroup.Direction == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborGroup.Direction(childComplexity), true
+	case "NeighborGroup.kind":
+		if e.ComplexityRoot.NeighborGroup.Kind == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborGroup.Kind(childComplexity), true
+	case "NeighborGroup.nodes":
+		if e.ComplexityRoot.NeighborGroup.Nodes == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborGroup.Nodes(childComplexity), true
+	case "NeighborGroup.relationships":
+		if e.ComplexityRoot.NeighborGroup.Relationships == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborGroup.Relationships(childComplexity), true
+	case "NeighborGroup.type":
+		if e.ComplexityRoot.NeighborGroup.Type == nil {
+			break
+		}
+
+		return e.ComplexityRoot.NeighborGroup.Type(childComplexity), true
 
 	case "Organization.aliases":
 		if e.ComplexityRoot.Organization.Aliases == nil {
@@ -1145,7 +1269,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Agreements(childComplexity, args["parties"].([]string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate)), true
+		return e.ComplexityRoot.Query.Agreements(childComplexity, args["parties"].([]string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate), args["match"].(*model.DateMatch)), true
 	case "Query.country":
 		if e.ComplexityRoot.Query.Country == nil {
 			break
@@ -1178,7 +1302,13 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Events(childComplexity, args["participant"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate)), true
+		return e.ComplexityRoot.Query.Events(childComplexity, args["participant"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate), args["match"].(*model.DateMatch)), true
+	case "Query.graphSummary":
+		if e.ComplexityRoot.Query.GraphSummary == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Query.GraphSummary(childComplexity), true
 	case "Query.holders":
 		if e.ComplexityRoot.Query.Holders == nil {
 			break
@@ -1189,7 +1319,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Holders(childComplexity, args["at"].(kg.PartialDate), args["until"].(*kg.PartialDate), args["title"].(*string), args["organization"].(*string), args["country"].(*string)), true
+		return e.ComplexityRoot.Query.Holders(childComplexity, args["at"].(kg.PartialDate), args["until"].(*kg.PartialDate), args["title"].(*string), args["organization"].(*string), args["country"].(*string), args["match"].(*model.DateMatch)), true
 
 	case "Query.lineage":
 		if e.ComplexityRoot.Query.Lineage == nil {
@@ -1202,6 +1332,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Lineage(childComplexity, args["weapon"].(string), args["direction"].(*model.LineageDirection), args["maxDepth"].(*int), args["minConfidence"].(*model.Confidence)), true
+	case "Query.neighborGroup":
+		if e.ComplexityRoot.Query.NeighborGroup == nil {
+			break
+		}
+
+		args, err := ec.field_Query_neighborGroup_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NeighborGroup(childComplexity, args["id"].(string), args["type"].(string), args["direction"].(model.RelationshipDirection), args["kind"].(model.EntityKind), args["text"].(*string), args["first"].(*int), args["offset"].(*int)), true
 	case "Query.neighborhood":
 		if e.ComplexityRoot.Query.Neighborhood == nil {
 			break
@@ -1213,6 +1354,17 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Query.Neighborhood(childComplexity, args["id"].(string), args["depth"].(*int), args["relationshipTypes"].([]string), args["limit"].(*int)), true
+	case "Query.neighborhoodSummary":
+		if e.ComplexityRoot.Query.NeighborhoodSummary == nil {
+			break
+		}
+
+		args, err := ec.field_Query_neighborhoodSummary_args(ctx, rawArgs)
+		if err != nil {
+			return 0, false
+		}
+
+		return e.ComplexityRoot.Query.NeighborhoodSummary(childComplexity, args["id"].(string), args["first"].(*int)), true
 	case "Query.organization":
 		if e.ComplexityRoot.Query.Organization == nil {
 			break
@@ -1267,7 +1419,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Resolutions(childComplexity, args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate)), true
+		return e.ComplexityRoot.Query.Resolutions(childComplexity, args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate), args["match"].(*model.DateMatch)), true
 	case "Query.resolve":
 		if e.ComplexityRoot.Query.Resolve == nil {
 			break
@@ -1317,7 +1469,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.TransferTotals(childComplexity, args["supplier"].(*string), args["recipient"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate), args["minConfidence"].(*model.Confidence)), true
+		return e.ComplexityRoot.Query.TransferTotals(childComplexity, args["supplier"].(*string), args["recipient"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate), args["minConfidence"].(*model.Confidence), args["match"].(*model.DateMatch)), true
 	case "Query.transfers":
 		if e.ComplexityRoot.Query.Transfers == nil {
 			break
@@ -1328,7 +1480,7 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 			return 0, false
 		}
 
-		return e.ComplexityRoot.Query.Transfers(childComplexity, args["supplier"].(*string), args["recipient"].(*string), args["weapon"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate)), true
+		return e.ComplexityRoot.Query.Transfers(childComplexity, args["supplier"].(*string), args["recipient"].(*string), args["weapon"].(*string), args["from"].(*kg.PartialDate), args["to"].(*kg.PartialDate), args["match"].(*model.DateMatch)), true
 	case "Query.weapon":
 		if e.ComplexityRoot.Query.Weapon == nil {
 			break
@@ -1602,6 +1754,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.SourceClaim.Value(childComplexity), true
+	case "SourceClaim.values":
+		if e.ComplexityRoot.SourceClaim.Values == nil {
+			break
+		}
+
+		return e.ComplexityRoot.SourceClaim.Values(childComplexity), true
 
 	case "Subgraph.nodes":
 		if e.ComplexityRoot.Subgraph.Nodes == nil {
@@ -1683,6 +1841,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transfer.Description(childComplexity), true
+	case "Transfer.estimated":
+		if e.ComplexityRoot.Transfer.Estimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.Estimated(childComplexity), true
 	case "Transfer.from":
 		if e.ComplexityRoot.Transfer.From == nil {
 			break
@@ -1767,6 +1931,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Transfer.SupplierOrganization(childComplexity), true
+	case "Transfer.tivDelivered":
+		if e.ComplexityRoot.Transfer.TivDelivered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.TivDelivered(childComplexity), true
+	case "Transfer.tivOrder":
+		if e.ComplexityRoot.Transfer.TivOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.TivOrder(childComplexity), true
+	case "Transfer.tivUnit":
+		if e.ComplexityRoot.Transfer.TivUnit == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Transfer.TivUnit(childComplexity), true
 	case "Transfer.to":
 		if e.ComplexityRoot.Transfer.To == nil {
 			break
@@ -1835,6 +2017,30 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.TransferTotals.Quantities(childComplexity), true
+	case "TransferTotals.tivCount":
+		if e.ComplexityRoot.TransferTotals.TivCount == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotals.TivCount(childComplexity), true
+	case "TransferTotals.tivDelivered":
+		if e.ComplexityRoot.TransferTotals.TivDelivered == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotals.TivDelivered(childComplexity), true
+	case "TransferTotals.tivEstimated":
+		if e.ComplexityRoot.TransferTotals.TivEstimated == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotals.TivEstimated(childComplexity), true
+	case "TransferTotals.tivOrder":
+		if e.ComplexityRoot.TransferTotals.TivOrder == nil {
+			break
+		}
+
+		return e.ComplexityRoot.TransferTotals.TivOrder(childComplexity), true
 	case "TransferTotals.valueEstimated":
 		if e.ComplexityRoot.TransferTotals.ValueEstimated == nil {
 			break
@@ -1955,6 +2161,18 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.Weapon.RangeKm(childComplexity), true
+	case "Weapon.rangeKmMax":
+		if e.ComplexityRoot.Weapon.RangeKmMax == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Weapon.RangeKmMax(childComplexity), true
+	case "Weapon.rangeKmMin":
+		if e.ComplexityRoot.Weapon.RangeKmMin == nil {
+			break
+		}
+
+		return e.ComplexityRoot.Weapon.RangeKmMin(childComplexity), true
 	case "Weapon.transfers":
 		if e.ComplexityRoot.Weapon.Transfers == nil {
 			break
@@ -2283,7 +2501,8 @@ type Resolution implements Entity {
 # Filtered lists of dated items, oldest first, undated items last.
 #
 # Date filters: an item matches when the days it covers overlap [from, to]
-# (from taken as its first day, to as its last). An agreement or event
+# (from taken as its first day, to as its last), or, with match: WITHIN,
+# when they all lie in [from, to] (see DateMatch in schema/time.graphqls). An agreement or event
 # covers its date; a resolution its date or the period it was in force; a
 # transfer its period (from/to, see schema/time.graphqls) widened by its order
 # and last delivery. An open end of a period reaches as far as it may.
@@ -2293,20 +2512,22 @@ type Resolution implements Entity {
 extend type Query {
   """
   Agreements to which every listed country (or organization) id is a party,
-  whose date overlaps [from, to]; undated agreements never match a date
-  filter. More than 1000 matches are refused (LIMIT_EXCEEDED, limit "filter").
+  whose date overlaps [from, to] (or lies within it: match WITHIN); undated
+  agreements never match a date filter. More than 1000 matches are refused
+  (LIMIT_EXCEEDED, limit "filter").
   """
-  agreements(parties: [ID!], from: PartialDate, to: PartialDate): [Agreement!]!
+  agreements(parties: [ID!], from: PartialDate, to: PartialDate, match: DateMatch = OVERLAPS): [Agreement!]!
   """
   Transfers by supplier, recipient and weapon ids whose span (the period
   from/to widened by order and last delivery; an aggregate's period) overlaps
-  [from, to]; undated transfers never match a date filter.
+  [from, to], or lies within it (match: WITHIN: "sales of the mid-1990s"
+  leaves out a 1980-1999 aggregate); undated transfers never match a date filter.
   """
-  transfers(supplier: ID, recipient: ID, weapon: ID, from: PartialDate, to: PartialDate): [Transfer!]!
-  "Events in which the participant id took part, dated within [from, to] (overlap; undated never match)."
-  events(participant: ID, from: PartialDate, to: PartialDate): [Event!]!
-  "Resolutions adopted within [from, to] (undated never match a date filter)."
-  resolutions(from: PartialDate, to: PartialDate): [Resolution!]!
+  transfers(supplier: ID, recipient: ID, weapon: ID, from: PartialDate, to: PartialDate, match: DateMatch = OVERLAPS): [Transfer!]!
+  "Events in which the participant id took part, dated in [from, to] (overlap by default, or WITHIN; undated never match)."
+  events(participant: ID, from: PartialDate, to: PartialDate, match: DateMatch = OVERLAPS): [Event!]!
+  "Resolutions dated, or in force, in [from, to] (overlap by default, or WITHIN; undated never match a date filter)."
+  resolutions(from: PartialDate, to: PartialDate, match: DateMatch = OVERLAPS): [Resolution!]!
 }
 `, BuiltIn: false},
 	{Name: "../schema/entity.graphqls", Input: `# The Entity interface and the lookups: by id, by name or alias, by full text.
@@ -2495,15 +2716,48 @@ extend type Query {
   people(country: ID, first: Int = 50, after: String): PersonConnection!
 }
 `, BuiltIn: false},
+	{Name: "../schema/summary.graphqls", Input: `# What the graph holds, for a first look (the explorer's home page).
+
+"How many entities of one kind the graph holds."
+type KindCount {
+  kind: EntityKind!
+  count: Int!
+}
+
+"One dataset (a seed folder ingested under a name) and how many entities it owns."
+type DatasetCount {
+  name: String!
+  entities: Int!
+}
+
+"What the graph holds: entities per kind, relationships, and the datasets."
+type GraphSummary {
+  "Entities per kind, in the order of EntityKind."
+  kinds: [KindCount!]!
+  "How many relationships there are, of every type."
+  relationships: Int!
+  "The datasets, largest first."
+  datasets: [DatasetCount!]!
+}
+
+extend type Query {
+  """
+  What the graph holds. The counts per kind and of relationships come from
+  Neo4j's count store; the datasets from the dataset index.
+  """
+  graphSummary: GraphSummary!
+}
+`, BuiltIn: false},
 	{Name: "../schema/time.graphqls", Input: `# Time as data and sources as claims: periods and tenures, what each source
 # says, who held a post at a date, and totals of transfers.
 #
 # Periods. A fact the sources date as a period (a tenure, an aggregate of
 # sales, deliveries over several years, a sanction in force) has from/to;
 # either end may be open (unknown). Every date filter of the API matches by
-# overlap: an item matches when the days it covers share at least one day
-# with [from, to]; an open end reaches as far as it may. Undated items never
-# match a date filter.
+# overlap unless asked otherwise (match: WITHIN, see DateMatch): an item
+# matches when the days it covers share at least one day with [from, to];
+# an open end reaches as far as it may. Undated items never match a date
+# filter.
 #
 # Claims per source. Each citation carries the confidence of its own source
 # and the values only that source gives, or gives differently (claims). A
@@ -2529,6 +2783,22 @@ type SourceClaim {
   field: String!
   "The value as the source gives it; list items are joined with \"; \"."
   value: String!
+  "The value's items as the source gives them (one item for a single value), so lists compare without splitting value."
+  values: [String!]!
+}
+
+"""
+How a date filter compares the days an item covers (its span) with
+[from, to]. Either way an undated item never matches a filter with a bound.
+"""
+enum DateMatch {
+  "The span shares at least one day with [from, to] (the default)."
+  OVERLAPS
+  """
+  Every day of the span lies in [from, to]. A span with an open end reaches
+  past any bound on that side, so it is within only a filter open there too.
+  """
+  WITHIN
 }
 
 extend type Transfer {
@@ -2550,6 +2820,14 @@ extend type Transfer {
   type: String
   "When the deal was first reported, when the sources give that instead of an order date."
   reported: PartialDate
+  "SIPRI trend-indicator value of one item (a register's figure: a volume measure, not a price or US$)."
+  tivUnit: Float
+  "SIPRI trend-indicator value of the whole order."
+  tivOrder: Float
+  "SIPRI trend-indicator value of what has been delivered."
+  tivDelivered: Float
+  "The fields whose figures the source gives as estimates (SIPRI brackets them): ordered, delivered, quantity_ordered, tiv_order …"
+  estimated: [String!]!
 }
 
 extend type Resolution {
@@ -2633,6 +2911,14 @@ type TransferTotals {
   valueEstimated: Boolean!
   "How many records' values were counted."
   valuedCount: Int!
+  "Sum of the SIPRI trend-indicator values of the orders counted (kept apart from valueUsd: TIV measures volume, not price)."
+  tivOrder: Float!
+  "Sum of the SIPRI trend-indicator values of the deliveries counted."
+  tivDelivered: Float!
+  "How many records' TIV were counted."
+  tivCount: Int!
+  "True when at least one TIV counted is an estimate."
+  tivEstimated: Boolean!
   "Sums of quantities counted, by unit."
   quantities: [QuantityTotal!]!
   "Every record the total considered, counted or not, in id order."
@@ -2642,22 +2928,22 @@ type TransferTotals {
 extend type Query {
   """
   Who held a post at a date or during a period: tenures whose dates overlap
-  [at, until] (until defaults to at). Narrow by the post's organization (an
+  [at, until] (until defaults to at), or lie within it (match: WITHIN). Narrow by the post's organization (an
   organization id: posts in it or in an organization part of it), by country
   (a country id: posts in that country's organizations or of the country
   itself) and by title (case-insensitive words the title contains, e.g.
   "defence minister" matches "Minister of Defence"). Positions without any
   date never match. Oldest tenure first.
   """
-  holders(at: PartialDate!, until: PartialDate, title: String, organization: ID, country: ID): [Tenure!]!
+  holders(at: PartialDate!, until: PartialDate, title: String, organization: ID, country: ID, match: DateMatch = OVERLAPS): [Tenure!]!
 
   """
   Totals of transfer values and quantities from supplier to recipient (both
-  optional: country ids) over [from, to] (overlap; without from and to, every
-  transfer including undated ones), counting records at least as firm as
+  optional: country ids) over [from, to] (overlap, or WITHIN with match;
+  without from and to, every transfer including undated ones), counting records at least as firm as
   minConfidence. See TransferTotals for how nothing counts twice.
   """
-  transferTotals(supplier: ID, recipient: ID, from: PartialDate, to: PartialDate, minConfidence: Confidence): TransferTotals!
+  transferTotals(supplier: ID, recipient: ID, from: PartialDate, to: PartialDate, minConfidence: Confidence, match: DateMatch = OVERLAPS): TransferTotals!
 }
 
 extend type Weapon {
@@ -2745,6 +3031,53 @@ extend type Query {
   """
   neighborhood(id: ID!, depth: Int = 1, relationshipTypes: [String!], limit: Int = 200): Subgraph!
 }
+
+"Which way a relationship runs, seen from the entity a question starts at."
+enum RelationshipDirection {
+  "The relationship starts at the entity."
+  OUTGOING
+  "The relationship ends at the entity."
+  INCOMING
+}
+
+"""
+One group of an entity's neighbours: those joined to it by relationships of
+one type, in one direction, that are of one kind ("1,043 weapons
+ORIGINATES_FROM, incoming").
+"""
+type NeighborGroup {
+  "The relationship type."
+  type: String!
+  "Which way the relationships run, seen from the entity."
+  direction: RelationshipDirection!
+  "The kind of the neighbours."
+  kind: EntityKind!
+  "How many neighbours the group holds (those matching text, when a text was given)."
+  count: Int!
+  "One page of the neighbours: dated ones first by date (agreements and events by their date, transfers by order or delivery, weapons by introduction), then by name."
+  nodes: [Entity!]!
+  "The relationships that join those neighbours to the entity, one per neighbour."
+  relationships: [Relationship!]!
+}
+
+extend type Query {
+  """
+  An entity's neighbours in groups, one per relationship type, direction and
+  neighbour kind, largest first, each with its count and its first ` + "`" + `first` + "`" + `
+  (0-200) neighbours. The counts come from Neo4j's degree store, not from
+  expanding the relationships, so a hub of any size answers quickly. An
+  unknown id is NOT_FOUND.
+  """
+  neighborhoodSummary(id: ID!, first: Int = 8): [NeighborGroup!]!
+
+  """
+  One page of one group of neighborhoodSummary: up to first (0-200)
+  neighbours from offset on, in the group's order; with text, only those
+  whose name or an alias contains it (case-insensitive), and count counts
+  those. Unknown types are BAD_USER_INPUT, an unknown id NOT_FOUND.
+  """
+  neighborGroup(id: ID!, type: String!, direction: RelationshipDirection!, kind: EntityKind!, text: String, first: Int = 25, offset: Int = 0): NeighborGroup!
+}
 `, BuiltIn: false},
 	{Name: "../schema/weapon.graphqls", Input: `# Weapons, how they derive from each other, and their lineage.
 
@@ -2770,6 +3103,10 @@ type Weapon implements Entity {
   manufacturer: Organization
   "Maximum range in kilometres, when known."
   rangeKm: Float
+  "Lower end of the range when the source gives it as an interval (HQ-2: 12-32 km); null when it gives one figure."
+  rangeKmMin: Float
+  "Upper end of the range: the same figure as rangeKm, named to pair with rangeKmMin."
+  rangeKmMax: Float
   "When it was first produced, fielded or unveiled."
   introduced: PartialDate
   "The weapons this one was derived from (its parents), with how and on what evidence."
@@ -2791,7 +3128,7 @@ type Derivation {
   child: Weapon!
   "The weapon it derives from."
   parent: Weapon!
-  "How: variant, copy, based-on, replica, modified, export-rename, closely-related …"
+  "How: variant, copy, based-on, replica, modified, export-rename, closely-related, licensed-production (a register's licensed production) …"
   kind: String!
   "How firmly the sources state the derivation."
   confidence: Confidence!
@@ -2966,6 +3303,16 @@ func (ec *executionContext) childFields_Country(ctx context.Context, field graph
 	return nil, fmt.Errorf("no field named %q was found under type Country", field.Name)
 }
 
+func (ec *executionContext) childFields_DatasetCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "name":
+		return ec.fieldContext_DatasetCount_name(ctx, field)
+	case "entities":
+		return ec.fieldContext_DatasetCount_entities(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type DatasetCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Derivation(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "child":
@@ -3020,6 +3367,28 @@ func (ec *executionContext) childFields_Event(ctx context.Context, field graphql
 	return nil, fmt.Errorf("no field named %q was found under type Event", field.Name)
 }
 
+func (ec *executionContext) childFields_GraphSummary(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kinds":
+		return ec.fieldContext_GraphSummary_kinds(ctx, field)
+	case "relationships":
+		return ec.fieldContext_GraphSummary_relationships(ctx, field)
+	case "datasets":
+		return ec.fieldContext_GraphSummary_datasets(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type GraphSummary", field.Name)
+}
+
+func (ec *executionContext) childFields_KindCount(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "kind":
+		return ec.fieldContext_KindCount_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_KindCount_count(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type KindCount", field.Name)
+}
+
 func (ec *executionContext) childFields_Lineage(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
 	switch field.Name {
 	case "weapon":
@@ -3042,6 +3411,24 @@ func (ec *executionContext) childFields_LineageNode(ctx context.Context, field g
 		return ec.fieldContext_LineageNode_depth(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type LineageNode", field.Name)
+}
+
+func (ec *executionContext) childFields_NeighborGroup(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+	switch field.Name {
+	case "type":
+		return ec.fieldContext_NeighborGroup_type(ctx, field)
+	case "direction":
+		return ec.fieldContext_NeighborGroup_direction(ctx, field)
+	case "kind":
+		return ec.fieldContext_NeighborGroup_kind(ctx, field)
+	case "count":
+		return ec.fieldContext_NeighborGroup_count(ctx, field)
+	case "nodes":
+		return ec.fieldContext_NeighborGroup_nodes(ctx, field)
+	case "relationships":
+		return ec.fieldContext_NeighborGroup_relationships(ctx, field)
+	}
+	return nil, fmt.Errorf("no field named %q was found under type NeighborGroup", field.Name)
 }
 
 func (ec *executionContext) childFields_Organization(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
@@ -3294,6 +3681,8 @@ func (ec *executionContext) childFields_SourceClaim(ctx context.Context, field g
 		return ec.fieldContext_SourceClaim_field(ctx, field)
 	case "value":
 		return ec.fieldContext_SourceClaim_value(ctx, field)
+	case "values":
+		return ec.fieldContext_SourceClaim_values(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type SourceClaim", field.Name)
 }
@@ -3376,6 +3765,14 @@ func (ec *executionContext) childFields_Transfer(ctx context.Context, field grap
 		return ec.fieldContext_Transfer_type(ctx, field)
 	case "reported":
 		return ec.fieldContext_Transfer_reported(ctx, field)
+	case "tivUnit":
+		return ec.fieldContext_Transfer_tivUnit(ctx, field)
+	case "tivOrder":
+		return ec.fieldContext_Transfer_tivOrder(ctx, field)
+	case "tivDelivered":
+		return ec.fieldContext_Transfer_tivDelivered(ctx, field)
+	case "estimated":
+		return ec.fieldContext_Transfer_estimated(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type Transfer", field.Name)
 }
@@ -3402,6 +3799,14 @@ func (ec *executionContext) childFields_TransferTotals(ctx context.Context, fiel
 		return ec.fieldContext_TransferTotals_valueEstimated(ctx, field)
 	case "valuedCount":
 		return ec.fieldContext_TransferTotals_valuedCount(ctx, field)
+	case "tivOrder":
+		return ec.fieldContext_TransferTotals_tivOrder(ctx, field)
+	case "tivDelivered":
+		return ec.fieldContext_TransferTotals_tivDelivered(ctx, field)
+	case "tivCount":
+		return ec.fieldContext_TransferTotals_tivCount(ctx, field)
+	case "tivEstimated":
+		return ec.fieldContext_TransferTotals_tivEstimated(ctx, field)
 	case "quantities":
 		return ec.fieldContext_TransferTotals_quantities(ctx, field)
 	case "parts":
@@ -3434,6 +3839,10 @@ func (ec *executionContext) childFields_Weapon(ctx context.Context, field graphq
 		return ec.fieldContext_Weapon_manufacturer(ctx, field)
 	case "rangeKm":
 		return ec.fieldContext_Weapon_rangeKm(ctx, field)
+	case "rangeKmMin":
+		return ec.fieldContext_Weapon_rangeKmMin(ctx, field)
+	case "rangeKmMax":
+		return ec.fieldContext_Weapon_rangeKmMax(ctx, field)
 	case "introduced":
 		return ec.fieldContext_Weapon_introduced(ctx, field)
 	case "derivedFrom":
@@ -3629,6 +4038,14 @@ func (ec *executionContext) field_Query_agreements_args(ctx context.Context, raw
 		return nil, err
 	}
 	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "match",
+		func(ctx context.Context, v any) (*model.DateMatch, error) {
+			return ec.unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["match"] = arg3
 	return args, nil
 }
 
@@ -3687,6 +4104,14 @@ func (ec *executionContext) field_Query_events_args(ctx context.Context, rawArgs
 		return nil, err
 	}
 	args["to"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "match",
+		func(ctx context.Context, v any) (*model.DateMatch, error) {
+			return ec.unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["match"] = arg3
 	return args, nil
 }
 
@@ -3733,6 +4158,14 @@ func (ec *executionContext) field_Query_holders_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["country"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "match",
+		func(ctx context.Context, v any) (*model.DateMatch, error) {
+			return ec.unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["match"] = arg5
 	return args, nil
 }
 
@@ -3771,6 +4204,90 @@ func (ec *executionContext) field_Query_lineage_args(ctx context.Context, rawArg
 		return nil, err
 	}
 	args["minConfidence"] = arg3
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_neighborGroup_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "type",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNString2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["type"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "direction",
+		func(ctx context.Context, v any) (model.RelationshipDirection, error) {
+			return ec.unmarshalNRelationshipDirection2armsgraphᚋgraphᚋmodelᚐRelationshipDirection(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["direction"] = arg2
+	arg3, err := graphql.ProcessArgField(ctx, rawArgs, "kind",
+		func(ctx context.Context, v any) (model.EntityKind, error) {
+			return ec.unmarshalNEntityKind2armsgraphᚋgraphᚋmodelᚐEntityKind(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["kind"] = arg3
+	arg4, err := graphql.ProcessArgField(ctx, rawArgs, "text",
+		func(ctx context.Context, v any) (*string, error) {
+			return ec.unmarshalOString2ᚖstring(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["text"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg5
+	arg6, err := graphql.ProcessArgField(ctx, rawArgs, "offset",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["offset"] = arg6
+	return args, nil
+}
+
+func (ec *executionContext) field_Query_neighborhoodSummary_args(ctx context.Context, rawArgs map[string]any) (map[string]any, error) {
+	var err error
+	args := map[string]any{}
+	arg0, err := graphql.ProcessArgField(ctx, rawArgs, "id",
+		func(ctx context.Context, v any) (string, error) {
+			return ec.unmarshalNID2string(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["id"] = arg0
+	arg1, err := graphql.ProcessArgField(ctx, rawArgs, "first",
+		func(ctx context.Context, v any) (*int, error) {
+			return ec.unmarshalOInt2ᚖint(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["first"] = arg1
 	return args, nil
 }
 
@@ -3943,6 +4460,14 @@ func (ec *executionContext) field_Query_resolutions_args(ctx context.Context, ra
 		return nil, err
 	}
 	args["to"] = arg1
+	arg2, err := graphql.ProcessArgField(ctx, rawArgs, "match",
+		func(ctx context.Context, v any) (*model.DateMatch, error) {
+			return ec.unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["match"] = arg2
 	return args, nil
 }
 
@@ -4063,6 +4588,14 @@ func (ec *executionContext) field_Query_transferTotals_args(ctx context.Context,
 		return nil, err
 	}
 	args["minConfidence"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "match",
+		func(ctx context.Context, v any) (*model.DateMatch, error) {
+			return ec.unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["match"] = arg5
 	return args, nil
 }
 
@@ -4109,6 +4642,14 @@ func (ec *executionContext) field_Query_transfers_args(ctx context.Context, rawA
 		return nil, err
 	}
 	args["to"] = arg4
+	arg5, err := graphql.ProcessArgField(ctx, rawArgs, "match",
+		func(ctx context.Context, v any) (*model.DateMatch, error) {
+			return ec.unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx, v)
+		})
+	if err != nil {
+		return nil, err
+	}
+	args["match"] = arg5
 	return args, nil
 }
 
@@ -5222,6 +5763,52 @@ func (ec *executionContext) fieldContext_Country_weaponsOriginated(_ context.Con
 	return fc, nil
 }
 
+func (ec *executionContext) _DatasetCount_name(ctx context.Context, field graphql.CollectedField, obj *model.DatasetCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetCount_name(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Name, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetCount_name(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _DatasetCount_entities(ctx context.Context, field graphql.CollectedField, obj *model.DatasetCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetCount_entities(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Entities, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetCount_entities(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Derivation_child(ctx context.Context, field graphql.CollectedField, obj *model.Derivation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5759,6 +6346,139 @@ func (ec *executionContext) fieldContext_Event_participants(_ context.Context, f
 	return fc, nil
 }
 
+func (ec *executionContext) _GraphSummary_kinds(ctx context.Context, field graphql.CollectedField, obj *model.GraphSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSummary_kinds(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kinds, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
+			return ec.marshalNKindCount2ᚕᚖarmsgraphᚋgraphᚋmodelᚐKindCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSummary_kinds(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_KindCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _GraphSummary_relationships(ctx context.Context, field graphql.CollectedField, obj *model.GraphSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSummary_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSummary_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphSummary", field, false, false, "Int")
+}
+
+func (ec *executionContext) _GraphSummary_datasets(ctx context.Context, field graphql.CollectedField, obj *model.GraphSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSummary_datasets(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Datasets, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.DatasetCount) graphql.Marshaler {
+			return ec.marshalNDatasetCount2ᚕᚖarmsgraphᚋgraphᚋmodelᚐDatasetCountᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSummary_datasets(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "GraphSummary",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_DatasetCount(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
+			return ec.marshalNEntityKind2armsgraphᚋgraphᚋmodelᚐEntityKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _KindCount_count(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_KindCount_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_KindCount_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("KindCount", field, false, false, "Int")
+}
+
 func (ec *executionContext) _Lineage_weapon(ctx context.Context, field graphql.CollectedField, obj *model.Lineage) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -5931,6 +6651,162 @@ func (ec *executionContext) _LineageNode_depth(ctx context.Context, field graphq
 }
 func (ec *executionContext) fieldContext_LineageNode_depth(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("LineageNode", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NeighborGroup_type(ctx context.Context, field graphql.CollectedField, obj *model.NeighborGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborGroup_type(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Type, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v string) graphql.Marshaler {
+			return ec.marshalNString2string(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborGroup_type(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeighborGroup", field, false, false, "String")
+}
+
+func (ec *executionContext) _NeighborGroup_direction(ctx context.Context, field graphql.CollectedField, obj *model.NeighborGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborGroup_direction(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Direction, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.RelationshipDirection) graphql.Marshaler {
+			return ec.marshalNRelationshipDirection2armsgraphᚋgraphᚋmodelᚐRelationshipDirection(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborGroup_direction(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeighborGroup", field, false, false, "RelationshipDirection")
+}
+
+func (ec *executionContext) _NeighborGroup_kind(ctx context.Context, field graphql.CollectedField, obj *model.NeighborGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborGroup_kind(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Kind, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v model.EntityKind) graphql.Marshaler {
+			return ec.marshalNEntityKind2armsgraphᚋgraphᚋmodelᚐEntityKind(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborGroup_kind(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeighborGroup", field, false, false, "EntityKind")
+}
+
+func (ec *executionContext) _NeighborGroup_count(ctx context.Context, field graphql.CollectedField, obj *model.NeighborGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborGroup_count(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Count, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborGroup_count(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("NeighborGroup", field, false, false, "Int")
+}
+
+func (ec *executionContext) _NeighborGroup_nodes(ctx context.Context, field graphql.CollectedField, obj *model.NeighborGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborGroup_nodes(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Nodes, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []model.Entity) graphql.Marshaler {
+			return ec.marshalNEntity2ᚕarmsgraphᚋgraphᚋmodelᚐEntityᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborGroup_nodes(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeighborGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return nil, errors.New("FieldContext.Child cannot be called on type INTERFACE")
+		},
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _NeighborGroup_relationships(ctx context.Context, field graphql.CollectedField, obj *model.NeighborGroup) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_NeighborGroup_relationships(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Relationships, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.Relationship) graphql.Marshaler {
+			return ec.marshalNRelationship2ᚕᚖarmsgraphᚋgraphᚋmodelᚐRelationshipᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_NeighborGroup_relationships(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "NeighborGroup",
+		Field:      field,
+		IsMethod:   false,
+		IsResolver: false,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_Relationship(ctx, field)
+		},
+	}
+	return fc, nil
 }
 
 func (ec *executionContext) _Organization_id(ctx context.Context, field graphql.CollectedField, obj *model.Organization) (ret graphql.Marshaler) {
@@ -7483,7 +8359,7 @@ func (ec *executionContext) _Query_agreements(ctx context.Context, field graphql
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Agreements(ctx, fc.Args["parties"].([]string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate))
+			return ec.Resolvers.Query().Agreements(ctx, fc.Args["parties"].([]string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate), fc.Args["match"].(*model.DateMatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Agreement) graphql.Marshaler {
@@ -7527,7 +8403,7 @@ func (ec *executionContext) _Query_transfers(ctx context.Context, field graphql.
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Transfers(ctx, fc.Args["supplier"].(*string), fc.Args["recipient"].(*string), fc.Args["weapon"].(*string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate))
+			return ec.Resolvers.Query().Transfers(ctx, fc.Args["supplier"].(*string), fc.Args["recipient"].(*string), fc.Args["weapon"].(*string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate), fc.Args["match"].(*model.DateMatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Transfer) graphql.Marshaler {
@@ -7571,7 +8447,7 @@ func (ec *executionContext) _Query_events(ctx context.Context, field graphql.Col
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Events(ctx, fc.Args["participant"].(*string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate))
+			return ec.Resolvers.Query().Events(ctx, fc.Args["participant"].(*string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate), fc.Args["match"].(*model.DateMatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Event) graphql.Marshaler {
@@ -7615,7 +8491,7 @@ func (ec *executionContext) _Query_resolutions(ctx context.Context, field graphq
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Resolutions(ctx, fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate))
+			return ec.Resolvers.Query().Resolutions(ctx, fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate), fc.Args["match"].(*model.DateMatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Resolution) graphql.Marshaler {
@@ -7693,6 +8569,38 @@ func (ec *executionContext) fieldContext_Query_people(ctx context.Context, field
 	return fc, nil
 }
 
+func (ec *executionContext) _Query_graphSummary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_graphSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return ec.Resolvers.Query().GraphSummary(ctx)
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.GraphSummary) graphql.Marshaler {
+			return ec.marshalNGraphSummary2ᚖarmsgraphᚋgraphᚋmodelᚐGraphSummary(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_graphSummary(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_GraphSummary(ctx, field)
+		},
+	}
+	return fc, nil
+}
+
 func (ec *executionContext) _Query_holders(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -7703,7 +8611,7 @@ func (ec *executionContext) _Query_holders(ctx context.Context, field graphql.Co
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().Holders(ctx, fc.Args["at"].(kg.PartialDate), fc.Args["until"].(*kg.PartialDate), fc.Args["title"].(*string), fc.Args["organization"].(*string), fc.Args["country"].(*string))
+			return ec.Resolvers.Query().Holders(ctx, fc.Args["at"].(kg.PartialDate), fc.Args["until"].(*kg.PartialDate), fc.Args["title"].(*string), fc.Args["organization"].(*string), fc.Args["country"].(*string), fc.Args["match"].(*model.DateMatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v []*model.Tenure) graphql.Marshaler {
@@ -7747,7 +8655,7 @@ func (ec *executionContext) _Query_transferTotals(ctx context.Context, field gra
 		},
 		func(ctx context.Context) (any, error) {
 			fc := graphql.GetFieldContext(ctx)
-			return ec.Resolvers.Query().TransferTotals(ctx, fc.Args["supplier"].(*string), fc.Args["recipient"].(*string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate), fc.Args["minConfidence"].(*model.Confidence))
+			return ec.Resolvers.Query().TransferTotals(ctx, fc.Args["supplier"].(*string), fc.Args["recipient"].(*string), fc.Args["from"].(*kg.PartialDate), fc.Args["to"].(*kg.PartialDate), fc.Args["minConfidence"].(*model.Confidence), fc.Args["match"].(*model.DateMatch))
 		},
 		nil,
 		func(ctx context.Context, selections ast.SelectionSet, v *model.TransferTotals) graphql.Marshaler {
@@ -7863,6 +8771,94 @@ func (ec *executionContext) fieldContext_Query_neighborhood(ctx context.Context,
 	}()
 	ctx = graphql.WithFieldContext(ctx, fc)
 	if fc.Args, err = ec.field_Query_neighborhood_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighborhoodSummary(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighborhoodSummary(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NeighborhoodSummary(ctx, fc.Args["id"].(string), fc.Args["first"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []*model.NeighborGroup) graphql.Marshaler {
+			return ec.marshalNNeighborGroup2ᚕᚖarmsgraphᚋgraphᚋmodelᚐNeighborGroupᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighborhoodSummary(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeighborGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighborhoodSummary_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
+		ec.Error(ctx, err)
+		return fc, err
+	}
+	return fc, nil
+}
+
+func (ec *executionContext) _Query_neighborGroup(ctx context.Context, field graphql.CollectedField) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Query_neighborGroup(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			fc := graphql.GetFieldContext(ctx)
+			return ec.Resolvers.Query().NeighborGroup(ctx, fc.Args["id"].(string), fc.Args["type"].(string), fc.Args["direction"].(model.RelationshipDirection), fc.Args["kind"].(model.EntityKind), fc.Args["text"].(*string), fc.Args["first"].(*int), fc.Args["offset"].(*int))
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *model.NeighborGroup) graphql.Marshaler {
+			return ec.marshalNNeighborGroup2ᚖarmsgraphᚋgraphᚋmodelᚐNeighborGroup(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Query_neighborGroup(ctx context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	fc = &graphql.FieldContext{
+		Object:     "Query",
+		Field:      field,
+		IsMethod:   true,
+		IsResolver: true,
+		Child: func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.childFields_NeighborGroup(ctx, field)
+		},
+	}
+	defer func() {
+		if r := recover(); r != nil {
+			err = ec.Recover(ctx, r)
+			ec.Error(ctx, err)
+		}
+	}()
+	ctx = graphql.WithFieldContext(ctx, fc)
+	if fc.Args, err = ec.field_Query_neighborGroup_args(ctx, field.ArgumentMap(ec.Variables)); err != nil {
 		ec.Error(ctx, err)
 		return fc, err
 	}
@@ -9084,6 +10080,29 @@ func (ec *executionContext) fieldContext_SourceClaim_value(_ context.Context, fi
 	return graphql.NewScalarFieldContext("SourceClaim", field, false, false, "String")
 }
 
+func (ec *executionContext) _SourceClaim_values(ctx context.Context, field graphql.CollectedField, obj *model.SourceClaim) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_SourceClaim_values(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Values, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_SourceClaim_values(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("SourceClaim", field, false, false, "String")
+}
+
 func (ec *executionContext) _Subgraph_nodes(ctx context.Context, field graphql.CollectedField, obj *model.Subgraph) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -9910,6 +10929,98 @@ func (ec *executionContext) fieldContext_Transfer_reported(_ context.Context, fi
 	return graphql.NewScalarFieldContext("Transfer", field, false, false, "PartialDate")
 }
 
+func (ec *executionContext) _Transfer_tivUnit(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_tivUnit(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivUnit, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_tivUnit(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Transfer_tivOrder(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_tivOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivOrder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_tivOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Transfer_tivDelivered(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_tivDelivered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivDelivered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_tivDelivered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Transfer_estimated(ctx context.Context, field graphql.CollectedField, obj *model.Transfer) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Transfer_estimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Estimated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v []string) graphql.Marshaler {
+			return ec.marshalNString2ᚕstringᚄ(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_Transfer_estimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Transfer", field, false, false, "String")
+}
+
 func (ec *executionContext) _TransferTotalPart_transfer(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotalPart) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -10087,6 +11198,98 @@ func (ec *executionContext) _TransferTotals_valuedCount(ctx context.Context, fie
 }
 func (ec *executionContext) fieldContext_TransferTotals_valuedCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("TransferTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TransferTotals_tivOrder(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotals_tivOrder(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivOrder, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotals_tivOrder(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferTotals", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TransferTotals_tivDelivered(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotals_tivDelivered(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivDelivered, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v float64) graphql.Marshaler {
+			return ec.marshalNFloat2float64(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotals_tivDelivered(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferTotals", field, false, false, "Float")
+}
+
+func (ec *executionContext) _TransferTotals_tivCount(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotals_tivCount(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivCount, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotals_tivCount(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferTotals", field, false, false, "Int")
+}
+
+func (ec *executionContext) _TransferTotals_tivEstimated(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_TransferTotals_tivEstimated(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.TivEstimated, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_TransferTotals_tivEstimated(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("TransferTotals", field, false, false, "Boolean")
 }
 
 func (ec *executionContext) _TransferTotals_quantities(ctx context.Context, field graphql.CollectedField, obj *model.TransferTotals) (ret graphql.Marshaler) {
@@ -10430,6 +11633,52 @@ func (ec *executionContext) _Weapon_rangeKm(ctx context.Context, field graphql.C
 	)
 }
 func (ec *executionContext) fieldContext_Weapon_rangeKm(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Weapon", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Weapon_rangeKmMin(ctx context.Context, field graphql.CollectedField, obj *model.Weapon) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Weapon_rangeKmMin(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RangeKmMin, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Weapon_rangeKmMin(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("Weapon", field, false, false, "Float")
+}
+
+func (ec *executionContext) _Weapon_rangeKmMax(ctx context.Context, field graphql.CollectedField, obj *model.Weapon) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_Weapon_rangeKmMax(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.RangeKmMax, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *float64) graphql.Marshaler {
+			return ec.marshalOFloat2ᚖfloat64(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_Weapon_rangeKmMax(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
 	return graphql.NewScalarFieldContext("Weapon", field, false, false, "Float")
 }
 
@@ -12184,6 +13433,44 @@ func (ec *executionContext) _Country(ctx context.Context, sel ast.SelectionSet, 
 	return out
 }
 
+var datasetCountImplementors = []string{"DatasetCount"}
+
+func (ec *executionContext) _DatasetCount(ctx context.Context, sel ast.SelectionSet, obj *model.DatasetCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, datasetCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("DatasetCount")
+		case "name":
+			out.Values[i] = ec._DatasetCount_name(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "entities":
+			out.Values[i] = ec._DatasetCount_entities(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var derivationImplementors = []string{"Derivation"}
 
 func (ec *executionContext) _Derivation(ctx context.Context, sel ast.SelectionSet, obj *model.Derivation) graphql.Marshaler {
@@ -12345,6 +13632,87 @@ func (ec *executionContext) _Event(ctx context.Context, sel ast.SelectionSet, ob
 	return out
 }
 
+var graphSummaryImplementors = []string{"GraphSummary"}
+
+func (ec *executionContext) _GraphSummary(ctx context.Context, sel ast.SelectionSet, obj *model.GraphSummary) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, graphSummaryImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("GraphSummary")
+		case "kinds":
+			out.Values[i] = ec._GraphSummary_kinds(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._GraphSummary_relationships(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "datasets":
+			out.Values[i] = ec._GraphSummary_datasets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var kindCountImplementors = []string{"KindCount"}
+
+func (ec *executionContext) _KindCount(ctx context.Context, sel ast.SelectionSet, obj *model.KindCount) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, kindCountImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("KindCount")
+		case "kind":
+			out.Values[i] = ec._KindCount_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._KindCount_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
 var lineageImplementors = []string{"Lineage"}
 
 func (ec *executionContext) _Lineage(ctx context.Context, sel ast.SelectionSet, obj *model.Lineage) graphql.Marshaler {
@@ -12411,6 +13779,64 @@ func (ec *executionContext) _LineageNode(ctx context.Context, sel ast.SelectionS
 			}
 		case "depth":
 			out.Values[i] = ec._LineageNode_depth(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		default:
+			panic("unknown field " + strconv.Quote(field.Name))
+		}
+	}
+	out.Dispatch(ctx)
+	if out.Invalids > 0 {
+		return graphql.Null
+	}
+
+	if n := len(deferred.Defers); n > 0 {
+		atomic.AddInt32(&ec.Deferred, int32(min(n, math.MaxInt32)))
+		ec.ProcessDeferredGroup(deferred)
+	}
+
+	return out
+}
+
+var neighborGroupImplementors = []string{"NeighborGroup"}
+
+func (ec *executionContext) _NeighborGroup(ctx context.Context, sel ast.SelectionSet, obj *model.NeighborGroup) graphql.Marshaler {
+	fields := graphql.CollectFields(ec.OperationContext, sel, neighborGroupImplementors)
+
+	out := graphql.NewFieldSet(fields)
+	var deferred graphql.DeferredGroup // nothing is deferred: no field is resolved concurrently (graph/internal/generate)
+	for i, field := range fields {
+		switch field.Name {
+		case "__typename":
+			out.Values[i] = graphql.MarshalString("NeighborGroup")
+		case "type":
+			out.Values[i] = ec._NeighborGroup_type(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "direction":
+			out.Values[i] = ec._NeighborGroup_direction(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "kind":
+			out.Values[i] = ec._NeighborGroup_kind(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "count":
+			out.Values[i] = ec._NeighborGroup_count(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "nodes":
+			out.Values[i] = ec._NeighborGroup_nodes(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "relationships":
+			out.Values[i] = ec._NeighborGroup_relationships(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13006,6 +14432,12 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_people(ctx, field)
 				})
+		case "graphSummary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_graphSummary(ctx, field)
+				})
 		case "holders":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
 				true, true,
@@ -13029,6 +14461,18 @@ func (ec *executionContext) _Query(ctx context.Context, sel ast.SelectionSet) gr
 				true, true,
 				func(ctx context.Context) graphql.Marshaler {
 					return ec._Query_neighborhood(ctx, field)
+				})
+		case "neighborhoodSummary":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighborhoodSummary(ctx, field)
+				})
+		case "neighborGroup":
+			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
+				true, true,
+				func(ctx context.Context) graphql.Marshaler {
+					return ec._Query_neighborGroup(ctx, field)
 				})
 		case "lineage":
 			out.ResolveRootConcurrently(innerCtx, ec.OperationContext, i,
@@ -13401,6 +14845,11 @@ func (ec *executionContext) _SourceClaim(ctx context.Context, sel ast.SelectionS
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "values":
+			out.Values[i] = ec._SourceClaim_values(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13645,6 +15094,26 @@ func (ec *executionContext) _Transfer(ctx context.Context, sel ast.SelectionSet,
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
+		case "tivUnit":
+			out.Values[i] = ec._Transfer_tivUnit(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tivOrder":
+			out.Values[i] = ec._Transfer_tivOrder(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "tivDelivered":
+			out.Values[i] = ec._Transfer_tivDelivered(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "estimated":
+			out.Values[i] = ec._Transfer_estimated(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13733,6 +15202,26 @@ func (ec *executionContext) _TransferTotals(ctx context.Context, sel ast.Selecti
 			}
 		case "valuedCount":
 			out.Values[i] = ec._TransferTotals_valuedCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tivOrder":
+			out.Values[i] = ec._TransferTotals_tivOrder(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tivDelivered":
+			out.Values[i] = ec._TransferTotals_tivDelivered(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tivCount":
+			out.Values[i] = ec._TransferTotals_tivCount(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "tivEstimated":
+			out.Values[i] = ec._TransferTotals_tivEstimated(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
@@ -13826,6 +15315,16 @@ func (ec *executionContext) _Weapon(ctx context.Context, sel ast.SelectionSet, o
 			}
 		case "rangeKm":
 			out.Values[i] = ec._Weapon_rangeKm(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rangeKmMin":
+			out.Values[i] = ec._Weapon_rangeKmMin(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "rangeKmMax":
+			out.Values[i] = ec._Weapon_rangeKmMax(ctx, field, obj)
 			if out.Values[i] == graphql.RequiredNull {
 				out.Invalids++
 			}
@@ -14429,6 +15928,30 @@ func (ec *executionContext) marshalNCountry2ᚖarmsgraphᚋgraphᚋmodelᚐCount
 	return ec._Country(ctx, sel, v)
 }
 
+func (ec *executionContext) marshalNDatasetCount2ᚕᚖarmsgraphᚋgraphᚋmodelᚐDatasetCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.DatasetCount) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNDatasetCount2ᚖarmsgraphᚋgraphᚋmodelᚐDatasetCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNDatasetCount2ᚖarmsgraphᚋgraphᚋmodelᚐDatasetCount(ctx context.Context, sel ast.SelectionSet, v *model.DatasetCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "DatasetCount!")
+		return graphql.Null
+	}
+	return ec._DatasetCount(ctx, sel, v)
+}
+
 func (ec *executionContext) marshalNDerivation2ᚕᚖarmsgraphᚋgraphᚋmodelᚐDerivationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Derivation) graphql.Marshaler {
 	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
 		fc := graphql.GetFieldContext(ctx)
@@ -14525,6 +16048,14 @@ func (ec *executionContext) marshalNFloat2float64(ctx context.Context, sel ast.S
 	return graphql.WrapContextMarshaler(ctx, res)
 }
 
+func (ec *executionContext) marshalNGraphSummary2ᚖarmsgraphᚋgraphᚋmodelᚐGraphSummary(ctx context.Context, sel ast.SelectionSet, v *model.GraphSummary) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "GraphSummary!")
+		return graphql.Null
+	}
+	return ec._GraphSummary(ctx, sel, v)
+}
+
 func (ec *executionContext) unmarshalNID2string(ctx context.Context, v any) (string, error) {
 	res, err := graphql.UnmarshalID(v)
 	return res, graphql.ErrorOnPath(ctx, err)
@@ -14551,6 +16082,30 @@ func (ec *executionContext) marshalNInt2int(ctx context.Context, sel ast.Selecti
 		graphql.AddInvalidNullFromMarshaler(ctx, "Int!")
 	}
 	return res
+}
+
+func (ec *executionContext) marshalNKindCount2ᚕᚖarmsgraphᚋgraphᚋmodelᚐKindCountᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.KindCount) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNKindCount2ᚖarmsgraphᚋgraphᚋmodelᚐKindCount(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNKindCount2ᚖarmsgraphᚋgraphᚋmodelᚐKindCount(ctx context.Context, sel ast.SelectionSet, v *model.KindCount) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "KindCount!")
+		return graphql.Null
+	}
+	return ec._KindCount(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNLineage2ᚖarmsgraphᚋgraphᚋmodelᚐLineage(ctx context.Context, sel ast.SelectionSet, v *model.Lineage) graphql.Marshaler {
@@ -14593,6 +16148,30 @@ func (ec *executionContext) marshalNLineageNode2ᚖarmsgraphᚋgraphᚋmodelᚐL
 		return graphql.Null
 	}
 	return ec._LineageNode(ctx, sel, v)
+}
+
+func (ec *executionContext) marshalNNeighborGroup2ᚕᚖarmsgraphᚋgraphᚋmodelᚐNeighborGroupᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.NeighborGroup) graphql.Marshaler {
+	ret := marshalSlice(ctx, len(v), 0, false, func(ctx context.Context, i int) graphql.Marshaler {
+		fc := graphql.GetFieldContext(ctx)
+		fc.Result = &v[i]
+		return ec.marshalNNeighborGroup2ᚖarmsgraphᚋgraphᚋmodelᚐNeighborGroup(ctx, sel, v[i])
+	})
+
+	for _, e := range ret {
+		if e == graphql.Null {
+			return graphql.Null
+		}
+	}
+
+	return ret
+}
+
+func (ec *executionContext) marshalNNeighborGroup2ᚖarmsgraphᚋgraphᚋmodelᚐNeighborGroup(ctx context.Context, sel ast.SelectionSet, v *model.NeighborGroup) graphql.Marshaler {
+	if v == nil {
+		graphql.AddInvalidNullError(ctx, "NeighborGroup!")
+		return graphql.Null
+	}
+	return ec._NeighborGroup(ctx, sel, v)
 }
 
 func (ec *executionContext) marshalNOrganization2ᚕᚖarmsgraphᚋgraphᚋmodelᚐOrganizationᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Organization) graphql.Marshaler {
@@ -14815,6 +16394,16 @@ func (ec *executionContext) marshalNRelationship2ᚖarmsgraphᚋgraphᚋmodelᚐ
 		return graphql.Null
 	}
 	return ec._Relationship(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalNRelationshipDirection2armsgraphᚋgraphᚋmodelᚐRelationshipDirection(ctx context.Context, v any) (model.RelationshipDirection, error) {
+	var res model.RelationshipDirection
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalNRelationshipDirection2armsgraphᚋgraphᚋmodelᚐRelationshipDirection(ctx context.Context, sel ast.SelectionSet, v model.RelationshipDirection) graphql.Marshaler {
+	return v
 }
 
 func (ec *executionContext) marshalNResolution2ᚕᚖarmsgraphᚋgraphᚋmodelᚐResolutionᚄ(ctx context.Context, sel ast.SelectionSet, v []*model.Resolution) graphql.Marshaler {
@@ -15293,6 +16882,22 @@ func (ec *executionContext) marshalOCountry2ᚖarmsgraphᚋgraphᚋmodelᚐCount
 		return graphql.Null
 	}
 	return ec._Country(ctx, sel, v)
+}
+
+func (ec *executionContext) unmarshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx context.Context, v any) (*model.DateMatch, error) {
+	if v == nil {
+		return nil, nil
+	}
+	var res = new(model.DateMatch)
+	err := res.UnmarshalGQL(v)
+	return res, graphql.ErrorOnPath(ctx, err)
+}
+
+func (ec *executionContext) marshalODateMatch2ᚖarmsgraphᚋgraphᚋmodelᚐDateMatch(ctx context.Context, sel ast.SelectionSet, v *model.DateMatch) graphql.Marshaler {
+	if v == nil {
+		return graphql.Null
+	}
+	return v
 }
 
 func (ec *executionContext) marshalOEntity2armsgraphᚋgraphᚋmodelᚐEntity(ctx context.Context, sel ast.SelectionSet, v model.Entity) graphql.Marshaler {

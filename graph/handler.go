@@ -68,7 +68,8 @@ func orDefault[T int | time.Duration](v, def T) T {
 }
 
 // NewHandler assembles the GraphQL handler over store, in the one place
-// where it is built: transports (GET, POST, OPTIONS), the parsed-query
+// where it is built: transports (GET, POST, OPTIONS; refusals as GraphQL
+// over HTTP recommends, overhttp.go), the parsed-query
 // cache, introspection, persisted queries, the depth, root-field and cost
 // limits, the error presenter and recover func, the per-operation loaders,
 // and cfg's response hooks. The server mounts it behind its HTTP limits;
@@ -81,8 +82,8 @@ func NewHandler(store Store, cfg HandlerConfig, logger *slog.Logger) http.Handle
 	resolver := NewResolver(store, cfg.Limits)
 	srv := handler.New(NewSchema(resolver))
 	srv.AddTransport(transport.Options{})
-	srv.AddTransport(transport.GET{})
-	srv.AddTransport(transport.POST{})
+	srv.AddTransport(overHTTP{transport.GET{}})
+	srv.AddTransport(overHTTP{transport.POST{}})
 	srv.SetQueryCache(lru.New[*ast.QueryDocument](cfg.QueryCacheSize))
 	if !cfg.DisableIntrospection {
 		srv.Use(extension.Introspection{})

@@ -145,6 +145,27 @@ func (f *fakeStore) Paths(ctx context.Context, q kg.PathQuery, _ ...*kg.Prefetch
 	return nil, f.call("Paths", q)
 }
 
+func (f *fakeStore) NeighborGroups(ctx context.Context, id string, first int, _ ...*kg.Prefetch) (kg.Node, []kg.NeighborGroup, error) {
+	if err := f.call("NeighborGroups", id); err != nil {
+		return kg.Node{}, nil, err
+	}
+	return f.nodes[id], nil, nil
+}
+
+func (f *fakeStore) NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, _ ...*kg.Prefetch) (kg.Node, kg.NeighborGroup, error) {
+	if err := f.call("NeighborGroupPage", q); err != nil {
+		return kg.Node{}, kg.NeighborGroup{}, err
+	}
+	return f.nodes[q.ID], kg.NeighborGroup{Type: kg.RelType(q.Type), Incoming: q.Incoming, Kind: q.Kind}, nil
+}
+
+func (f *fakeStore) Summary(ctx context.Context) (kg.GraphSummary, error) {
+	if err := f.call("Summary", nil); err != nil {
+		return kg.GraphSummary{}, err
+	}
+	return kg.GraphSummary{}, nil
+}
+
 func (f *fakeStore) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, _ ...*kg.Prefetch) (kg.Subgraph, error) {
 	if err := f.call("Neighborhood", q); err != nil {
 		return kg.Subgraph{}, err

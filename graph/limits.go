@@ -12,7 +12,8 @@ import (
 
 func init() {
 	// A request refused before it runs — over the depth or complexity limit —
-	// is answered with HTTP 422, like a request that does not validate.
+	// is answered like a request that does not validate: 200 under
+	// application/json, 400 under application/graphql-response+json (overhttp.go).
 	errcode.RegisterErrorType(CodeBadUserInput, errcode.KindProtocol)
 	errcode.RegisterErrorType("COMPLEXITY_LIMIT_EXCEEDED", errcode.KindProtocol)
 }

@@ -385,7 +385,7 @@ func (r *Resolver) rootPlan(ctx context.Context, typ string) *kg.Prefetch {
 				}
 			}
 		}
-	case "Lineage", "Path", "Subgraph":
+	case "Lineage", "Path", "Subgraph", "NeighborGroup":
 		var rels bool
 		pre.RelSources, rels = p.graphParts(b, typ, sel)
 		// Without derivations or relationships in the selection, the

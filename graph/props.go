@@ -26,6 +26,9 @@ import (
 var propsOfObjectField = map[string][]string{
 	"citations": kg.CiteProps,
 	"covers":    {kg.PropCovers}, // Transfer.covers reads the ids it holds
+
+	// Weapon.rangeKmMax is rangeKm under the name that pairs it with rangeKmMin.
+	"rangeKmMax": {kg.PropRangeKm},
 }
 
 // idOnlyFields are the entity fields of object type whose resolvers read

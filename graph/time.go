@@ -1,6 +1,7 @@
 package graph
 
 import (
+	"slices"
 	"strings"
 
 	"armsgraph/graph/model"
@@ -10,7 +11,11 @@ import (
 func claimsOf(cs []kg.Claim) []*model.SourceClaim {
 	out := make([]*model.SourceClaim, len(cs))
 	for i, c := range cs {
-		out[i] = &model.SourceClaim{Field: c.Field, Value: c.Value}
+		values := c.Values
+		if values == nil {
+			values = []string{c.Value}
+		}
+		out[i] = &model.SourceClaim{Field: c.Field, Value: c.Value, Values: values}
 	}
 	return out
 }
@@ -32,6 +37,9 @@ func totalPartOf(n kg.Node) kg.TotalPart {
 		Confidence:     kg.Confidence(propString(n.Props, kg.PropConfidence)),
 		SpanFrom:       propString(n.Props, kg.PropSpanFrom),
 		SpanTo:         propString(n.Props, kg.PropSpanTo),
+		TIVOrder:       propFloat(n.Props, kg.PropTIVOrder),
+		TIVDelivered:   propFloat(n.Props, kg.PropTIVDelivered),
+		TIVEstimated:   slices.ContainsFunc(propStrings(n.Props, kg.PropEstimated), func(f string) bool { return f == "tiv_order" || f == "tiv_delivered" }),
 	}
 	if q := propInt(n.Props, kg.PropQuantityOrdered); q != nil {
 		v := int64(*q)

@@ -13,14 +13,14 @@ import (
 	"strings"
 )
 
-func (r *queryResolver) Holders(ctx context.Context, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string) ([]*model.Tenure, error) {
+func (r *queryResolver) Holders(ctx context.Context, at kg.PartialDate, until *kg.PartialDate, title *string, organization *string, country *string, match *model.DateMatch) ([]*model.Tenure, error) {
 	end := at
 	if until != nil {
 		end = *until
 	}
 	pre := r.rootPlan(ctx, "Tenure")
 	tenures, err := r.store.Holders(ctx, kg.HolderQuery{
-		From: at.First(), To: end.Last(), TitleWords: titleWords(deref(title)),
+		From: at.First(), To: end.Last(), Match: dateMatchArg(match), TitleWords: titleWords(deref(title)),
 		Organization: deref(organization), Country: deref(country),
 	}, pre)
 	if err != nil {
@@ -34,8 +34,8 @@ func (r *queryResolver) Holders(ctx context.Context, at kg.PartialDate, until *k
 	return out, nil
 }
 
-func (r *queryResolver) TransferTotals(ctx context.Context, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence) (*model.TransferTotals, error) {
-	dates, err := dateRange(from, to)
+func (r *queryResolver) TransferTotals(ctx context.Context, supplier *string, recipient *string, from *kg.PartialDate, to *kg.PartialDate, minConfidence *model.Confidence, match *model.DateMatch) (*model.TransferTotals, error) {
+	dates, err := dateRange(from, to, match)
 	if err != nil {
 		return nil, err
 	}
@@ -44,7 +44,7 @@ func (r *queryResolver) TransferTotals(ctx context.Context, supplier *string, re
 		minConf = kg.Confidence(*minConfidence)
 	}
 	q := kg.TotalsQuery{Supplier: deref(supplier), Recipient: deref(recipient),
-		From: dates.From.First(), To: dates.To.Last(), MinConfidence: minConf}
+		From: dates.From.First(), To: dates.To.Last(), Match: dates.Match, MinConfidence: minConf}
 	pre := r.rootPlan(ctx, "TransferTotals")
 	nodes, err := r.store.TransferParts(ctx, q, pre)
 	if err != nil {
@@ -60,6 +60,7 @@ func (r *queryResolver) TransferTotals(ctx context.Context, supplier *string, re
 	sum := kg.SumTransfers(parts, q.From, q.To)
 	out := &model.TransferTotals{
 		ValueUsd: sum.ValueUSD, ValueEstimated: sum.ValueEstimated, ValuedCount: sum.Valued,
+		TivOrder: sum.TIVOrder, TivDelivered: sum.TIVDelivered, TivCount: sum.TIVCounted, TivEstimated: sum.TIVEstimated,
 		Quantities: make([]*model.QuantityTotal, 0, len(sum.Quantities)),
 		Parts:      make([]*model.TransferTotalPart, 0, len(sum.Parts)),
 	}

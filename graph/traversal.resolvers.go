@@ -9,6 +9,7 @@ import (
 	"armsgraph/graph/model"
 	"armsgraph/internal/kg"
 	"context"
+	"math"
 )
 
 func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHops *int, relationshipTypes []string, via []model.EntityKind, limit *int) ([]*model.Path, error) {
@@ -57,4 +58,38 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 	r.loadersFor(ctx).roots(g.Nodes, g.Rels, pre)
 	nodes, rels := graphOf(g.Nodes, g.Rels)
 	return &model.Subgraph{Nodes: nodes, Relationships: rels, Truncated: g.Truncated}, nil
+}
+
+func (r *queryResolver) NeighborhoodSummary(ctx context.Context, id string, first *int) ([]*model.NeighborGroup, error) {
+	n, err := intArg("first", first, 8, 0, kg.MaxGroupPage)
+	if err != nil {
+		return nil, err
+	}
+	pre := r.rootPlan(ctx, "NeighborGroup")
+	centre, groups, err := r.store.NeighborGroups(ctx, id, n, pre)
+	if err != nil {
+		return nil, err
+	}
+	return r.neighborGroupsOf(ctx, centre, groups, pre), nil
+}
+
+func (r *queryResolver) NeighborGroup(ctx context.Context, id string, typeArg string, direction model.RelationshipDirection, kind model.EntityKind, text *string, first *int, offset *int) (*model.NeighborGroup, error) {
+	n, err := intArg("first", first, 25, 0, kg.MaxGroupPage)
+	if err != nil {
+		return nil, err
+	}
+	o, err := intArg("offset", offset, 0, 0, math.MaxInt32)
+	if err != nil {
+		return nil, err
+	}
+	pre := r.rootPlan(ctx, "NeighborGroup")
+	q := kg.NeighborGroupQuery{ID: id, Type: typeArg, Incoming: direction == model.RelationshipDirectionIncoming, Kind: kg.Kind(kind), First: n, Offset: o}
+	if text != nil {
+		q.Text = *text
+	}
+	centre, group, err := r.store.NeighborGroupPage(ctx, q, pre)
+	if err != nil {
+		return nil, err
+	}
+	return r.neighborGroupsOf(ctx, centre, []kg.NeighborGroup{group}, pre)[0], nil
 }

@@ -3,7 +3,7 @@
 // the pages work with no network beyond the service itself.
 //
 // Routes (all GET): "/" and the deep links "/entity/<id>", "/lineage/<id>",
-// "/paths/<from>/<to>", "/timeline/<country>[/<country>]" serve the
+// "/paths/<from>/<to>", "/timeline/<country>[/<country>]", "/flows[/<country>]" serve the
 // explorer's page, which reads the URL itself; "/graphiql" serves GraphiQL;
 // "/assets/..." the scripts, styles and fonts.
 package web
@@ -32,6 +32,8 @@ var Routes = []string{
 	"GET /lineage/",
 	"GET /paths/",
 	"GET /timeline/",
+	"GET /flows",
+	"GET /flows/",
 	"GET /graphiql",
 	"GET /assets/",
 }

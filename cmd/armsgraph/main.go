@@ -47,6 +47,7 @@ func commands() []command {
 		{"serve", "serve the GraphQL API (optionally ingesting a seed folder first)", runServe},
 		{"ingest", "validate a seed folder and load it into Neo4j", runIngest},
 		{"validate", "check a seed folder without touching Neo4j", runValidate},
+		{"import", "convert a register of arms transfers (SIPRI trade register) into a seed folder", runImport},
 		{"synth", "write a synthetic seed folder of any size, for benchmarks", runSynth},
 		{"bench", "measure ingest and query speed against Neo4j", runBench},
 		{"token", "make, revoke or list access tokens for serve --tokens-file", runToken},

@@ -22,6 +22,7 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	addr := fs.String("addr", envOr(env, "ARMSGRAPH_ADDR", "127.0.0.1:8080"), "listen address [ARMSGRAPH_ADDR]")
 	seedDir := fs.String("ingest", "", "seed folder to validate and ingest before serving (empty: serve what the graph holds)")
 	docs := fs.String("documents", "", "with --ingest: source documents to check citation lines against")
+	dataset := fs.String("dataset", "seeds", "with --ingest: owner tag of what the load writes; a later load with the same tag replaces it (as ingest --dataset)")
 	wait := fs.Duration("wait", 2*time.Minute, "with --ingest: how long to wait for Neo4j to answer")
 	introspection, _ := strconv.ParseBool(envOr(env, "ARMSGRAPH_INTROSPECTION", "true"))
 	fs.BoolVar(&introspection, "introspection", introspection, "allow schema introspection [ARMSGRAPH_INTROSPECTION]")
@@ -63,7 +64,7 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	logger.Info("neo4j", "config", describe(cfg), "query_timeout", cfg.QueryTimeout)
 
 	if *seedDir != "" {
-		if err := ingestBeforeServing(ctx, store, *seedDir, documentsDir(*docs, env), *wait, stdout, stderr); err != nil {
+		if err := ingestBeforeServing(ctx, store, *seedDir, *dataset, documentsDir(*docs, env), *wait, stdout, stderr); err != nil {
 			return err
 		}
 	}
@@ -123,15 +124,15 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 }
 
 // ingestBeforeServing validates a seed folder, waits for Neo4j and loads it.
-func ingestBeforeServing(ctx context.Context, store *neo4jstore.Store, dir, docs string, wait time.Duration, stdout, stderr io.Writer) error {
-	folder, _, err := loadSeeds(ctx, dir, docs, stderr)
+func ingestBeforeServing(ctx context.Context, store *neo4jstore.Store, dir, dataset, docs string, wait time.Duration, stdout, stderr io.Writer) error {
+	folder, _, err := loadSeeds(ctx, dir, "", docs, stderr)
 	if err != nil {
 		return err
 	}
 	if err := waitForNeo4j(ctx, store, wait, stderr); err != nil {
 		return err
 	}
-	sum, err := ingest.Run(ctx, store, folder, ingest.Options{Progress: stderr})
+	sum, err := ingest.Run(ctx, store, folder, ingest.Options{Dataset: dataset, Progress: stderr})
 	if err != nil {
 		return fmt.Errorf("ingest %s: %w", dir, err)
 	}

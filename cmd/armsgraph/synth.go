@@ -4,10 +4,12 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 
+	"armsgraph/internal/sipri"
 	"armsgraph/internal/synth"
 )
 
@@ -18,8 +20,12 @@ func runSynth(ctx context.Context, args []string, env getenv, stdout, stderr io.
 		"valid and every citation points at a line of a small invented document written to DIR/documents.\n"+
 		"The same flags always write the same bytes. Items are streamed to files of at most --per-file\n"+
 		"items each (weapons-00001.yaml …), so memory stays flat from 1k to 1M weapons.\n\n"+
-		"Check the result with: armsgraph validate --seeds DIR --documents DIR/documents", stderr)
+		"Check the result with: armsgraph validate --seeds DIR --documents DIR/documents\n\n"+
+		"With --sipri-register FILE it writes instead a synthetic trade register of --rows deals in the\n"+
+		"SIPRI export's layout, for `armsgraph import sipri` (docs/benchmarks.md).", stderr)
 	out := fs.String("out", "", "folder to write (created if missing; must hold no seed files unless --force) (required)")
+	register := fs.String("sipri-register", "", "write a synthetic SIPRI trade register (CSV) to this file instead of a seed folder")
+	rows := fs.String("rows", "30k", "deals in the synthetic register (with --sipri-register)")
 	weapons := fs.String("weapons", "10k", "number of weapons: 1000, 10k, 100k, 1m …")
 	countries := fs.Int("countries", 100, fmt.Sprintf("number of countries (2-%d)", synth.MaxCountries))
 	seed := fs.Int64("seed", 1, "random seed; the same seed writes the same folder")
@@ -28,6 +34,9 @@ func runSynth(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	quiet := fs.Bool("quiet", false, "no progress lines")
 	if done, err := parseFlags(fs, args); done {
 		return err
+	}
+	if *register != "" {
+		return synthRegister(*register, *rows, *seed, stdout, stderr)
 	}
 	if *out == "" {
 		fmt.Fprintln(stderr, "synth: --out is required")
@@ -55,6 +64,28 @@ func runSynth(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	fmt.Fprintf(stdout, "wrote %d items in %d files (%.1f MB) to %s in %.1fs (seed %d)\n",
 		total, man.Files, float64(man.Bytes)/1e6, *out, man.Seconds, man.Seed)
 	fmt.Fprintf(stdout, "validate: armsgraph validate --seeds %s --documents %s\n", *out, filepath.Join(*out, synth.DocumentsDir))
+	return nil
+}
+
+// synthRegister writes a synthetic trade register (sipri.Synthesize).
+func synthRegister(file, rows string, seed int64, stdout, stderr io.Writer) error {
+	n, err := parseCount(rows)
+	if err != nil {
+		fmt.Fprintf(stderr, "synth: --rows: %v\n", err)
+		return errUsageShown
+	}
+	f, err := os.Create(file)
+	if err != nil {
+		return fmt.Errorf("synth: %w", err)
+	}
+	if err := sipri.Synthesize(f, n, uint64(seed)); err != nil {
+		f.Close()
+		return fmt.Errorf("synth %s: %w", file, err)
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("synth %s: %w", file, err)
+	}
+	fmt.Fprintf(stdout, "wrote a synthetic trade register of %d deals to %s (seed %d)\n", n, file, seed)
 	return nil
 }
 

@@ -3,22 +3,25 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"time"
 
 	"armsgraph/internal/seeds"
+	"armsgraph/internal/sipri"
 )
 
 func runValidate(ctx context.Context, args []string, env getenv, stdout, stderr io.Writer) error {
 	fs := newFlags("validate", "Checks a seed folder (format: seeds/README.md) and reports every problem as file:line: what is wrong.\nNothing is written anywhere. Exit code 1 when a problem is found.", stderr)
 	dir := fs.String("seeds", "seeds", "seed folder to check")
 	docs := fs.String("documents", "", "folder of source documents to check citation lines against (default: $ARMSGRAPH_DOCUMENTS, else ../shared/seed-documents when present)")
+	base := baseFlag(fs)
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
-	folder, stats, err := loadSeeds(ctx, *dir, documentsDir(*docs, env), stderr)
+	folder, stats, err := loadSeeds(ctx, *dir, *base, documentsDir(*docs, env), stderr)
 	if err != nil {
 		return err
 	}
@@ -26,11 +29,30 @@ func runValidate(ctx context.Context, args []string, env getenv, stdout, stderr 
 	return nil
 }
 
+// baseFlag registers --base: the folder whose ids a folder may refer to.
+func baseFlag(fs *flag.FlagSet) *string {
+	return fs.String("base", "", "seed folder this one builds on (loaded under its own dataset): references to its ids are accepted (default: the base an import recorded in the folder)")
+}
+
 // loadSeeds opens and validates a seed folder, printing progress on stderr.
-func loadSeeds(ctx context.Context, dir, docs string, stderr io.Writer) (*seeds.Folder, seeds.Stats, error) {
+// A folder building on a base (an imported register) may refer to the
+// base's ids; base "" takes the one the import recorded, if any.
+func loadSeeds(ctx context.Context, dir, base, docs string, stderr io.Writer) (*seeds.Folder, seeds.Stats, error) {
 	opts := seeds.Options{}
 	if docs != "" {
 		opts.Documents = os.DirFS(docs)
+	}
+	if base == "" {
+		base = sipri.MarkedBase(dir)
+	}
+	if base != "" {
+		baseFolder, err := seeds.Open(os.DirFS(base), seeds.Options{})
+		if err != nil {
+			return nil, seeds.Stats{}, fmt.Errorf("open base folder %s: %w", base, err)
+		}
+		if opts.Known, err = baseFolder.IDs(ctx); err != nil {
+			return nil, seeds.Stats{}, fmt.Errorf("read base folder %s: %w (validate it first)", base, err)
+		}
 	}
 	folder, err := seeds.Open(os.DirFS(dir), opts)
 	if err != nil {

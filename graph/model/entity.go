@@ -26,6 +26,8 @@ type Weapon struct {
 	Base
 	Category   string
 	RangeKm    *float64
+	RangeKmMin *float64 // the lower end of a range given as an interval
+	RangeKmMax *float64 // the upper end: RangeKm again
 	Introduced *kg.PartialDate
 }
 
@@ -73,6 +75,11 @@ type Transfer struct {
 	CoversIDs      []string
 	Type           *string
 	Reported       *kg.PartialDate
+	// A register's SIPRI trend-indicator values and estimated fields.
+	TivUnit      *float64
+	TivOrder     *float64
+	TivDelivered *float64
+	Estimated    []string
 }
 
 // Event is a visit, meeting, exercise or similar.

@@ -2,12 +2,25 @@
 
 package model
 
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strconv"
+)
+
 // A node of the knowledge graph. Every entity has a stable, human-readable id
 // of the form "<kind>/<slug>" (e.g. "weapon/c-802", "person/hossein-dehghan",
 // "country/iran") that survives re-ingestion, a display name, the other names
 // it is known by, and the citations that support it.
 type Entity interface {
 	IsEntity()
+}
+
+// One dataset (a seed folder ingested under a name) and how many entities it owns.
+type DatasetCount struct {
+	Name     string `json:"name"`
+	Entities int    `json:"entities"`
 }
 
 // One derivation edge: child was developed from, copied from or based on
@@ -17,7 +30,7 @@ type Derivation struct {
 	Child *Weapon `json:"child"`
 	// The weapon it derives from.
 	Parent *Weapon `json:"parent"`
-	// How: variant, copy, based-on, replica, modified, export-rename, closely-related …
+	// How: variant, copy, based-on, replica, modified, export-rename, closely-related, licensed-production (a register's licensed production) …
 	Kind string `json:"kind"`
 	// How firmly the sources state the derivation.
 	Confidence Confidence `json:"confidence"`
@@ -25,6 +38,22 @@ type Derivation struct {
 	Citations []*Citation `json:"citations"`
 	// The curator's remark on the derivation, when there is one.
 	Note *string `json:"note,omitempty"`
+}
+
+// What the graph holds: entities per kind, relationships, and the datasets.
+type GraphSummary struct {
+	// Entities per kind, in the order of EntityKind.
+	Kinds []*KindCount `json:"kinds"`
+	// How many relationships there are, of every type.
+	Relationships int `json:"relationships"`
+	// The datasets, largest first.
+	Datasets []*DatasetCount `json:"datasets"`
+}
+
+// How many entities of one kind the graph holds.
+type KindCount struct {
+	Kind  EntityKind `json:"kind"`
+	Count int        `json:"count"`
 }
 
 // A weapon's family: every weapon reached over derivation edges, each once at
@@ -47,6 +76,24 @@ type LineageNode struct {
 	Weapon *Weapon `json:"weapon"`
 	// Its distance in derivation steps from the weapon asked about (0 for that weapon), along the shortest way.
 	Depth int `json:"depth"`
+}
+
+// One group of an entity's neighbours: those joined to it by relationships of
+// one type, in one direction, that are of one kind ("1,043 weapons
+// ORIGINATES_FROM, incoming").
+type NeighborGroup struct {
+	// The relationship type.
+	Type string `json:"type"`
+	// Which way the relationships run, seen from the entity.
+	Direction RelationshipDirection `json:"direction"`
+	// The kind of the neighbours.
+	Kind EntityKind `json:"kind"`
+	// How many neighbours the group holds (those matching text, when a text was given).
+	Count int `json:"count"`
+	// One page of the neighbours: dated ones first by date (agreements and events by their date, transfers by order or delivery, weapons by introduction), then by name.
+	Nodes []Entity `json:"nodes"`
+	// The relationships that join those neighbours to the entity, one per neighbour.
+	Relationships []*Relationship `json:"relationships"`
 }
 
 // Position in a paginated list. Pass endCursor as `after` to get the next page.
@@ -146,6 +193,8 @@ type SourceClaim struct {
 	Field string `json:"field"`
 	// The value as the source gives it; list items are joined with "; ".
 	Value string `json:"value"`
+	// The value's items as the source gives them (one item for a single value), so lists compare without splitting value.
+	Values []string `json:"values"`
 }
 
 // A set of entities and the relationships among them.
@@ -190,6 +239,14 @@ type TransferTotals struct {
 	ValueEstimated bool `json:"valueEstimated"`
 	// How many records' values were counted.
 	ValuedCount int `json:"valuedCount"`
+	// Sum of the SIPRI trend-indicator values of the orders counted (kept apart from valueUsd: TIV measures volume, not price).
+	TivOrder float64 `json:"tivOrder"`
+	// Sum of the SIPRI trend-indicator values of the deliveries counted.
+	TivDelivered float64 `json:"tivDelivered"`
+	// How many records' TIV were counted.
+	TivCount int `json:"tivCount"`
+	// True when at least one TIV counted is an estimate.
+	TivEstimated bool `json:"tivEstimated"`
 	// Sums of quantities counted, by unit.
 	Quantities []*QuantityTotal `json:"quantities"`
 	// Every record the total considered, counted or not, in id order.
@@ -212,4 +269,122 @@ type WeaponEdge struct {
 	Cursor string `json:"cursor"`
 	// The weapon.
 	Node *Weapon `json:"node"`
+}
+
+// How a date filter compares the days an item covers (its span) with
+// [from, to]. Either way an undated item never matches a filter with a bound.
+type DateMatch string
+
+const (
+	// The span shares at least one day with [from, to] (the default).
+	DateMatchOverlaps DateMatch = "OVERLAPS"
+	// Every day of the span lies in [from, to]. A span with an open end reaches
+	// past any bound on that side, so it is within only a filter open there too.
+	DateMatchWithin DateMatch = "WITHIN"
+)
+
+var AllDateMatch = []DateMatch{
+	DateMatchOverlaps,
+	DateMatchWithin,
+}
+
+func (e DateMatch) IsValid() bool {
+	switch e {
+	case DateMatchOverlaps, DateMatchWithin:
+		return true
+	}
+	return false
+}
+
+func (e DateMatch) String() string {
+	return string(e)
+}
+
+func (e *DateMatch) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = DateMatch(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid DateMatch", str)
+	}
+	return nil
+}
+
+func (e DateMatch) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *DateMatch) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e DateMatch) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
+}
+
+// Which way a relationship runs, seen from the entity a question starts at.
+type RelationshipDirection string
+
+const (
+	// The relationship starts at the entity.
+	RelationshipDirectionOutgoing RelationshipDirection = "OUTGOING"
+	// The relationship ends at the entity.
+	RelationshipDirectionIncoming RelationshipDirection = "INCOMING"
+)
+
+var AllRelationshipDirection = []RelationshipDirection{
+	RelationshipDirectionOutgoing,
+	RelationshipDirectionIncoming,
+}
+
+func (e RelationshipDirection) IsValid() bool {
+	switch e {
+	case RelationshipDirectionOutgoing, RelationshipDirectionIncoming:
+		return true
+	}
+	return false
+}
+
+func (e RelationshipDirection) String() string {
+	return string(e)
+}
+
+func (e *RelationshipDirection) UnmarshalGQL(v any) error {
+	str, ok := v.(string)
+	if !ok {
+		return fmt.Errorf("enums must be strings")
+	}
+
+	*e = RelationshipDirection(str)
+	if !e.IsValid() {
+		return fmt.Errorf("%s is not a valid RelationshipDirection", str)
+	}
+	return nil
+}
+
+func (e RelationshipDirection) MarshalGQL(w io.Writer) {
+	_, _ = fmt.Fprint(w, strconv.Quote(e.String()))
+}
+
+func (e *RelationshipDirection) UnmarshalJSON(b []byte) error {
+	s, err := strconv.Unquote(string(b))
+	if err != nil {
+		return err
+	}
+	return e.UnmarshalGQL(s)
+}
+
+func (e RelationshipDirection) MarshalJSON() ([]byte, error) {
+	var buf bytes.Buffer
+	e.MarshalGQL(&buf)
+	return buf.Bytes(), nil
 }

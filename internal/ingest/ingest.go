@@ -56,6 +56,23 @@ type Options struct {
 // Counts is what happened to one label or relationship type.
 type Counts struct {
 	Seen, Created, Updated, Unchanged, Removed int
+	// Changed names what changed, "+ id" created, "~ id" updated, "- id"
+	// removed (keys for relationships), the first MaxListed of them; a first
+	// load of a dataset lists none (everything is new).
+	Changed []string
+}
+
+// MaxListed bounds the changes a summary names per label or type.
+const MaxListed = 20
+
+// list notes changes under mark ("+", "~" or "-"), up to MaxListed.
+func (c *Counts) list(mark string, ids []string) {
+	for _, id := range ids {
+		if len(c.Changed) >= MaxListed {
+			return
+		}
+		c.Changed = append(c.Changed, mark+" "+id)
+	}
 }
 
 // Summary is what a load did, per node label and relationship type.
@@ -279,6 +296,10 @@ func (l *loader) count(m map[string]*Counts, name string, n int, ch kg.Changes) 
 	c.Created += ch.Created
 	c.Updated += ch.Updated
 	c.Unchanged += n - ch.Created - ch.Updated
+	if !l.fresh {
+		c.list("+", ch.CreatedIDs)
+	}
+	c.list("~", ch.UpdatedIDs)
 	l.written += n
 	if l.opts.Progress != nil && time.Since(l.lastReport) >= l.opts.Every {
 		el := time.Since(l.start)
@@ -304,7 +325,7 @@ func (l *loader) prune(ctx context.Context) error {
 		if len(keys) == 0 {
 			continue
 		}
-		l.bump(l.sum.Rels, string(t), len(keys))
+		l.bump(l.sum.Rels, string(t), keys)
 		if l.opts.DryRun {
 			continue
 		}
@@ -325,7 +346,7 @@ func (l *loader) prune(ctx context.Context) error {
 	}
 	for _, label := range sortedKeys(stale) {
 		ids := stale[label]
-		l.bump(l.sum.Nodes, label, len(ids))
+		l.bump(l.sum.Nodes, label, ids)
 		if l.opts.DryRun {
 			continue
 		}
@@ -338,11 +359,12 @@ func (l *loader) prune(ctx context.Context) error {
 	return nil
 }
 
-func (l *loader) bump(m map[string]*Counts, name string, removed int) {
+func (l *loader) bump(m map[string]*Counts, name string, removed []string) {
 	if m[name] == nil {
 		m[name] = &Counts{}
 	}
-	m[name].Removed += removed
+	m[name].Removed += len(removed)
+	m[name].list("-", removed)
 }
 
 func sortedKeys[K ~string, V any](m map[K]V) []K {
@@ -394,4 +416,29 @@ func (s Summary) Write(w io.Writer) {
 	n, r := s.Totals()
 	row(strings.Repeat("-", 5)+" nodes", &n)
 	row(strings.Repeat("-", 5)+" relationships", &r)
+	s.writeChanged(w)
+}
+
+// writeChanged names what the load changed, per label and type (none on a
+// first load, where everything is new).
+func (s Summary) writeChanged(w io.Writer) {
+	header := false
+	for _, part := range []map[string]*Counts{s.Nodes, s.Rels} {
+		for _, name := range sortedKeys(part) {
+			c := part[name]
+			if len(c.Changed) == 0 {
+				continue
+			}
+			if !header {
+				fmt.Fprintln(w, "changed (+ created, ~ updated, - removed):")
+				header = true
+			}
+			for _, id := range c.Changed {
+				fmt.Fprintf(w, "  %-24s %s\n", name, id)
+			}
+			if more := c.Created + c.Updated + c.Removed - len(c.Changed); more > 0 {
+				fmt.Fprintf(w, "  %-24s … and %d more\n", name, more)
+			}
+		}
+	}
 }

@@ -3,6 +3,7 @@ package ingest_test
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
 	"testing/fstest"
@@ -84,6 +85,11 @@ func TestIngestTwiceLeavesTheGraphIdentical(t *testing.T) {
 	if nodes.Created == 0 || nodes.Created != nodes.Seen || rels.Created != rels.Seen {
 		t.Fatalf("first ingest: nodes %+v rels %+v, want everything created", nodes, rels)
 	}
+	for name, c := range first.Nodes {
+		if len(c.Changed) != 0 {
+			t.Errorf("first ingest names changes of %s (%v); a first load lists none", name, c.Changed)
+		}
+	}
 	before := snapshot(t, inst)
 	second := run(t, store, folder, ingest.Options{})
 	n2, r2 := second.Totals()
@@ -142,6 +148,15 @@ func TestRemovedFactsDisappearAndChangesAreApplied(t *testing.T) {
 	}
 	if d := sum.Rels["DERIVED_FROM"]; d == nil || d.Removed != 1 {
 		t.Errorf("summary for DERIVED_FROM = %+v, want 1 removed", d)
+	}
+	// The summary names what changed, so a re-ingest after a correction shows which facts it touched.
+	if w := sum.Nodes["Weapon"]; w == nil || !slices.Equal(w.Changed, []string{"~ weapon/c-802", "- weapon/noor"}) {
+		t.Errorf("changed weapons = %v, want c-802 updated and noor removed", w)
+	}
+	var out strings.Builder
+	sum.Write(&out)
+	if !strings.Contains(out.String(), "Weapon                   ~ weapon/c-802\n") {
+		t.Errorf("the printed summary does not name the updated weapon:\n%s", out.String())
 	}
 	if got := count(t, inst, "MATCH (n:Entity {id: 'weapon/noor'}) RETURN count(n)", nil); got != 0 {
 		t.Errorf("weapon/noor still in the graph after its removal from the seeds")

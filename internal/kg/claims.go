@@ -1,16 +1,28 @@
 package kg
 
-import "encoding/json"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // Claim is a value that one source gives for a field of a fact, when the
 // sources differ on it or only some of them give it: an agreement's areas,
 // a quantity, a date, the end of a period. Field is the seeds field name
-// (snake_case, e.g. "areas", "to"); Value is the value as the source gives it,
-// list items joined with "; ".
+// (snake_case, e.g. "areas", "to"); Values are the items as the source
+// gives them (one for a single value); Value is them joined with "; ".
 type Claim struct {
-	Field string
-	Value string
+	Field  string
+	Value  string
+	Values []string
 }
+
+// ListClaim is the claim of field with the items values (one for a single value).
+func ListClaim(field string, values ...string) Claim {
+	return Claim{Field: field, Value: strings.Join(values, ClaimValueSeparator), Values: values}
+}
+
+// ClaimValueSeparator joins a list claim's items into its Value.
+const ClaimValueSeparator = "; "
 
 // OverallConfidence is the confidence of a fact from what each of its
 // sources says. The rule:
@@ -48,16 +60,21 @@ func CitationConfidences(cs []Citation) []Confidence {
 }
 
 // EncodeClaims is the stored form of a citation's claims: a JSON list of
-// [field, value] pairs, or "" when there are none.
+// [field, item, item …] lists (a single value is one item), or "" when
+// there are none.
 func EncodeClaims(cs []Claim) string {
 	if len(cs) == 0 {
 		return ""
 	}
-	pairs := make([][2]string, len(cs))
+	rows := make([][]string, len(cs))
 	for i, c := range cs {
-		pairs[i] = [2]string{c.Field, c.Value}
+		items := c.Values
+		if len(items) == 0 {
+			items = []string{c.Value}
+		}
+		rows[i] = append([]string{c.Field}, items...)
 	}
-	b, err := json.Marshal(pairs)
+	b, err := json.Marshal(rows)
 	if err != nil {
 		panic(err) // strings always marshal
 	}
@@ -69,13 +86,16 @@ func DecodeClaims(s string) []Claim {
 	if s == "" {
 		return nil
 	}
-	var pairs [][2]string
-	if json.Unmarshal([]byte(s), &pairs) != nil {
+	var rows [][]string
+	if json.Unmarshal([]byte(s), &rows) != nil {
 		return nil
 	}
-	out := make([]Claim, len(pairs))
-	for i, p := range pairs {
-		out[i] = Claim{Field: p[0], Value: p[1]}
+	out := make([]Claim, 0, len(rows))
+	for _, r := range rows {
+		if len(r) < 2 {
+			return nil
+		}
+		out = append(out, ListClaim(r[0], r[1:]...))
 	}
 	return out
 }

@@ -20,8 +20,16 @@ type Citation struct {
 }
 
 // Changes counts what one batch write did (or, dry, would do): the
-// ingester's Writer reports it, the store computes it.
-type Changes struct{ Created, Updated int }
+// ingester's Writer reports it, the store computes it. CreatedIDs and
+// UpdatedIDs name the first MaxChangedIDs of each (ids of nodes, keys of
+// relationships), so a summary can say which facts a load changed.
+type Changes struct {
+	Created, Updated       int
+	CreatedIDs, UpdatedIDs []string
+}
+
+// MaxChangedIDs bounds the ids one batch write names in its Changes.
+const MaxChangedIDs = 20
 
 // Node is one entity or source as the ingester writes it. Props hold the
 // kind-specific properties under their Neo4j names (category, rangeKm, date …).
@@ -111,4 +119,48 @@ func ParseRelType(s string) (RelType, error) {
 		names[i] = string(r)
 	}
 	return "", fmt.Errorf("unknown relationship type %q (allowed: %s)", s, strings.Join(names, ", "))
+}
+
+// RelEnds says which kinds stand at each end of a relationship type
+// (docs/graph-model.md); nil means any kind. The grouped neighbourhood
+// relies on it: where one kind stands at the far end, a node's degree is
+// the group's size.
+var RelEnds = map[RelType]struct{ From, To []Kind }{
+	DerivedFrom:          {[]Kind{Weapon}, []Kind{Weapon}},
+	OriginatesFrom:       {[]Kind{Weapon}, []Kind{Country}},
+	ManufacturedBy:       {[]Kind{Weapon}, []Kind{Organization}},
+	NationalOf:           {[]Kind{Person}, []Kind{Country}},
+	HoldsPosition:        {[]Kind{Person}, []Kind{Organization, Country}},
+	PartOf:               {[]Kind{Organization}, []Kind{Country, Organization}},
+	Signed:               {[]Kind{Person}, []Kind{Agreement}},
+	PartyTo:              {[]Kind{Country, Organization}, []Kind{Agreement}},
+	Supplier:             {[]Kind{Transfer}, []Kind{Country}},
+	SupplierOrganization: {[]Kind{Transfer}, []Kind{Organization}},
+	Recipient:            {[]Kind{Transfer}, []Kind{Country}},
+	Item:                 {[]Kind{Transfer}, []Kind{Weapon}},
+	ParticipatedIn:       {[]Kind{Person, Country, Organization, Weapon}, []Kind{Event}},
+	LocatedIn:            {[]Kind{Event, Agreement}, []Kind{Country}},
+	Met:                  {[]Kind{Person}, []Kind{Person}},
+	Adopted:              {[]Kind{Organization}, []Kind{Resolution}},
+	Targets:              {[]Kind{Resolution}, []Kind{Country}},
+	Supported:            {[]Kind{Country}, []Kind{Resolution}},
+	ProducedWith:         {[]Kind{Weapon}, []Kind{Organization}},
+	Advocated:            {[]Kind{Country}, []Kind{Resolution}},
+	LostSalesUnder:       {[]Kind{Country}, []Kind{Resolution}},
+	// ALLIED_WITH, SUCCEEDED and COOPERATES_WITH join any kinds.
+}
+
+// FarKinds are the kinds that may stand at the other end of a relationship
+// of type t from an entity of kind k (outgoing, or incoming), and whether
+// k may stand at this end at all. A nil list means any kind.
+func FarKinds(t RelType, k Kind, incoming bool) (far []Kind, ok bool) {
+	ends, known := RelEnds[t]
+	if !known {
+		return nil, true
+	}
+	near, far := ends.From, ends.To
+	if incoming {
+		near, far = ends.To, ends.From
+	}
+	return far, slices.Contains(near, k)
 }

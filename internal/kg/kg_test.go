@@ -2,6 +2,7 @@ package kg
 
 import (
 	"errors"
+	"slices"
 	"testing"
 )
 
@@ -102,5 +103,32 @@ func TestRelTypeAllowList(t *testing.T) {
 	err := Invalid("maxDepth", "must be 0 or more")
 	if !errors.Is(err, ErrInvalid) || err.Error() != "maxDepth: must be 0 or more" {
 		t.Errorf("Invalid() = %v", err)
+	}
+}
+
+func TestRelEnds(t *testing.T) {
+	anyKind := map[RelType]bool{AlliedWith: true, Succeeded: true, CooperatesWith: true}
+	for _, typ := range RelTypes {
+		if _, ok := RelEnds[typ]; ok == anyKind[typ] {
+			t.Errorf("RelEnds[%s] present = %v, want %v (only the generic types join any kinds)", typ, ok, !anyKind[typ])
+		}
+	}
+	for _, c := range []struct {
+		typ      RelType
+		near     Kind
+		incoming bool
+		far      []Kind
+		ok       bool
+	}{
+		{OriginatesFrom, Country, true, []Kind{Weapon}, true},
+		{OriginatesFrom, Country, false, []Kind{Weapon}, false},
+		{PartyTo, Agreement, true, []Kind{Country, Organization}, true},
+		{HoldsPosition, Person, false, []Kind{Organization, Country}, true},
+		{AlliedWith, Weapon, false, nil, true},
+	} {
+		far, ok := FarKinds(c.typ, c.near, c.incoming)
+		if ok != c.ok || (ok && !slices.Equal(far, c.far)) {
+			t.Errorf("FarKinds(%s, %s, %v) = %v, %v; want %v, %v", c.typ, c.near, c.incoming, far, ok, c.far, c.ok)
+		}
 	}
 }

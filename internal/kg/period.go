@@ -46,10 +46,50 @@ func (p Period) Span() (from, to string, ok bool) {
 // shares at least one day with the period. An undated period overlaps nothing.
 func (p Period) Overlaps(from, to string) bool {
 	pf, pt, ok := p.Span()
-	if !ok {
+	return ok && MatchOverlaps.SpanMatches(pf, pt, from, to)
+}
+
+// DateMatch is how a date filter compares the days an item covers (its
+// span) with the period asked for.
+type DateMatch string
+
+const (
+	// MatchOverlaps: the span shares at least one day with the period
+	// (the default: "what was going on in 1995" includes a 1980-1999 sale).
+	MatchOverlaps DateMatch = "OVERLAPS"
+	// MatchWithin: every day of the span lies in the period; an open end
+	// of the span reaches past any bound, so it is within none on that side.
+	MatchWithin DateMatch = "WITHIN"
+)
+
+// DateMatches are the match modes, the default first.
+var DateMatches = []DateMatch{MatchOverlaps, MatchWithin}
+
+// Or returns m, or def when m is empty.
+func (m DateMatch) Or(def DateMatch) DateMatch {
+	if m == "" {
+		return def
+	}
+	return m
+}
+
+// SpanMatches is the date-filter rule: whether the span [spanFrom, spanTo]
+// (ISO days, open ends as OpenStart/OpenEnd, both "" when undated) matches
+// the period [from, to] ("" is an open bound) under m ("" is MatchOverlaps).
+// With both bounds open every item matches, undated ones included; with a
+// bound an undated item never does. The store's Cypher implements the same
+// comparisons (neo4jstore.spanConds).
+func (m DateMatch) SpanMatches(spanFrom, spanTo, from, to string) bool {
+	if from == "" && to == "" {
+		return true
+	}
+	if spanFrom == "" || spanTo == "" {
 		return false
 	}
-	return (to == "" || pf <= to) && (from == "" || pt >= from)
+	if m.Or(MatchOverlaps) == MatchWithin {
+		return (from == "" || spanFrom >= from) && (to == "" || spanTo <= to)
+	}
+	return (to == "" || spanFrom <= to) && (from == "" || spanTo >= from)
 }
 
 // String is "2009–2013", "2009–" or "–2013" ("" when undated).
@@ -63,9 +103,10 @@ func (p Period) String() string {
 // HolderQuery asks who held a post during [From, To] (ISO days).
 type HolderQuery struct {
 	From, To     string
-	TitleWords   []string // lower-case words the title must all contain
-	Organization string   // an organization id: posts in it or in one part of it
-	Country      string   // a country id: posts of or in that country
+	Match        DateMatch // how a tenure's span meets [From, To]; "" is MatchOverlaps
+	TitleWords   []string  // lower-case words the title must all contain
+	Organization string    // an organization id: posts in it or in one part of it
+	Country      string    // a country id: posts of or in that country
 	Limit        int
 }
 
@@ -79,8 +120,9 @@ type Tenure struct {
 
 // TotalsQuery selects the transfer records a total sums.
 type TotalsQuery struct {
-	Supplier, Recipient string // country ids; "" for any
-	From, To            string // ISO days; "" for open
+	Supplier, Recipient string    // country ids; "" for any
+	From, To            string    // ISO days; "" for open
+	Match               DateMatch // how a record's span meets [From, To]; "" is MatchOverlaps
 	MinConfidence       Confidence
 	Limit               int
 }

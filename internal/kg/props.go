@@ -41,6 +41,12 @@ const (
 	PropAggregate         = "aggregate"
 	PropCovers            = "covers"
 	PropStatus            = "status"
+	// SIPRI trend-indicator values of a transfer (a volume measure, never US$)
+	// and the fields a register gives as estimates.
+	PropTIVUnit      = "tivUnit"
+	PropTIVOrder     = "tivOrder"
+	PropTIVDelivered = "tivDelivered"
+	PropEstimated    = "estimated"
 
 	// Kind-specific properties the seeds converter writes.
 	PropAreas             = "areas"
@@ -58,6 +64,7 @@ const (
 	PropPublishedInferred = "publishedInferred"
 	PropPublisher         = "publisher"
 	PropRangeKm           = "rangeKm"
+	PropRangeKmMin        = "rangeKmMin" // the lower end when a source gives the range as an interval; rangeKm is the upper
 	PropReported          = "reported"
 	PropRestrictions      = "restrictions"
 	PropType              = "type"
@@ -76,10 +83,12 @@ var nodeProps = map[string]bool{
 	PropFrom: true, PropTo: true, PropDate: true, PropItem: true,
 	PropQuantityOrdered: true, PropQuantityDelivered: true, PropQuantityUnit: true,
 	PropOrdered: true, PropDelivered: true, PropDateInferred: true, PropValueUSD: true,
-	PropValueEstimated: true, PropAggregate: true, PropCovers: true, PropStatus: true,
+	PropValueEstimated: true, PropTIVUnit: true, PropTIVOrder: true, PropTIVDelivered: true, PropEstimated: true,
+	PropAggregate: true, PropCovers: true, PropStatus: true,
 	PropAreas: true, PropCategory: true, PropEndDate: true, PropExemptions: true,
 	PropIntroduced: true, PropLocation: true, PropRangeKm: true, PropReported: true,
 	PropRestrictions: true, PropType: true,
+	PropRangeKmMin: true,
 }
 
 // IsNodeProp reports whether p is an entity property a projection may name.

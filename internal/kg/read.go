@@ -83,10 +83,17 @@ const (
 )
 
 // DateRange is a filter on an item's span: it matches items whose days
-// overlap [From.First(), To.Last()]. A zero bound is open; undated items
-// never match a range with a bound.
+// overlap [From.First(), To.Last()], or lie within it (Match; see
+// DateMatch.SpanMatches). A zero bound is open; undated items never match
+// a range with a bound.
 type DateRange struct {
 	From, To PartialDate
+	Match    DateMatch // "" is MatchOverlaps
+}
+
+// Matches reports whether the span [spanFrom, spanTo] (ISO days) matches r.
+func (r DateRange) Matches(spanFrom, spanTo string) bool {
+	return r.Match.SpanMatches(spanFrom, spanTo, r.From.First(), r.To.Last())
 }
 
 // IsZero reports whether the range has no bound.
@@ -134,4 +141,48 @@ type PageQuery struct {
 	After string // the id after which the page starts; "" for the first page
 	First int    // 0..the store's bound
 	Count bool   // whether to count the whole list too
+}
+
+// NeighborGroup is one group of an entity's neighbours: those joined to it
+// by relationships of one type, in one direction, that are of one kind.
+// Count is how many there are (matching Text, when the query had one);
+// Nodes and Rels are one page of them, dated ones first by date, then by
+// name, with the relationships that join them to the centre.
+type NeighborGroup struct {
+	Type     RelType
+	Incoming bool // the relationships end at the centre
+	Kind     Kind
+	Count    int
+	Nodes    []Node
+	Rels     []Rel
+}
+
+// MaxGroupPage bounds the members one page of a NeighborGroup holds.
+const MaxGroupPage = 200
+
+// NeighborGroupQuery asks for one page of one NeighborGroup of the entity
+// ID: First members from Offset on, those whose name or an alias contains
+// Text (case-insensitive) when Text is not empty.
+type NeighborGroupQuery struct {
+	ID       string
+	Type     string
+	Incoming bool
+	Kind     Kind
+	Text     string
+	First    int
+	Offset   int
+}
+
+// GraphSummary is what the graph holds: entities per kind, relationships,
+// and entities per dataset (largest first).
+type GraphSummary struct {
+	Kinds         map[Kind]int
+	Relationships int
+	Datasets      []DatasetCount
+}
+
+// DatasetCount is one dataset and how many entities it owns.
+type DatasetCount struct {
+	Name     string
+	Entities int
 }

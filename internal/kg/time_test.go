@@ -111,3 +111,23 @@ func TestSumTransfers(t *testing.T) {
 		t.Errorf("value %v estimated %v, want 464e6 not estimated", got.ValueUSD, got.ValueEstimated)
 	}
 }
+
+// TIV sums apart from US$, over the same records the values count: a
+// covered record adds nothing, and an estimated TIV marks the sum.
+func TestSumTransfersTIV(t *testing.T) {
+	f := func(v float64) *float64 { return &v }
+	parts := []TotalPart{
+		{ID: "transfer/a", TIVOrder: f(18), TIVDelivered: f(12), ValueUSD: f(5e6)},
+		{ID: "transfer/b", TIVOrder: f(2.5), TIVEstimated: true},
+		{ID: "transfer/c", TIVOrder: f(100), TIVDelivered: f(100)},
+		{ID: "transfer/d", Aggregate: true, Covers: []string{"transfer/c"}, ValueUSD: f(1e9)},
+		{ID: "transfer/e", ValueUSD: f(1)},
+	}
+	got := SumTransfers(parts, "", "")
+	if got.TIVOrder != 20.5 || got.TIVDelivered != 12 || got.TIVCounted != 2 || !got.TIVEstimated {
+		t.Errorf("TIV order %v, delivered %v from %d records (estimated %v), want 20.5, 12 from 2, estimated", got.TIVOrder, got.TIVDelivered, got.TIVCounted, got.TIVEstimated)
+	}
+	if got.ValueUSD != 5e6+1e9+1 {
+		t.Errorf("value %v, want US$ summed apart from TIV (1005000001)", got.ValueUSD)
+	}
+}

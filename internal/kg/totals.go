@@ -18,6 +18,9 @@ type TotalPart struct {
 	QuantityUnit      string
 	Confidence        Confidence
 	SpanFrom, SpanTo  string // ISO days; "" when undated
+	// SIPRI trend-indicator values (a volume measure, summed apart from US$).
+	TIVOrder, TIVDelivered *float64
+	TIVEstimated           bool
 
 	// Set by SumTransfers.
 	CoveredBy string // a record in the same total that already counts this one ("" when counted)
@@ -35,6 +38,10 @@ type Totals struct {
 	ValueUSD       float64 // sum of the values counted
 	ValueEstimated bool    // at least one counted value is an estimate
 	Valued         int     // how many records' values were counted
+	TIVOrder       float64 // sums of the SIPRI trend-indicator values counted
+	TIVDelivered   float64
+	TIVCounted     int  // how many records' TIV were counted
+	TIVEstimated   bool // at least one counted TIV is an estimate
 	Quantities     []QuantityTotal
 	Parts          []TotalPart // every record considered, counted or not, in id order
 }
@@ -97,6 +104,16 @@ func SumTransfers(parts []TotalPart, from, to string) Totals {
 				t.ValueUSD += *p.ValueUSD
 				t.Valued++
 				t.ValueEstimated = t.ValueEstimated || p.ValueEstimated
+			}
+			if p.TIVOrder != nil || p.TIVDelivered != nil {
+				if p.TIVOrder != nil {
+					t.TIVOrder += *p.TIVOrder
+				}
+				if p.TIVDelivered != nil {
+					t.TIVDelivered += *p.TIVDelivered
+				}
+				t.TIVCounted++
+				t.TIVEstimated = t.TIVEstimated || p.TIVEstimated
 			}
 			if p.QuantityOrdered != nil || p.QuantityDelivered != nil {
 				q := units[p.QuantityUnit]

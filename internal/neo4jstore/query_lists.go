@@ -66,8 +66,8 @@ func (s *Store) Resolutions(ctx context.Context, dates kg.DateRange, prefetch ..
 
 // datedList runs one list query: the first anchor (if any) is the starting
 // point, found by the id constraint; the other anchors are existence tests;
-// the date bounds compare the range-indexed spanFrom/spanTo day strings, so
-// items without a span never match a bound.
+// the date bounds compare the range-indexed spanFrom/spanTo day strings
+// (spanConds), so items without a span never match a bound.
 func (s *Store) datedList(ctx context.Context, name string, kind kg.Kind, anchors []anchor, dates kg.DateRange, pre *kg.Prefetch) ([]kg.Node, error) {
 	if !dates.From.IsZero() && !dates.To.IsZero() && dates.From.First() > dates.To.Last() {
 		return nil, kg.Invalid("from", fmt.Sprintf("%s is after to (%s)", dates.From, dates.To))
@@ -90,12 +90,15 @@ func (s *Store) datedList(ctx context.Context, name string, kind kg.Kind, anchor
 	}
 	if !dates.From.IsZero() {
 		params["from"] = dates.From.First()
-		conds = append(conds, "x.spanTo >= $from")
 	}
 	if !dates.To.IsZero() {
 		params["to"] = dates.To.Last()
-		conds = append(conds, "x.spanFrom <= $to")
 	}
+	spanned, err := spanConds(dates.Match, "x", !dates.From.IsZero(), !dates.To.IsZero())
+	if err != nil {
+		return nil, err
+	}
+	conds = append(conds, spanned...)
 	q := match
 	if len(conds) > 0 {
 		q += "\nWHERE " + strings.Join(conds, "\n  AND ")
@@ -237,6 +240,32 @@ func nodesOf(recs []*neo4j.Record, col, name string) ([]kg.Node, error) {
 			return nil, err
 		}
 		out = append(out, toNode(n))
+	}
+	return out, nil
+}
+
+// spanConds is the Cypher form of kg.DateMatch.SpanMatches for the
+// spanFrom/spanTo of variable v against $from (when from) and $to (when
+// to): overlap compares each end of the span with the opposite bound,
+// within with the same bound. A missing span property compares as null, so
+// an undated item never matches a bound. v is the caller's own variable
+// name; the mode is checked here against kg's list.
+func spanConds(m kg.DateMatch, v string, from, to bool) ([]string, error) {
+	var lo, hi string // the conditions for $from and for $to
+	switch m.Or(kg.MatchOverlaps) {
+	case kg.MatchOverlaps:
+		lo, hi = v+".spanTo >= $from", v+".spanFrom <= $to"
+	case kg.MatchWithin:
+		lo, hi = v+".spanFrom >= $from", v+".spanTo <= $to"
+	default:
+		return nil, kg.Invalid("match", fmt.Sprintf("unknown date match %q; use OVERLAPS or WITHIN", m))
+	}
+	var out []string
+	if from {
+		out = append(out, lo)
+	}
+	if to {
+		out = append(out, hi)
 	}
 	return out, nil
 }

@@ -7,12 +7,10 @@ import (
 	"sort"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"armsgraph/internal/kg"
-	"armsgraph/internal/neo4jtest"
 )
 
 type capturedQuery struct {
@@ -35,13 +33,8 @@ func operators(p neo4j.ProfiledPlan) []string {
 // constraint, a range index or a full-text index), never on a scan of all
 // nodes. On the empty database PROFILE costs nothing and shows the plan.
 func TestQueryPlans(t *testing.T) {
-	inst := neo4jtest.Get(t)
 	ctx := context.Background()
-	s, err := Open(ctx, Config{URI: inst.URI, User: inst.User, Password: inst.Password, Database: inst.Database, QueryTimeout: 20 * time.Second})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close(ctx)
+	inst, s := testStore(t)
 	if err := s.EnsureSchema(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -76,6 +69,12 @@ func TestQueryPlans(t *testing.T) {
 			_, err := s.Neighborhood(ctx, kg.NeighborhoodQuery{ID: "person/a", Depth: 2, Limit: 100})
 			return err
 		},
+		func() error { _, _, err := s.NeighborGroups(ctx, "country/iran", 8); return err },
+		func() error {
+			_, _, err := s.NeighborGroupPage(ctx, kg.NeighborGroupQuery{ID: "country/iran", Type: "ORIGINATES_FROM", Incoming: true, Kind: kg.Weapon, Text: "c8", First: 25})
+			return err
+		},
+		func() error { _, err := s.Summary(ctx); return err },
 		func() error {
 			_, err := s.Agreements(ctx, kg.AgreementFilter{Parties: []string{"country/iran", "country/china"}, Dates: kg.DateRange{From: d("2014"), To: d("2016")}})
 			return err

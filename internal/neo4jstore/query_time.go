@@ -3,6 +3,7 @@ package neo4jstore
 import (
 	"context"
 	"fmt"
+	"strings"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
@@ -13,27 +14,38 @@ import (
 // post's organization up to the organization or country asked for.
 const maxPartOfDepth = 6
 
-// holdersMatch finds positions whose span overlaps [$from, $to]. The
-// organization and country filters follow PART_OF up from the post's
-// organization, so "a post in the armed forces" finds the navy's commander.
-var holdersMatch = fmt.Sprintf(`MATCH (p:Person)-[r:HOLDS_POSITION]->(t:Entity)
-WHERE r.spanFrom <= $to AND r.spanTo >= $from
+// holdersMatch finds positions whose span matches [$from, $to] by m
+// (spanConds). The organization and country filters follow PART_OF up from
+// the post's organization, so "a post in the armed forces" finds the
+// navy's commander.
+func holdersMatch(m kg.DateMatch) (string, error) {
+	spanned, err := spanConds(m, "r", true, true)
+	if err != nil {
+		return "", err
+	}
+	return fmt.Sprintf(`MATCH (p:Person)-[r:HOLDS_POSITION]->(t:Entity)
+WHERE %[2]s
   AND all(w IN $words WHERE toLower(r.title) CONTAINS w)
   AND ($org IS NULL OR t.id = $org
        OR EXISTS { MATCH (t)-[:PART_OF*1..%[1]d]->(:Organization {id: $org}) })
   AND ($country IS NULL OR t.id = $country OR r.country = $country
-       OR EXISTS { MATCH (t)-[:PART_OF*1..%[1]d]->(:Country {id: $country}) })`, maxPartOfDepth)
+       OR EXISTS { MATCH (t)-[:PART_OF*1..%[1]d]->(:Country {id: $country}) })`, maxPartOfDepth, strings.Join(spanned, " AND ")), nil
+}
 
 // holdersCypher is the statement of Holders for pre: the tenures, cut to
 // the limit first, then what the selection asks of the people and posts
 // (and of the entities the tenures' country property names) in the same
 // statement.
-func holdersCypher(pre *kg.Prefetch) (string, error) {
+func holdersCypher(m kg.DateMatch, pre *kg.Prefetch) (string, error) {
 	const order = "\nORDER BY r.spanFrom, p.id, r.key\nLIMIT $max"
-	if !pre.Wants() {
-		return holdersMatch + "\nRETURN p, r, t" + order, nil
+	match, err := holdersMatch(m)
+	if err != nil {
+		return "", err
 	}
-	q := holdersMatch + "\nWITH p, r, t" + order
+	if !pre.Wants() {
+		return match + "\nRETURN p, r, t" + order, nil
+	}
+	q := match + "\nWITH p, r, t" + order
 	imports, nodes := "p, r, t", "[p, t]"
 	cols := ""
 	if pre.RelCountries {
@@ -66,7 +78,7 @@ func (s *Store) Holders(ctx context.Context, q kg.HolderQuery, prefetch ...*kg.P
 		"org": nilIfEmpty(q.Organization), "country": nilIfEmpty(q.Country),
 		"max": MaxListResults + 1,
 	}
-	cypher, err := holdersCypher(pre)
+	cypher, err := holdersCypher(q.Match, pre)
 	if err != nil {
 		return nil, err
 	}
@@ -105,11 +117,15 @@ func (s *Store) Holders(ctx context.Context, q kg.HolderQuery, prefetch ...*kg.P
 }
 
 // transferPartsCypher selects the transfer records a total sums: by
-// supplier and recipient, overlapping [$from, $to] (an open bound matches
-// any span; with both bounds open, undated records too). The statement
-// starts from the supplier (or the recipient) found by the id constraint;
-// a total over every supplier and recipient reads every transfer.
-func transferPartsCypher(q kg.TotalsQuery) string {
+// supplier and recipient, matching [$from, $to] by q.Match (an open bound
+// matches any span; with both bounds open, undated records too). The
+// statement starts from the supplier (or the recipient) found by the id
+// constraint; a total over every supplier and recipient reads every transfer.
+func transferPartsCypher(q kg.TotalsQuery) (string, error) {
+	spanned, err := spanConds(q.Match, "x", true, true)
+	if err != nil {
+		return "", err
+	}
 	match := "MATCH (x:Transfer)"
 	switch {
 	case q.Supplier != "":
@@ -119,14 +135,14 @@ func transferPartsCypher(q kg.TotalsQuery) string {
 	}
 	return match + `
 WHERE x.confidence IN $confs
-  AND ($from IS NULL OR x.spanTo >= $from)
-  AND ($to IS NULL OR x.spanFrom <= $to)
+  AND ($from IS NULL OR ` + spanned[0] + `)
+  AND ($to IS NULL OR ` + spanned[1] + `)
   AND ($supplier IS NULL OR EXISTS { MATCH (x)-[:SUPPLIER]->(:Entity:Country {id: $supplier}) })
   AND ($recipient IS NULL OR EXISTS { MATCH (x)-[:RECIPIENT]->(:Entity:Country {id: $recipient}) })
 WITH DISTINCT x
 ORDER BY x.id
 LIMIT $max
-RETURN x`
+RETURN x`, nil
 }
 
 // TransferParts lists the transfer records a total over q sums, in id
@@ -146,7 +162,11 @@ func (s *Store) TransferParts(ctx context.Context, q kg.TotalsQuery, prefetch ..
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.query(ctx, "transferParts", transferPartsCypher(q)+col, params)
+	cypher, err := transferPartsCypher(q)
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.query(ctx, "transferParts", cypher+col, params)
 	if err != nil {
 		return nil, err
 	}

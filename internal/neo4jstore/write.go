@@ -99,7 +99,9 @@ func (s *Store) UpsertNodes(ctx context.Context, label string, dataset string, n
 		cypher = fmt.Sprintf(`UNWIND $rows AS row
 OPTIONAL MATCH (n:%s {id: row.id})
 RETURN count(CASE WHEN n IS NULL THEN 1 END) AS created,
-       count(CASE WHEN n IS NOT NULL AND properties(n) <> row.props THEN 1 END) AS updated`, base)
+       count(CASE WHEN n IS NOT NULL AND properties(n) <> row.props THEN 1 END) AS updated,
+       collect(CASE WHEN n IS NULL THEN row.id END)[..$listed] AS createdIDs,
+       collect(CASE WHEN n IS NOT NULL AND properties(n) <> row.props THEN row.id END)[..$listed] AS updatedIDs`, base)
 	} else {
 		setLabel := ""
 		if kindLabel != "" {
@@ -110,7 +112,9 @@ MERGE (n:%s {id: row.id})
 WITH n, row, n.dataset IS NULL AS isNew, properties(n) = row.props AS same
 SET n = row.props%s
 RETURN count(CASE WHEN isNew THEN 1 END) AS created,
-       count(CASE WHEN NOT isNew AND NOT same THEN 1 END) AS updated`, base, setLabel)
+       count(CASE WHEN NOT isNew AND NOT same THEN 1 END) AS updated,
+       collect(CASE WHEN isNew THEN row.id END)[..$listed] AS createdIDs,
+       collect(CASE WHEN NOT isNew AND NOT same THEN row.id END)[..$listed] AS updatedIDs`, base, setLabel)
 	}
 	return s.changes(ctx, "upsert."+label, cypher, rows, dry)
 }
@@ -130,7 +134,9 @@ func (s *Store) UpsertRels(ctx context.Context, t kg.RelType, dataset string, re
 		cypher = fmt.Sprintf(`UNWIND $rows AS row
 OPTIONAL MATCH ()-[r:%s {key: row.key}]->()
 RETURN count(CASE WHEN r IS NULL THEN 1 END) AS created,
-       count(CASE WHEN r IS NOT NULL AND properties(r) <> row.props THEN 1 END) AS updated`, t)
+       count(CASE WHEN r IS NOT NULL AND properties(r) <> row.props THEN 1 END) AS updated,
+       collect(CASE WHEN r IS NULL THEN row.key END)[..$listed] AS createdIDs,
+       collect(CASE WHEN r IS NOT NULL AND properties(r) <> row.props THEN row.key END)[..$listed] AS updatedIDs`, t)
 	} else {
 		cypher = fmt.Sprintf(`UNWIND $rows AS row
 MATCH (a:Entity {id: row.from})
@@ -140,6 +146,8 @@ WITH r, row, r.dataset IS NULL AS isNew, properties(r) = row.props AS same
 SET r = row.props
 RETURN count(CASE WHEN isNew THEN 1 END) AS created,
        count(CASE WHEN NOT isNew AND NOT same THEN 1 END) AS updated,
+       collect(CASE WHEN isNew THEN row.key END)[..$listed] AS createdIDs,
+       collect(CASE WHEN NOT isNew AND NOT same THEN row.key END)[..$listed] AS updatedIDs,
        count(*) AS written`, t)
 	}
 	ch, err := s.changes(ctx, "upsert."+string(t), cypher, rows, dry)
@@ -186,7 +194,7 @@ func (s *Store) changes(ctx context.Context, name, cypher string, rows []map[str
 	if dry {
 		run = s.read
 	}
-	recs, err := run(ctx, name, cypher, map[string]any{"rows": rows})
+	recs, err := run(ctx, name, cypher, map[string]any{"rows": rows, "listed": kg.MaxChangedIDs})
 	if err != nil {
 		return Changes{}, err
 	}
@@ -198,7 +206,11 @@ func (s *Store) changes(ctx context.Context, name, cypher string, rows []map[str
 	if w, ok := recs[0].Get("written"); ok && w.(int64) != int64(len(rows)) {
 		return Changes{}, fmt.Errorf("%s: wrote %d of %d relationships: an end node is missing", name, w, len(rows))
 	}
-	return Changes{Created: int(created.(int64)), Updated: int(updated.(int64))}, nil
+	ch := Changes{Created: int(created.(int64)), Updated: int(updated.(int64))}
+	createdIDs, _ := recs[0].Get("createdIDs")
+	updatedIDs, _ := recs[0].Get("updatedIDs")
+	ch.CreatedIDs, ch.UpdatedIDs = strs(createdIDs), strs(updatedIDs)
+	return ch, nil
 }
 
 // OwnedNodes streams the id and label of every node the dataset owns.

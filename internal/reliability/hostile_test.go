@@ -148,25 +148,25 @@ func hostileCases() []hostileCase {
 	bigBody := `{"query": "{ search(text: \"` + big + `\") { id } }"}`
 	cases := []hostileCase{
 		// Nesting.
-		{"nesting over the depth limit", gql(deep(6)), overLimit(http.StatusUnprocessableEntity, "depth")},
-		{"nesting 5000 levels (parser limit)", gql(deep(5000)), refused(http.StatusUnprocessableEntity, map[string]string{"code": "GRAPHQL_PARSE_FAILED"})},
+		{"nesting over the depth limit", gql(deep(6)), overLimit(http.StatusOK, "depth")},
+		{"nesting 5000 levels (parser limit)", gql(deep(5000)), refused(http.StatusOK, map[string]string{"code": "GRAPHQL_PARSE_FAILED"})},
 		{"fragment cycle", gql(`fragment A on Query { ...B } fragment B on Query { ...A } { ...A }`),
-			refused(http.StatusUnprocessableEntity, map[string]string{"code": "GRAPHQL_VALIDATION_FAILED"})},
+			refused(http.StatusOK, map[string]string{"code": "GRAPHQL_VALIDATION_FAILED"})},
 
 		// Sizes.
 		{"huge first", gql(`{ weapons(first: 1000000) { edges { node { id } } } }`), overLimit(http.StatusOK, "first")},
 		{"huge first in a variable", gqlVars(`query($n: Int) { weapons(first: $n) { totalCount } }`, map[string]any{"n": 1e12}), overLimit(http.StatusOK, "first")},
 		{"first beyond Int", gql(`{ people(first: 99999999999999999999) { totalCount } }`),
-			refused(http.StatusUnprocessableEntity, map[string]string{"code": "GRAPHQL_VALIDATION_FAILED"})},
+			refused(http.StatusOK, map[string]string{"code": "GRAPHQL_VALIDATION_FAILED"})},
 		{"huge limit", gql(`{ neighborhood(id: "country/iran", depth: 3, limit: 100000000) { truncated } }`), overLimit(http.StatusOK, "limit")},
 		{"huge maxDepth", gql(`{ lineage(weapon: "C-802", maxDepth: 1000000) { direction } }`), overLimit(http.StatusOK, "maxDepth")},
 		{"huge maxHops", gql(`{ paths(from: "country/iran", to: "country/china", maxHops: 1000) { length } }`), overLimit(http.StatusOK, "maxHops")},
 		{"huge page of a nested list (complexity)", gql(`{ weapons(first: 200) { edges { node { lineage(maxDepth: 20) { nodes { weapon { derivatives { child { name } } } } } } } } }`),
-			overLimit(http.StatusUnprocessableEntity, "complexity")},
+			overLimit(http.StatusOK, "complexity")},
 		{"alias bomb: 300 aliased neighbourhoods", gql(aliases(300, `neighborhood(id: "country/iran", depth: 3) { nodes { id } }`)),
-			overLimit(http.StatusUnprocessableEntity, "rootFields")},
+			overLimit(http.StatusOK, "rootFields")},
 		{"alias bomb: 200 aliased lineages", gql(aliases(200, `lineage(weapon: "C-802", maxDepth: 20) { nodes { weapon { id } } }`)),
-			overLimit(http.StatusUnprocessableEntity, "rootFields")},
+			overLimit(http.StatusOK, "rootFields")},
 		{"search text of 3000 words", gql(`{ search(text: ` + quote(strings.Repeat("missile ", 3000)) + `) { id } }`), overLimit(http.StatusOK, "text")},
 		{"lookup name of 24000 characters", gql(`{ resolve(name: ` + quote(strings.Repeat("missile ", 3000)) + `) { id } }`), overLimit(http.StatusOK, "name")},
 
@@ -189,11 +189,11 @@ func hostileCases() []hostileCase {
 		{"DELETE", rawRequest(http.MethodDelete, nil, ""), refused(http.StatusMethodNotAllowed, map[string]string{"code": "BAD_USER_INPUT"})},
 		{"websocket upgrade", rawRequest(http.MethodGet, map[string]string{"Upgrade": "websocket", "Connection": "Upgrade"}, ""),
 			refused(http.StatusBadRequest, map[string]string{"code": "BAD_USER_INPUT"})},
-		{"mutation", gql(`mutation { deleteEverything }`), refused(http.StatusUnprocessableEntity, map[string]string{"code": "GRAPHQL_VALIDATION_FAILED"})},
+		{"mutation", gql(`mutation { deleteEverything }`), refused(http.StatusOK, map[string]string{"code": "GRAPHQL_VALIDATION_FAILED"})},
 		{"mutation over GET", func(ctx context.Context, a *api) (response, error) {
 			return a.get(ctx, "/graphql?query="+url.QueryEscape(`mutation { x }`))
-		}, refused(http.StatusUnprocessableEntity, map[string]string{"code": "GRAPHQL_VALIDATION_FAILED"})},
-		{"subscription", gql(`subscription { x }`), refused(http.StatusUnprocessableEntity, map[string]string{"code": "GRAPHQL_VALIDATION_FAILED"})},
+		}, refused(http.StatusOK, map[string]string{"code": "GRAPHQL_VALIDATION_FAILED"})},
+		{"subscription", gql(`subscription { x }`), refused(http.StatusOK, map[string]string{"code": "GRAPHQL_VALIDATION_FAILED"})},
 
 		// Relationship types: the only names spliced into Cypher.
 		{"unknown relationship type in paths", gql(`{ paths(from: "country/iran", to: "country/china", relationshipTypes: ["KNOWS]->() DETACH DELETE n //"]) { length } }`), badInput("relationshipTypes")},
@@ -323,8 +323,8 @@ func TestHostileAliasAmplification(t *testing.T) {
 		}
 		n := cypherQueries(t, a) - queriesBefore
 		t.Logf("%d aliases of %s: %d bytes → HTTP %d in %s, %d Cypher queries", c.n, c.field, len(q), r.Status, r.Took.Round(time.Millisecond), n)
-		if r.Status != http.StatusUnprocessableEntity || len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || r.Errors[0].Extensions["limit"] != "rootFields" {
-			t.Errorf("%d aliases of %s: %s, want 422 BAD_USER_INPUT with limit rootFields", c.n, c.field, r)
+		if r.Status != http.StatusOK || len(r.Errors) == 0 || r.Errors[0].Extensions["code"] != "BAD_USER_INPUT" || r.Errors[0].Extensions["limit"] != "rootFields" {
+			t.Errorf("%d aliases of %s: %s, want 200 BAD_USER_INPUT with limit rootFields", c.n, c.field, r)
 		}
 		if n != 0 {
 			t.Errorf("%d aliases of %s ran %d Cypher queries, want none", c.n, c.field, n)

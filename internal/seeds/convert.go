@@ -13,7 +13,11 @@ import (
 const sourceKind kg.Kind = "SOURCE"
 
 // DerivationKinds are the kinds of DERIVED_FROM the seeds may use.
-var DerivationKinds = []string{"variant", "copy", "based-on", "replica", "modified", "export-rename", "closely-related"}
+var DerivationKinds = []string{"variant", "copy", "based-on", "replica", "modified", "export-rename", "closely-related", "licensed-production"}
+
+// EstimableFields are the transfer fields its `estimated` list may name:
+// figures a register gives as estimates (SIPRI brackets them).
+var EstimableFields = []string{"ordered", "delivered", "from", "to", "quantity_ordered", "quantity_delivered", "tiv_unit", "tiv_order", "tiv_delivered"}
 
 // pendingRef is a reference to check against the ids of the whole folder.
 // Its field, for messages, is owner+suffix ("weapon/x" + ".origin"), built
@@ -217,7 +221,7 @@ func (c *fileCtx) citations(line int, owner, suffix string, cs []citation, requi
 var ClaimFields = map[string]string{
 	"from": "date", "to": "date", "date": "date", "end_date": "date", "ordered": "date",
 	"delivered": "date", "introduced": "date",
-	"quantity_ordered": "int", "quantity_delivered": "int", "value_usd": "number", "range_km": "number",
+	"quantity_ordered": "int", "quantity_delivered": "int", "value_usd": "number", "range_km": "number", "range_km_min": "number",
 	"quantity_unit": "text", "areas": "text", "status": "text", "location": "text", "title": "text",
 	"restrictions": "text", "exemptions": "text", "kind": "text", "item": "text", "name": "text",
 }
@@ -269,7 +273,11 @@ func (c *fileCtx) claims(line int, field string, cl claimList) []kg.Claim {
 			c.fail(l, "%s.claims.%s: give one value, not a list", field, cm.field)
 		}
 		if !c.counting {
-			out = append(out, kg.Claim{Field: cm.field, Value: cm.value})
+			items := cm.items
+			if len(items) == 0 { // a claim built without the decoder's items
+				items = []string{cm.value}
+			}
+			out = append(out, kg.ListClaim(cm.field, items...))
 		}
 	}
 	return out

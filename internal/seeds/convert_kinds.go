@@ -110,6 +110,18 @@ func (c *fileCtx) convertPerson(it *personItem, line int) {
 	}
 }
 
+// rangeMin checks a weapon's range_km_min: the lower end of a range the
+// source gives as an interval, so it needs range_km (the upper end) above it.
+func (c *fileCtx) rangeMin(line int, it *weaponItem) {
+	switch lo := it.RangeKmMin; {
+	case lo == nil:
+	case it.RangeKm == nil:
+		c.fail(line, "%s.range_km_min: give range_km too (the upper end of the interval)", it.ID)
+	case *lo < 0 || *lo >= *it.RangeKm:
+		c.fail(line, "%s.range_km_min: %v must be at least 0 and below range_km (%v); for a single figure give only range_km", it.ID, *lo, *it.RangeKm)
+	}
+}
+
 // convertWeapon converts a weapon, its origin, maker, co-producers and derivations.
 func (c *fileCtx) convertWeapon(it *weaponItem, line int) {
 	n, ok := c.entity(line, kg.Weapon, it.common)
@@ -121,6 +133,8 @@ func (c *fileCtx) convertWeapon(it *weaponItem, line int) {
 	}
 	setIf(n.Props, kg.PropCategory, it.Category)
 	setIf(n.Props, kg.PropRangeKm, it.RangeKm)
+	c.rangeMin(line, it)
+	setIf(n.Props, kg.PropRangeKmMin, it.RangeKmMin)
 	setDate(n.Props, kg.PropIntroduced, c.date(line, it.ID+".introduced", it.Introduced))
 	c.nodes = append(c.nodes, n)
 	conf := c.factConf(line, it.ID+".confidence", it.Confidence, it.Citations, kg.Confirmed)
@@ -226,6 +240,7 @@ func (c *fileCtx) convertTransfer(it *transferItem, line int) {
 	setIf(n.Props, kg.PropValueEstimated, it.ValueEstimated)
 	setIf(n.Props, kg.PropStatus, it.Status)
 	setIf(n.Props, kg.PropConfidence, string(conf))
+	c.transferTIV(it, line, n.Props)
 	c.transferPeriod(it, line, n.Props, ordered, delivered)
 	c.nodes = append(c.nodes, n)
 	for _, e := range []struct {
@@ -413,6 +428,39 @@ func (c *fileCtx) loss(resolution string, i int, l loss) {
 	setIf(props, kg.PropValueEstimated, l.ValueEstimated)
 	setIf(props, kg.PropEstimatedBy, strings.TrimSpace(l.EstimatedBy))
 	c.rel(kg.LostSalesUnder, l.Country, resolution, "", conf, cites, props)
+}
+
+// transferTIV checks and records a transfer's SIPRI trend-indicator values
+// (kept as TIV: they are not prices) and which of its figures are estimates.
+func (c *fileCtx) transferTIV(it *transferItem, line int, props map[string]any) {
+	given := map[string]bool{
+		"ordered": it.Ordered != "", "delivered": it.Delivered != "", "from": it.From != "", "to": it.To != "",
+		"quantity_ordered": it.QuantityOrdered != nil, "quantity_delivered": it.QuantityDelivered != nil,
+		"tiv_unit": it.TIVUnit != nil, "tiv_order": it.TIVOrder != nil, "tiv_delivered": it.TIVDelivered != nil,
+	}
+	for _, t := range []struct {
+		name string
+		v    *float64
+	}{{"tiv_unit", it.TIVUnit}, {"tiv_order", it.TIVOrder}, {"tiv_delivered", it.TIVDelivered}} {
+		if t.v != nil && *t.v < 0 {
+			c.fail(line, "%s: %s must not be negative", it.ID, t.name)
+		}
+	}
+	var seen stringSet
+	for _, f := range it.Estimated {
+		switch {
+		case !slices.Contains(EstimableFields, f):
+			c.fail(line, "%s.estimated: %q is not one of %s%s", it.ID, f, strings.Join(EstimableFields, ", "), didYouMean(f, EstimableFields))
+		case !seen.add(f):
+			c.fail(line, "%s.estimated: %s is listed twice", it.ID, f)
+		case !given[f]:
+			c.fail(line, "%s.estimated: names %s, which the transfer does not give", it.ID, f)
+		}
+	}
+	setIf(props, kg.PropTIVUnit, it.TIVUnit)
+	setIf(props, kg.PropTIVOrder, it.TIVOrder)
+	setIf(props, kg.PropTIVDelivered, it.TIVDelivered)
+	setIf(props, kg.PropEstimated, it.Estimated)
 }
 
 // transferPeriod checks and records a transfer's period, aggregate flag,

@@ -2,8 +2,11 @@ package seeds
 
 import (
 	"strconv"
+	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"armsgraph/internal/kg"
 )
 
 // decodeFast decodes an item the way checkKeys and yaml.v3's Node.Decode
@@ -67,6 +70,8 @@ func decodeFast(key string, n *yaml.Node) (any, bool) {
 				return 1 << 16, decSlice(v, &it.DerivedFrom, decDerivation)
 			case "produced_with":
 				return 1 << 17, decSlice(v, &it.ProducedWith, decRef)
+			case "range_km_min":
+				return 1 << 18, decFloat(v, &it.RangeKmMin)
 			}
 			return decCommon(k, v, &it.common)
 		})
@@ -145,6 +150,16 @@ func decodeFast(key string, n *yaml.Node) (any, bool) {
 				return 1 << 29, decStr(v, &it.Reported)
 			case "type":
 				return 1 << 30, decStr(v, &it.Type)
+			// The transfer's own bits are used up; these take the top of
+			// the range decCommon leaves free (it uses bits 0-4).
+			case "tiv_unit":
+				return 1 << 31, decFloat(v, &it.TIVUnit)
+			case "tiv_order":
+				return 1 << 9, decFloat(v, &it.TIVOrder)
+			case "tiv_delivered":
+				return 1 << 8, decFloat(v, &it.TIVDelivered)
+			case "estimated":
+				return 1 << 7, decStrs(v, &it.Estimated)
 			}
 			return decCommon(k, v, &it.common)
 		})
@@ -333,18 +348,17 @@ func decClaims(n *yaml.Node, out *claimList) bool {
 			if v.Tag == "!!null" {
 				return false
 			}
-			cm.value = v.Value
+			cm.value, cm.items = v.Value, []string{v.Value}
 		case yaml.SequenceNode:
 			cm.list = true
-			for j, e := range v.Content {
+			cm.items = make([]string, 0, len(v.Content))
+			for _, e := range v.Content {
 				if e.Kind != yaml.ScalarNode || e.Tag == "!!null" {
 					return false
 				}
-				if j > 0 {
-					cm.value += "; "
-				}
-				cm.value += e.Value
+				cm.items = append(cm.items, e.Value)
 			}
+			cm.value = strings.Join(cm.items, kg.ClaimValueSeparator)
 		default:
 			return false
 		}

@@ -125,7 +125,7 @@ var fastSamples = []string{
 	"a: Soviet system; the HQ-2 is (a copy) of it, [really] {yes}\n",
 	"a: {b: c, d: [e, f], g: {h: i}}\n",
 	"a: b\n  c\n", "a: 'x\n  y'\n", "a: \"x\\ny\"\n", "a: |\n  x\n", "a: &x b\nc: *x\n", "a:\n- b\n-\n", "- a\n", "a: b\n---\nc: d\n",
-	"weapons:\n  - {id: weapon/a, range_km: 12, aliases: [], derived_from: [{parent: weapon/b, citations: [{source: s, at: line 1}]}]}\n  - {id: weapon/b, range_km: 1.5}\n  - {id: weapon/c, range_km: 012}\n  - {id: weapon/d, range_km: 1e3}\n  - {id: weapon/e, name: 7, aliases: [x, 1]}\n  - {id: weapon/f, id: weapon/g}\n  - {id: weapon/h, citations: [~]}\n",
+	"weapons:\n  - {id: weapon/a, range_km: 12, aliases: [], derived_from: [{parent: weapon/b, citations: [{source: s, at: line 1}]}]}\n  - {id: weapon/b, range_km: 1.5, range_km_min: 0.5}\n  - {id: weapon/c, range_km: 012}\n  - {id: weapon/d, range_km: 1e3}\n  - {id: weapon/e, name: 7, aliases: [x, 1]}\n  - {id: weapon/f, id: weapon/g}\n  - {id: weapon/h, citations: [~]}\n",
 	"transfers:\n  - {id: t, quantity_ordered: -0, quantity_delivered: 0x10, value_usd: -3.25, date_inferred: true}\n  - {id: u, quantity_ordered: 1.0, date_inferred: yes}\n",
 	"events:\n  - {id: e, participants: [a, 3, true, ~, \"~\", {id: b, note: n}, [c]]}\n  - {id: f, participants: [a, {id: b, bogus: 1}]}\n",
 	"people:\n  - {id: p, positions: [{title: t}, {title: u, citations: []}], confidence: ~}\n",

@@ -22,6 +22,11 @@ type Options struct {
 	// Documents, when set, holds the source documents named by sources'
 	// `document` fields; citation locators are then checked against their lines.
 	Documents fs.FS
+	// Known are the ids a base folder defines (Folder.IDs), with their kinds
+	// (empty for a source): a folder loaded under a dataset of its own, such
+	// as an imported register, may refer to them without defining them, and
+	// defining one again is a duplicate (two datasets cannot own one node).
+	Known map[string]kg.Kind
 }
 
 // Folder is a seed folder: the YAML files below a root, read in name order.
@@ -68,6 +73,23 @@ func Open(fsys fs.FS, opts Options) (*Folder, error) {
 	return f, nil
 }
 
+// IDs reads the folder and returns the id and kind of everything it defines
+// (the kind is empty for a source): what Options.Known takes for a folder
+// that builds on this one.
+func (f *Folder) IDs(ctx context.Context) (map[string]kg.Kind, error) {
+	ids := map[string]kg.Kind{}
+	err := f.Each(ctx, func(c Chunk) error {
+		for _, n := range c.Nodes {
+			ids[n.ID] = n.Kind
+		}
+		return nil
+	})
+	return ids, err
+}
+
+// Known returns the ids of the base the folder builds on (Options.Known).
+func (f *Folder) Known() map[string]kg.Kind { return f.opts.Known }
+
 // Files lists the seed files, relative to the folder.
 func (f *Folder) Files() []string { return slices.Clone(f.files) }
 
@@ -83,6 +105,7 @@ func (f *Folder) Files() []string { return slices.Clone(f.files) }
 func (f *Folder) Validate(ctx context.Context, progress func(file string, done, total int)) (Stats, error) {
 	stats := Stats{Nodes: map[string]int{}, Rels: map[string]int{}}
 	x := newIndex(f.files)
+	x.defineKnown(f.opts.Known)
 	err := f.pipeline(ctx, func(i int, c *fileCtx) error {
 		x.merge(f, i, c, &stats)
 		stats.Files++
@@ -296,12 +319,12 @@ var errNotFound = errors.New("not found")
 // documentLines counts the lines of a source's document; each document is
 // read once however many sources name it.
 func (f *Folder) documentLines(cache map[string]docInfo, id, doc string) (int, error) {
-	if f.opts.Documents == nil || doc == "" {
+	if doc == "" || (f.opts.Documents == nil && !f.holds(path.Clean(doc))) {
 		return 0, nil
 	}
 	info, ok := cache[doc]
 	if !ok {
-		data, err := fs.ReadFile(f.opts.Documents, path.Clean(doc))
+		data, err := f.readDocument(path.Clean(doc))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			info.err = errNotFound
@@ -322,4 +345,28 @@ func (f *Folder) documentLines(cache map[string]docInfo, id, doc string) (int, e
 		return 0, fmt.Errorf("%s: read document %q: %w", id, doc, info.err)
 	}
 	return info.lines, nil
+}
+
+// holds tells whether the folder itself holds a file: a document kept beside
+// the seeds (an imported register keeps its rows there), which citations are
+// checked against even when no documents collection is given.
+func (f *Folder) holds(name string) bool {
+	f.readMu.Lock()
+	defer f.readMu.Unlock()
+	_, err := fs.Stat(f.fsys, name)
+	return err == nil
+}
+
+// readDocument reads a source's document: from the folder when it holds
+// it, else from the documents collection.
+func (f *Folder) readDocument(name string) ([]byte, error) {
+	if f.holds(name) {
+		f.readMu.Lock()
+		defer f.readMu.Unlock()
+		return fs.ReadFile(f.fsys, name)
+	}
+	if f.opts.Documents == nil {
+		return nil, fs.ErrNotExist
+	}
+	return fs.ReadFile(f.opts.Documents, name)
 }

@@ -24,6 +24,7 @@ type claimList []claim
 
 type claim struct {
 	field, value string
+	items        []string // the list's items, or the one value
 	list         bool
 	line         int
 }
@@ -154,6 +155,7 @@ type weaponItem struct {
 	Origin       string       `yaml:"origin"`
 	Manufacturer string       `yaml:"manufacturer"`
 	RangeKm      *float64     `yaml:"range_km"`
+	RangeKmMin   *float64     `yaml:"range_km_min"`
 	Introduced   string       `yaml:"introduced"`
 	Confidence   string       `yaml:"confidence"`
 	DerivedFrom  []derivation `yaml:"derived_from"`
@@ -198,6 +200,10 @@ type transferItem struct {
 	Covers               []string `yaml:"covers"`
 	Status               string   `yaml:"status"`
 	Confidence           string   `yaml:"confidence"`
+	TIVUnit              *float64 `yaml:"tiv_unit"`
+	TIVOrder             *float64 `yaml:"tiv_order"`
+	TIVDelivered         *float64 `yaml:"tiv_delivered"`
+	Estimated            []string `yaml:"estimated"`
 }
 
 type eventItem struct {

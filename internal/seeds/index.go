@@ -271,7 +271,23 @@ func (x *index) lookupTarget(id string) (uint32, bool) {
 	return sym, ok
 }
 
-func (x *index) where(p place) string { return fmt.Sprintf("%s:%d", x.files[p.file], p.line) }
+func (x *index) where(p place) string {
+	if int(p.file) >= len(x.files) {
+		return "the base folder"
+	}
+	return fmt.Sprintf("%s:%d", x.files[p.file], p.line)
+}
+
+// defineKnown enters the ids a base folder defines (Options.Known), placed
+// past the folder's own files.
+func (x *index) defineKnown(known map[string]kg.Kind) {
+	for id, kind := range known {
+		if kind == "" {
+			kind = sourceKind
+		}
+		x.define(id, kind, place{file: uint32(len(x.files))})
+	}
+}
 
 func (x *index) kindSet(kinds []kg.Kind) uint8 {
 	for i, ks := range x.kindSets {

@@ -3,6 +3,7 @@ package seeds
 import (
 	"context"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 
@@ -74,7 +75,7 @@ func TestPeriodsClaimsAndCitationConfidence(t *testing.T) {
 		}
 	}
 	if c := agg.Citations; len(c) != 2 || c[0].Confidence != kg.Reported || c[1].Confidence != kg.Confirmed ||
-		len(c[1].Claims) != 2 || c[1].Claims[0] != (kg.Claim{Field: "to", Value: "1997"}) || c[1].Claims[1] != (kg.Claim{Field: "areas", Value: "a; b"}) {
+		!reflect.DeepEqual(c[1].Claims, []kg.Claim{kg.ListClaim("to", "1997"), kg.ListClaim("areas", "a", "b")}) {
 		t.Errorf("agg citations = %+v", c)
 	}
 	if item := nodes["transfer/item"]; item.Props["spanFrom"] != "1994-01-01" || item.Props["spanTo"] != "1995-12-31" {
@@ -103,6 +104,8 @@ func TestPeriodProblemsHaveFileAndLine(t *testing.T) {
 		{"bad claim number", tr("    confidence: REPORTED\n    citations: [{source: source/doc, at: line 1, claims: {quantity_ordered: many}}]\n"), `bad.yaml:9: transfer/x.claims.quantity_ordered: "many" is not a whole number`},
 		{"claims not a mapping", tr("    confidence: REPORTED\n    citations: [{source: source/doc, at: line 1, claims: [to]}]\n"), "bad.yaml:2: transfers item: claims: want a mapping"},
 		{"resolution in force backwards", "resolutions:\n  - id: resolution/r\n    name: R\n    date: \"2010\"\n    from: \"2010\"\n    to: \"2008\"\n    citations: [{source: source/doc, at: line 1}]\n", "bad.yaml:2: resolution/r: to 2008 is before from 2010"},
+		{"range minimum without range", "weapons:\n  - id: weapon/w\n    name: W\n    category: mine\n    range_km_min: 12\n    citations: [{source: source/doc, at: line 1}]\n", "bad.yaml:2: weapon/w.range_km_min: give range_km too"},
+		{"range minimum above range", "weapons:\n  - id: weapon/w\n    name: W\n    category: mine\n    range_km_min: 40\n    range_km: 32\n    citations: [{source: source/doc, at: line 1}]\n", "bad.yaml:2: weapon/w.range_km_min: 40 must be at least 0 and below range_km (32)"},
 		{"position backwards", "people:\n  - id: person/p\n    name: P\n    citations: [{source: source/doc, at: line 1}]\n    positions:\n      - {title: Minister, country: country/iran, from: \"2013\", to: \"2009\"}\n", "bad.yaml:6: person/p.positions[0]: to 2009 is before from 2013"},
 	}
 	for _, tt := range tests {

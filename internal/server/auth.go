@@ -3,10 +3,8 @@ package server
 import (
 	"bufio"
 	"bytes"
-	"crypto/rand"
 	"crypto/sha256"
 	"crypto/subtle"
-	"encoding/base64"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -17,38 +15,23 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+
+	"armsgraph/internal/accesstoken"
 )
 
 // TokenPrefix starts every access token, so that secret scanners and
 // people recognise one in a paste.
-const TokenPrefix = "agt_"
+const TokenPrefix = accesstoken.Prefix
 
 // tokenNamePattern is what a token's name may look like: it appears in the
 // file, in logs and in error messages, so it stays one plain word.
 var tokenNamePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$`)
 
-// NewToken returns a fresh access token: the prefix and 32 random bytes
-// (256 bits) in URL-safe base64.
-func NewToken() (string, error) {
-	b := make([]byte, 32)
-	if _, err := rand.Read(b); err != nil {
-		return "", fmt.Errorf("read random bytes: %w", err)
-	}
-	return TokenPrefix + base64.RawURLEncoding.EncodeToString(b), nil
-}
+// NewToken returns a fresh access token (accesstoken.New).
+func NewToken() (string, error) { return accesstoken.New() }
 
-// HashToken returns the form a token is kept in on disk: "sha256:" and the
-// hex SHA-256 of the token.
-//
-// A plain SHA-256 is the right hash here, not bcrypt or argon2: those slow
-// hashes protect low-entropy passwords against guessing, but a token holds
-// 256 random bits, which no amount of hashing speed makes guessable, and a
-// slow hash would cost every request milliseconds of CPU. (GitHub and
-// others keep their API tokens the same way.)
-func HashToken(token string) string {
-	sum := sha256.Sum256([]byte(token))
-	return "sha256:" + hex.EncodeToString(sum[:])
-}
+// HashToken returns the form a token is kept in on disk (accesstoken.Hash).
+func HashToken(token string) string { return accesstoken.Hash(token) }
 
 // TokenEntry is one line of a tokens file: a name and the token's hash.
 type TokenEntry struct {
@@ -257,7 +240,7 @@ func AddToken(path, name string) (string, error) {
 	if len(data) > 0 && data[len(data)-1] != '\n' {
 		data = append(data, '\n')
 	}
-	data = append(data, name+" "+HashToken(token)+"\n"...)
+	data = append(data, accesstoken.Line(name, token)+"\n"...)
 	if err := replaceFile(path, data); err != nil {
 		return "", err
 	}

@@ -236,8 +236,8 @@ func limitBody(max int64, next http.Handler) http.Handler {
 // checkParams refuses, with 400 and a GraphQL error that says what is
 // wrong, a request whose parameters gqlgen's transports could not decode:
 // a POST body that is not a JSON object of GraphQL parameters, or a GET
-// whose query string or variables/extensions are malformed. gqlgen would
-// refuse them too, but its POST transport echoes the whole body (up to the
+// whose query string or variables/extensions are malformed, or a request
+// with no query (nor a persisted query's hash). gqlgen would refuse them too, but its POST transport echoes the whole body (up to the
 // body limit) in the message, and its GET transport answers without
 // extensions.code. The message names the problem and its offset, never
 // the body. The body has been read into memory already (limitBody).
@@ -272,6 +272,12 @@ func checkParams(next http.Handler) http.Handler {
 					}
 				}
 			}
+			var extensions map[string]any
+			_ = json.Unmarshal([]byte(q.Get("extensions")), &extensions) // checked above
+			if msg := missingQuery("the query string", q.Get("query"), extensions, "/graphql?query={__typename}"); msg != "" {
+				refuse(w, msg)
+				return
+			}
 		}
 		next.ServeHTTP(w, r)
 	})
@@ -285,10 +291,21 @@ func paramsProblem(body []byte) string {
 	dec.UseNumber()
 	err := dec.Decode(&params)
 	if err == nil {
-		return ""
+		return missingQuery("the request body", params.Query, params.Extensions, `{"query": "{ __typename }"}`)
 	}
 	return describeJSONError("the request body", body, err,
 		`send a JSON object such as {"query": "{ __typename }", "variables": {}}`)
+}
+
+// missingQuery says what is wrong with a request that has no query and no
+// persisted query's hash to look one up by (extensions.persistedQuery):
+// it is not a GraphQL-over-HTTP request at all, which gqlgen would answer as
+// a failed validation ("no operation provided"). "" when it has either.
+func missingQuery(where, query string, extensions map[string]any, example string) string {
+	if query != "" || extensions["persistedQuery"] != nil {
+		return ""
+	}
+	return fmt.Sprintf(`%s has no "query" parameter (is it misspelt?); send the GraphQL document in it, e.g. %s`, where, example)
 }
 
 // jsonObjectProblem checks a GET parameter that must be a JSON object.

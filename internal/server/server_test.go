@@ -121,8 +121,9 @@ func TestLimits(t *testing.T) {
 		limit  string
 	}{
 		{"body", `{ search(text: "` + strings.Repeat("x", 1000) + `") { id } }`, http.StatusRequestEntityTooLarge, "bodySize"},
-		{"depth", `{ weapons { edges { node { derivedFrom { parent { name } } } } } }`, http.StatusUnprocessableEntity, "depth"},
-		{"complexity", `{ weapons(first: 200) { edges { node { name rangeKm } } } }`, http.StatusUnprocessableEntity, "complexity"},
+		// Refused before it runs, under application/json: 200 (TestRefusalsOverHTTP).
+		{"depth", `{ weapons { edges { node { derivedFrom { parent { name } } } } } }`, http.StatusOK, "depth"},
+		{"complexity", `{ weapons(first: 200) { edges { node { name rangeKm } } } }`, http.StatusOK, "complexity"},
 	}
 	for _, tt := range tests {
 		r := postQuery(t, h, tt.query, nil)
@@ -183,6 +184,10 @@ func TestMalformedParams(t *testing.T) {
 			`the variables parameter is not valid JSON: invalid character 'S' looking for beginning of value at offset 7`},
 		{"GET query string malformed", http.MethodGet, "/graphql?query=%zz", "",
 			`the query string is malformed: invalid URL escape "%zz"`},
+		{"no query", http.MethodPost, "/graphql", `{"qeury": "{ __typename }", "variables": {"s": "` + secret + `"}}`,
+			`the request body has no "query" parameter (is it misspelt?); send the GraphQL document in it, e.g. {"query": "{ __typename }"}`},
+		{"GET no query", http.MethodGet, "/graphql?qeury=%7B__typename%7D", "",
+			`the query string has no "query" parameter (is it misspelt?); send the GraphQL document in it, e.g. /graphql?query={__typename}`},
 	}
 	for _, tt := range tests {
 		var body io.Reader
