@@ -7,7 +7,7 @@ NEO4J := bash scripts/neo4j
 BIN   := bin/armsgraph
 FUZZTIME ?= 15s
 
-.PHONY: help run test test-containers test-armsgraphtc images compose-smoke http-audit bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
+.PHONY: help run test test-race test-restart test-containers test-armsgraphtc images compose-smoke http-audit bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -24,6 +24,20 @@ run: ## start the dev Neo4j (unless NEO4J_URI is set), build, ingest seeds/, ser
 	$(BIN) ingest --seeds seeds; \
 	exec $(BIN) serve
 
+# The packages whose code or tests run goroutines (the server's resolvers,
+# the ingester's writers, the load and fault runs, the bench, the serve
+# command, the test helpers' watchers) or drive the driver from several at
+# once: go test -race covers them. web/ (Chromium drives it; nothing of ours
+# runs concurrently there), deploy/ and the pure packages stay plain.
+# Measured on 2 cores: these packages spend their time waiting on Neo4j, so
+# -race adds little wall time (the Go side's CPU grows 3-10x, from well under
+# a second to a few seconds per package); all of RACE_PKGS passes under -race.
+RACE_PKGS := ./cmd/... ./graph/... ./internal/bench ./internal/ingest ./internal/neo4jstore ./internal/neo4jtest/... \
+	./internal/reliability ./internal/seeds ./internal/server
+# RACE=1 (what .ci/run uses): make test runs RACE_PKGS with -race and the
+# rest plain, so that every package still runs once.
+RACE ?= 0
+
 # The test helper (internal/neo4jtest) starts the test instance itself when
 # it needs it; starting it here first only makes the time it takes visible.
 test: ## go vet, generated code up to date, every test (integration tests against a real Neo4j), bounded fuzzing
@@ -37,7 +51,14 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 	fi
 	@# TestGeneratedQueries (internal/server) plans a new statement per generated
 	@# operation: on a busy 2-core machine the package takes longer than go test's 10 min.
-	$(GO) test -count=1 -timeout 60m ./...
+	@if [ "$(RACE)" = 1 ]; then \
+		echo "== go test -race over RACE_PKGS, the other packages plain"; \
+		set -e; \
+		$(GO) test -count=1 -timeout 60m -race $(RACE_PKGS); \
+		$(GO) test -count=1 -timeout 60m $$($(GO) list ./... | grep -vxF -f <($(GO) list $(RACE_PKGS))); \
+	else \
+		$(GO) test -count=1 -timeout 60m ./...; \
+	fi
 	@echo "== bounded fuzzing (FUZZTIME=$(FUZZTIME) each)"
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./internal/seeds
 	$(GO) test -run '^$$' -fuzz '^FuzzFastYAML$$' -fuzztime $(FUZZTIME) ./internal/seeds
@@ -45,6 +66,18 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 	$(GO) test -run '^$$' -fuzz '^FuzzEstimate$$' -fuzztime $(FUZZTIME) ./graph
 	$(GO) test -run '^$$' -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) ./internal/sipri
 	$(GO) test -run '^$$' -fuzz '^FuzzGenerate$$' -fuzztime $(FUZZTIME) ./internal/querygen
+
+test-race: ## go test -race over the packages that run goroutines (RACE_PKGS)
+	$(GO) test -count=1 -race $(RACE_PKGS)
+
+# The tests that stop and restart a real Neo4j (a private instance on
+# ARMSGRAPH_FAULT_PORT, default 7691), without the long load runs of make
+# soak; fewer clients (ARMSGRAPH_FAULT_CONCURRENCY) than the soak's 16.
+# The ingest must still be running when Neo4j has stopped, so the synthetic
+# folder keeps the soak's 2000 weapons (ARMSGRAPH_FAULT_SOAK_WEAPONS).
+test-restart: ## stop and restart a real Neo4j under an ingest and under load
+	ARMSGRAPH_FAULT_CONCURRENCY=$${ARMSGRAPH_FAULT_CONCURRENCY:-8} \
+		$(GO) test -tags soak -count=1 -v -timeout 15m -run '^TestFaultStopNeo4j' ./internal/reliability/
 
 # Every package whose tests import neo4jtest (or its storetest), run once
 # more with ARMSGRAPH_TEST_NEO4J=container: testcontainers only, no fallback.
@@ -104,7 +137,7 @@ web: ## rebuild the explorer and GraphiQL into web/dist (npm ci, then esbuild)
 web-check: ## check that the committed web/dist equals a fresh build of web/src
 	@echo "== explorer build (web/dist) matches web/src"
 	@if ! command -v npm >/dev/null 2>&1; then \
-		if [ -n "$${CI:-}" ] && [ "$${CI}" != false ] && [ "$${CI}" != 0 ]; then echo "make: npm is missing (CI is set): install Node.js 20+ to check web/dist" >&2; exit 1; fi; \
+		if [ "$$($(GO) run ./internal/ci/inci)" = true ]; then echo "make: npm is missing (CI is set): install Node.js 20+ to check web/dist" >&2; exit 1; fi; \
 		echo "make: npm is missing: skipping the web/dist check (install Node.js 20+ to run it)" >&2; exit 0; \
 	fi; \
 	$(MAKE) --no-print-directory web >/dev/null && \

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"io"
-	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -149,27 +148,21 @@ func TestServeWithTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	token := strings.TrimSpace(tokOut.String())
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
 	vars := map[string]string{"NEO4J_URI": inst.URI, "NEO4J_USER": inst.User, "NEO4J_PASSWORD": inst.Password, "NEO4J_DATABASE": inst.Database,
 		"ARMSGRAPH_TOKENS_FILE": path, "ARMSGRAPH_LOG_LEVEL": "debug"}
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
 	var logs syncBuffer
-	go func() { done <- run(ctx, []string{"serve", "--addr", addr}, env(vars), io.Discard, &logs) }()
+	sv := startServe(t, ctx, nil, vars, &logs)
 	defer func() {
 		cancel()
 		select {
-		case <-done:
-		case <-time.After(15 * time.Second):
-			t.Error("serve did not stop within 15s")
+		case <-sv.done:
+		case <-time.After(time.Minute):
+			t.Error("serve did not stop within a minute of its context ending")
 		}
 	}()
-	base := "http://" + addr
+	base := sv.base
+	addr := strings.TrimPrefix(base, "http://")
 	post := func(host, auth string) int {
 		t.Helper()
 		req, _ := http.NewRequest(http.MethodPost, base+"/graphql", strings.NewReader(`{"query":"{ agreements(parties: [\"country/iran\"]) { id } }"}`))
@@ -191,16 +184,10 @@ func TestServeWithTokens(t *testing.T) {
 		}
 		return resp.StatusCode
 	}
-	var healthy bool
-	for i := 0; i < 100 && !healthy; i++ {
-		if resp, err := http.Get(base + "/healthz"); err == nil {
-			healthy = resp.StatusCode == http.StatusOK
-			resp.Body.Close()
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if !healthy {
-		t.Fatalf("/healthz never answered; logs:\n%s", logs.String())
+	if resp, err := http.Get(base + "/healthz"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/healthz of the listening server = %v %v, want 200; logs:\n%s", resp, err, logs.String())
+	} else {
+		resp.Body.Close()
 	}
 	if got := post("", ""); got != http.StatusUnauthorized {
 		t.Errorf("POST without a token = %d, want 401", got)

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -95,26 +96,15 @@ func TestIngestOfInvalidSeedsWritesNothing(t *testing.T) {
 // The server starts while Neo4j is unreachable: /healthz is 200 and /readyz
 // 503 with the reason, and Ctrl-C stops it cleanly.
 func TestServeStartsWithoutNeo4j(t *testing.T) {
-	deadAddr := freeAddr(t) // a port nobody answers Bolt on
-	addr := freeAddr(t)
+	deadAddr := neo4jtest.RefusedAddr(t) // held, and nothing answers Bolt there
 
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	var out syncBuffer
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr}, env(map[string]string{"NEO4J_URI": "bolt://" + deadAddr}), &out, io.Discard)
-	}()
-	base := "http://" + addr
-	var healthy bool
-	for i := 0; i < 100 && !healthy; i++ {
-		if resp, err := http.Get(base + "/healthz"); err == nil {
-			healthy = resp.StatusCode == 200
-			resp.Body.Close()
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	if !healthy {
-		t.Fatalf("/healthz never answered 200; output: %s", out.String())
+	sv := startServe(t, ctx, nil, map[string]string{"NEO4J_URI": "bolt://" + deadAddr}, io.Discard)
+	base, out, done := sv.base, &sv.out, sv.done
+	if resp, err := http.Get(base + "/healthz"); err != nil || resp.StatusCode != http.StatusOK {
+		t.Fatalf("/healthz of a listening server = %v %v, want 200; output: %s", resp, err, out.String())
+	} else {
+		resp.Body.Close()
 	}
 	resp, err := http.Get(base + "/readyz")
 	if err != nil {
@@ -139,16 +129,62 @@ func TestServeStartsWithoutNeo4j(t *testing.T) {
 	}
 }
 
-// syncBuffer is a bytes.Buffer the server goroutine and the test can share.
+// served is a serve command running in the test, on a port the kernel chose.
+type served struct {
+	base string     // http://127.0.0.1:<port>
+	out  syncBuffer // its stdout
+	done chan error // what run returned, once it has
+}
+
+// servedURL finds the base URL in the lines serve prints once it listens.
+var servedURL = regexp.MustCompile(`GraphQL +(http://\S+)/graphql`)
+
+// startServe runs "serve --addr 127.0.0.1:0 args..." until ctx ends and
+// returns once it listens: the kernel picks the port while serve holds it
+// (never a port freed for it), and serve prints the address after
+// listening, so no poll of a port that may not be open yet. The wait is
+// bounded only against a serve that hangs before listening.
+func startServe(t *testing.T, ctx context.Context, args []string, vars map[string]string, stderr io.Writer) *served {
+	t.Helper()
+	sv := &served{done: make(chan error, 1)}
+	listening := make(chan string, 1)
+	sv.out.onWrite = func(all string) {
+		if m := servedURL.FindStringSubmatch(all); m != nil {
+			select {
+			case listening <- m[1]:
+			default:
+			}
+		}
+	}
+	go func() {
+		sv.done <- run(ctx, append([]string{"serve", "--addr", "127.0.0.1:0"}, args...), env(vars), &sv.out, stderr)
+	}()
+	select {
+	case sv.base = <-listening:
+	case err := <-sv.done:
+		t.Fatalf("serve stopped before it listened: %v; output: %s", err, sv.out.String())
+	case <-time.After(2 * time.Minute):
+		t.Fatalf("serve did not print its address within 2 minutes (it prints it once it listens); output: %s", sv.out.String())
+	}
+	return sv
+}
+
+// syncBuffer is a bytes.Buffer the server goroutine and the test can share;
+// onWrite, when set, sees the whole content after each write.
 type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
+	mu      sync.Mutex
+	buf     bytes.Buffer
+	onWrite func(all string)
 }
 
 func (b *syncBuffer) Write(p []byte) (int, error) {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return b.buf.Write(p)
+	n, err := b.buf.Write(p)
+	if b.onWrite != nil {
+		b.onWrite(b.buf.String())
+	}
+	return n, err
 }
 
 func (b *syncBuffer) String() string {
@@ -200,28 +236,17 @@ func TestSecretsNeverInHelp(t *testing.T) {
 // by "serve" (through run), whose Neo4j does not answer: /healthz is 200,
 // /readyz is 503, and the command says so with exit 1.
 func TestHealthCommand(t *testing.T) {
-	addr := freeAddr(t)
 	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() {
-		done <- run(ctx, []string{"serve", "--addr", addr, "--neo4j-uri", "bolt://127.0.0.1:1"}, env(nil), io.Discard, io.Discard)
-	}()
-	t.Cleanup(func() { cancel(); <-done })
+	sv := startServe(t, ctx, []string{"--neo4j-uri", "bolt://" + neo4jtest.RefusedAddr(t)}, nil, io.Discard)
+	t.Cleanup(func() { cancel(); <-sv.done })
+	addr := strings.TrimPrefix(sv.base, "http://")
 	health := func(path string) (string, error) {
 		var out bytes.Buffer
-		err := run(context.Background(), []string{"health", "--addr", addr, "--path", path, "--timeout", "2s"}, env(nil), &out, io.Discard)
+		err := run(context.Background(), []string{"health", "--addr", addr, "--path", path, "--timeout", "10s"}, env(nil), &out, io.Discard)
 		return out.String(), err
 	}
-	deadline := time.Now().Add(20 * time.Second)
-	for {
-		_, err := health("/healthz")
-		if err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("health --path /healthz = %v, want success once the server listens", err)
-		}
-		time.Sleep(100 * time.Millisecond)
+	if _, err := health("/healthz"); err != nil {
+		t.Fatalf("health --path /healthz = %v, want success: the server listens", err)
 	}
 	if _, err := health("/readyz"); err == nil || exitCode(err) != 1 || !strings.Contains(err.Error(), "503") {
 		t.Errorf("health with Neo4j down = %v, want an error naming 503 (exit 1)", err)
@@ -231,15 +256,4 @@ func TestHealthCommand(t *testing.T) {
 	if err := run(context.Background(), []string{"health", "--addr", "0.0.0.0:" + port, "--path", "/healthz"}, env(nil), io.Discard, io.Discard); err != nil {
 		t.Errorf("health --addr 0.0.0.0:%s = %v, want success", port, err)
 	}
-}
-
-// freeAddr returns a 127.0.0.1 address nothing listens on (just freed).
-func freeAddr(t *testing.T) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	return ln.Addr().String()
 }

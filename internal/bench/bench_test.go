@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -60,13 +59,19 @@ func TestLoadIsBounded(t *testing.T) {
 	if calls.Load() != 100 || l.Requests != 100 {
 		t.Errorf("load with maxRequests 100 made %d calls (%d counted), want 100", calls.Load(), l.Requests)
 	}
-	start := time.Now()
-	l = load(context.Background(), 2, 200*time.Millisecond, 1<<30, func(ctx context.Context, i int) error {
-		time.Sleep(10 * time.Millisecond)
-		return nil
-	})
-	if took := time.Since(start); took > 2*time.Second {
-		t.Errorf("load with a 200ms duration ran %v", took)
+	// With room for 2^30 requests only the 200 ms bound can stop it; the
+	// minute below only turns a load that never stops into a failure.
+	stopped := make(chan Latency, 1)
+	go func() {
+		stopped <- load(context.Background(), 2, 200*time.Millisecond, 1<<30, func(ctx context.Context, i int) error {
+			time.Sleep(10 * time.Millisecond)
+			return nil
+		})
+	}()
+	select {
+	case l = <-stopped:
+	case <-time.After(time.Minute):
+		t.Fatal("load with a 200ms duration and room for 2^30 requests did not stop by its time bound within a minute")
 	}
 	if l.Errors != 0 || l.Requests < 10 {
 		t.Errorf("load(200ms of 10ms calls) = %+v, want 10+ requests and no error", l)
@@ -307,33 +312,34 @@ func (g gatedWriter) UpsertNodes(_ context.Context, _, _ string, n []kg.Node, _ 
 
 // Two writes that overlap count once in the breakdown: the node write time
 // is the span from the first start to the last end, not the sum of both.
+// The writer reads a clock the test moves, so the figures are exact.
 func TestTimedWriterCountsOverlapOnce(t *testing.T) {
+	var clock atomic.Int64 // milliseconds
 	g := gatedWriter{entered: make(chan struct{}), gate: make(chan struct{})}
-	tw := &timedWriter{w: g}
-	var wg sync.WaitGroup
-	var spans [2]time.Duration
-	for i := range 2 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			start := time.Now()
-			tw.UpsertNodes(context.Background(), "Weapon", "d", make([]kg.Node, 3), false)
-			spans[i] = time.Since(start)
-		}()
+	tw := &timedWriter{w: g, clock: func() time.Time { return time.UnixMilli(clock.Load()) }}
+	finished := make(chan struct{})
+	write := func() {
+		tw.UpsertNodes(context.Background(), "Weapon", "d", make([]kg.Node, 3), false)
+		finished <- struct{}{}
 	}
+	// First write from 0 to 30 ms, second from 10 to 50 ms: busy 50 ms in
+	// all, where the sum of the two calls is 70 ms.
+	go write()
 	<-g.entered
-	<-g.entered // both are running now
-	time.Sleep(20 * time.Millisecond)
+	clock.Store(10)
+	go write()
+	<-g.entered
+	clock.Store(30)
 	g.gate <- struct{}{}
-	time.Sleep(20 * time.Millisecond)
+	<-finished
+	clock.Store(50)
 	g.gate <- struct{}{}
-	wg.Wait()
+	<-finished
 	if tw.nodeRows != 6 {
 		t.Errorf("node rows = %d, want 6", tw.nodeRows)
 	}
-	// The calls ran together for at least 20 ms, which must not count twice.
-	if sum := spans[0] + spans[1]; tw.nodes.total > sum-15*time.Millisecond || tw.nodes.total < max(spans[0], spans[1])-time.Millisecond {
-		t.Errorf("node write time %s: want at least the longer call (%s) and 20 ms less than the sum (%s)", tw.nodes.total, max(spans[0], spans[1]), sum)
+	if want := 50 * time.Millisecond; tw.nodes.total != want {
+		t.Errorf("node write time %s, want %s: from the first start to the last end, the overlap counted once (the sum would be 70ms)", tw.nodes.total, want)
 	}
 	if tw.nodes.running != 0 {
 		t.Errorf("%d calls still counted as running", tw.nodes.running)

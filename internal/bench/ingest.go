@@ -62,6 +62,14 @@ type timedWriter struct {
 	schema, nodes, rels, prune busy
 	firstRel                   time.Time
 	nodeRows, relRows          int
+	clock                      func() time.Time // time.Now when nil; tests set it
+}
+
+func (t *timedWriter) now() time.Time {
+	if t.clock != nil {
+		return t.clock()
+	}
+	return time.Now()
 }
 
 // busy is the wall time some call of one kind was running.
@@ -77,21 +85,21 @@ func (t *timedWriter) enter(b *busy, count *int, rows int) func() {
 	t.mu.Lock()
 	defer t.mu.Unlock()
 	if b.running == 0 {
-		b.since = time.Now()
+		b.since = t.now()
 	}
 	b.running++
 	if count != nil {
 		*count += rows
 	}
 	if b == &t.rels && t.firstRel.IsZero() {
-		t.firstRel = time.Now()
+		t.firstRel = t.now()
 	}
 	return func() {
 		t.mu.Lock()
 		defer t.mu.Unlock()
 		b.running--
 		if b.running == 0 {
-			b.total += time.Since(b.since)
+			b.total += t.now().Sub(b.since)
 		}
 	}
 }

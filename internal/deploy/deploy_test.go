@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"armsgraph/internal/ci"
+
 	"gopkg.in/yaml.v3"
 )
 
@@ -38,7 +40,7 @@ func TestComposeConfig(t *testing.T) {
 	defer cancel()
 	compose := composeCommand(ctx)
 	if compose == nil {
-		t.Skip("neither docker compose nor docker-compose installed; TestComposeStructure checks the file")
+		ci.Missing(t, "neither docker compose nor docker-compose installed (apt-get install docker-compose); TestComposeStructure checks the file")
 	}
 	config := func(password string) (string, error) {
 		var out bytes.Buffer

@@ -18,13 +18,11 @@ func TestQueryTimeoutStopsTheQuery(t *testing.T) {
 	ctx := context.Background()
 	s := openWithQueryTimeout(t, inst, 500*time.Millisecond)
 	const marker = "armsgraph-slow-query-marker"
-	start := time.Now()
+	// The context has no deadline: only Neo4j's transaction timeout can
+	// end this query (2e9 rows), so ErrTimeout is that timeout at work.
 	_, err := s.query(ctx, "slow", "UNWIND range(1, 2000000000) AS x WITH x WHERE x % 7 = 3 AND $m <> '' RETURN count(*) AS n", map[string]any{"m": marker})
 	if !errors.Is(err, kg.ErrTimeout) {
 		t.Fatalf("slow query: error %v, want ErrTimeout", err)
-	}
-	if took := time.Since(start); took > 10*time.Second {
-		t.Errorf("slow query stopped after %s, want about 500ms", took)
 	}
 	// Nothing of it runs in Neo4j any more.
 	if left := stillRunning(t, inst, "parameters.m = $marker", map[string]any{"marker": marker}, 5*time.Second); left != "" {

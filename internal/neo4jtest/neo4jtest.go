@@ -100,6 +100,7 @@ import (
 	tcneo4j "github.com/testcontainers/testcontainers-go/modules/neo4j"
 	"github.com/testcontainers/testcontainers-go/wait"
 
+	"armsgraph/internal/ci"
 	"armsgraph/internal/dblock"
 )
 
@@ -165,7 +166,7 @@ func Get(t testing.TB) *Instance {
 	tg := resolved
 	logOnce.Do(func() { t.Logf("neo4jtest: using %s at %s", tg.source, tg.uri) })
 
-	unlock, err := lockURI(tg.uri, lockTimeout, func() {
+	unlock, err := lockURI(tg.uri, lockWait(t, lockTimeout, time.Now()), func() {
 		t.Logf("neo4jtest: waiting for %s, in use by another test (lock %s)", tg.uri, dblock.Path(tg.uri))
 	})
 	if err != nil {
@@ -186,18 +187,32 @@ func unavailable(t testing.TB, err error) {
 	t.Helper()
 	const fix = "to run these tests, either set NEO4J_URI (and NEO4J_PASSWORD) to a throwaway Neo4j 5, " +
 		"or start a Docker engine, or install a JDK 17+ and Maven so that scripts/neo4j can run the local test instance"
-	if InCI() {
-		t.Fatalf("neo4jtest: no Neo4j for this test (CI is set, so this fails instead of skipping): %v\n%s", err, fix)
-	}
-	t.Skipf("neo4jtest: no Neo4j for this test, skipping: %v\n%s", err, fix)
+	ci.Missing(t, "neo4jtest: no Neo4j for this test: %v\n%s", err, fix)
 }
 
-// InCI reports whether the CI environment variable is set (to anything but
-// 0, false or no): then a test that needs a real component fails instead
-// of skipping.
-func InCI() bool {
-	v := strings.ToLower(strings.TrimSpace(os.Getenv("CI")))
-	return v != "" && v != "0" && v != "false" && v != "no"
+// deadliner is the part of *testing.T that knows go test's -timeout.
+type deadliner interface {
+	Deadline() (time.Time, bool)
+}
+
+// lockWait is how long Get may wait for the database lock: at most limit,
+// and, when go test has a -timeout, short enough that the wait fails with
+// its own message (who holds the lock, how to change the wait) well before
+// the timeout ends the binary with a panic and every goroutine's stack. It
+// leaves a fifth of the time remaining (at least 30 s) to the test and the
+// report, and is never below a second.
+func lockWait(t testing.TB, limit time.Duration, now time.Time) time.Duration {
+	d, ok := t.(deadliner)
+	if !ok {
+		return limit
+	}
+	deadline, ok := d.Deadline()
+	if !ok {
+		return limit
+	}
+	remaining := deadline.Sub(now)
+	wait := remaining - max(remaining/5, 30*time.Second)
+	return max(min(limit, wait), time.Second)
 }
 
 func allowWipe() bool { return os.Getenv(AllowWipeEnv) == "1" }
@@ -607,7 +622,7 @@ func RepoRoot() (string, error) {
 func lockURI(uri string, timeout time.Duration, waiting func()) (unlock func(), err error) {
 	unlock, err = dblock.Acquire(context.Background(), uri, timeout, waiting)
 	if errors.Is(err, dblock.ErrBusy) {
-		return nil, fmt.Errorf("%w; is a test calling neo4jtest.Get twice, or another go test hung? (ARMSGRAPH_TEST_LOCK_TIMEOUT sets the wait)", err)
+		return nil, fmt.Errorf("%w; is a test calling neo4jtest.Get twice, or another go test hung? (ARMSGRAPH_TEST_LOCK_TIMEOUT sets the wait, which also ends well before go test's -timeout)", err)
 	}
 	return unlock, err
 }

@@ -247,3 +247,35 @@ func TestRefusesToWipeForeignData(t *testing.T) {
 		t.Fatalf("%d markers after an allowed wipe", n)
 	}
 }
+
+// withDeadline is a test whose binary ends at deadline (go test -timeout).
+type withDeadline struct {
+	testing.TB
+	deadline time.Time
+	has      bool
+}
+
+func (w withDeadline) Deadline() (time.Time, bool) { return w.deadline, w.has }
+
+// TestLockWaitEndsBeforeGoTestTimeout: the lock wait fails with its own
+// message well before go test's -timeout would panic.
+func TestLockWaitEndsBeforeGoTestTimeout(t *testing.T) {
+	now := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		name      string
+		remaining time.Duration
+		has       bool
+		want      time.Duration
+	}{
+		{"no -timeout", 0, false, 10 * time.Minute},
+		{"the default 10m", 10 * time.Minute, true, 8 * time.Minute},
+		{"-timeout 1h", time.Hour, true, 10 * time.Minute},
+		{"-timeout 1m", time.Minute, true, 30 * time.Second},
+		{"20s left", 20 * time.Second, true, time.Second},
+	} {
+		got := lockWait(withDeadline{TB: t, deadline: now.Add(c.remaining), has: c.has}, 10*time.Minute, now)
+		if got != c.want {
+			t.Errorf("%s: lock wait %s, want %s", c.name, got, c.want)
+		}
+	}
+}

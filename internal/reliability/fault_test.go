@@ -19,7 +19,7 @@ import (
 )
 
 // These are the quick fault tests of make test. Neo4j "fails" behind a TCP
-// proxy (boltProxy): the proxy refuses new connections and cuts the open
+// proxy (boltProxy): the proxy drops new connections and cuts the open
 // ones, which is what a client sees when Neo4j crashes or stops, and comes
 // back on the same port. The soak tests (fault_soak_test.go) do the same
 // with a real Neo4j that they stop and restart.
@@ -96,10 +96,12 @@ func TestFaultIngestInterrupted(t *testing.T) {
 			wipeGraph(t, db)
 			px := newBoltProxy(t, strings.TrimPrefix(db.URI, "bolt://"), atCommit)
 			store := openStore(t, db, px.URI())
-			var tripAt time.Time
+			// Written by an ingest writer goroutine or the proxy's, read
+			// here: atomic (go test -race).
+			var tripAt atomic.Int64 // UnixNano of the cut, for the log
 			var armed atomic.Bool
 			w := newTripWriter(store, total/3, func() {
-				tripAt = time.Now()
+				tripAt.Store(time.Now().UnixNano())
 				if atCommit {
 					armed.Store(true) // cut at the next COMMIT
 				} else {
@@ -108,13 +110,22 @@ func TestFaultIngestInterrupted(t *testing.T) {
 			})
 			px.CutAtCommit(func() bool {
 				if armed.CompareAndSwap(true, false) {
-					tripAt = time.Now()
+					tripAt.Store(time.Now().UnixNano())
 					return true
 				}
 				return false
 			})
-			_, err := ingest.Run(context.Background(), w, folder, ingest.Options{BatchSize: 200})
-			failAfter := time.Since(tripAt)
+			// The ingest must give up by itself (the driver's retries
+			// end): the deadline, far beyond them, only stops a hang, and
+			// an ingest it stopped fails the ErrUnavailable check below.
+			ctx, cancel := context.WithTimeoutCause(context.Background(), 5*time.Minute,
+				errors.New("the ingest did not give up on an unreachable Neo4j within 5 minutes"))
+			defer cancel()
+			_, err := ingest.Run(ctx, w, folder, ingest.Options{BatchSize: 200})
+			failAfter := time.Since(time.Unix(0, tripAt.Load())) // for the log only
+			if ctx.Err() != nil {
+				t.Fatalf("%v (err %v)", context.Cause(ctx), err)
+			}
 			select {
 			case <-w.tripped:
 			default:
@@ -127,9 +138,6 @@ func TestFaultIngestInterrupted(t *testing.T) {
 				t.Errorf("ingest error = %v\nwant one that is kg.ErrUnavailable and says so", err)
 			}
 			t.Logf("ingest failed %s after Neo4j went away, after %d of %d rows: %v", failAfter.Round(time.Millisecond), w.written.Load(), total, err)
-			if failAfter > 30*time.Second {
-				t.Errorf("the ingest took %s to fail, want it to give up within the driver's retry window", failAfter)
-			}
 			partial := count(t, db, "MATCH (n) WHERE n:Entity OR n:Source RETURN count(n)") + count(t, db, "MATCH ()-[r]->() RETURN count(r)")
 			if partial == 0 || partial >= int64(total) {
 				t.Errorf("after the failure the graph holds %d of %d nodes and relationships, want a part", partial, total)
@@ -348,15 +356,10 @@ func (f *faultRun) run(before, downFor, after time.Duration, down, up func()) {
 	downLat := latencies(downPhase)
 	t.Logf("failures while Neo4j was away: %d UNAVAILABLE, the slowest after %s; %d TIMEOUT (slow queries once Neo4j was back); while down p50 %s, max %s",
 		len(unavailable), f.SlowestFailure.Round(time.Millisecond), len(slow), downLat.P50.Round(time.Millisecond), downLat.Max.Round(time.Millisecond))
-	// An UNAVAILABLE comes within the driver's retry window (about 2 s;
-	// the first requests to meet the outage may pay it once per level of
-	// their resolvers before the breaker opens), far from the deadline.
-	if f.SlowestFailure > f.timeout/2 {
-		t.Errorf("a request took %s to fail while Neo4j was away, want well under the request timeout %s", f.SlowestFailure, f.timeout)
-	}
-	if all := latencies(slices.Concat(transition, downPhase, recovering)); all.Max > f.timeout+2*time.Second {
-		t.Errorf("a request took %s while Neo4j was away, longer than the request timeout %s", all.Max, f.timeout)
-	}
+	// No wall-clock bound here: a request that waited for its deadline
+	// while Neo4j was away ends with TIMEOUT, which the checks above
+	// refuse; an UNAVAILABLE is the store giving up (the driver's retries,
+	// then the open breaker), whatever the machine's speed.
 	if len(recovered) == 0 {
 		t.Errorf("no request ran after recovery")
 	}

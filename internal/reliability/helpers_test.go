@@ -48,11 +48,6 @@ func envDuration(name string, def time.Duration) time.Duration {
 	return def
 }
 
-func inCI() bool {
-	v := strings.ToLower(strings.TrimSpace(os.Getenv("CI")))
-	return v != "" && v != "0" && v != "false" && v != "no"
-}
-
 // ---------------------------------------------------------------- graph
 
 // dbConn is a Neo4j database a test talks to directly, outside the store.
@@ -241,6 +236,9 @@ type api struct {
 	Client *http.Client
 	srv    *httptest.Server
 	logs   *lockedBuffer
+	// reference holds each load operation's answer before the load
+	// (verifyMix); read-only once the load starts.
+	reference map[string]string
 }
 
 // startAPI serves store on 127.0.0.1 with cfg. The server's warnings and

@@ -17,6 +17,7 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"armsgraph/internal/ci"
 	"armsgraph/internal/neo4jtest"
 )
 
@@ -49,10 +50,7 @@ func getPrivateNeo4j(t *testing.T) *privateNeo4j {
 	t.Helper()
 	privateOnce.Do(func() { private, privateErr = startPrivateNeo4j() })
 	if privateErr != nil {
-		if inCI() {
-			t.Fatalf("private Neo4j for the fault tests: %v (CI is set, so this fails instead of skipping)", privateErr)
-		}
-		t.Skipf("private Neo4j for the fault tests cannot start, skipping: %v", privateErr)
+		ci.Missing(t, "private Neo4j for the fault tests cannot start: %v", privateErr)
 	}
 	if err := private.ensureRunning(); err != nil {
 		t.Fatalf("private Neo4j: %v", err)

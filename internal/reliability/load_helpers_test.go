@@ -43,7 +43,9 @@ var loadMix = []operation{
 		wantLen("weapons.edges", 5)},
 }
 
-// wantLen checks that the list at a dotted path holds at least n items.
+// wantLen checks that the list at a dotted path holds at least n items: a
+// floor that holds on any version of the seeds. The exact answer is checked
+// against the one given before the load (api.reference, set by verifyMix).
 func wantLen(path string, n int) func(map[string]any) error {
 	return func(data map[string]any) error {
 		var v any = data
@@ -64,6 +66,7 @@ func wantLen(path string, n int) func(map[string]any) error {
 
 // outcome is one request of a load run.
 type outcome struct {
+	data    string // the answer's data, canonical JSON (successes only)
 	Op      string
 	Start   time.Time
 	Took    time.Duration
@@ -85,13 +88,19 @@ func (o outcome) String() string {
 }
 
 // verifyMix runs every operation once and fails the test if one does not
-// answer as expected: the load must measure real answers, not errors.
+// answer as expected: the load must measure real answers, not errors. The
+// answers become the reference: under load, through a fault and after it,
+// every successful answer must be exactly the same (the graph does not
+// change while the server is loaded).
 func verifyMix(t *testing.T, a *api) {
 	t.Helper()
+	a.reference = map[string]string{}
 	for _, op := range loadMix {
-		if o := runOnce(context.Background(), a, op); !o.Success {
+		o := runOnce(context.Background(), a, op)
+		if !o.Success {
 			t.Fatalf("before the load: %s", o)
 		}
+		a.reference[op.name] = o.data
 	}
 }
 
@@ -113,7 +122,13 @@ func runOnce(ctx context.Context, a *api, op operation) outcome {
 		} else if err := op.check(data); err != nil {
 			o.Err = err
 		} else {
-			o.Success = true
+			canonical, _ := json.Marshal(data) // keys sorted, lists in order
+			o.data = string(canonical)
+			if want, ok := a.reference[op.name]; ok && o.data != want {
+				o.Err = fmt.Errorf("answer differs from the one before the load:\n got %s\nwant %s", trunc(o.data, 300), trunc(want, 300))
+			} else {
+				o.Success = true
+			}
 		}
 	}
 	return o
@@ -134,6 +149,7 @@ func runLoad(ctx context.Context, a *api, conc int, record func(outcome)) {
 				rctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 				o := runOnce(rctx, a, loadMix[i%len(loadMix)])
 				cancel()
+				o.data = "" // checked against the reference already; not kept
 				record(o)
 			}
 		}(w)

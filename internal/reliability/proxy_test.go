@@ -14,9 +14,11 @@ import (
 
 // boltProxy is a TCP proxy on 127.0.0.1 in front of a Neo4j Bolt port. Down
 // makes Neo4j look dead to everything behind the proxy, as a crash or a
-// stopped server does: it closes the listener (new connections are
-// refused) and cuts every open connection. Up listens again on the same
-// port. With sniffing on, the proxy decodes the Bolt messages the client
+// stopped server does: it cuts every open connection and drops each new
+// one as soon as it is accepted (the client sees its connection end before
+// any answer, as from a Neo4j that is shutting down). Up forwards again.
+// The proxy keeps its listener from start to end: a port closed and opened
+// again could be taken by another process in between. With sniffing on, the proxy decodes the Bolt messages the client
 // sends and records every transaction it begins (BEGIN) and every query it
 // runs (RUN), so a test can see the access mode of each transaction on the
 // wire.
@@ -26,6 +28,7 @@ type boltProxy struct {
 
 	mu    sync.Mutex
 	ln    net.Listener
+	down  bool // Down was called and Up not yet
 	conns map[net.Conn]struct{}
 	msgs  []boltMessage
 	sniff bool
@@ -55,6 +58,7 @@ func newBoltProxy(t *testing.T, target string, sniff bool) *boltProxy {
 	go p.accept(ln)
 	t.Cleanup(func() {
 		p.Down()
+		p.ln.Close()
 		p.wg.Wait()
 	})
 	return p
@@ -63,41 +67,22 @@ func newBoltProxy(t *testing.T, target string, sniff bool) *boltProxy {
 // URI is the bolt:// URI of the proxy.
 func (p *boltProxy) URI() string { return "bolt://" + p.addr }
 
-// Down refuses new connections and cuts the open ones.
+// Down drops new connections and cuts the open ones.
 func (p *boltProxy) Down() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.ln != nil {
-		p.ln.Close()
-		p.ln = nil
-	}
+	p.down = true
 	for c := range p.conns {
 		c.Close()
 	}
 }
 
-// Up listens again on the same address.
+// Up forwards new connections again, on the same address.
 func (p *boltProxy) Up(t *testing.T) {
 	t.Helper()
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.ln != nil {
-		return
-	}
-	var ln net.Listener
-	var err error
-	for i := 0; i < 50; i++ { // the port was ours a moment ago; retry briefly if the kernel lags
-		if ln, err = net.Listen("tcp", p.addr); err == nil {
-			break
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	if err != nil {
-		t.Fatalf("proxy: listen again on %s: %v", p.addr, err)
-	}
-	p.ln = ln
-	p.wg.Add(1)
-	go p.accept(ln)
+	p.down = false
 }
 
 // Messages returns the messages sniffed so far and forgets them.
@@ -122,7 +107,7 @@ func (p *boltProxy) accept(ln net.Listener) {
 			return
 		}
 		p.mu.Lock()
-		if p.ln != ln { // went down meanwhile
+		if p.down {
 			p.mu.Unlock()
 			client.Close()
 			continue

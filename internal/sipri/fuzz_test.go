@@ -7,6 +7,8 @@ import (
 	"os"
 	"strings"
 	"testing"
+
+	"armsgraph/internal/ci"
 )
 
 // FuzzRead feeds the reader arbitrary bytes: it must never panic, must
@@ -51,7 +53,7 @@ func FuzzRead(f *testing.F) {
 // random. A fresh seed is printed for replay; CI runs the fixed one.
 func TestSynthesizedRegistersConvert(t *testing.T) {
 	seeds := []uint64{1}
-	if os.Getenv("CI") != "true" {
+	if !ci.Enabled() {
 		fresh := rand.Uint64()
 		t.Logf("fresh seed %d (replay: change the fixed seed to it)", fresh)
 		seeds = append(seeds, fresh)

@@ -29,6 +29,7 @@ import (
 	"github.com/testcontainers/testcontainers-go"
 	tclog "github.com/testcontainers/testcontainers-go/log"
 
+	"armsgraph/internal/ci"
 	"armsgraph/pkg/armsgraphtc"
 )
 
@@ -61,7 +62,7 @@ func TestMain(m *testing.M) {
 			dockerProblem = "no Docker engine answers: " + err.Error()
 		}
 	}
-	if dockerProblem != "" && (!inCI() || os.Getenv("ARMSGRAPH_TEST_NO_DOCKER") == "1") {
+	if dockerProblem != "" && (!ci.Enabled() || os.Getenv("ARMSGRAPH_TEST_NO_DOCKER") == "1") {
 		// An example cannot skip itself: leave it out, and say so.
 		skip := "^Example"
 		if prev := flag.Lookup("test.skip").Value.String(); prev != "" {
@@ -71,11 +72,6 @@ func TestMain(m *testing.M) {
 		fmt.Fprintf(os.Stderr, "armsgraphtc: examples skipped: %s\n", dockerProblem)
 	}
 	os.Exit(m.Run())
-}
-
-func inCI() bool {
-	v := strings.ToLower(strings.TrimSpace(os.Getenv("CI")))
-	return v != "" && v != "0" && v != "false" && v != "no"
 }
 
 func dockerHealthy() error {
@@ -95,10 +91,11 @@ func needDocker(t *testing.T) {
 	if dockerProblem == "" {
 		return
 	}
-	if inCI() && os.Getenv("ARMSGRAPH_TEST_NO_DOCKER") != "1" {
-		t.Fatalf("CI is set, so this fails instead of skipping: %s", dockerProblem)
+	if os.Getenv("ARMSGRAPH_TEST_NO_DOCKER") == "1" {
+		// skip-ok: Docker is kept out on purpose (make test); make test-containers runs these with Docker, where a missing engine fails under CI
+		t.Skipf("skipping: %s", dockerProblem)
 	}
-	t.Skipf("skipping: %s", dockerProblem)
+	ci.Missing(t, "%s", dockerProblem)
 }
 
 // lines collects the log lines of both containers.
