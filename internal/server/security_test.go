@@ -34,6 +34,8 @@ var routeAccess = map[string]string{
 	"GET /lineage/":  "open",
 	"GET /paths/":    "open",
 	"GET /timeline/": "open",
+	"GET /flows":     "open",
+	"GET /flows/":    "open",
 	"GET /graphiql":  "open",
 	"GET /assets/":   "open",
 	"GET /healthz":   "open",
