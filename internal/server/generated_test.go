@@ -406,25 +406,7 @@ func countObjects(data json.RawMessage) int {
 	if json.Unmarshal(data, &v) != nil {
 		return 0
 	}
-	var count func(any) int
-	count = func(v any) int {
-		switch x := v.(type) {
-		case map[string]any:
-			n := 1
-			for _, y := range x {
-				n += count(y)
-			}
-			return n
-		case []any:
-			n := 0
-			for _, y := range x {
-				n += count(y)
-			}
-			return n
-		}
-		return 0
-	}
-	return max(0, count(v)-1) // the data object itself is not one
+	return max(0, objectsIn(v)-1) // the data object itself is not one
 }
 
 // rootsAndClaim counts the root fields doc runs (after @skip/@include)
