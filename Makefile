@@ -81,11 +81,14 @@ test-restart: ## stop and restart a real Neo4j under an ingest and under load
 
 # Every package whose tests import neo4jtest (or its storetest), run once
 # more with ARMSGRAPH_TEST_NEO4J=container: testcontainers only, no fallback.
+# The generated-operation corpora (CONTAINER_SKIP) test the query compiler,
+# which does not depend on where Neo4j runs: they run once, in make test.
+CONTAINER_SKIP := TestGeneratedQueries/(fixed|fresh)-seed|TestGeneratedCosts
 test-containers: ## the integration suites against a testcontainers Neo4j, then test-armsgraphtc (needs Docker and scripts/images)
 	@pkgs=$$($(GO) list -f '{{.ImportPath}} {{join .TestImports " "}} {{join .XTestImports " "}}' ./... | \
 		awk '$$1 ~ /\/internal\/neo4jtest$$/ || / armsgraph\/internal\/neo4jtest/ { print $$1 }' | tr '\n' ' '); \
-	echo "ARMSGRAPH_TEST_NEO4J=container go test -count=1 -timeout 60m $$pkgs"; \
-	ARMSGRAPH_TEST_NEO4J=container $(GO) test -count=1 -timeout 60m $$pkgs
+	echo "ARMSGRAPH_TEST_NEO4J=container go test -count=1 -timeout 60m -skip '$(CONTAINER_SKIP)' $$pkgs"; \
+	ARMSGRAPH_TEST_NEO4J=container $(GO) test -count=1 -timeout 60m -skip '$(CONTAINER_SKIP)' $$pkgs
 	@$(MAKE) --no-print-directory test-armsgraphtc
 
 # The package's own tests, run from a module outside the repository (what a
