@@ -83,10 +83,16 @@ func (o *limitOptions) attrs() []any {
 		"limits", fmt.Sprintf("%+v", c.Limits), "stats_interval", o.statsInterval}
 }
 
-// watchStats reads the graph's statistics now and every interval until ctx
-// ends. Each round costs a few count-store lookups; the scans behind the
-// largest degrees run only when the counts changed (an ingest).
-func watchStats(ctx context.Context, store *neo4jstore.Store, every time.Duration, logger *slog.Logger) {
+// watchStats reads the graph's statistics now, then in a goroutine every
+// interval until ctx ends; the returned stop ends that goroutine and waits
+// for it, so that the store can be closed after it. The first read runs in
+// the caller's goroutine, before the server takes requests: the driver's
+// first connection is then made by one goroutine alone. Each round costs a
+// few count-store lookups; the scans behind the largest degrees run only
+// when the counts changed (an ingest).
+func watchStats(ctx context.Context, store *neo4jstore.Store, every time.Duration, logger *slog.Logger) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
 	read := func() {
 		start := time.Now()
 		before := store.CachedStats()
@@ -102,14 +108,21 @@ func watchStats(ctx context.Context, store *neo4jstore.Store, every time.Duratio
 		}
 	}
 	read()
-	t := time.NewTicker(every)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			read()
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				read()
+			}
 		}
+	}()
+	return func() {
+		cancel()
+		<-done
 	}
 }

@@ -79,7 +79,8 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	scfg.WebDir = *webDir
 	handler := server.New(scfg, store, logger)
 	logger.Info("limits", limits.attrs()...)
-	go watchStats(ctx, store, limits.statsInterval, logger)
+	stopStats := watchStats(ctx, store, limits.statsInterval, logger)
+	defer stopStats() // before the deferred store.Close
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

@@ -293,6 +293,15 @@ func storeCallsByName() map[string]func(context.Context, graph.Store) error {
 			_, err := s.Neighborhood(ctx, kg.NeighborhoodQuery{ID: "country/iran", Depth: 2, Limit: 100})
 			return err
 		},
+		"NeighborGroups": func(ctx context.Context, s graph.Store) error {
+			_, _, err := s.NeighborGroups(ctx, "country/iran", 8)
+			return err
+		},
+		"NeighborGroupPage": func(ctx context.Context, s graph.Store) error {
+			_, _, err := s.NeighborGroupPage(ctx, kg.NeighborGroupQuery{ID: "country/china", Type: "SUPPLIER", Incoming: true, Kind: kg.Transfer, Text: "C-8", First: 10})
+			return err
+		},
+		"Summary": func(ctx context.Context, s graph.Store) error { _, err := s.Summary(ctx); return err },
 		"Agreements": func(ctx context.Context, s graph.Store) error {
 			_, err := s.Agreements(ctx, kg.AgreementFilter{Parties: []string{"country/iran"}})
 			return err
@@ -476,6 +485,10 @@ func rootFieldQueries() map[string][]string {
 			`{ paths(from: "country/iran", to: "country/china", maxHops: 8, limit: 25, via: [PERSON, COUNTRY]) { length } }`},
 		"neighborhood": {`{ neighborhood(id: ` + inj + `, depth: 3) { truncated } }`, `{ neighborhood(id: "country/iran", relationshipTypes: [` + rel + `]) { truncated } }`,
 			`{ neighborhood(id: "country/iran", depth: 3, limit: 1000) { truncated nodes { id } } }`},
+		"neighborhoodSummary": {`{ neighborhoodSummary(id: ` + inj + `) { type count } }`, `{ neighborhoodSummary(id: "country/iran", first: 200) { type direction kind count nodes { id } relationships { type } } }`},
+		"neighborGroup": {`{ neighborGroup(id: "country/iran", type: ` + rel + `, direction: OUTGOING, kind: WEAPON) { count } }`,
+			`{ neighborGroup(id: "country/china", type: "SUPPLIER", direction: INCOMING, kind: TRANSFER, text: ` + inj2 + `, first: 200, offset: 5) { count nodes { id } } }`},
+		"graphSummary": {`{ graphSummary { kinds { kind count } relationships datasets { name entities } } }`},
 		"holders": {`{ holders(at: "2010", title: ` + inj + `, organization: ` + inj2 + `) { person { id } } }`,
 			`{ holders(at: "0001", until: "9999-12-31", country: ` + inj + `) { person { id } position { title } } }`,
 			`{ holders(at: "0001", until: "9999-12-31", match: WITHIN) { person { id } } }`},
