@@ -134,9 +134,10 @@ var catalogue = map[string]map[string]fieldInfo{
 	// The root fields' lists; the lists inside a root field's answer that
 	// its arguments size are priced in scopes (cost.go).
 	"Query": {
-		// At most one group per relationship type, direction and kind.
+		// One group per relationship type, direction and kind that the
+		// entity has: at most one per relationship it has.
 		"neighborhoodSummary": priced(func(e *estimator, _ string, _ map[string]any) float64 {
-			return min(float64(len(kg.RelTypes)*2), e.entities())
+			return e.summaryGroups()
 		}),
 		"resolve": priced(func(e *estimator, _ string, a map[string]any) float64 {
 			return min(float64(e.sizeOf(a, "Query", "resolve", "limit")), e.entities())

@@ -320,8 +320,12 @@ var scopes = map[string]func(e *estimator, args map[string]any) map[string]float
 		}
 		return map[string]float64{"Subgraph.nodes": n, "Subgraph.relationships": rels}
 	},
-	"Query.neighborhoodSummary": groupScope("neighborhoodSummary"),
-	"Query.neighborGroup":       groupScope("neighborGroup"),
+	"Query.neighborhoodSummary": func(e *estimator, a map[string]any) map[string]float64 {
+		// The groups' pages share the entity's relationships among them.
+		n := min(float64(e.sizeOf(a, "Query", "neighborhoodSummary", "first")), max(e.entityDegree()/e.summaryGroups(), 1))
+		return map[string]float64{"NeighborGroup.nodes": n, "NeighborGroup.relationships": n}
+	},
+	"Query.neighborGroup": groupScope("neighborGroup"),
 	"Query.transferTotals": func(e *estimator, _ map[string]any) map[string]float64 {
 		return map[string]float64{"TransferTotals.parts": e.count(kg.Transfer.Label(), maxListResults), "TransferTotals.quantities": priorFanout}
 	},
@@ -334,6 +338,21 @@ func groupScope(field string) func(e *estimator, args map[string]any) map[string
 		n := min(float64(e.sizeOf(a, "Query", field, "first")), e.entities())
 		return map[string]float64{"NeighborGroup.nodes": n, "NeighborGroup.relationships": n}
 	}
+}
+
+// entityDegree is the average number of relationships of an entity.
+func (e *estimator) entityDegree() float64 {
+	if e.stats == nil {
+		return priorList
+	}
+	return max(e.stats.EntityDegree(), 1)
+}
+
+// summaryGroups is the number of groups neighborhoodSummary returns on
+// average: one per relationship type, direction and kind, and no more
+// than the entity has relationships.
+func (e *estimator) summaryGroups() float64 {
+	return max(min(float64(len(kg.RelTypes)*2), e.entityDegree()), 1)
 }
 
 // lineageScope sizes a lineage's nodes and derivations from the arguments

@@ -132,7 +132,10 @@ const (
 
 // Timeouts; variables so that this package's tests can shorten them.
 var (
-	lockTimeout    = envDuration("ARMSGRAPH_TEST_LOCK_TIMEOUT", 10*time.Minute)
+	// The lock wait is cut to end before go test's -timeout (lockWait),
+	// so the default can be long: one package may hold the database for
+	// many minutes (internal/server's generated-operation corpus).
+	lockTimeout    = envDuration("ARMSGRAPH_TEST_LOCK_TIMEOUT", 50*time.Minute)
 	startTimeout   = 10 * time.Minute
 	connectTimeout = 60 * time.Second
 	wipeTimeout    = 5 * time.Minute

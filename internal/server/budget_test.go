@@ -57,7 +57,7 @@ func TestCostFromStatistics(t *testing.T) {
 		if size, _ := e.Extensions["size"].(float64); size <= 100 {
 			t.Errorf("size reached %v, want over the budget of 100", e.Extensions["size"])
 		}
-		for _, want := range []string{"events:", "budget of 100", "--max-objects", "filter it (participant, from, to)"} {
+		for _, want := range []string{"events:", "budget of 100", "--max-objects", "filter it (participant, from, to, match)"} {
 			if !strings.Contains(e.Message, want) {
 				t.Errorf("message %q does not say %q", e.Message, want)
 			}

@@ -92,8 +92,13 @@ func runCostCorpus(t *testing.T, gen *querygen.Generator, r *rand.Rand, seed uin
 }
 
 // unknownSize reports whether r, an answer without limits, does not give
-// the answer's size: an internal error or a timeout cut it short.
+// the answer's size: an internal error or a timeout cut it short, or an
+// error in a non-null root field (a malformed cursor, say) nulled the
+// whole data, so the other root fields' answers are not there to count.
 func unknownSize(r rawResponse) bool {
+	if r.Data == nil && len(r.Errors) > 0 {
+		return true
+	}
 	for _, e := range r.Errors {
 		if c := e.Extensions["code"]; c == graph.CodeInternal || c == graph.CodeTimeout {
 			return true
