@@ -484,22 +484,43 @@ func ryukEnabled() bool {
 	return !v
 }
 
-// addUser appends this process's pid to the users file of a shared container.
+// addUser appends this process's pid, with its start time where /proc
+// tells it, to the users file of a shared container. The start time keeps
+// a recycled pid (pid_max is often 32768, and a CI run spawns far more
+// processes) from passing for a test binary that has long exited, which
+// would keep the container forever.
 func addUser(path string) error {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return fmt.Errorf("register as a user of the test container: %w", err)
 	}
-	_, err = fmt.Fprintf(f, "%d\n", os.Getpid())
+	_, err = fmt.Fprintf(f, "%d %s\n", os.Getpid(), processStart("self"))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	return err
 }
 
+// processStart returns the start time (in clock ticks since boot) of the
+// process /proc/<pid> names, or "-" where there is no /proc.
+func processStart(pid string) string {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return "-"
+	}
+	// The command name, in parentheses, may hold spaces: count fields after it.
+	rest := string(b[bytes.LastIndexByte(b, ')')+1:])
+	fields := strings.Fields(rest)
+	if len(fields) < 20 {
+		return "-"
+	}
+	return fields[19] // field 22 of proc(5)
+}
+
 // removeWhenUnused starts a process, outside this one's process group, that
-// removes the container once no process listed in the users file has run
-// for 10 s: Ryuk's job, for a container shared by several test binaries.
+// removes the container once no process listed in the users file (a pid
+// still alive with the start time it was listed with) has run for 10 s:
+// Ryuk's job, for a container shared by several test binaries.
 func removeWhenUnused(users, id string) error {
 	docker, err := exec.LookPath("docker")
 	if err != nil {
@@ -509,9 +530,15 @@ func removeWhenUnused(users, id string) error {
 while [ "$quiet" -lt 10 ]; do
 	sleep 1
 	alive=0
-	for p in $(cat "$1" 2>/dev/null); do
-		if kill -0 "$p" 2>/dev/null; then alive=1; break; fi
-	done
+	[ -f "$1" ] && while read -r p start; do
+		kill -0 "$p" 2>/dev/null || continue
+		if [ -n "$start" ] && [ "$start" != - ] && [ -r "/proc/$p/stat" ]; then
+			now=$(sed 's/.*) //' "/proc/$p/stat" | cut -d" " -f20)
+			[ "$now" = "$start" ] || continue
+		fi
+		alive=1
+		break
+	done <"$1"
 	if [ "$alive" = 1 ]; then quiet=0; else quiet=$((quiet + 1)); fi
 done
 rm -f "$1"
