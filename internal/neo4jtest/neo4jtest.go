@@ -42,6 +42,9 @@
 // once no listed process has run for 10 s. It carries the label
 // armsgraph.neo4jtest=1 so that anything left behind can be found (.ci/run
 // checks that nothing is). With Ryuk enabled, each binary has its own.
+// ARMSGRAPH_TEST_NEO4J_SHARD=<name> gives the binaries that set it a shared
+// container of their own (armsgraph-neo4jtest-<hash>-<name>): make test
+// SHARDS=2 runs two groups of packages at once, each on its own Neo4j.
 //
 // # Isolation
 //
@@ -403,6 +406,9 @@ func runContainer() (*target, error) {
 		// name, used by whoever is listed in the users file, removed by the
 		// watcher its creator starts once none of them has run for 10 s.
 		name := fmt.Sprintf("armsgraph-neo4jtest-%x", sha256.Sum256([]byte(image)))[:32]
+		if shard := containerShard(); shard != "" {
+			name += "-" + shard
+		}
 		users = filepath.Join(os.TempDir(), name+".users")
 		if err := addUser(users); err != nil {
 			return nil, err
@@ -464,6 +470,21 @@ func runContainer() (*target, error) {
 		return nil, err
 	}
 	return tg, nil
+}
+
+// containerShard names which shared container this test binary uses:
+// ARMSGRAPH_TEST_NEO4J_SHARD lets two go test runs (make test SHARDS=2) each
+// have a Neo4j of their own, so their tests need not wait for one lock.
+// Only letters, digits and '-' (it becomes part of a container name).
+func containerShard() string {
+	shard := os.Getenv("ARMSGRAPH_TEST_NEO4J_SHARD")
+	for _, r := range shard {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			fmt.Fprintf(os.Stderr, "neo4jtest: ARMSGRAPH_TEST_NEO4J_SHARD=%q is not a name of letters, digits and '-': ignored\n", shard)
+			return ""
+		}
+	}
+	return shard
 }
 
 // publishOnLoopback binds every port the container exposes to 127.0.0.1
