@@ -64,6 +64,10 @@ type Config struct {
 	// WebDir, when set, serves the explorer and GraphiQL from this directory
 	// (a web/dist being rebuilt while editing) instead of the embedded build.
 	WebDir string
+	// CacheBytes bounds the store's result cache; 0 (the zero Config) leaves
+	// it off. New does not turn it on: the caller does, through
+	// neo4jstore.Store.EnableCache, once the store has been read from.
+	CacheBytes int64
 }
 
 // DefaultConfig returns the defaults.
@@ -112,6 +116,7 @@ func New(cfg Config, store *neo4jstore.Store, logger *slog.Logger) http.Handler 
 		logger = slog.New(slog.DiscardHandler)
 	}
 	m := newMetrics(cfg.Registry)
+	cfg.Registry.MustRegister(cacheCollectors(store)...)
 	store.SetObserver(m.observeQuery)
 	store.SetFallbackObserver(m.compiledFallback(logger))
 	if cfg.Stats == nil {
@@ -125,6 +130,9 @@ func New(cfg Config, store *neo4jstore.Store, logger *slog.Logger) http.Handler 
 func newHandler(cfg Config, store graph.Store, pinger Pinger, m *metrics, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	gql := graphQL(cfg, store, m, logger)
+	if pins, ok := store.(generationPinner); ok {
+		gql = pinGeneration(pins, m.reanswered, gql)
+	}
 	mux.Handle("/graphql", requireTransport(limitBody(cfg.MaxBodyBytes, checkParams(withTimeout(cfg.RequestTimeout, gql)))))
 	ui := web.Handler(cfg.WebDir)
 	for _, route := range web.Routes {
