@@ -2,6 +2,8 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"strconv"
@@ -13,6 +15,7 @@ import (
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j/dbtype"
 
+	"armsgraph/internal/kg"
 	"armsgraph/internal/resultcache"
 )
 
@@ -33,9 +36,19 @@ import (
 //     request straddled a bump: the records are not cached and the pin says
 //     so (Pin.Straddled); the server answers the request again under the
 //     new generation.
-//   - While a dataset is loading, or when the last generation seen is
-//     older than MaxStaleness (Neo4j did not answer the watcher), requests
-//     bypass the cache and read Neo4j as they would without it.
+//   - While a dataset is loading, the graph is between generations: a
+//     load writes in many transactions, and Neo4j reads committed data, so
+//     two statements of one request could see two states of it. A request
+//     is then pinned to the last complete generation, frozen: it is
+//     answered from the cache alone, and a statement not in the cache
+//     stops the answer (Pin.Straddled) and the server waits, up to
+//     LoadWait, for the load to end, then answers under the new
+//     generation. A load that lasts longer than MaxFrozen (or was
+//     interrupted and left its dataset loading) is no longer waited for:
+//     requests then bypass the cache and read Neo4j as it is being
+//     written, as they would without a cache.
+//   - When the last generation seen is older than MaxStaleness (Neo4j did
+//     not answer the watcher), requests bypass the cache.
 //
 // How stale an answer can be: the store polls the generation every
 // GenerationPoll and uses a generation seen at most MaxStaleness ago, so a
@@ -47,7 +60,16 @@ const (
 	GenerationPoll = 200 * time.Millisecond
 	// MaxStaleness bounds the age of the generation a request is pinned to.
 	MaxStaleness = time.Second
+	// LoadWait is how long a request that needs Neo4j waits for a running
+	// load to end before it reads the graph as it is being written.
+	LoadWait = 5 * time.Second
+	// MaxFrozen is how long after a load was first seen running requests
+	// are still answered from the last complete generation.
+	MaxFrozen = 2 * time.Minute
 )
+
+// errLoading stops a frozen request's statement that is not in the cache.
+var errLoading = errors.New("the graph is being loaded; the request is answered again when the load ends")
 
 // resultCache is the store's cache of read results and what it knows of
 // the generation. The zero value is off.
@@ -57,6 +79,11 @@ type resultCache struct {
 	mu     sync.Mutex
 	known  Generation
 	seenAt time.Time // when the read that saw known was sent; zero: never
+	// stable is the last generation seen with no load running, and
+	// loadingSince when a load was first seen running after it.
+	stable       Generation
+	hasStable    bool
+	loadingSince time.Time
 
 	stopOnce sync.Once
 	stop     func()
@@ -103,8 +130,15 @@ func (c *resultCache) stopWatching() {
 func (c *resultCache) note(g Generation, sentAt time.Time) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if sentAt.After(c.seenAt) {
-		c.known, c.seenAt = g, sentAt
+	if !sentAt.After(c.seenAt) {
+		return
+	}
+	c.known, c.seenAt = g, sentAt
+	switch {
+	case !g.Loading:
+		c.stable, c.hasStable, c.loadingSince = g, true, time.Time{}
+	case c.loadingSince.IsZero():
+		c.loadingSince = sentAt
 	}
 }
 
@@ -134,8 +168,13 @@ type pinKey struct{}
 type Pin struct {
 	gen       Generation
 	cached    bool // false: the request bypasses the cache
+	frozen    bool // a load is running: answered from the cache alone
 	straddled atomic.Bool
 }
+
+// Frozen reports whether the request was pinned while a load ran: to the
+// last complete generation, answered from the cache alone.
+func (p *Pin) Frozen() bool { return p != nil && p.frozen }
 
 // Straddled reports whether the generation moved while the request ran a
 // statement that was not cached: its answer may mix two generations, so
@@ -153,12 +192,52 @@ func (p *Pin) Generation() Generation { return p.gen }
 // generation the store knows now (see the comment at the top of this
 // file). Without a cache it returns ctx and nil.
 func (s *Store) PinGeneration(ctx context.Context) (context.Context, *Pin) {
+	return s.pin(ctx, true)
+}
+
+// PinGenerationUnfrozen is PinGeneration for a request's last answer: while
+// a load runs it bypasses the cache instead of being frozen.
+func (s *Store) PinGenerationUnfrozen(ctx context.Context) (context.Context, *Pin) {
+	return s.pin(ctx, false)
+}
+
+func (s *Store) pin(ctx context.Context, freeze bool) (context.Context, *Pin) {
 	if s.results.lru == nil {
 		return ctx, nil
 	}
-	g, seenAt := s.KnownGeneration()
-	pin := &Pin{gen: g, cached: !g.Loading && !seenAt.IsZero() && time.Since(seenAt) <= MaxStaleness}
+	c := &s.results
+	c.mu.Lock()
+	g, seenAt, stable, hasStable, since := c.known, c.seenAt, c.stable, c.hasStable, c.loadingSince
+	c.mu.Unlock()
+	pin := &Pin{gen: g}
+	fresh := !seenAt.IsZero() && time.Since(seenAt) <= MaxStaleness
+	switch {
+	case !fresh:
+	case !g.Loading:
+		pin.cached = true
+	case freeze && hasStable && stable.Epoch == g.Epoch && time.Since(since) <= MaxFrozen:
+		pin.gen, pin.cached, pin.frozen = stable, true, true
+	}
 	return context.WithValue(ctx, pinKey{}, pin), pin
+}
+
+// AwaitLoad waits, up to LoadWait or the end of ctx, until the store has
+// seen a generation after pin's with no load running.
+func (s *Store) AwaitLoad(ctx context.Context, pin *Pin) {
+	ctx, cancel := context.WithTimeout(ctx, LoadWait)
+	defer cancel()
+	t := time.NewTicker(GenerationPoll / 4)
+	defer t.Stop()
+	for {
+		if g, _ := s.KnownGeneration(); !g.Loading && (g.Value != pin.gen.Value || g.Epoch != pin.gen.Epoch) {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }
 
 // cachedRead answers a read of a pinned request from the cache, or runs it
@@ -170,6 +249,10 @@ func (s *Store) cachedRead(ctx context.Context, pin *Pin, name, cypher string, p
 	}
 	if recs, ok := s.results.lru.Get(key); ok {
 		return recs, nil
+	}
+	if pin.frozen {
+		pin.straddled.Store(true)
+		return nil, fmt.Errorf("%s: %w: %w", name, kg.ErrUnavailable, errLoading)
 	}
 	var now Generation
 	var sent time.Time

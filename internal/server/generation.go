@@ -15,6 +15,8 @@ import (
 // generationPinner is what pinGeneration needs: *neo4jstore.Store.
 type generationPinner interface {
 	PinGeneration(ctx context.Context) (context.Context, *neo4jstore.Pin)
+	PinGenerationUnfrozen(ctx context.Context) (context.Context, *neo4jstore.Pin)
+	AwaitLoad(ctx context.Context, pin *neo4jstore.Pin)
 }
 
 // maxAnswers bounds how many times one request is answered when each
@@ -28,8 +30,10 @@ const maxAnswers = 3
 // request is pinned to the generation the store knows, its answer is held
 // back, and when a statement that ran (not cached) found the generation
 // moved, the answer is dropped and the request answered again under the
-// new one. So no answer mixes cached records of one generation with fresh
-// ones of the next. With the cache off it passes the request through.
+// new one. While a load runs the request is answered from the last
+// complete generation's cache; when it needs Neo4j it waits for the load
+// to end (neo4jstore.LoadWait). So no answer mixes two generations. With
+// the cache off it passes the request through.
 func pinGeneration(pins generationPinner, reanswered prometheus.Counter, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx, pin := pins.PinGeneration(r.Context())
@@ -52,7 +56,16 @@ func pinGeneration(pins generationPinner, reanswered prometheus.Counter, next ht
 			if reanswered != nil {
 				reanswered.Inc()
 			}
-			ctx, pin = pins.PinGeneration(r.Context())
+			if pin.Frozen() {
+				pins.AwaitLoad(r.Context(), pin)
+			}
+			if answer+1 == maxAnswers {
+				// The last answer is sent whatever it sees: not frozen, so
+				// that a long load cannot leave it without one.
+				ctx, pin = pins.PinGenerationUnfrozen(r.Context())
+			} else {
+				ctx, pin = pins.PinGeneration(r.Context())
+			}
 		}
 	})
 }
