@@ -29,9 +29,11 @@ import (
 // load was changing. That is what the result cache relies on (cache.go);
 // while a dataset is loading it is not used at all.
 
+// GenerationLabel and DatasetLabel label the generation nodes: the one
+// (:Generation {id: "graph"}) and a (:Dataset {name}) per dataset loaded.
 const (
-	generationLabel = "Generation"
-	datasetLabel    = "Dataset"
+	GenerationLabel = "Generation"
+	DatasetLabel    = "Dataset"
 	graphGeneration = "graph" // the id of the one Generation node
 )
 
@@ -39,8 +41,8 @@ const (
 // make BeginLoad's and EndLoad's MERGE safe when two loads run at once,
 // and the generation read an index lookup.
 var generationStatements = []string{
-	"CREATE CONSTRAINT generation_id IF NOT EXISTS FOR (g:" + generationLabel + ") REQUIRE g.id IS UNIQUE",
-	"CREATE CONSTRAINT dataset_name IF NOT EXISTS FOR (d:" + datasetLabel + ") REQUIRE d.name IS UNIQUE",
+	"CREATE CONSTRAINT generation_id IF NOT EXISTS FOR (g:" + GenerationLabel + ") REQUIRE g.id IS UNIQUE",
+	"CREATE CONSTRAINT dataset_name IF NOT EXISTS FOR (d:" + DatasetLabel + ") REQUIRE d.name IS UNIQUE",
 }
 
 // Generation is the graph's generation as one read saw it.
@@ -60,16 +62,16 @@ type Generation struct {
 
 // generationStatement reads the generation: one index lookup and a scan
 // of the few Dataset nodes. It is what servers poll.
-const generationStatement = `OPTIONAL MATCH (g:` + generationLabel + ` {id: '` + graphGeneration + `'})
-RETURN coalesce(g.value, 0) AS generation, COUNT { (d:` + datasetLabel + `) WHERE d.loading } > 0 AS loading,
+const generationStatement = `OPTIONAL MATCH (g:` + GenerationLabel + ` {id: '` + graphGeneration + `'})
+RETURN coalesce(g.value, 0) AS generation, COUNT { (d:` + DatasetLabel + `) WHERE d.loading } > 0 AS loading,
   coalesce(g.epoch, '') AS epoch`
 
 // bumpStatement raises the generation and updates the dataset's node;
 // $end says whether the load begins or ends. The second SET sees the
 // first one's new value.
-const bumpStatement = `MERGE (g:` + generationLabel + ` {id: '` + graphGeneration + `'})
+const bumpStatement = `MERGE (g:` + GenerationLabel + ` {id: '` + graphGeneration + `'})
   ON CREATE SET g.value = 0, g.epoch = randomUUID()
-MERGE (d:` + datasetLabel + ` {name: $dataset})
+MERGE (d:` + DatasetLabel + ` {name: $dataset})
 SET g.value = g.value + 1, g.changedAt = datetime()
 SET d.loading = NOT $end,
     d.loadStartedAt = CASE WHEN $end THEN d.loadStartedAt ELSE g.changedAt END,

@@ -28,7 +28,7 @@ CALL () {
 }
 OPTIONAL MATCH (g:%s {id: '%s'})
 RETURN {%s} AS kinds, COUNT { ()-[]->() } AS relationships, datasets, coalesce(g.value, 0) AS generation`,
-		kg.EntityLabel, kg.PropDataset, kg.PropDataset, datasetLabel, generationLabel, graphGeneration, strings.Join(kinds, ", "))
+		kg.EntityLabel, kg.PropDataset, kg.PropDataset, DatasetLabel, GenerationLabel, graphGeneration, strings.Join(kinds, ", "))
 	recs, err := s.query(ctx, "graphSummary", cypher, nil)
 	if err != nil {
 		return kg.GraphSummary{}, err
