@@ -10,6 +10,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"armsgraph/internal/neo4jstore"
+	"armsgraph/internal/resultcache"
 )
 
 // generationPinner is what pinGeneration needs: *neo4jstore.Store.
@@ -97,40 +98,37 @@ func (h *heldResponse) send(w http.ResponseWriter) {
 // cacheCollectors export the result cache's counters (zero while it is
 // off) and the generation the store knows.
 func cacheCollectors(store *neo4jstore.Store) []prometheus.Collector {
-	stat := func(f func(s statsView) float64) func() float64 {
-		return func() float64 { return f(statsView{store}) }
+	stat := func(f func(resultcache.Stats) float64) func() float64 {
+		return func() float64 { return f(store.CacheStats()) }
 	}
-	return []prometheus.Collector{
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "armsgraph_result_cache_hits_total",
-			Help: "Read statements answered from the result cache."}, stat(statsView.hits)),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "armsgraph_result_cache_misses_total",
-			Help: "Read statements of pinned requests not in the result cache (they ran on Neo4j)."}, stat(statsView.misses)),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "armsgraph_result_cache_evictions_total",
-			Help: "Results evicted from the result cache to stay within its bytes (least recently used first)."}, stat(statsView.evictions)),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "armsgraph_result_cache_refused_total",
-			Help: "Results too large to cache (over an eighth of the cache)."}, stat(statsView.refused)),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "armsgraph_result_cache_bytes",
-			Help: "Bytes the result cache holds (estimated; keys included)."}, stat(statsView.bytes)),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "armsgraph_result_cache_entries",
-			Help: "Results the result cache holds."}, stat(statsView.entries)),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "armsgraph_result_cache_max_bytes",
-			Help: "The result cache's bound in bytes (--cache-bytes; 0: off)."}, stat(statsView.maxBytes)),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "armsgraph_graph_generation",
-			Help: "The graph's generation as this server last saw it (raised when a load begins and when it ends)."}, stat(statsView.generation)),
+	counters := []struct {
+		name, help string
+		value      func(resultcache.Stats) float64
+	}{
+		{"hits_total", "Read statements answered from the result cache.", func(s resultcache.Stats) float64 { return float64(s.Hits) }},
+		{"misses_total", "Read statements of pinned requests not in the result cache (they ran on Neo4j).", func(s resultcache.Stats) float64 { return float64(s.Misses) }},
+		{"evictions_total", "Results evicted from the result cache to stay within its bytes (least recently used first).", func(s resultcache.Stats) float64 { return float64(s.Evictions) }},
+		{"refused_total", "Results too large to cache (over an eighth of the cache).", func(s resultcache.Stats) float64 { return float64(s.Refused) }},
 	}
-}
-
-// statsView reads one figure of the store's cache for a collector.
-type statsView struct{ store *neo4jstore.Store }
-
-func (v statsView) hits() float64      { return float64(v.store.CacheStats().Hits) }
-func (v statsView) misses() float64    { return float64(v.store.CacheStats().Misses) }
-func (v statsView) evictions() float64 { return float64(v.store.CacheStats().Evictions) }
-func (v statsView) refused() float64   { return float64(v.store.CacheStats().Refused) }
-func (v statsView) bytes() float64     { return float64(v.store.CacheStats().Bytes) }
-func (v statsView) entries() float64   { return float64(v.store.CacheStats().Entries) }
-func (v statsView) maxBytes() float64  { return float64(v.store.CacheStats().MaxBytes) }
-func (v statsView) generation() float64 {
-	g, _ := v.store.KnownGeneration()
-	return float64(g.Value)
+	gauges := []struct {
+		name, help string
+		value      func(resultcache.Stats) float64
+	}{
+		{"bytes", "Bytes the result cache holds (estimated; keys included).", func(s resultcache.Stats) float64 { return float64(s.Bytes) }},
+		{"entries", "Results the result cache holds.", func(s resultcache.Stats) float64 { return float64(s.Entries) }},
+		{"max_bytes", "The result cache's bound in bytes (--cache-bytes; 0: off).", func(s resultcache.Stats) float64 { return float64(s.MaxBytes) }},
+	}
+	var out []prometheus.Collector
+	for _, c := range counters {
+		out = append(out, prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "armsgraph_result_cache_" + c.name, Help: c.help}, stat(c.value)))
+	}
+	for _, g := range gauges {
+		out = append(out, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "armsgraph_result_cache_" + g.name, Help: g.help}, stat(g.value)))
+	}
+	return append(out, prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "armsgraph_graph_generation",
+		Help: "The graph's generation as this server last saw it (raised when a load begins and when it ends)."},
+		func() float64 {
+			g, _ := store.KnownGeneration()
+			return float64(g.Value)
+		}))
 }

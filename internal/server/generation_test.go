@@ -10,7 +10,6 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"armsgraph/internal/ingest"
@@ -25,26 +24,18 @@ import (
 // range is km: re-ingesting it with another km changes one value.
 func rangeFolder(t *testing.T, km int) *seeds.Folder {
 	t.Helper()
-	fsys := fstest.MapFS{
-		"s.yaml": {Data: []byte("sources:\n  - {id: source/doc, document: doc.txt, title: Doc}\n")},
-		"c.yaml": {Data: []byte("countries:\n  - {id: country/china, name: China, citations: [{source: source/doc, at: line 1}]}\n")},
-		"w.yaml": {Data: []byte(fmt.Sprintf(`weapons:
+	return storetest.MapFolder(t, map[string]string{
+		"s.yaml": "sources:\n  - {id: source/doc, document: doc.txt, title: Doc}\n",
+		"c.yaml": "countries:\n  - {id: country/china, name: China, citations: [{source: source/doc, at: line 1}]}\n",
+		"w.yaml": fmt.Sprintf(`weapons:
   - id: weapon/c-802
     name: C-802
     category: anti-ship-missile
     origin: country/china
     range_km: %d
     citations: [{source: source/doc, at: line 2}]
-`, km))},
-	}
-	f, err := seeds.Open(fsys, seeds.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Validate(context.Background(), nil); err != nil {
-		t.Fatalf("fixture does not validate: %v", err)
-	}
-	return f
+`, km),
+	})
 }
 
 // cachedReplica is one server over inst with its own store and a result
