@@ -78,14 +78,13 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	scfg := def
 	scfg.DisableIntrospection = !introspection
 	scfg.WebDir = *webDir
-	scfg.CacheBytes = int64(*cacheBytes)
 	handler := server.New(scfg, store, logger)
 	logger.Info("limits", limits.attrs()...)
 	stopStats := watchStats(ctx, store, limits.statsInterval, logger)
 	defer stopStats() // before the deferred store.Close
 	// After the first statistics read: the driver's first connection is
 	// made by one goroutine alone. Close stops the generation watcher.
-	store.EnableCache(scfg.CacheBytes)
+	store.EnableCache(int64(*cacheBytes))
 	logger.Info("result cache", "bytes", cacheBytes.String(), "generation_poll", neo4jstore.GenerationPoll, "max_staleness", neo4jstore.MaxStaleness)
 
 	ln, err := net.Listen("tcp", *addr)

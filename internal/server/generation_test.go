@@ -49,7 +49,7 @@ func cachedReplica(t *testing.T, inst *neo4jtest.Instance, cacheBytes int64) htt
 		t.Fatal(err)
 	}
 	store.EnableCache(cacheBytes)
-	return newServer(t, server.Config{CacheBytes: cacheBytes}, store)
+	return newServer(t, server.Config{}, store)
 }
 
 // twoFieldsQuery reads the range twice, through two root fields whose

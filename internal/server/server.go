@@ -64,10 +64,6 @@ type Config struct {
 	// WebDir, when set, serves the explorer and GraphiQL from this directory
 	// (a web/dist being rebuilt while editing) instead of the embedded build.
 	WebDir string
-	// CacheBytes bounds the store's result cache; 0 (the zero Config) leaves
-	// it off. New does not turn it on: the caller does, through
-	// neo4jstore.Store.EnableCache, once the store has been read from.
-	CacheBytes int64
 }
 
 // DefaultConfig returns the defaults.
