@@ -169,7 +169,19 @@ type Pin struct {
 	gen       Generation
 	cached    bool // false: the request bypasses the cache
 	frozen    bool // a load is running: answered from the cache alone
+	final     bool // the request's last answer: sent whatever it saw
 	straddled atomic.Bool
+}
+
+// Dropped reports whether the answer given under this pin will be
+// dropped and the request answered again: it straddled a change of
+// generation and is not the last answer (PinGenerationUnfrozen).
+func (p *Pin) Dropped() bool { return p.Straddled() && !p.final }
+
+// PinOf returns the pin of ctx (PinGeneration), or nil.
+func PinOf(ctx context.Context) *Pin {
+	p, _ := ctx.Value(pinKey{}).(*Pin)
+	return p
 }
 
 // Frozen reports whether the request was pinned while a load ran: to the
@@ -209,7 +221,7 @@ func (s *Store) pin(ctx context.Context, freeze bool) (context.Context, *Pin) {
 	c.mu.Lock()
 	g, seenAt, stable, hasStable, since := c.known, c.seenAt, c.stable, c.hasStable, c.loadingSince
 	c.mu.Unlock()
-	pin := &Pin{gen: g}
+	pin := &Pin{gen: g, final: !freeze}
 	fresh := !seenAt.IsZero() && time.Since(seenAt) <= MaxStaleness
 	switch {
 	case !fresh:

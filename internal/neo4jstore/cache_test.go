@@ -81,8 +81,13 @@ func testResultCache(t *testing.T, s *neo4jstore.Store) {
 	if _, err := s.Nodes(fctx, china); !errors.Is(err, kg.ErrUnavailable) || !frozen.Straddled() {
 		t.Errorf("a statement not cached of a frozen request = %v (straddled %v), want ErrUnavailable and straddled", err, frozen.Straddled())
 	}
-	if _, unfrozen := s.PinGenerationUnfrozen(ctx); unfrozen.Cached() {
+	if !frozen.Dropped() || neo4jstore.PinOf(fctx) != frozen {
+		t.Errorf("a straddled frozen pin: Dropped() = %v, PinOf = %p; want true and the pin %p", frozen.Dropped(), neo4jstore.PinOf(fctx), frozen)
+	}
+	if uctx, unfrozen := s.PinGenerationUnfrozen(ctx); unfrozen.Cached() {
 		t.Errorf("an unfrozen pin while a load runs reads through the cache, want it to bypass it")
+	} else if _, err := s.Nodes(uctx, china); err != nil || unfrozen.Dropped() {
+		t.Errorf("a last answer while a load runs = %v, dropped %v; want it read from Neo4j and sent", err, unfrozen.Dropped())
 	}
 
 	if err := s.EndLoad(ctx, "fixture", 1, 0); err != nil {

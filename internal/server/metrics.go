@@ -122,6 +122,9 @@ func (m *metrics) compiledFallback(logger *slog.Logger) neo4jstore.FallbackObser
 // observeResponse counts an answered operation, its latency and its errors.
 func (m *metrics) observeResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
+	if neo4jstore.PinOf(ctx).Dropped() {
+		return resp // answered again (pinGeneration): that answer is counted
+	}
 	name := m.label(operationName(ctx))
 	m.requests.WithLabelValues(name).Inc()
 	if graphql.HasOperationContext(ctx) {
