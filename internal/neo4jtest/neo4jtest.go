@@ -541,7 +541,11 @@ func processStart(pid string) string {
 // removeWhenUnused starts a process, outside this one's process group, that
 // removes the container once no process listed in the users file (a pid
 // still alive with the start time it was listed with) has run for 10 s:
-// Ryuk's job, for a container shared by several test binaries.
+// Ryuk's job, for a container shared by several test binaries. It leaves
+// the users file in place: the next binary of the run may have listed
+// itself there already, for the container it is about to create (removing
+// the file lost that entry, and the new container's watcher removed it
+// while its binary waited for it to start). Dead entries are ignored.
 func removeWhenUnused(users, id string) error {
 	docker, err := exec.LookPath("docker")
 	if err != nil {
@@ -562,7 +566,6 @@ while [ "$quiet" -lt 10 ]; do
 	done <"$1"
 	if [ "$alive" = 1 ]; then quiet=0; else quiet=$((quiet + 1)); fi
 done
-rm -f "$1"
 exec "$2" rm -f -v "$3" >/dev/null 2>&1`, "neo4jtest-reaper", users, docker, id)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {
