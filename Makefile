@@ -7,7 +7,7 @@ NEO4J := bash scripts/neo4j
 BIN   := bin/armsgraph
 FUZZTIME ?= 15s
 
-.PHONY: help run test test-race test-restart test-containers test-armsgraphtc images compose-smoke http-audit bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
+.PHONY: help run test fuzz test-race test-restart test-containers test-armsgraphtc images compose-smoke http-audit bench soak neo4j-start neo4j-stop neo4j-status generate web web-check clean
 
 help: ## list the targets
 	@echo "usage: make TARGET"
@@ -56,7 +56,10 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 	@# TestGeneratedQueries (internal/server) plans a new statement per generated
 	@# operation: on a busy 2-core machine the package takes longer than go test's 10 min.
 	@echo "== go test$(if $(filter 1,$(RACE)), -race over RACE_PKGS and the other packages plain,)$(if $(filter 2,$(SHARDS)), in two groups at once (scripts/go-test),)"
-	@RACE=$(RACE) RACE_PKGS="$(RACE_PKGS)" SHARDS=$(SHARDS) GO=$(GO) bash scripts/go-test
+	@RACE=$(RACE) RACE_PKGS="$(RACE_PKGS)" SHARDS=$(SHARDS) GO=$(GO) \
+		THEN="$(MAKE) --no-print-directory fuzz FUZZTIME=$(FUZZTIME)" bash scripts/go-test
+
+fuzz: ## bounded fuzzing of every fuzz target, FUZZTIME each (part of make test)
 	@echo "== bounded fuzzing (FUZZTIME=$(FUZZTIME) each)"
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./internal/seeds
 	$(GO) test -run '^$$' -fuzz '^FuzzFastYAML$$' -fuzztime $(FUZZTIME) ./internal/seeds
