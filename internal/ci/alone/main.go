@@ -222,7 +222,7 @@ func run(ctx context.Context, o options, out io.Writer) (bool, error) {
 		leaves = append(leaves, sampled...)
 	}
 
-	fmt.Fprintf(out, "== running %d leaves alone\n", len(leaves))
+	fmt.Fprintf(out, "== running %d leaves alone (listed after %s)\n", len(leaves), time.Since(start).Round(time.Second))
 	done := 0
 	results := parallelMap(ctx, o.parallel, leafPointers(leaves), func(l *leaf) result {
 		r := runAlone(ctx, o, *l)
@@ -333,7 +333,7 @@ func listPackages(ctx context.Context, o options) ([]*pkg, error) {
 			continue
 		}
 		imports := strings.Fields(f[4])
-		p := &pkg{importPath: f[0], dir: f[1]}
+		p := &pkg{importPath: f[0], dir: f[1], neo4j: slices.Contains(neo4jImports, f[0])}
 		for _, imp := range neo4jImports {
 			p.neo4j = p.neo4j || slices.Contains(imports, imp)
 		}
@@ -483,7 +483,7 @@ func sampleNeo4j(ctx context.Context, o options, pkgs []*pkg) ([]leaf, []string,
 			byPath[p.importPath] = p
 		}
 	}
-	if len(byPath) == 0 {
+	if len(byPath) == 0 || o.sample == 0 {
 		return nil, nil, nil
 	}
 	entries, err := readManifest(o)
