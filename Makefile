@@ -72,9 +72,10 @@ test-race: ## go test -race over the packages that run goroutines (RACE_PKGS)
 
 # The tests that stop and restart a real Neo4j (a private instance on
 # ARMSGRAPH_FAULT_PORT, default 7691), without the long load runs of make
-# soak; fewer clients (ARMSGRAPH_FAULT_CONCURRENCY) than the soak's 16.
-# The ingest must still be running when Neo4j has stopped, so the synthetic
-# folder keeps the soak's 2000 weapons (ARMSGRAPH_FAULT_SOAK_WEAPONS).
+# soak; fewer clients (ARMSGRAPH_FAULT_CONCURRENCY) than the soak's 16. The
+# phases end on events (the ingest frozen while Neo4j stops, the load until
+# every client saw each phase), so a small synthetic folder does
+# (ARMSGRAPH_FAULT_SOAK_WEAPONS, 300; make soak loads 2000).
 test-restart: ## stop and restart a real Neo4j under an ingest and under load
 	ARMSGRAPH_FAULT_CONCURRENCY=$${ARMSGRAPH_FAULT_CONCURRENCY:-8} \
 		$(GO) test -tags soak -count=1 -v -timeout 15m -run '^TestFaultStopNeo4j' ./internal/reliability/
@@ -123,7 +124,8 @@ bench: ## benchmarks against a real Neo4j, with the @neo4j/graphql peer (see doc
 	$(GO) run ./cmd/armsgraph bench $(BENCH_FLAGS)
 
 soak: ## long fault, load and fuzz runs (see README, Reliability tests)
-	$(GO) test -tags soak -count=1 -v -timeout 60m -run 'Soak|Fault|Load' ./internal/reliability/
+	ARMSGRAPH_FAULT_SOAK_WEAPONS=$${ARMSGRAPH_FAULT_SOAK_WEAPONS:-2000} \
+		$(GO) test -tags soak -count=1 -v -timeout 60m -run 'Soak|Fault|Load' ./internal/reliability/
 	$(GO) test -run '^$$' -fuzz '^FuzzUnmarshalPartialDate$$' -fuzztime $${SOAK_FUZZTIME:-2m} ./internal/reliability/
 
 neo4j-start: ## start the dev Neo4j (bolt://127.0.0.1:7687)
