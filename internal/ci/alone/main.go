@@ -73,7 +73,7 @@ type options struct {
 func main() {
 	var o options
 	flag.BoolVar(&o.ci, "ci", false, "the bounded CI mode: every leaf of the packages without Neo4j, a sample of the Neo4j leaves from the manifest")
-	flag.IntVar(&o.sample, "sample", 6, "with -ci: Neo4j leaves picked by the fixed seed, and as many again by the fresh seed")
+	flag.IntVar(&o.sample, "sample", 6, "with -ci: Neo4j leaves picked by the fixed seed, and as many again by the fresh seed; -1: every leaf of the manifest")
 	flag.Uint64Var(&o.seed, "seed", 0, "with -ci: the fresh seed (0: a new one, printed)")
 	flag.IntVar(&o.parallel, "parallel", 2, "test binaries run at once (Neo4j leaves still take the database in turn)")
 	flag.StringVar(&o.skip, "skip", defaultSkip, "go test -skip pattern for leaves not to run (the listing run skips them too)")
@@ -105,8 +105,8 @@ Flags:
 	if !o.explicit {
 		o.pkgs = []string{"./..."}
 	}
-	if o.parallel < 1 || o.sample < 0 {
-		fmt.Fprintln(os.Stderr, "alone: -parallel must be at least 1 and -sample not negative")
+	if o.parallel < 1 || o.sample < -1 {
+		fmt.Fprintln(os.Stderr, "alone: -parallel must be at least 1 and -sample -1 (all) or more")
 		os.Exit(2)
 	}
 	if o.seed == 0 {
@@ -515,6 +515,9 @@ func sampleNeo4j(ctx context.Context, o options, pkgs []*pkg) ([]leaf, []string,
 				}
 			}
 		}
+	}
+	if o.sample < 0 {
+		return pool, notes, nil
 	}
 	picked := pick(pool, o.sample, fixedSeed)
 	for _, l := range pick(pool, o.sample, o.seed) {
