@@ -308,13 +308,29 @@ func replay(l leaf) string {
 }
 
 // runPattern anchors each level of a leaf's name, so that -run selects it
-// and nothing else (not TestX2 beside TestX, not sub_b beside sub).
+// and nothing else (not TestX2 beside TestX, not sub_b beside sub). A
+// number of 15 digits or more is a seed drawn from the clock, which names
+// a subtest anew each run ("seed 1796680767574325566"): it matches any such
+// number, so that the fresh-seed subtest runs alone, with a seed of its own.
 func runPattern(name string) string {
 	parts := strings.Split(name, "/")
 	for i, p := range parts {
-		parts[i] = "^" + regexp.QuoteMeta(p) + "$"
+		parts[i] = "^" + freshSeed.ReplaceAllString(regexp.QuoteMeta(p), "[0-9]{15,}") + "$"
 	}
 	return strings.Join(parts, "/")
+}
+
+// freshSeed is a seed drawn from the clock (time.Now().UnixNano()).
+var freshSeed = regexp.MustCompile(`[0-9]{15,}`)
+
+// ran reports whether output shows the leaf running ("=== RUN"); a leaf
+// named by a fresh seed ran under a name of its own.
+func ran(output, name string) bool {
+	levels := strings.Split(runPattern(name), "/")
+	for i, l := range levels {
+		levels[i] = strings.TrimSuffix(strings.TrimPrefix(l, "^"), "$")
+	}
+	return regexp.MustCompile(`(?m)^=== RUN   ` + strings.Join(levels, "/") + `$`).MatchString(output)
 }
 
 // listPackages returns the packages that have tests, and which use Neo4j.
@@ -439,13 +455,13 @@ func runAlone(ctx context.Context, o options, l leaf) result {
 	}
 	output, err := runBinaryEnv(ctx, o, l.pkg, env, "-test.run="+runPattern(l.name))
 	r := result{leaf: l, elapsed: time.Since(t0), output: output}
-	ranLeaf := strings.Contains(output, "=== RUN   "+l.name+"\n")
+	ranLeaf := ran(output, l.name)
 	switch {
 	case err != nil:
 		r.status = "FAIL"
 	case !ranLeaf:
 		r.status = "GONE"
-	case regexp.MustCompile(`(?m)^\s*--- SKIP: ` + regexp.QuoteMeta(l.name) + ` \(`).MatchString(output):
+	case strings.Contains(output, "--- SKIP: "+l.name+" ("):
 		r.status = "SKIP"
 	default:
 		r.status = "ok"

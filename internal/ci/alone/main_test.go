@@ -47,6 +47,8 @@ func TestRunPatternSelectsOneLeaf(t *testing.T) {
 		{"TestX/sub", []string{"TestX2/sub", "TestX/sub_b", "TestX/a_sub"}},
 		{"TestX/a.b(c)[d]*+?|^$", []string{"TestX/aXb(c)[d]*+?|^$"}},
 		{"FuzzX/seed#1", []string{"FuzzX/seed#10"}},
+		// A clock-drawn seed: the next run's subtest, not the fixed seed's.
+		{"TestX/seed_1796680767574325566", []string{"TestX/seed_1", "TestX/seed_12345678901234"}},
 	} {
 		pattern := strings.Split(runPattern(c.leaf), "/")
 		matches := func(name string) bool {
@@ -61,8 +63,11 @@ func TestRunPatternSelectsOneLeaf(t *testing.T) {
 			}
 			return true
 		}
-		if !matches(c.leaf) {
+		if !matches(c.leaf) || !ran("=== RUN   "+c.leaf+"\n", c.leaf) {
 			t.Errorf("runPattern(%q) = %q does not select the leaf itself", c.leaf, runPattern(c.leaf))
+		}
+		if next := freshSeed.ReplaceAllString(c.leaf, "1800000000000000000"); next != c.leaf && !matches(next) {
+			t.Errorf("runPattern(%q) = %q does not select the next run's fresh-seed subtest %q", c.leaf, runPattern(c.leaf), next)
 		}
 		for _, o := range c.others {
 			if matches(o) {
