@@ -165,23 +165,32 @@ func run(ctx context.Context, o options, out io.Writer) (bool, error) {
 		return false, fmt.Errorf("a directory for the test binaries: %w", err)
 	}
 	defer os.RemoveAll(binDir)
-	if err := compile(ctx, o, pkgs, binDir, out); err != nil {
-		return false, err
-	}
 
 	var leaves []leaf
-	var listFailures []string
-	var manifest []leaf
-	listed := map[string]bool{}
-	toList := pkgs
+	var sampled []leaf
+	toList, toCompile := pkgs, pkgs
 	if o.ci {
-		toList = nil
+		// Only the Neo4j packages the sample drew from are compiled.
+		if sampled, err = sampleNeo4j(o, pkgs); err != nil {
+			return false, err
+		}
+		toList, toCompile = nil, nil
 		for _, p := range pkgs {
 			if !p.neo4j {
 				toList = append(toList, p)
 			}
+			if !p.neo4j || slices.ContainsFunc(sampled, func(l leaf) bool { return l.pkg == p }) {
+				toCompile = append(toCompile, p)
+			}
 		}
 	}
+	if err := compile(ctx, o, toCompile, binDir, out); err != nil {
+		return false, err
+	}
+
+	var listFailures []string
+	var manifest []leaf
+	listed := map[string]bool{}
 	fmt.Fprintf(out, "== listing the leaves of %d packages (one -v run each)\n", len(toList))
 	var mu sync.Mutex
 	listings := parallelMap(ctx, o.parallel, toList, func(p *pkg) listing {
@@ -212,11 +221,7 @@ func run(ctx context.Context, o options, out io.Writer) (bool, error) {
 		}
 	}
 	if o.ci {
-		sampled, notes, err := sampleNeo4j(ctx, o, pkgs)
-		if err != nil {
-			return false, err
-		}
-		for _, n := range notes {
+		for _, n := range manifestNotes(ctx, o, toCompile) {
 			fmt.Fprintf(out, "  note: %s\n", n)
 		}
 		leaves = append(leaves, sampled...)
@@ -490,9 +495,8 @@ func runBinaryEnv(ctx context.Context, o options, p *pkg, env []string, args ...
 }
 
 // sampleNeo4j picks the CI mode's Neo4j leaves from the manifest: o.sample
-// by the fixed seed, o.sample more by the fresh one. notes say what the
-// manifest lacks (top-level tests it does not know).
-func sampleNeo4j(ctx context.Context, o options, pkgs []*pkg) ([]leaf, []string, error) {
+// by the fixed seed, o.sample more by the fresh one (-1: all of them).
+func sampleNeo4j(o options, pkgs []*pkg) ([]leaf, error) {
 	byPath := map[string]*pkg{}
 	for _, p := range pkgs {
 		if p.neo4j {
@@ -500,40 +504,20 @@ func sampleNeo4j(ctx context.Context, o options, pkgs []*pkg) ([]leaf, []string,
 		}
 	}
 	if len(byPath) == 0 || o.sample == 0 {
-		return nil, nil, nil
+		return nil, nil
 	}
 	entries, err := readManifest(o)
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	var pool []leaf
-	known := map[string]bool{} // package + top-level test
 	for _, e := range entries {
 		if p := byPath[e[0]]; p != nil {
 			pool = append(pool, leaf{p, e[1]})
-			known[e[0]+" "+strings.SplitN(e[1], "/", 2)[0]] = true
-		}
-	}
-	var notes []string
-	for _, p := range pkgs {
-		if !p.neo4j {
-			continue
-		}
-		output, err := runBinary(ctx, o, p, "-test.list=.")
-		if err != nil {
-			return nil, nil, fmt.Errorf("%s -test.list: %w\n%s", p.importPath, err, output)
-		}
-		for name := range strings.Lines(output) {
-			name = strings.TrimSpace(name)
-			if strings.HasPrefix(name, "Test") || strings.HasPrefix(name, "Fuzz") {
-				if !known[p.importPath+" "+name] {
-					notes = append(notes, fmt.Sprintf("%s %s is not in the manifest %s (new, or it skips): refresh it with scripts/run-subtests-alone %s", p.importPath, name, o.manifest, p.importPath))
-				}
-			}
 		}
 	}
 	if o.sample < 0 {
-		return pool, notes, nil
+		return pool, nil
 	}
 	picked := pick(pool, o.sample, fixedSeed)
 	for _, l := range pick(pool, o.sample, o.seed) {
@@ -541,7 +525,39 @@ func sampleNeo4j(ctx context.Context, o options, pkgs []*pkg) ([]leaf, []string,
 			picked = append(picked, l)
 		}
 	}
-	return picked, notes, nil
+	return picked, nil
+}
+
+// manifestNotes names the top-level tests of the compiled Neo4j packages
+// that the manifest does not know (new since it was written, or skipped
+// where it was written): a full run adds them.
+func manifestNotes(ctx context.Context, o options, compiled []*pkg) []string {
+	entries, err := readManifest(o)
+	if err != nil {
+		return []string{err.Error()}
+	}
+	known := map[string]bool{} // package + top-level test
+	for _, e := range entries {
+		known[e[0]+" "+strings.SplitN(e[1], "/", 2)[0]] = true
+	}
+	var notes []string
+	for _, p := range compiled {
+		if !p.neo4j {
+			continue
+		}
+		output, err := runBinary(ctx, o, p, "-test.list=.")
+		if err != nil {
+			notes = append(notes, fmt.Sprintf("%s -test.list: %v", p.importPath, err))
+			continue
+		}
+		for name := range strings.Lines(output) {
+			name = strings.TrimSpace(name)
+			if (strings.HasPrefix(name, "Test") || strings.HasPrefix(name, "Fuzz")) && !known[p.importPath+" "+name] {
+				notes = append(notes, fmt.Sprintf("%s %s is not in the manifest %s (new, or it skipped): a full run adds it: scripts/run-subtests-alone %s", p.importPath, name, o.manifest, p.importPath))
+			}
+		}
+	}
+	return notes
 }
 
 // pick returns n distinct leaves of pool chosen by seed.
