@@ -60,6 +60,7 @@ var neo4jImports = []string{"armsgraph/internal/neo4jtest", "armsgraph/internal/
 type options struct {
 	ci        bool
 	sample    int
+	sampleMax time.Duration
 	seed      uint64
 	parallel  int
 	skip      string
@@ -74,6 +75,7 @@ func main() {
 	var o options
 	flag.BoolVar(&o.ci, "ci", false, "the bounded CI mode: every leaf of the packages without Neo4j, a sample of the Neo4j leaves from the manifest")
 	flag.IntVar(&o.sample, "sample", 6, "with -ci: Neo4j leaves picked by the fixed seed, and as many again by the fresh seed; -1: every leaf of the manifest")
+	flag.DurationVar(&o.sampleMax, "sample-max", 5*time.Second, "with -ci: draw only Neo4j leaves that took at most this long in the listing run (the long ones are the full run's)")
 	flag.Uint64Var(&o.seed, "seed", 0, "with -ci: the fresh seed (0: a new one, printed)")
 	flag.IntVar(&o.parallel, "parallel", 2, "test binaries run at once (Neo4j leaves still take the database in turn)")
 	flag.StringVar(&o.skip, "skip", defaultSkip, "go test -skip pattern for leaves not to run (the listing run skips them too)")
@@ -137,7 +139,8 @@ type pkg struct {
 // leaf is one test or subtest to run alone.
 type leaf struct {
 	pkg  *pkg
-	name string // as go test -v prints it: TestX/sub/case
+	name string        // as go test -v prints it: TestX/sub/case
+	took time.Duration // in the listing run, as go test -v printed it
 }
 
 // result is how one leaf fared alone.
@@ -171,7 +174,7 @@ func run(ctx context.Context, o options, out io.Writer) (bool, error) {
 	toList, toCompile := pkgs, pkgs
 	if o.ci {
 		// Only the Neo4j packages the sample drew from are compiled.
-		if sampled, err = sampleNeo4j(o, pkgs); err != nil {
+		if sampled, err = sampleNeo4j(o, pkgs, out); err != nil {
 			return false, err
 		}
 		toList, toCompile = nil, nil
@@ -214,9 +217,9 @@ func run(ctx context.Context, o options, out io.Writer) (bool, error) {
 			listFailures = append(listFailures, fmt.Sprintf("%s: the whole package fails, run as go test would: %v\n%s", p.importPath, l.err, tail(l.output, 30)))
 		}
 		for _, name := range l.leaves {
-			leaves = append(leaves, leaf{p, name})
+			leaves = append(leaves, leaf{p, name, l.took[name]})
 			if p.neo4j {
-				manifest = append(manifest, leaf{p, name})
+				manifest = append(manifest, leaf{p, name, l.took[name]})
 			}
 		}
 	}
@@ -393,6 +396,7 @@ func compile(ctx context.Context, o options, pkgs []*pkg, binDir string, out io.
 // listing is what one -v run of a package printed.
 type listing struct {
 	leaves, skipped []string
+	took            map[string]time.Duration
 	elapsed         time.Duration
 	output          string
 	err             error
@@ -406,13 +410,15 @@ func list(ctx context.Context, o options, p *pkg) listing {
 	t0 := time.Now()
 	output, err := runBinary(ctx, o, p, "-test.run=.", "-test.skip="+o.skip)
 	l := listing{elapsed: time.Since(t0), output: output, err: err}
-	l.leaves, l.skipped = leavesOf(output)
+	l.leaves, l.skipped, l.took = leavesOf(output)
 	return l
 }
 
 // leavesOf reads go test -v output: the names that ran ("=== RUN") and are
-// no other name's parent, and those among them that skipped.
-func leavesOf(output string) (leaves, skipped []string) {
+// no other name's parent, those among them that skipped, and how long each
+// took ("--- PASS: name (1.23s)").
+func leavesOf(output string) (leaves, skipped []string, took map[string]time.Duration) {
+	took = map[string]time.Duration{}
 	ran := map[string]bool{}
 	parent := map[string]bool{}
 	skips := map[string]bool{}
@@ -431,9 +437,12 @@ func leavesOf(output string) (leaves, skipped []string) {
 			}
 			continue
 		}
-		if rest, ok := strings.CutPrefix(strings.TrimLeft(line, " "), "--- SKIP: "); ok {
-			if i := strings.LastIndex(rest, " ("); i > 0 {
-				skips[rest[:i]] = true
+		if m := verdict.FindStringSubmatch(line); m != nil {
+			if m[1] == "SKIP" {
+				skips[m[2]] = true
+			}
+			if d, err := time.ParseDuration(m[3] + "s"); err == nil {
+				took[m[2]] = d
 			}
 		}
 	}
@@ -447,8 +456,11 @@ func leavesOf(output string) (leaves, skipped []string) {
 			leaves = append(leaves, name)
 		}
 	}
-	return leaves, skipped
+	return leaves, skipped, took
 }
+
+// verdict is go test -v's line for a test that ended.
+var verdict = regexp.MustCompile(`^\s*--- (PASS|FAIL|SKIP): (.+) \(([0-9.]+)s\)$`)
 
 // runAlone runs one leaf alone and judges it: it must have run (a pattern
 // that matches nothing passes silently) and passed.
@@ -496,7 +508,7 @@ func runBinaryEnv(ctx context.Context, o options, p *pkg, env []string, args ...
 
 // sampleNeo4j picks the CI mode's Neo4j leaves from the manifest: o.sample
 // by the fixed seed, o.sample more by the fresh one (-1: all of them).
-func sampleNeo4j(o options, pkgs []*pkg) ([]leaf, error) {
+func sampleNeo4j(o options, pkgs []*pkg, out io.Writer) ([]leaf, error) {
 	byPath := map[string]*pkg{}
 	for _, p := range pkgs {
 		if p.neo4j {
@@ -511,13 +523,21 @@ func sampleNeo4j(o options, pkgs []*pkg) ([]leaf, error) {
 		return nil, err
 	}
 	var pool []leaf
+	var long int
 	for _, e := range entries {
-		if p := byPath[e[0]]; p != nil {
-			pool = append(pool, leaf{p, e[1]})
+		if p := byPath[e.path]; p != nil {
+			if o.sample > 0 && e.took > o.sampleMax {
+				long++
+				continue
+			}
+			pool = append(pool, leaf{p, e.name, e.took})
 		}
 	}
 	if o.sample < 0 {
 		return pool, nil
+	}
+	if long > 0 {
+		fmt.Fprintf(out, "  the sample leaves out %d Neo4j leaves that took over %s in the listing run (the full run covers them)\n", long, o.sampleMax)
 	}
 	picked := pick(pool, o.sample, fixedSeed)
 	for _, l := range pick(pool, o.sample, o.seed) {
@@ -538,7 +558,7 @@ func manifestNotes(ctx context.Context, o options, compiled []*pkg) []string {
 	}
 	known := map[string]bool{} // package + top-level test
 	for _, e := range entries {
-		known[e[0]+" "+strings.SplitN(e[1], "/", 2)[0]] = true
+		known[e.path+" "+strings.SplitN(e.name, "/", 2)[0]] = true
 	}
 	var notes []string
 	for _, p := range compiled {
@@ -571,23 +591,33 @@ func pick(pool []leaf, n int, seed uint64) []leaf {
 	return out
 }
 
-// readManifest reads "import path<TAB>leaf" lines.
-func readManifest(o options) ([][2]string, error) {
+// manifestEntry is one line of the manifest.
+type manifestEntry struct {
+	path, name string
+	took       time.Duration // in the listing run that wrote it
+}
+
+// readManifest reads "import path<TAB>leaf<TAB>seconds" lines.
+func readManifest(o options) ([]manifestEntry, error) {
 	raw, err := os.ReadFile(o.manifest)
 	if err != nil {
 		return nil, fmt.Errorf("the manifest of Neo4j leaves: %w (write it with a full run: scripts/run-subtests-alone)", err)
 	}
-	var entries [][2]string
+	var entries []manifestEntry
 	for line := range strings.Lines(string(raw)) {
 		line = strings.TrimRight(line, "\n")
 		if line == "" || strings.HasPrefix(line, "#") {
 			continue
 		}
-		path, name, ok := strings.Cut(line, "\t")
-		if !ok {
-			return nil, fmt.Errorf("%s: %q is not \"import path<TAB>leaf\"", o.manifest, line)
+		f := strings.Split(line, "\t")
+		if len(f) != 3 {
+			return nil, fmt.Errorf("%s: %q is not \"import path<TAB>leaf<TAB>seconds\"", o.manifest, line)
 		}
-		entries = append(entries, [2]string{path, name})
+		took, err := time.ParseDuration(f[2] + "s")
+		if err != nil {
+			return nil, fmt.Errorf("%s: %q: seconds: %w", o.manifest, line, err)
+		}
+		entries = append(entries, manifestEntry{f[0], f[1], took})
 	}
 	return entries, nil
 }
@@ -599,19 +629,22 @@ func writeManifest(o options, fresh []leaf, listed map[string]bool) error {
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
+	line := func(path, name string, took time.Duration) string {
+		return fmt.Sprintf("%s\t%s\t%.2f", path, name, took.Seconds())
+	}
 	var lines []string
 	for _, e := range old {
-		if !listed[e[0]] {
-			lines = append(lines, e[0]+"\t"+e[1])
+		if !listed[e.path] {
+			lines = append(lines, line(e.path, e.name, e.took))
 		}
 	}
 	for _, l := range fresh {
-		lines = append(lines, l.pkg.importPath+"\t"+l.name)
+		lines = append(lines, line(l.pkg.importPath, l.name, l.took))
 	}
 	slices.Sort(lines)
 	var buf bytes.Buffer
-	buf.WriteString("# The leaf tests of the packages that use the test Neo4j, one \"import path<TAB>leaf\" a line.\n")
-	buf.WriteString("# Written by scripts/run-subtests-alone (a full run); its -ci mode samples them.\n")
+	buf.WriteString("# The leaf tests of the packages that use the test Neo4j, one \"import path<TAB>leaf<TAB>seconds\" a line\n")
+	buf.WriteString("# (seconds: in the -v run that listed them). Written by scripts/run-subtests-alone (a full run); -ci samples them.\n")
 	for _, l := range lines {
 		buf.WriteString(l + "\n")
 	}

@@ -27,12 +27,15 @@ func TestLeavesOf(t *testing.T) {
 === RUN   FuzzC/seed#0
 --- PASS: FuzzC (0.00s)
 `
-	leaves, skipped := leavesOf(output)
+	leaves, skipped, took := leavesOf(output)
 	if want := []string{"TestA/one/deep", "TestB", "FuzzC/seed#0"}; !slices.Equal(leaves, want) {
 		t.Errorf("leavesOf: leaves %q, want %q", leaves, want)
 	}
 	if want := []string{"TestA/two"}; !slices.Equal(skipped, want) {
 		t.Errorf("leavesOf: skipped %q, want %q", skipped, want)
+	}
+	if got, want := took["TestB"], 10*time.Millisecond; got != want {
+		t.Errorf("leavesOf: TestB took %s, want %s", got, want)
 	}
 }
 
