@@ -238,6 +238,9 @@ func run(ctx context.Context, o options, out io.Writer) (bool, error) {
 		defer mu.Unlock()
 		done++
 		fmt.Fprintf(out, "[%d/%d] %-4s %6s %s %s\n", done, len(leaves), r.status, r.elapsed.Round(10*time.Millisecond), l.pkg.importPath, l.name)
+		if r.status == "FAIL" { // at once too: a long run may be stopped before its summary
+			fmt.Fprintf(out, "%s\n  replay: %s\n", indent(tail(r.output, 15)), replay(r.leaf))
+		}
 		return r
 	})
 	if ctx.Err() != nil {
@@ -675,6 +678,11 @@ func parallelMap[T, R any](ctx context.Context, n int, items []T, f func(T) R) [
 	}
 	wg.Wait()
 	return out
+}
+
+// indent indents every line of s.
+func indent(s string) string {
+	return "    | " + strings.ReplaceAll(s, "\n", "\n    | ")
 }
 
 // tail returns the last n lines of s.
