@@ -37,6 +37,10 @@ RACE_PKGS := ./cmd/... ./graph/... ./internal/bench ./internal/ingest ./internal
 # RACE=1 (what .ci/run uses): make test runs RACE_PKGS with -race and the
 # rest plain, so that every package still runs once.
 RACE ?= 0
+# SHARDS=2 (what .ci/run uses, where a Docker engine answers): internal/server
+# and the other packages run at once, each group on a testcontainers Neo4j
+# of its own (scripts/go-test --help).
+SHARDS ?= 1
 
 # The test helper (internal/neo4jtest) starts the test instance itself when
 # it needs it; starting it here first only makes the time it takes visible.
@@ -51,14 +55,8 @@ test: ## go vet, generated code up to date, every test (integration tests agains
 	fi
 	@# TestGeneratedQueries (internal/server) plans a new statement per generated
 	@# operation: on a busy 2-core machine the package takes longer than go test's 10 min.
-	@if [ "$(RACE)" = 1 ]; then \
-		echo "== go test -race over RACE_PKGS, the other packages plain"; \
-		set -e; \
-		$(GO) test -count=1 -timeout 60m -race $(RACE_PKGS); \
-		$(GO) test -count=1 -timeout 60m $$($(GO) list ./... | grep -vxF -f <($(GO) list $(RACE_PKGS))); \
-	else \
-		$(GO) test -count=1 -timeout 60m ./...; \
-	fi
+	@echo "== go test$(if $(filter 1,$(RACE)), -race over RACE_PKGS and the other packages plain,)$(if $(filter 2,$(SHARDS)), in two groups at once (scripts/go-test),)"
+	@RACE=$(RACE) RACE_PKGS="$(RACE_PKGS)" SHARDS=$(SHARDS) GO=$(GO) bash scripts/go-test
 	@echo "== bounded fuzzing (FUZZTIME=$(FUZZTIME) each)"
 	$(GO) test -run '^$$' -fuzz '^FuzzValidate$$' -fuzztime $(FUZZTIME) ./internal/seeds
 	$(GO) test -run '^$$' -fuzz '^FuzzFastYAML$$' -fuzztime $(FUZZTIME) ./internal/seeds

@@ -381,3 +381,18 @@ func (r *Resolver) neighborGroupsOf(ctx context.Context, centre kg.Node, groups 
 	}
 	return out
 }
+
+// datasetCount is the API's view of a dataset: its load's time in RFC 3339
+// (UTC, milliseconds), its generation as a GraphQL Int.
+func datasetCount(d kg.DatasetCount) *model.DatasetCount {
+	out := &model.DatasetCount{Name: d.Name, Entities: d.Entities, Loading: d.Loading}
+	if d.Generation != nil {
+		g := int(*d.Generation)
+		out.Generation = &g
+	}
+	if d.IngestedAt != nil {
+		at := d.IngestedAt.UTC().Format("2006-01-02T15:04:05.000Z07:00")
+		out.LastIngested = &at
+	}
+	return out
+}

@@ -92,8 +92,11 @@ type ComplexityRoot struct {
 	}
 
 	DatasetCount struct {
-		Entities func(childComplexity int) int
-		Name     func(childComplexity int) int
+		Entities     func(childComplexity int) int
+		Generation   func(childComplexity int) int
+		LastIngested func(childComplexity int) int
+		Loading      func(childComplexity int) int
+		Name         func(childComplexity int) int
 	}
 
 	Derivation struct {
@@ -125,6 +128,7 @@ type ComplexityRoot struct {
 
 	GraphSummary struct {
 		Datasets      func(childComplexity int) int
+		Generation    func(childComplexity int) int
 		Kinds         func(childComplexity int) int
 		Relationships func(childComplexity int) int
 	}
@@ -744,6 +748,24 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.DatasetCount.Entities(childComplexity), true
+	case "DatasetCount.generation":
+		if e.ComplexityRoot.DatasetCount.Generation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetCount.Generation(childComplexity), true
+	case "DatasetCount.lastIngested":
+		if e.ComplexityRoot.DatasetCount.LastIngested == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetCount.LastIngested(childComplexity), true
+	case "DatasetCount.loading":
+		if e.ComplexityRoot.DatasetCount.Loading == nil {
+			break
+		}
+
+		return e.ComplexityRoot.DatasetCount.Loading(childComplexity), true
 	case "DatasetCount.name":
 		if e.ComplexityRoot.DatasetCount.Name == nil {
 			break
@@ -885,6 +907,12 @@ func (e *executableSchema) Complexity(ctx context.Context, typeName, field strin
 		}
 
 		return e.ComplexityRoot.GraphSummary.Datasets(childComplexity), true
+	case "GraphSummary.generation":
+		if e.ComplexityRoot.GraphSummary.Generation == nil {
+			break
+		}
+
+		return e.ComplexityRoot.GraphSummary.Generation(childComplexity), true
 	case "GraphSummary.kinds":
 		if e.ComplexityRoot.GraphSummary.Kinds == nil {
 			break
@@ -2724,10 +2752,29 @@ type KindCount {
   count: Int!
 }
 
-"One dataset (a seed folder ingested under a name) and how many entities it owns."
+"""
+One dataset (a seed folder ingested under a name), how many entities it
+owns, and what its last completed load recorded.
+"""
 type DatasetCount {
   name: String!
   entities: Int!
+  """
+  The graph's generation (GraphSummary.generation) when the dataset's last
+  load ended; null for a dataset loaded before loads recorded it.
+  """
+  generation: Int
+  """
+  When the dataset's last load ended, an RFC 3339 timestamp in UTC
+  (2026-12-07T21:57:14.123Z); null for a dataset loaded before loads
+  recorded it.
+  """
+  lastIngested: String
+  """
+  True while a load of the dataset is running, or after one was
+  interrupted, until a load of it completes.
+  """
+  loading: Boolean!
 }
 
 "What the graph holds: entities per kind, relationships, and the datasets."
@@ -2738,6 +2785,12 @@ type GraphSummary {
   relationships: Int!
   "The datasets, largest first."
   datasets: [DatasetCount!]!
+  """
+  The graph's generation: it goes up when a load begins and again when it
+  ends (0 before any load recorded one). Servers key their result caches on
+  it, so an answer is never older than about a second after a load ends.
+  """
+  generation: Int!
 }
 
 extend type Query {
@@ -3309,6 +3362,12 @@ func (ec *executionContext) childFields_DatasetCount(ctx context.Context, field 
 		return ec.fieldContext_DatasetCount_name(ctx, field)
 	case "entities":
 		return ec.fieldContext_DatasetCount_entities(ctx, field)
+	case "generation":
+		return ec.fieldContext_DatasetCount_generation(ctx, field)
+	case "lastIngested":
+		return ec.fieldContext_DatasetCount_lastIngested(ctx, field)
+	case "loading":
+		return ec.fieldContext_DatasetCount_loading(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type DatasetCount", field.Name)
 }
@@ -3375,6 +3434,8 @@ func (ec *executionContext) childFields_GraphSummary(ctx context.Context, field 
 		return ec.fieldContext_GraphSummary_relationships(ctx, field)
 	case "datasets":
 		return ec.fieldContext_GraphSummary_datasets(ctx, field)
+	case "generation":
+		return ec.fieldContext_GraphSummary_generation(ctx, field)
 	}
 	return nil, fmt.Errorf("no field named %q was found under type GraphSummary", field.Name)
 }
@@ -5809,6 +5870,75 @@ func (ec *executionContext) fieldContext_DatasetCount_entities(_ context.Context
 	return graphql.NewScalarFieldContext("DatasetCount", field, false, false, "Int")
 }
 
+func (ec *executionContext) _DatasetCount_generation(ctx context.Context, field graphql.CollectedField, obj *model.DatasetCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetCount_generation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Generation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *int) graphql.Marshaler {
+			return ec.marshalOInt2ᚖint(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetCount_generation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetCount", field, false, false, "Int")
+}
+
+func (ec *executionContext) _DatasetCount_lastIngested(ctx context.Context, field graphql.CollectedField, obj *model.DatasetCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetCount_lastIngested(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.LastIngested, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v *string) graphql.Marshaler {
+			return ec.marshalOString2ᚖstring(ctx, selections, v)
+		},
+		true,
+		false,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetCount_lastIngested(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetCount", field, false, false, "String")
+}
+
+func (ec *executionContext) _DatasetCount_loading(ctx context.Context, field graphql.CollectedField, obj *model.DatasetCount) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_DatasetCount_loading(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Loading, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v bool) graphql.Marshaler {
+			return ec.marshalNBoolean2bool(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_DatasetCount_loading(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("DatasetCount", field, false, false, "Boolean")
+}
+
 func (ec *executionContext) _Derivation_child(ctx context.Context, field graphql.CollectedField, obj *model.Derivation) (ret graphql.Marshaler) {
 	return graphql.ResolveField(
 		ctx,
@@ -6431,6 +6561,29 @@ func (ec *executionContext) fieldContext_GraphSummary_datasets(_ context.Context
 		},
 	}
 	return fc, nil
+}
+
+func (ec *executionContext) _GraphSummary_generation(ctx context.Context, field graphql.CollectedField, obj *model.GraphSummary) (ret graphql.Marshaler) {
+	return graphql.ResolveField(
+		ctx,
+		ec.OperationContext,
+		field,
+		func(ctx context.Context, field graphql.CollectedField) (*graphql.FieldContext, error) {
+			return ec.fieldContext_GraphSummary_generation(ctx, field)
+		},
+		func(ctx context.Context) (any, error) {
+			return obj.Generation, nil
+		},
+		nil,
+		func(ctx context.Context, selections ast.SelectionSet, v int) graphql.Marshaler {
+			return ec.marshalNInt2int(ctx, selections, v)
+		},
+		true,
+		true,
+	)
+}
+func (ec *executionContext) fieldContext_GraphSummary_generation(_ context.Context, field graphql.CollectedField) (fc *graphql.FieldContext, err error) {
+	return graphql.NewScalarFieldContext("GraphSummary", field, false, false, "Int")
 }
 
 func (ec *executionContext) _KindCount_kind(ctx context.Context, field graphql.CollectedField, obj *model.KindCount) (ret graphql.Marshaler) {
@@ -13454,6 +13607,21 @@ func (ec *executionContext) _DatasetCount(ctx context.Context, sel ast.Selection
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}
+		case "generation":
+			out.Values[i] = ec._DatasetCount_generation(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "lastIngested":
+			out.Values[i] = ec._DatasetCount_lastIngested(ctx, field, obj)
+			if out.Values[i] == graphql.RequiredNull {
+				out.Invalids++
+			}
+		case "loading":
+			out.Values[i] = ec._DatasetCount_loading(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
 		default:
 			panic("unknown field " + strconv.Quote(field.Name))
 		}
@@ -13655,6 +13823,11 @@ func (ec *executionContext) _GraphSummary(ctx context.Context, sel ast.Selection
 			}
 		case "datasets":
 			out.Values[i] = ec._GraphSummary_datasets(ctx, field, obj)
+			if out.Values[i] == graphql.Null {
+				out.Invalids++
+			}
+		case "generation":
+			out.Values[i] = ec._GraphSummary_generation(ctx, field, obj)
 			if out.Values[i] == graphql.Null {
 				out.Invalids++
 			}

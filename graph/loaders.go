@@ -33,12 +33,12 @@ type loaders struct {
 	store Store
 	wait  time.Duration
 
-	nodes      *dataloadgen.Loader[string, *kg.Node]
-	orgCountry *dataloadgen.Loader[string, *kg.Node]
+	nodes      *loader[*kg.Node]
+	orgCountry *loader[*kg.Node]
 
 	mu       sync.Mutex
-	edges    map[kg.EdgeSpec]*dataloadgen.Loader[string, []kg.Edge]
-	lineages map[lineageKey]*dataloadgen.Loader[string, *kg.Lineage]
+	edges    map[kg.EdgeSpec]*loader[[]kg.Edge]
+	lineages map[lineageKey]*loader[*kg.Lineage]
 	groups   map[string]*group // node or source id → the group it came in first
 
 	// The entity and relationship properties the request reads (requestProps).
@@ -51,6 +51,40 @@ type loaders struct {
 	// elements a goroutine each, so that their loads share one batch window
 	// instead of waiting for one each, in turn.
 	batching atomic.Bool
+}
+
+// loader is a dataloadgen loader that remembers the keys it holds an
+// answer for (primed, or loaded before), so that a load the cache answers
+// claims no sibling group: a group may come from another root field of the
+// operation, and claiming it would fetch that field's nodes in a
+// statement this field does not need (the one-statement-per-root-field
+// race of issue 17).
+type loader[V any] struct {
+	*dataloadgen.Loader[string, V]
+	mu    sync.Mutex
+	known map[string]bool
+}
+
+func newLoader[V any](fetch func(context.Context, []string) (map[string]V, error), wait time.Duration) *loader[V] {
+	return &loader[V]{Loader: dataloadgen.NewMappedLoader(fetch, dataloadgen.WithWait(wait)), known: map[string]bool{}}
+}
+
+// Prime gives id its answer unless it has one already.
+func (ld *loader[V]) Prime(id string, v V) {
+	ld.remember(id)
+	ld.Loader.Prime(id, v)
+}
+
+func (ld *loader[V]) remember(id string) {
+	ld.mu.Lock()
+	ld.known[id] = true
+	ld.mu.Unlock()
+}
+
+func (ld *loader[V]) holds(id string) bool {
+	ld.mu.Lock()
+	defer ld.mu.Unlock()
+	return ld.known[id]
 }
 
 // group is a set of sibling ids; claimed records the loaders already
@@ -70,11 +104,11 @@ func newLoaders(store Store, wait time.Duration) *loaders {
 	l := &loaders{
 		store:    store,
 		wait:     wait,
-		edges:    map[kg.EdgeSpec]*dataloadgen.Loader[string, []kg.Edge]{},
-		lineages: map[lineageKey]*dataloadgen.Loader[string, *kg.Lineage]{},
+		edges:    map[kg.EdgeSpec]*loader[[]kg.Edge]{},
+		lineages: map[lineageKey]*loader[*kg.Lineage]{},
 		groups:   map[string]*group{},
 	}
-	l.nodes = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*kg.Node, error) {
+	l.nodes = newLoader(func(ctx context.Context, ids []string) (map[string]*kg.Node, error) {
 		l.batching.Store(true)
 		nodes, err := store.Nodes(ctx, ids)
 		if err != nil {
@@ -86,8 +120,8 @@ func newLoaders(store Store, wait time.Duration) *loaders {
 			out[nodes[i].ID] = &nodes[i]
 		}
 		return fill(out, ids), nil
-	}, dataloadgen.WithWait(wait))
-	l.orgCountry = dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*kg.Node, error) {
+	}, wait)
+	l.orgCountry = newLoader(func(ctx context.Context, ids []string) (map[string]*kg.Node, error) {
 		l.batching.Store(true)
 		found, err := store.OrganizationCountries(ctx, ids)
 		if err != nil {
@@ -101,7 +135,7 @@ func newLoaders(store Store, wait time.Duration) *loaders {
 		}
 		l.register(nodes, nil)
 		return fill(out, ids), nil
-	}, dataloadgen.WithWait(wait))
+	}, wait)
 	return l
 }
 
@@ -176,12 +210,20 @@ func (l *loaders) claim(name, id string) []string {
 }
 
 // load loads id with ld, first asking ld for id's whole sibling group if
-// no sibling did yet.
-func load[V any](ctx context.Context, l *loaders, ld *dataloadgen.Loader[string, V], name, id string) (V, error) {
+// no sibling did yet and ld has no answer for id: a group only ever
+// joins a statement that runs anyway.
+func load[V any](ctx context.Context, l *loaders, ld *loader[V], name, id string) (V, error) {
+	if ld.holds(id) {
+		return ld.Load(ctx, id)
+	}
 	if ids := l.claim(name, id); ids != nil {
 		ld.LoadAllThunk(ctx, ids) // queues the group in the current batch; Load below waits for it
 	}
-	return ld.Load(ctx, id)
+	v, err := ld.Load(ctx, id)
+	if err == nil {
+		ld.remember(id)
+	}
+	return v, err
 }
 
 // node loads an entity or source by id.
@@ -211,13 +253,13 @@ func (l *loaders) lineage(ctx context.Context, k lineageKey, id string) (*kg.Lin
 }
 
 // edgeLoader returns the loader of one kind of relationship.
-func (l *loaders) edgeLoader(spec kg.EdgeSpec) *dataloadgen.Loader[string, []kg.Edge] {
+func (l *loaders) edgeLoader(spec kg.EdgeSpec) *loader[[]kg.Edge] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if ld, ok := l.edges[spec]; ok {
 		return ld
 	}
-	ld := dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string][]kg.Edge, error) {
+	ld := newLoader(func(ctx context.Context, ids []string) (map[string][]kg.Edge, error) {
 		l.batching.Store(true)
 		found, err := l.store.Edges(ctx, ids, spec)
 		if err != nil {
@@ -240,19 +282,19 @@ func (l *loaders) edgeLoader(spec kg.EdgeSpec) *dataloadgen.Loader[string, []kg.
 		}
 		l.register(nodes, rels)
 		return found, nil
-	}, dataloadgen.WithWait(l.wait))
+	}, l.wait)
 	l.edges[spec] = ld
 	return ld
 }
 
 // lineageLoader returns the loader of Weapon.lineage for one set of arguments.
-func (l *loaders) lineageLoader(k lineageKey) *dataloadgen.Loader[string, *kg.Lineage] {
+func (l *loaders) lineageLoader(k lineageKey) *loader[*kg.Lineage] {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	if ld, ok := l.lineages[k]; ok {
 		return ld
 	}
-	ld := dataloadgen.NewMappedLoader(func(ctx context.Context, ids []string) (map[string]*kg.Lineage, error) {
+	ld := newLoader(func(ctx context.Context, ids []string) (map[string]*kg.Lineage, error) {
 		l.batching.Store(true)
 		found, err := l.store.Lineages(ctx, ids, k.dir, k.maxDepth, k.minConf)
 		if err != nil {
@@ -268,7 +310,7 @@ func (l *loaders) lineageLoader(k lineageKey) *dataloadgen.Loader[string, *kg.Li
 		}
 		l.register(nodes, rels)
 		return fill(out, ids), nil
-	}, dataloadgen.WithWait(l.wait))
+	}, l.wait)
 	l.lineages[k] = ld
 	return ld
 }

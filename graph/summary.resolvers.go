@@ -16,12 +16,12 @@ func (r *queryResolver) GraphSummary(ctx context.Context) (*model.GraphSummary, 
 	if err != nil {
 		return nil, err
 	}
-	out := &model.GraphSummary{Relationships: s.Relationships}
+	out := &model.GraphSummary{Relationships: s.Relationships, Generation: int(s.Generation)}
 	for _, k := range kg.Kinds {
 		out.Kinds = append(out.Kinds, &model.KindCount{Kind: model.EntityKind(k), Count: s.Kinds[k]})
 	}
 	for _, d := range s.Datasets {
-		out.Datasets = append(out.Datasets, &model.DatasetCount{Name: d.Name, Entities: d.Entities})
+		out.Datasets = append(out.Datasets, datasetCount(d))
 	}
 	return out, nil
 }

@@ -521,10 +521,14 @@ func TestExplorer(t *testing.T) {
 						Kind  string
 						Count int
 					}
+					Datasets []struct {
+						Name         string
+						LastIngested string
+					}
 				}
 			}
 		}
-		postGraphQL(t, srv.URL, `{ graphSummary { kinds { kind count } } }`, &api)
+		postGraphQL(t, srv.URL, `{ graphSummary { kinds { kind count } datasets { name lastIngested } } }`, &api)
 		for _, k := range api.Data.GraphSummary.Kinds {
 			got := text(t, tb, fmt.Sprintf(`#home-stats li[data-kind=%q] strong`, k.Kind))
 			if want := fmt.Sprintf("%d", k.Count); strings.ReplaceAll(got, ",", "") != want || k.Count == 0 {
@@ -533,6 +537,17 @@ func TestExplorer(t *testing.T) {
 		}
 		home := text(t, tb, "#home")
 		mustContain(t, "home page", home, "relationships", "Datasets: seeds", "Largest flows", " → ", "Lineage of the C-802")
+		// Each dataset says when it was last ingested, as the API records it.
+		for _, d := range api.Data.GraphSummary.Datasets {
+			if d.LastIngested == "" {
+				t.Errorf("graphSummary gives dataset %s no lastIngested after its load", d.Name)
+				continue
+			}
+			got := text(t, tb, fmt.Sprintf(`#home-stats .dataset-loaded[data-dataset=%q] time`, d.Name))
+			if want := d.LastIngested[:10] + " " + d.LastIngested[11:16] + " UTC"; got != want {
+				t.Errorf("home page: dataset %s last ingested %q, want %q", d.Name, got, want)
+			}
+		}
 		screenshot(t, tb, dir, "home.png")
 	})
 

@@ -76,7 +76,10 @@ func (p *peerFlags) config(neo4j neo4jstore.Config, stderr func(string, ...any))
 		return nil, fmt.Errorf("--peer-rounds %d: want 1 to 100", p.rounds)
 	}
 	return &bench.PeerConfig{Dir: p.dir, Install: p.install, Concurrency: p.concurrency, Rounds: p.rounds, NodeArgs: strings.Fields(p.nodeArgs), Neo4jPID: pid, Only: p.only,
-		Armsgraph: func(ctx context.Context) (*bench.Server, error) { return startArmsgraph(ctx, neo4j) }}, nil
+		Armsgraph: func(ctx context.Context) (*bench.Server, error) { return startArmsgraph(ctx, neo4j, 0) },
+		ArmsgraphCached: func(ctx context.Context) (*bench.Server, error) {
+			return startArmsgraph(ctx, neo4j, defaultCacheBytes)
+		}}, nil
 }
 
 // neo4jPid reads a pid file and checks that the process runs Neo4j.
@@ -98,14 +101,15 @@ func neo4jPid(path string) (int, error) {
 
 // startArmsgraph runs this very binary's `serve` over the benchmark's Neo4j
 // on a free loopback port, as a process of its own, so that its CPU time is
-// its alone (the load generator runs in the benchmark's process).
-func startArmsgraph(ctx context.Context, cfg neo4jstore.Config) (*bench.Server, error) {
+// its alone (the load generator runs in the benchmark's process), with a
+// result cache of cacheBytes (0: off).
+func startArmsgraph(ctx context.Context, cfg neo4jstore.Config, cacheBytes int64) (*bench.Server, error) {
 	exe, err := os.Executable()
 	if err != nil {
 		return nil, fmt.Errorf("find this binary to run `serve`: %w", err)
 	}
 	env := []string{"NEO4J_URI=" + cfg.URI, "NEO4J_USER=" + cfg.User, "NEO4J_PASSWORD=" + cfg.Password,
-		"NEO4J_DATABASE=" + cfg.Database, "ARMSGRAPH_ADDR=127.0.0.1:0"}
+		"NEO4J_DATABASE=" + cfg.Database, "ARMSGRAPH_ADDR=127.0.0.1:0", fmt.Sprintf("ARMSGRAPH_CACHE_BYTES=%d", cacheBytes)}
 	if v := os.Getenv("ARMSGRAPH_LOG_LEVEL"); v != "" {
 		env = append(env, "ARMSGRAPH_LOG_LEVEL="+v)
 	}

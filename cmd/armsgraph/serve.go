@@ -33,12 +33,13 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	shutdownGrace := fs.Duration("shutdown-grace", 10*time.Second, "how long in-flight requests may finish on shutdown")
 	gcPercent := fs.Int("gc-percent", 400, "Go GC target percentage (GOGC) unless GOGC is set: 400 spends about a third less CPU per request on garbage collection than Go's 100, for more heap; the heap stays under GOMEMLIMIT, 1 GiB unless set")
 	debugAddr := fs.String("debug-addr", envOr(env, "ARMSGRAPH_DEBUG_ADDR", ""), "serve Go profiles (net/http/pprof) on this loopback address, e.g. 127.0.0.1:6060; off when empty [ARMSGRAPH_DEBUG_ADDR]")
+	cacheBytes, cacheCheck := cacheBytesFlag(fs, env)
 	cfg := neo4jFlags(fs, env)
 	access := accessFlags(fs, env)
 	if done, err := parseFlags(fs, args); done {
 		return err
 	}
-	if err := limits.check(); err != nil {
+	if err := errors.Join(limits.check(), cacheCheck()); err != nil {
 		return err
 	}
 	def = limits.cfg
@@ -81,6 +82,10 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	logger.Info("limits", limits.attrs()...)
 	stopStats := watchStats(ctx, store, limits.statsInterval, logger)
 	defer stopStats() // before the deferred store.Close
+	// After the first statistics read: the driver's first connection is
+	// made by one goroutine alone. Close stops the generation watcher.
+	store.EnableCache(int64(*cacheBytes))
+	logger.Info("result cache", "bytes", cacheBytes.String(), "generation_poll", neo4jstore.GenerationPoll, "max_staleness", neo4jstore.MaxStaleness)
 
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {

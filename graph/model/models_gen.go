@@ -17,10 +17,21 @@ type Entity interface {
 	IsEntity()
 }
 
-// One dataset (a seed folder ingested under a name) and how many entities it owns.
+// One dataset (a seed folder ingested under a name), how many entities it
+// owns, and what its last completed load recorded.
 type DatasetCount struct {
 	Name     string `json:"name"`
 	Entities int    `json:"entities"`
+	// The graph's generation (GraphSummary.generation) when the dataset's last
+	// load ended; null for a dataset loaded before loads recorded it.
+	Generation *int `json:"generation,omitempty"`
+	// When the dataset's last load ended, an RFC 3339 timestamp in UTC
+	// (2026-12-07T21:57:14.123Z); null for a dataset loaded before loads
+	// recorded it.
+	LastIngested *string `json:"lastIngested,omitempty"`
+	// True while a load of the dataset is running, or after one was
+	// interrupted, until a load of it completes.
+	Loading bool `json:"loading"`
 }
 
 // One derivation edge: child was developed from, copied from or based on
@@ -48,6 +59,10 @@ type GraphSummary struct {
 	Relationships int `json:"relationships"`
 	// The datasets, largest first.
 	Datasets []*DatasetCount `json:"datasets"`
+	// The graph's generation: it goes up when a load begins and again when it
+	// ends (0 before any load recorded one). Servers key their result caches on
+	// it, so an answer is never older than about a second after a load ends.
+	Generation int `json:"generation"`
 }
 
 // How many entities of one kind the graph holds.

@@ -142,6 +142,11 @@ func (r *runner) logf(format string, args ...any) {
 // datasetPrefix starts the dataset name of everything the benchmark writes.
 const datasetPrefix = "bench-"
 
+// benchLoads matches the nodes in which the ingester records the
+// benchmark's loads (neo4jstore's generation.go); the graph's one
+// Generation node is left in place.
+const benchLoads = "(n:" + neo4jstore.DatasetLabel + " AND n.name STARTS WITH $prefix)"
+
 // ErrForeignData is returned when the database holds data the benchmark did not write.
 var ErrForeignData = errors.New("the database holds data the benchmark did not write")
 
@@ -403,6 +408,7 @@ func (r *runner) wipe(ctx context.Context) error {
 	// is a grouping key, which would otherwise leave no row at all).
 	recs, err := r.collect(ctx, `WITH EXISTS { MATCH (m:`+dblock.MarkerLabel+`) } AS testDatabase
 OPTIONAL MATCH (n) WHERE NOT coalesce(n.dataset, '') STARTS WITH $prefix AND NOT n:`+dblock.MarkerLabel+`
+  AND NOT `+benchLoads+` AND NOT n:`+neo4jstore.GenerationLabel+`
 RETURN count(n) AS foreign, collect(DISTINCT n.dataset)[..5] AS datasets, testDatabase`, map[string]any{"prefix": datasetPrefix}, true)
 	if err != nil {
 		return err
@@ -415,7 +421,7 @@ RETURN count(n) AS foreign, collect(DISTINCT n.dataset)[..5] AS datasets, testDa
 	if foreign > 0 && !testDB {
 		return fmt.Errorf("%w: %d nodes (datasets %v); point --neo4j-uri at an instance of its own (see docs/benchmarks.md)", ErrForeignData, foreign, recs[0].Values[1])
 	}
-	remove := `MATCH (n) WHERE n.dataset STARTS WITH $prefix`
+	remove := `MATCH (n) WHERE n.dataset STARTS WITH $prefix OR ` + benchLoads
 	if foreign > 0 {
 		r.logf("  the test database holds %d nodes the integration tests left (datasets %v): removing them", foreign, recs[0].Values[1])
 		remove = `MATCH (n) WHERE NOT n:` + dblock.MarkerLabel

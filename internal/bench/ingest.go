@@ -124,6 +124,16 @@ func (t *timedWriter) CreateRels(ctx context.Context, rt kg.RelType, dataset str
 	return t.w.CreateRels(ctx, rt, dataset, rels)
 }
 
+func (t *timedWriter) BeginLoad(ctx context.Context, dataset string) error {
+	defer t.enter(&t.schema, nil, 0)()
+	return t.w.BeginLoad(ctx, dataset)
+}
+
+func (t *timedWriter) EndLoad(ctx context.Context, dataset string, nodes, rels int) error {
+	defer t.enter(&t.prune, nil, 0)()
+	return t.w.EndLoad(ctx, dataset, nodes, rels)
+}
+
 func (t *timedWriter) Owns(ctx context.Context, dataset string) (bool, error) {
 	defer t.enter(&t.prune, nil, 0)()
 	return t.w.Owns(ctx, dataset)

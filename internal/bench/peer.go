@@ -22,6 +22,9 @@ import (
 const (
 	SideArmsgraph = "armsgraph"
 	SidePeer      = "peer"
+	// SideCached is armsgraph with its result cache on, asked the same
+	// queries over and over: what users who repeat views get.
+	SideCached = "armsgraph+cache"
 )
 
 // Server is a running GraphQL server the peer comparison posts to.
@@ -44,9 +47,13 @@ type PeerConfig struct {
 	Concurrency int    // 16 by default
 	// Neo4jPID is the Neo4j process, for its CPU time; 0 when unknown.
 	Neo4jPID int
-	// Armsgraph starts armsgraph's server; nil serves the handler of
+	// Armsgraph starts armsgraph's server with its result cache off (the
+	// fair fight: the peer has none); nil serves the handler of
 	// Config.GraphQL in process (CPU of the server then unknown).
 	Armsgraph ServerFunc
+	// ArmsgraphCached starts armsgraph's server with its result cache on,
+	// timed as a third side; nil leaves that side out.
+	ArmsgraphCached ServerFunc
 	// NodeArgs go to the peer's node before its script (for example
 	// --cpu-prof --cpu-prof-dir=DIR to profile it).
 	NodeArgs []string
@@ -109,6 +116,10 @@ type PeerQuery struct {
 	Sides       map[string]PeerSide `json:"sides"`
 	Ratios      Ratios              `json:"armsgraph_vs_peer"`
 	Goals       Goals               `json:"goals"`
+	// CachedRatios and CacheGoals compare the cache-on side with the peer
+	// (absent without that side).
+	CachedRatios *Ratios     `json:"armsgraph_cached_vs_peer,omitempty"`
+	CacheGoals   *CacheGoals `json:"cache_goals,omitempty"`
 	// CPUPressurePct is the CPU pressure over this query's timed runs.
 	CPUPressurePct float64 `json:"cpu_pressure_pct"`
 	Unavailable    string  `json:"unavailable,omitempty"`
@@ -136,6 +147,26 @@ type Goals struct {
 	TwiceThroughput   *bool `json:"throughput_at_least_2x"`
 	Neo4jCPUNotHigher *bool `json:"neo4j_cpu_not_higher"`
 	ServerCPUUnder    *bool `json:"server_cpu_at_most_0_25ms"`
+}
+
+// CacheGoals are issue 19's targets for repeated queries with the cache on.
+type CacheGoals struct {
+	TenTimesThroughput *bool `json:"throughput_at_least_10x"`
+	P99Under5Ms        *bool `json:"p99_under_5ms"`
+}
+
+// compareCached computes the cache-on side's ratios and goals.
+func compareCached(cached, peer PeerSide) (*Ratios, *CacheGoals) {
+	r, _ := compare(cached, peer)
+	g := &CacheGoals{}
+	known := func(b bool) *bool { return &b }
+	if r.RPS >= 0 {
+		g.TenTimesThroughput = known(cached.RPS >= 10*peer.RPS)
+	}
+	if cached.Requests > 0 {
+		g.P99Under5Ms = known(cached.P99Ms < 5)
+	}
+	return &r, g
 }
 
 // ratio is a/b rounded to two decimals, -1 when either is unknown (negative) or b is 0.
@@ -384,23 +415,36 @@ func (r *runner) runPeer(ctx context.Context, size string, machine Machine, t *T
 	}
 	defer ag.Stop()
 	r.logf("  armsgraph: pid %d at %s", ag.PID, ag.URL)
+	sides := []string{SideArmsgraph, SidePeer}
+	clients := map[string]*graphqlClient{
+		SideArmsgraph: newGraphQLClient(ag.URL, conc),
+		SidePeer:      newGraphQLClient(peer.URL, conc),
+	}
+	pids := map[string]int{SideArmsgraph: ag.PID, SidePeer: peer.PID}
+	if pc.ArmsgraphCached != nil {
+		cached, err := pc.ArmsgraphCached(ctx)
+		if err != nil {
+			return res, fmt.Errorf("start armsgraph's server with its cache: %w", err)
+		}
+		defer cached.Stop()
+		r.logf("  armsgraph with its result cache: pid %d at %s", cached.PID, cached.URL)
+		sides = append(sides, SideCached)
+		clients[SideCached] = newGraphQLClient(cached.URL, conc)
+		pids[SideCached] = cached.PID
+		res.CPUSource[SideCached] = pidSource(cached.PID, "`armsgraph serve` with --cache-bytes, a child process of the benchmark")
+	}
 	res.CPUSource["neo4j"] = pidSource(pc.Neo4jPID, "the Neo4j process (scripts/neo4j pid file)")
 	res.CPUSource[SideArmsgraph] = pidSource(ag.PID, "`armsgraph serve`, a child process of the benchmark")
 	res.CPUSource[SidePeer] = pidSource(peer.PID, "`node server.mjs`, a child process of the benchmark")
 	if pc.Neo4jPID <= 0 {
 		res.Notes = append(res.Notes, "Neo4j's CPU time is not reported: its pid is unknown (give --neo4j-pid-file)")
 	}
-	clients := map[string]*graphqlClient{
-		SideArmsgraph: newGraphQLClient(ag.URL, conc),
-		SidePeer:      newGraphQLClient(peer.URL, conc),
-	}
-	pids := map[string]int{SideArmsgraph: ag.PID, SidePeer: peer.PID}
 	all := watchPressure()
 	for _, q := range peerQueries() {
 		if ctx.Err() != nil {
 			return res, ctx.Err()
 		}
-		res.Queries = append(res.Queries, r.peerQuery(ctx, q, pt, clients, pids, conc))
+		res.Queries = append(res.Queries, r.peerQuery(ctx, q, pt, sides, clients, pids, conc))
 	}
 	res.CPUPressurePct = all.percent()
 	return res, nil
@@ -437,7 +481,9 @@ func (r *runner) startArmsgraph(ctx context.Context) (*Server, error) {
 }
 
 // peerQuery checks that both sides answer alike, warms both, and times both.
-func (r *runner) peerQuery(ctx context.Context, q peerQuery, t *peerTargets, clients map[string]*graphqlClient, pids map[string]int, conc int) PeerQuery {
+// sides are SideArmsgraph, SidePeer and maybe SideCached, whose answers
+// must be armsgraph's.
+func (r *runner) peerQuery(ctx context.Context, q peerQuery, t *peerTargets, sides []string, clients map[string]*graphqlClient, pids map[string]int, conc int) PeerQuery {
 	n := q.n(t)
 	res := PeerQuery{Name: q.name, Armsgraph: strings.Join(strings.Fields(q.armsgraph), " "), Peer: strings.Join(strings.Fields(q.peer), " "),
 		Targets: n, Sides: map[string]PeerSide{}}
@@ -447,11 +493,11 @@ func (r *runner) peerQuery(ctx context.Context, q peerQuery, t *peerTargets, cli
 		return res
 	}
 	res.Args = q.args(t, 0)
-	text := map[string]string{SideArmsgraph: q.armsgraph, SidePeer: q.peer}
+	text := map[string]string{SideArmsgraph: q.armsgraph, SidePeer: q.peer, SideCached: q.armsgraph}
 	// Same answers: every target, once on each side (this warms both too).
 	for i := range n {
-		var got [2][]string
-		for k, side := range []string{SideArmsgraph, SidePeer} {
+		got := make([][]string, len(sides))
+		for k, side := range sides {
 			body, err := clients[side].post(ctx, text[side], q.vars(t, i))
 			if err == nil {
 				root := ""
@@ -471,6 +517,9 @@ func (r *runner) peerQuery(ctx context.Context, q peerQuery, t *peerTargets, cli
 		} else if res.Mismatch == "" {
 			res.Mismatch = q.args(t, i) + ": " + diffNames(got[0], got[1])
 		}
+		if len(sides) > 2 && !slices.Equal(got[0], got[2]) && res.Mismatch == "" {
+			res.Mismatch = q.args(t, i) + ": with the cache on: " + diffNames(got[0], got[2])
+		}
 	}
 	if res.Mismatch != "" {
 		r.logf("  %s: answers differ on %d of %d targets, first %s", q.name, n-res.SameAnswers, n, res.Mismatch)
@@ -480,17 +529,20 @@ func (r *runner) peerQuery(ctx context.Context, q peerQuery, t *peerTargets, cli
 	}
 	// Warm-up at the timed concurrency: plans cached, JIT compiled, pools filled.
 	warm := min(r.cfg.Duration, 3*time.Second)
-	for _, side := range []string{SideArmsgraph, SidePeer} {
+	for _, side := range sides {
 		load(ctx, conc, warm, r.cfg.MaxRequests, call(side))
 	}
 	// The timed runs alternate between the sides in rounds, so that a change
 	// in the machine's load during the query weighs on both alike.
 	rounds := peerRounds(r.cfg.Peer)
 	pw := watchPressure()
-	runs := map[string]*run{SideArmsgraph: {}, SidePeer: {}}
-	cpuSec := map[string]map[string]float64{SideArmsgraph: {}, SidePeer: {}}
+	runs := map[string]*run{}
+	cpuSec := map[string]map[string]float64{}
+	for _, side := range sides {
+		runs[side], cpuSec[side] = &run{}, map[string]float64{}
+	}
 	for range rounds {
-		for _, side := range []string{SideArmsgraph, SidePeer} {
+		for _, side := range sides {
 			meter := newCPUMeter(map[string]int{"neo4j": r.cfg.Peer.Neo4jPID, "server": pids[side]})
 			runs[side].add(loadRun(ctx, conc, r.cfg.Duration/time.Duration(rounds), r.cfg.MaxRequests/rounds, call(side)))
 			for proc, s := range meter.seconds() {
@@ -502,7 +554,7 @@ func (r *runner) peerQuery(ctx context.Context, q peerQuery, t *peerTargets, cli
 			}
 		}
 	}
-	for _, side := range []string{SideArmsgraph, SidePeer} {
+	for _, side := range sides {
 		rn := runs[side]
 		l := summarize(rn.samples, rn.errs, rn.firstErr, rn.wall)
 		cpu := func(proc string) float64 {
@@ -517,6 +569,9 @@ func (r *runner) peerQuery(ctx context.Context, q peerQuery, t *peerTargets, cli
 	}
 	res.CPUPressurePct = pw.percent()
 	res.Ratios, res.Goals = compare(res.Sides[SideArmsgraph], res.Sides[SidePeer])
+	if cached, ok := res.Sides[SideCached]; ok {
+		res.CachedRatios, res.CacheGoals = compareCached(cached, res.Sides[SidePeer])
+	}
 	return res
 }
 

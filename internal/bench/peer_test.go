@@ -145,6 +145,9 @@ func TestWritePeerTable(t *testing.T) {
 	if !regexpRow(out, "10k", "derivatives", "1800 / 1200", "1.50×", "7.5 / 12.0") {
 		t.Errorf("WritePeerTable: no row with size, query, rps, ratio and p50 in order:\n%s", out)
 	}
+	if strings.Contains(out, "cache on") {
+		t.Errorf("WritePeerTable without a cache-on side prints its columns:\n%s", out)
+	}
 	buf.Reset()
 	WritePeerTable(&buf, nil)
 	if buf.Len() != 0 {
@@ -245,5 +248,27 @@ func TestStartServer(t *testing.T) {
 	_, err = StartServer(ctx, exec.Command(sh, "-c", "echo 'no such database' >&2; exit 3"), t.TempDir(), nil, "ready:", 10*time.Second)
 	if err == nil || !strings.Contains(err.Error(), "no such database") {
 		t.Errorf("StartServer(a process that exits) = %v, want an error with its stderr", err)
+	}
+}
+
+// TestWritePeerTableWithCache: the cache-on side's figures sit beside the
+// cache-off ones in the same row, with their ratio over the peer.
+func TestWritePeerTableWithCache(t *testing.T) {
+	res := samplePeerResult()
+	q := &res.Queries[0]
+	cached := PeerSide{Latency: Latency{Requests: 90000, RPS: 15000, P50Ms: 0.9, P99Ms: 3.2}, Neo4jCPUMs: 0, ServerCPUMs: 0.11}
+	q.Sides[SideCached] = cached
+	q.CachedRatios, q.CacheGoals = compareCached(cached, q.Sides[SidePeer])
+	if !*q.CacheGoals.TenTimesThroughput || !*q.CacheGoals.P99Under5Ms {
+		t.Errorf("cache goals for 12.5× and p99 3.2 ms = %+v, want both met", q.CacheGoals)
+	}
+	var buf bytes.Buffer
+	WritePeerTable(&buf, []PeerResult{res})
+	out := buf.String()
+	if !regexpRow(out, "10k", "derivatives", "1800 / 1200", "1.50×", "15000", "12.50×", "3.2", "0.11 ms") {
+		t.Errorf("WritePeerTable: no row with the cache-off figures, then the cache-on rps, ratio, p99 and CPU:\n%s", out)
+	}
+	if !strings.Contains(out, "cache on: rps") {
+		t.Errorf("WritePeerTable lacks the cache-on header:\n%s", out)
 	}
 }

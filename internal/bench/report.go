@@ -137,8 +137,16 @@ func WritePeerTable(w io.Writer, results []PeerResult) {
 	fmt.Fprintf(w, "\narmsgraph vs @neo4j/graphql %s (Apollo Server %s, Node %s), same Neo4j and data, c=%d, %.0fs per run\n",
 		p.Peer.Library, p.Peer.Server, p.Peer.Node, p.Concurrency, p.DurationSec)
 	fmt.Fprintln(w, "(rps and p50/p99 ms: armsgraph / peer; ×: armsgraph over peer; CPU: ms per request; same: targets answered alike)")
+	cached := hasCachedSide(results)
+	if cached {
+		fmt.Fprintln(w, "(armsgraph with its result cache off, the fair fight; then, under \"cache on\", the same queries repeated against a server with --cache-bytes: rps, × over the peer, p99 ms, server CPU ms per request)")
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "size\tquery\trps\t×\tp50\tp99\tNeo4j CPU\t×\tserver CPU\t×\tsame\tpsi %\t")
+	header := "size\tquery\trps\t×\tp50\tp99\tNeo4j CPU\t×\tserver CPU\t×\tsame\tpsi %\t"
+	if cached {
+		header += "cache on: rps\t×\tp99\tserver CPU\t"
+	}
+	fmt.Fprintln(tw, header)
 	var notes []string
 	for _, r := range results {
 		for _, q := range r.Queries {
@@ -148,16 +156,22 @@ func WritePeerTable(w io.Writer, results []PeerResult) {
 				continue
 			}
 			a, b := q.Sides[SideArmsgraph], q.Sides[SidePeer]
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t\n", r.Size, q.Name,
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d/%d\t%s\t", r.Size, q.Name,
 				pair(a.RPS, b.RPS, "%.0f"), times(q.Ratios.RPS),
 				pair(a.P50Ms, b.P50Ms, "%.1f"), pair(a.P99Ms, b.P99Ms, "%.1f"),
 				pair(a.Neo4jCPUMs, b.Neo4jCPUMs, "%.2f"), times(q.Ratios.Neo4jCPU),
 				pair(a.ServerCPUMs, b.ServerCPUMs, "%.2f"), times(q.Ratios.ServerCPU),
 				q.SameAnswers, q.Targets, pct(q.CPUPressurePct))
+			if c, ok := q.Sides[SideCached]; ok && q.CachedRatios != nil {
+				fmt.Fprintf(tw, "%.0f\t%s\t%.1f\t%s\t", c.RPS, times(q.CachedRatios.RPS), c.P99Ms, fmtMs(c.ServerCPUMs))
+			} else if cached {
+				fmt.Fprint(tw, "-\t\t\t\t")
+			}
+			fmt.Fprintln(tw)
 			if q.Mismatch != "" {
 				notes = append(notes, fmt.Sprintf("%s %s: answers differ: %s", r.Size, q.Name, q.Mismatch))
 			}
-			for _, side := range []string{SideArmsgraph, SidePeer} {
+			for _, side := range []string{SideArmsgraph, SidePeer, SideCached} {
 				if l := q.Sides[side]; l.Errors > 0 {
 					notes = append(notes, fmt.Sprintf("%s %s %s: %d errors: %.160s", r.Size, q.Name, side, l.Errors, l.FirstError))
 				}
@@ -173,6 +187,18 @@ func WritePeerTable(w io.Writer, results []PeerResult) {
 			fmt.Fprintf(w, "note (%s): %s\n", r.Size, n)
 		}
 	}
+}
+
+// hasCachedSide reports whether any query was timed with the cache on.
+func hasCachedSide(results []PeerResult) bool {
+	for _, r := range results {
+		for _, q := range r.Queries {
+			if _, ok := q.Sides[SideCached]; ok {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // pair formats "a / b", with "-" for an unknown (negative) figure.

@@ -29,6 +29,11 @@ type Writer interface {
 	OwnedRels(ctx context.Context, dataset string, t kg.RelType, fn func(key string) error) error
 	DeleteNodes(ctx context.Context, dataset, label string, ids []string) error
 	DeleteRels(ctx context.Context, dataset string, t kg.RelType, keys []string) error
+	// BeginLoad and EndLoad bracket every write of a load: each raises the
+	// graph's generation, which servers key their result caches on
+	// (neo4jstore's generation.go says why two bumps, not one).
+	BeginLoad(ctx context.Context, dataset string) error
+	EndLoad(ctx context.Context, dataset string, nodes, rels int) error
 }
 
 // RetryTime is how long a store used for loading should let the driver
@@ -115,6 +120,11 @@ func Run(ctx context.Context, w Writer, folder *seeds.Folder, opts Options) (Sum
 		return l.sum, fmt.Errorf("check what dataset %q owns: %w", opts.Dataset, err)
 	}
 	l.fresh = !owns && !opts.DryRun
+	if !opts.DryRun {
+		if err := w.BeginLoad(ctx, opts.Dataset); err != nil {
+			return l.sum, err
+		}
+	}
 	// Nodes first: a relationship write locks and needs both of its ends.
 	// The relationships are spilled during the node pass, so the YAML is
 	// parsed once.
@@ -139,6 +149,14 @@ func Run(ctx context.Context, w Writer, folder *seeds.Folder, opts Options) (Sum
 	}
 	if !l.fresh {
 		if err := l.prune(ctx); err != nil {
+			return l.sum, err
+		}
+	}
+	if !opts.DryRun {
+		// Only a load that wrote everything ends: an interrupted one leaves
+		// its dataset marked loading, which keeps servers off their caches.
+		nodes, rels := l.sum.Totals()
+		if err := w.EndLoad(ctx, opts.Dataset, nodes.Seen, rels.Seen); err != nil {
 			return l.sum, err
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"testing/fstest"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -29,18 +28,7 @@ func projectSeeds(t *testing.T) *seeds.Folder {
 
 func mapFolder(t *testing.T, files map[string]string) *seeds.Folder {
 	t.Helper()
-	fsys := fstest.MapFS{}
-	for name, body := range files {
-		fsys[name] = &fstest.MapFile{Data: []byte(body)}
-	}
-	f, err := seeds.Open(fsys, seeds.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := f.Validate(context.Background(), nil); err != nil {
-		t.Fatalf("fixture does not validate: %v", err)
-	}
-	return f
+	return storetest.MapFolder(t, files)
 }
 
 func run(t *testing.T, store *neo4jstore.Store, f *seeds.Folder, opts ingest.Options) ingest.Summary {

@@ -1,5 +1,7 @@
 package kg
 
+import "time"
+
 // This file holds the shapes the store's read queries return. They carry
 // nodes and relationships as the ingester wrote them (Node, Rel); the API
 // layer turns them into its own types.
@@ -179,10 +181,22 @@ type GraphSummary struct {
 	Kinds         map[Kind]int
 	Relationships int
 	Datasets      []DatasetCount
+	// Generation is the graph's generation: it goes up when a load begins
+	// and again when it ends (0 before any load recorded one).
+	Generation int64
 }
 
-// DatasetCount is one dataset and how many entities it owns.
+// DatasetCount is one dataset, how many entities it owns, and what its
+// last completed load recorded.
 type DatasetCount struct {
 	Name     string
 	Entities int
+	// Generation is the graph's generation when the dataset's last load
+	// ended, IngestedAt (UTC) when; both nil for a dataset loaded before
+	// loads recorded them.
+	Generation *int64
+	IngestedAt *time.Time
+	// Loading is true while a load of the dataset runs, or after one was
+	// interrupted, until a load of it completes.
+	Loading bool
 }

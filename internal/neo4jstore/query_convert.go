@@ -400,7 +400,9 @@ func checkRange(arg string, v, lo, hi int) error {
 // query's name, text and parameters before it runs.
 var captureQuery func(name, cypher string, params map[string]any)
 
-// query runs one read query (Store.read); the plan tests can watch it.
+// query runs one read query (Store.read), through the result cache when
+// the request is pinned to a generation (cache.go); the plan tests can
+// watch it.
 func (s *Store) query(ctx context.Context, name, cypher string, params map[string]any) ([]*neo4j.Record, error) {
 	if captureQuery != nil {
 		captureQuery(name, cypher, params)
@@ -411,6 +413,9 @@ func (s *Store) query(ctx context.Context, name, cypher string, params map[strin
 	}
 	if fn, ok := ctx.Value(rewriteKey{}).(func(name, cypher string) string); ok {
 		cypher = fn(name, cypher)
+	}
+	if pin, ok := ctx.Value(pinKey{}).(*Pin); ok && pin.cached {
+		return s.cachedRead(ctx, pin, name, cypher, params)
 	}
 	return s.read(ctx, name, cypher, params)
 }

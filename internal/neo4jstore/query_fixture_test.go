@@ -238,6 +238,7 @@ func TestReadQueries(t *testing.T) {
 	t.Run("DatedLists", func(t *testing.T) { testDatedLists(t, s) })
 	t.Run("Pages", func(t *testing.T) { testPages(t, s) })
 	t.Run("Timeout", func(t *testing.T) { testTimeout(t, s) })
+	t.Run("ResultCache", func(t *testing.T) { testResultCache(t, s) })
 }
 
 func ids(nodes []kg.Node) []string {

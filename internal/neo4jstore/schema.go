@@ -25,6 +25,7 @@ func schemaStatements() []string {
 		"CREATE INDEX source_dataset IF NOT EXISTS FOR (n:Source) ON (n.dataset)",
 		"CREATE INDEX weapon_category IF NOT EXISTS FOR (n:Weapon) ON (n.category)",
 	}
+	stmts = append(stmts, generationStatements...)
 	for _, k := range datedLabels {
 		l := k.Label()
 		stmts = append(stmts,

@@ -73,6 +73,7 @@ type Store struct {
 	fallback FallbackObserver
 	breaker  *breaker // nil when turned off
 	stats    statsCache
+	results  resultCache // off until EnableCache
 }
 
 // Open creates the driver. It does not wait for Neo4j: the server starts
@@ -120,8 +121,12 @@ func (s *Store) SetObserver(o QueryObserver) { s.observer = o }
 // Config returns the configuration the store was opened with.
 func (s *Store) Config() Config { return s.cfg }
 
-// Close releases the driver's connections.
-func (s *Store) Close(ctx context.Context) error { return s.driver.Close(ctx) }
+// Close stops the generation watcher (EnableCache) and releases the
+// driver's connections.
+func (s *Store) Close(ctx context.Context) error {
+	s.results.stopWatching()
+	return s.driver.Close(ctx)
+}
 
 // Ping checks that Neo4j answers and the credentials work. It is not held
 // back by the circuit breaker (readiness must see the truth), but its
@@ -148,6 +153,14 @@ func (s *Store) Ping(ctx context.Context) error {
 // statement runs again as a managed transaction with the driver's retries,
 // as every read did before: reads are idempotent.
 func (s *Store) read(ctx context.Context, name, cypher string, params map[string]any) ([]*neo4j.Record, error) {
+	return s.readThen(ctx, name, cypher, params, nil)
+}
+
+// readThen is read, then, when the statement succeeded and then is not
+// nil, then in the same session: a cluster routes it to a reader at least
+// as up to date as the one that answered the statement (the session
+// chains its bookmarks). Its error is the read's.
+func (s *Store) readThen(ctx context.Context, name, cypher string, params map[string]any, then func(neo4j.SessionWithContext) error) ([]*neo4j.Record, error) {
 	start := time.Now()
 	done, err := s.breaker.allow()
 	if err != nil {
@@ -170,6 +183,9 @@ func (s *Store) read(ctx context.Context, name, cypher string, params map[string
 	recs, err := autoCommitRead(ctx, session, cypher, params, txConfig)
 	if err != nil && ctx.Err() == nil && retriable(err) {
 		recs, err = managedRead(ctx, session, cypher, params, txConfig)
+	}
+	if err == nil && then != nil {
+		err = then(session)
 	}
 	err = s.translate(ctx, name, err)
 	outcome = err

@@ -42,6 +42,9 @@
 // once no listed process has run for 10 s. It carries the label
 // armsgraph.neo4jtest=1 so that anything left behind can be found (.ci/run
 // checks that nothing is). With Ryuk enabled, each binary has its own.
+// ARMSGRAPH_TEST_NEO4J_SHARD=<name> gives the binaries that set it a shared
+// container of their own (armsgraph-neo4jtest-<hash>-<name>): make test
+// SHARDS=2 runs two groups of packages at once, each on its own Neo4j.
 //
 // # Isolation
 //
@@ -403,6 +406,9 @@ func runContainer() (*target, error) {
 		// name, used by whoever is listed in the users file, removed by the
 		// watcher its creator starts once none of them has run for 10 s.
 		name := fmt.Sprintf("armsgraph-neo4jtest-%x", sha256.Sum256([]byte(image)))[:32]
+		if shard := containerShard(); shard != "" {
+			name += "-" + shard
+		}
 		users = filepath.Join(os.TempDir(), name+".users")
 		if err := addUser(users); err != nil {
 			return nil, err
@@ -466,6 +472,21 @@ func runContainer() (*target, error) {
 	return tg, nil
 }
 
+// containerShard names which shared container this test binary uses:
+// ARMSGRAPH_TEST_NEO4J_SHARD lets two go test runs (make test SHARDS=2) each
+// have a Neo4j of their own, so their tests need not wait for one lock.
+// Only letters, digits and '-' (it becomes part of a container name).
+func containerShard() string {
+	shard := os.Getenv("ARMSGRAPH_TEST_NEO4J_SHARD")
+	for _, r := range shard {
+		if !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-') {
+			fmt.Fprintf(os.Stderr, "neo4jtest: ARMSGRAPH_TEST_NEO4J_SHARD=%q is not a name of letters, digits and '-': ignored\n", shard)
+			return ""
+		}
+	}
+	return shard
+}
+
 // publishOnLoopback binds every port the container exposes to 127.0.0.1
 // (testcontainers binds them to every interface by default).
 func publishOnLoopback(hc *container.HostConfig) {
@@ -484,22 +505,47 @@ func ryukEnabled() bool {
 	return !v
 }
 
-// addUser appends this process's pid to the users file of a shared container.
+// addUser appends this process's pid, with its start time where /proc
+// tells it, to the users file of a shared container. The start time keeps
+// a recycled pid (pid_max is often 32768, and a CI run spawns far more
+// processes) from passing for a test binary that has long exited, which
+// would keep the container forever.
 func addUser(path string) error {
 	f, err := os.OpenFile(path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o644)
 	if err != nil {
 		return fmt.Errorf("register as a user of the test container: %w", err)
 	}
-	_, err = fmt.Fprintf(f, "%d\n", os.Getpid())
+	_, err = fmt.Fprintf(f, "%d %s\n", os.Getpid(), processStart("self"))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
 	return err
 }
 
+// processStart returns the start time (in clock ticks since boot) of the
+// process /proc/<pid> names, or "-" where there is no /proc.
+func processStart(pid string) string {
+	b, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err != nil {
+		return "-"
+	}
+	// The command name, in parentheses, may hold spaces: count fields after it.
+	rest := string(b[bytes.LastIndexByte(b, ')')+1:])
+	fields := strings.Fields(rest)
+	if len(fields) < 20 {
+		return "-"
+	}
+	return fields[19] // field 22 of proc(5)
+}
+
 // removeWhenUnused starts a process, outside this one's process group, that
-// removes the container once no process listed in the users file has run
-// for 10 s: Ryuk's job, for a container shared by several test binaries.
+// removes the container once no process listed in the users file (a pid
+// still alive with the start time it was listed with) has run for 10 s:
+// Ryuk's job, for a container shared by several test binaries. It leaves
+// the users file in place: the next binary of the run may have listed
+// itself there already, for the container it is about to create (removing
+// the file lost that entry, and the new container's watcher removed it
+// while its binary waited for it to start). Dead entries are ignored.
 func removeWhenUnused(users, id string) error {
 	docker, err := exec.LookPath("docker")
 	if err != nil {
@@ -509,12 +555,17 @@ func removeWhenUnused(users, id string) error {
 while [ "$quiet" -lt 10 ]; do
 	sleep 1
 	alive=0
-	for p in $(cat "$1" 2>/dev/null); do
-		if kill -0 "$p" 2>/dev/null; then alive=1; break; fi
-	done
+	[ -f "$1" ] && while read -r p start; do
+		kill -0 "$p" 2>/dev/null || continue
+		if [ -n "$start" ] && [ "$start" != - ] && [ -r "/proc/$p/stat" ]; then
+			now=$(sed 's/.*) //' "/proc/$p/stat" | cut -d" " -f20)
+			[ "$now" = "$start" ] || continue
+		fi
+		alive=1
+		break
+	done <"$1"
 	if [ "$alive" = 1 ]; then quiet=0; else quiet=$((quiet + 1)); fi
 done
-rm -f "$1"
 exec "$2" rm -f -v "$3" >/dev/null 2>&1`, "neo4jtest-reaper", users, docker, id)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	if err := cmd.Start(); err != nil {

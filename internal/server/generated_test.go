@@ -48,6 +48,9 @@ const fixedSeed = 17
 // first on every run.
 var regressionFile = filepath.Join("testdata", "querygen", "regressions.json")
 
+// regressionCopies is how many copies of a regression entry run at once.
+const regressionCopies = 4
+
 // regression is one entry of regressionFile.
 type regression struct {
 	Name      string         `json:"name"`
@@ -75,13 +78,19 @@ func TestGeneratedQueries(t *testing.T) {
 	t.Run("regressions", func(t *testing.T) {
 		for _, r := range loadRegressions(t) {
 			t.Run(r.Name, func(t *testing.T) {
-				res := d.run(querygen.Op{Query: r.Query, Variables: r.Variables})
-				if res.failure != "" {
-					t.Errorf("%s (found %s): %s\n%s", r.Name, r.Found, res.failure, r.Query)
+				// Four copies at once: root fields of one operation, and
+				// operations, race for the loaders only under concurrency
+				// (the extra statement of seed-17-op-149 came in 45 % of
+				// such runs before it was fixed).
+				var wg sync.WaitGroup
+				for range regressionCopies {
+					wg.Go(func() {
+						if res := d.run(querygen.Op{Query: r.Query, Variables: r.Variables}); res.failure != "" {
+							t.Errorf("%s (found %s): %s\n%s", r.Name, r.Found, res.failure, r.Query)
+						}
+					})
 				}
-				if res.extra != "" {
-					t.Logf("OPEN: %s: %s (the answer equals the reference's)", r.Name, res.extra)
-				}
+				wg.Wait()
 			})
 		}
 	})
@@ -152,11 +161,20 @@ type differential struct {
 	served, lifted, reference http.Handler
 }
 
+// smallAnswer is the size in objects under which no operation may be
+// refused (issue 17): the estimate refuses only what is surely too large.
+const smallAnswer = 2000
+
 // liftedComplexity is a cost limit and an object budget no generated
 // operation reaches.
 const liftedComplexity = math.MaxInt32
 
 func newDifferential(t testing.TB, store *neo4jstore.Store) *differential {
+	// The served handler prices operations from the graph's statistics, as
+	// the binary does once it has read them (cmd/armsgraph's watchStats).
+	if _, err := store.Stats(context.Background()); err != nil {
+		t.Fatalf("read the graph's statistics: %v", err)
+	}
 	return &differential{
 		schema:    graph.NewExecutableSchema(graph.Config{}).Schema(),
 		pool:      seedPool(t),
@@ -179,9 +197,6 @@ type outcome struct {
 	// loaders.
 	statements, roots int64
 	claimed           bool
-	// extra says how many statements an operation of several root fields
-	// ran beyond one per root field (see run; empty when none).
-	extra string
 	// errors: the answer carries errors (bad input, a limit of an
 	// argument), as the reference's does.
 	errors bool
@@ -231,7 +246,8 @@ func (d *differential) corpus(t *testing.T, seed uint64, n, only int) {
 
 	var answered, withErrors, refused, compiled, loaders int
 	var sizes []int
-	var failed, extra []int
+	var failed []int
+	var refusals []string
 	for i, res := range results {
 		if res.failure != "" {
 			failed = append(failed, i)
@@ -239,6 +255,7 @@ func (d *differential) corpus(t *testing.T, seed uint64, n, only int) {
 		if res.refused {
 			refused++
 			sizes = append(sizes, res.objects)
+			refusals = append(refusals, fmt.Sprintf("%d: %d", i, res.objects))
 		} else {
 			answered++
 		}
@@ -250,9 +267,6 @@ func (d *differential) corpus(t *testing.T, seed uint64, n, only int) {
 			loaders++
 		case res.statements <= res.roots:
 			compiled++
-		}
-		if res.extra != "" {
-			extra = append(extra, i)
 		}
 	}
 	slowest := make([]int, len(results))
@@ -268,19 +282,15 @@ func (d *differential) corpus(t *testing.T, seed uint64, n, only int) {
 	slices.Sort(sizes)
 	small := 0
 	for _, s := range sizes {
-		if s <= 2000 {
+		if s <= smallAnswer {
 			small++
 		}
 	}
 	t.Logf("%d operations in %s: %d answered, %d refused by the cost limit; %d answers carry errors (bad input, an argument over its limit), as the reference's do; %d compiled into at most one statement per root field, %d with a shape left to the loaders",
 		len(ops), took.Round(time.Millisecond), answered, refused, withErrors, compiled, loaders)
-	if len(extra) > 0 {
-		t.Logf("OPEN: %d operations of several root fields ran more statements than root fields, with answers equal to the reference's (docs/compiled-queries.md, \"Open\"); the first: operation %d, %s; replay: %s -querygen.op=%d",
-			len(extra), extra[0], results[extra[0]].extra, replay, extra[0])
-	}
 	if len(sizes) > 0 {
-		t.Logf("refused answers' real sizes (objects, cost limit lifted): min %d, median %d, max %d; %d of %d hold at most 2,000 objects",
-			sizes[0], sizes[len(sizes)/2], sizes[len(sizes)-1], small, len(sizes))
+		t.Logf("refused answers' real sizes (objects, cost limit lifted): min %d, median %d, max %d; %d of %d hold at most %d objects; per operation: %s",
+			sizes[0], sizes[len(sizes)/2], sizes[len(sizes)-1], small, len(sizes), smallAnswer, strings.Join(refusals, ", "))
 	}
 	for k, i := range failed {
 		idx := i
@@ -338,15 +348,10 @@ func (d *differential) run(op querygen.Op) (res outcome) {
 		res.failure = "INTERNAL_SERVER_ERROR from the reference path: " + string(want.body)
 	case !bytes.Equal(got.canonical(), want.canonical()):
 		res.failure = fmt.Sprintf("the answer differs from the reference path's\n got: %s\nwant: %s", got.canonical(), want.canonical())
-	case res.claimed && n > res.roots && res.roots < 2:
-		res.failure = fmt.Sprintf("%d Cypher statements for %d root fields, want at most one per root field", n, res.roots)
 	case res.claimed && n > res.roots:
-		// Open defect: with several root fields, now and then one more
-		// statement runs than there are root fields (root fields run
-		// concurrently and share the request's loaders; which one primes
-		// first varies). The answer is right, so this is counted and
-		// reported by corpus, not failed; one root field is held to it.
-		res.extra = fmt.Sprintf("%d Cypher statements for %d root fields", n, res.roots)
+		res.failure = fmt.Sprintf("%d Cypher statements for %d root fields, want at most one per root field", n, res.roots)
+	case res.refused && res.objects <= smallAnswer:
+		res.failure = fmt.Sprintf("refused by the cost limit, but its answer holds %d objects (at most %d must be answered)", res.objects, smallAnswer)
 	}
 	return res
 }
@@ -381,21 +386,14 @@ func (a answer) internal() bool {
 	return bytes.Contains(a.body, []byte(`"INTERNAL_SERVER_ERROR"`))
 }
 
-// refusedBefore reports whether a is a refusal before execution (no
-// data, an error with reason LIMIT_EXCEEDED) or a root field stopped over
-// the object budget while answering (limit "objects", whatever the other
-// root fields answered).
+// refusedBefore reports whether a is a refusal by the cost limit before
+// execution (limit "complexity") or a root field stopped over the object
+// budget while answering (limit "objects", whatever the other root fields
+// answered). The server's other limits (depth, root fields) refuse the
+// same in the reference path: they are answers with errors.
 func refusedBefore(a answer) bool {
 	for _, e := range a.Errors {
-		if bytes.Contains(e, []byte(`"limit":"objects"`)) {
-			return true
-		}
-	}
-	if len(a.Data) > 0 && string(a.Data) != "null" {
-		return false
-	}
-	for _, e := range a.Errors {
-		if bytes.Contains(e, []byte(`"`+graph.ReasonLimitExceeded+`"`)) {
+		if bytes.Contains(e, []byte(`"limit":"objects"`)) || bytes.Contains(e, []byte(`"limit":"complexity"`)) {
 			return true
 		}
 	}

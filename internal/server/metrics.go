@@ -28,6 +28,9 @@ type metrics struct {
 	errors    *prometheus.CounterVec
 	queries   *prometheus.HistogramVec
 	fallbacks *prometheus.CounterVec
+	// reanswered counts requests answered again because a statement found
+	// the graph's generation moved (pinGeneration).
+	reanswered prometheus.Counter
 
 	mu    sync.Mutex
 	names map[string]bool
@@ -63,10 +66,14 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 			Name: "armsgraph_compiled_fallbacks_total",
 			Help: "Root fields whose compiled statement Neo4j refused, answered through the dataloaders instead, by query name (each is a compiler bug).",
 		}, []string{"query"}),
+		reanswered: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "armsgraph_result_cache_reanswered_total",
+			Help: "GraphQL requests answered again because the graph's generation moved while they ran (a load began or ended).",
+		}),
 		names:  map[string]bool{},
 		logged: map[string]bool{},
 	}
-	reg.MustRegister(m.requests, m.duration, m.errors, m.queries, m.fallbacks)
+	reg.MustRegister(m.requests, m.duration, m.errors, m.queries, m.fallbacks, m.reanswered)
 	return m
 }
 
@@ -115,6 +122,9 @@ func (m *metrics) compiledFallback(logger *slog.Logger) neo4jstore.FallbackObser
 // observeResponse counts an answered operation, its latency and its errors.
 func (m *metrics) observeResponse(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
+	if neo4jstore.PinOf(ctx).Dropped() {
+		return resp // answered again (pinGeneration): that answer is counted
+	}
 	name := m.label(operationName(ctx))
 	m.requests.WithLabelValues(name).Inc()
 	if graphql.HasOperationContext(ctx) {

@@ -112,6 +112,7 @@ func New(cfg Config, store *neo4jstore.Store, logger *slog.Logger) http.Handler 
 		logger = slog.New(slog.DiscardHandler)
 	}
 	m := newMetrics(cfg.Registry)
+	cfg.Registry.MustRegister(cacheCollectors(store)...)
 	store.SetObserver(m.observeQuery)
 	store.SetFallbackObserver(m.compiledFallback(logger))
 	if cfg.Stats == nil {
@@ -125,6 +126,9 @@ func New(cfg Config, store *neo4jstore.Store, logger *slog.Logger) http.Handler 
 func newHandler(cfg Config, store graph.Store, pinger Pinger, m *metrics, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
 	gql := graphQL(cfg, store, m, logger)
+	if pins, ok := store.(generationPinner); ok {
+		gql = pinGeneration(pins, m.reanswered, gql)
+	}
 	mux.Handle("/graphql", requireTransport(limitBody(cfg.MaxBodyBytes, checkParams(withTimeout(cfg.RequestTimeout, gql)))))
 	ui := web.Handler(cfg.WebDir)
 	for _, route := range web.Routes {

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"testing/fstest"
 
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
@@ -73,6 +74,24 @@ func ProjectSeeds(t testing.TB) *seeds.Folder {
 	}
 	if _, err := f.Validate(context.Background(), nil); err != nil {
 		t.Fatalf("seeds/ does not validate: %v", err)
+	}
+	return f
+}
+
+// MapFolder opens and validates a seed folder of files given as name →
+// YAML text.
+func MapFolder(t testing.TB, files map[string]string) *seeds.Folder {
+	t.Helper()
+	fsys := fstest.MapFS{}
+	for name, body := range files {
+		fsys[name] = &fstest.MapFile{Data: []byte(body)}
+	}
+	f, err := seeds.Open(fsys, seeds.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.Validate(context.Background(), nil); err != nil {
+		t.Fatalf("fixture does not validate: %v", err)
 	}
 	return f
 }
