@@ -2,8 +2,11 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"armsgraph/internal/kg"
 )
@@ -45,10 +48,19 @@ func schemaStatements() []string {
 	return stmts
 }
 
+// createdMeanwhile reports whether a schema statement failed because
+// another client created the same index or constraint between its IF NOT
+// EXISTS check and its creation (two ingests started side by side on a new
+// database): what the statement wanted exists.
+func createdMeanwhile(err error) bool {
+	var neoErr *neo4j.Neo4jError
+	return errors.As(err, &neoErr) && neoErr.Code == "Neo.ClientError.Schema.EquivalentSchemaRuleAlreadyExists"
+}
+
 // EnsureSchema creates the constraints and indexes and waits until they are online.
 func (s *Store) EnsureSchema(ctx context.Context) error {
 	for _, stmt := range schemaStatements() {
-		if _, err := s.write(ctx, "schema", stmt, nil); err != nil {
+		if _, err := s.write(ctx, "schema", stmt, nil); err != nil && !createdMeanwhile(err) {
 			return fmt.Errorf("ensure schema: %w", err)
 		}
 	}

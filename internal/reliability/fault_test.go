@@ -169,11 +169,8 @@ func TestFaultServerRecovers(t *testing.T) {
 	a := startAPI(t, store, cfg, 8)
 	verifyMix(t, a)
 
-	// Down for longer than the request timeout, so that some requests run
-	// wholly while Neo4j is down.
 	f := faultRun{t: t, a: a, conc: 8, timeout: cfg.RequestTimeout}
-	f.run(2*time.Second, cfg.RequestTimeout+2*time.Second, 3*time.Second,
-		func() { px.Down() },
+	f.run(func() { px.Down() },
 		func() { px.Up(t) })
 }
 
@@ -191,17 +188,26 @@ type faultRun struct {
 	Timeouts                                             int           // requests with TIMEOUT (slow queries once Neo4j was back)
 }
 
-// run loads the server for before, calls down (which returns when Neo4j is
-// down), keeps loading for downFor, calls up (which returns when Neo4j
-// answers again), and keeps loading until the server answered for after.
-func (f *faultRun) run(before, downFor, after time.Duration, down, up func()) {
+// run loads the server until every client has had an answer, calls down
+// (which returns when Neo4j is down), keeps loading until every client has
+// sent a request wholly while Neo4j was down (so none is stuck on the
+// request it had in flight), calls up (which returns when Neo4j answers
+// again), and keeps loading until every client has had an answer to a
+// request it sent once the server answered again. The phases end on these
+// events, not after fixed durations; each wait is bounded, and what did
+// not happen in time is reported by the checks that follow.
+func (f *faultRun) run(down, up func()) {
 	t, a := f.t, f.a
 	var c collector
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
 	loadDone := make(chan struct{})
 	go func() { defer close(loadDone); runLoad(ctx, a, f.conc, c.add) }()
-	time.Sleep(before)
+	if !waitFor(time.Minute, 50*time.Millisecond, func() bool {
+		return c.everyClient(f.conc, func(o outcome) bool { return o.Success })
+	}) {
+		t.Errorf("before the fault: not every one of %d clients had an answer within a minute", f.conc)
+	}
 
 	// Down.
 	downStart := time.Now()
@@ -211,7 +217,14 @@ func (f *faultRun) run(before, downFor, after time.Duration, down, up func()) {
 		t.Errorf("/readyz did not turn 503 within 30s of Neo4j going down")
 	}
 	notReady := time.Since(downStart)
-	time.Sleep(downFor)
+	// Until every client has sent a request wholly while Neo4j was down:
+	// then no request is left waiting on the database. A request that
+	// waits for its deadline instead keeps the outage going for at most
+	// the request timeout, ends with TIMEOUT before Neo4j is back, and
+	// fails the checks below.
+	waitFor(f.timeout+2*time.Second, 50*time.Millisecond, func() bool {
+		return c.everyClient(f.conc, func(o outcome) bool { return o.Start.After(downDone) })
+	})
 
 	// Up.
 	upStart := time.Now()
@@ -224,7 +237,7 @@ func (f *faultRun) run(before, downFor, after time.Duration, down, up func()) {
 		t.Errorf("/readyz did not turn 200 within 2 minutes of Neo4j coming back")
 	}
 	var answersAt time.Time
-	if waitFor(2*time.Minute, 200*time.Millisecond, func() bool {
+	if waitFor(2*time.Minute, 100*time.Millisecond, func() bool {
 		for _, o := range c.snapshot() {
 			if o.Success && o.Start.After(upDone) {
 				return true
@@ -236,7 +249,14 @@ func (f *faultRun) run(before, downFor, after time.Duration, down, up func()) {
 	} else {
 		t.Errorf("no query succeeded within 2 minutes of Neo4j coming back")
 	}
-	time.Sleep(after)
+	// Every client's requests once the server answers again (a second
+	// after the first answer, the classification's "recovered") must all
+	// succeed: wait until each client has ended one.
+	if !answersAt.IsZero() && !waitFor(2*time.Minute, 50*time.Millisecond, func() bool {
+		return c.everyClient(f.conc, func(o outcome) bool { return o.Start.After(answersAt.Add(time.Second)) })
+	}) {
+		t.Errorf("after recovery: not every one of %d clients ended a request within 2 minutes", f.conc)
+	}
 	cancel()
 	<-loadDone
 

@@ -74,6 +74,7 @@ type outcome struct {
 	Codes   []string // extensions.code of each GraphQL error
 	Err     error    // transport error or a failed check
 	Success bool     // 200, data, no errors, check passed
+	Client  int      // which of runLoad's clients sent it
 }
 
 func (o outcome) String() string {
@@ -150,6 +151,7 @@ func runLoad(ctx context.Context, a *api, conc int, record func(outcome)) {
 				o := runOnce(rctx, a, loadMix[i%len(loadMix)])
 				cancel()
 				o.data = "" // checked against the reference already; not kept
+				o.Client = w
 				record(o)
 			}
 		}(w)
@@ -167,6 +169,24 @@ func (c *collector) add(o outcome) {
 	c.mu.Lock()
 	c.all = append(c.all, o)
 	c.mu.Unlock()
+}
+
+// everyClient reports whether each of the conc clients has an outcome
+// that satisfies ok: runLoad's clients send one request at a time, so a
+// client's outcome that started after t means its requests in flight at t
+// have ended.
+func (c *collector) everyClient(conc int, ok func(outcome) bool) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	seen := make([]bool, conc)
+	left := conc
+	for _, o := range c.all {
+		if o.Client < conc && !seen[o.Client] && ok(o) {
+			seen[o.Client] = true
+			left--
+		}
+	}
+	return left == 0
 }
 
 func (c *collector) snapshot() []outcome {
