@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -150,6 +151,9 @@ type differential struct {
 	// reference the handler over a store that ignores the prefetch, limits
 	// lifted too.
 	served, lifted, reference http.Handler
+	// registry holds the served handler's metrics: how many root fields
+	// the direct path wrote (graph/direct.go).
+	registry *prometheus.Registry
 }
 
 // liftedComplexity is a cost limit and an object budget no generated
@@ -157,12 +161,14 @@ type differential struct {
 const liftedComplexity = math.MaxInt32
 
 func newDifferential(t testing.TB, store *neo4jstore.Store) *differential {
+	reg := prometheus.NewRegistry()
 	return &differential{
 		schema:    graph.NewExecutableSchema(graph.Config{}).Schema(),
 		pool:      seedPool(t),
-		served:    newServer(t, server.Config{RequestTimeout: 2 * time.Minute}, store),
+		served:    newServer(t, server.Config{RequestTimeout: 2 * time.Minute, Registry: reg}, store),
 		lifted:    newServer(t, server.Config{RequestTimeout: 2 * time.Minute, MaxComplexity: liftedComplexity, MaxObjects: liftedComplexity}, store),
-		reference: graph.NewHandler(uncompiled{store}, graph.HandlerConfig{MaxComplexity: liftedComplexity, MaxObjects: liftedComplexity}, nil),
+		reference: graph.NewHandler(uncompiled{store}, graph.HandlerConfig{MaxComplexity: liftedComplexity, MaxObjects: liftedComplexity, NoDirect: true}, nil),
+		registry:  reg,
 	}
 }
 
@@ -208,6 +214,7 @@ func (d *differential) corpus(t *testing.T, seed uint64, n, only int) {
 		ops = ops[only : only+1]
 	}
 	start := time.Now()
+	direct0, executor0 := rootFieldPaths(t, d.registry)
 	results := make([]outcome, len(ops))
 	// Four requests at a time: the loaders' batch window and Neo4j's round
 	// trips overlap, the answers do not depend on it.
@@ -277,6 +284,12 @@ func (d *differential) corpus(t *testing.T, seed uint64, n, only int) {
 	if len(extra) > 0 {
 		t.Logf("OPEN: %d operations of several root fields ran more statements than root fields, with answers equal to the reference's (docs/compiled-queries.md, \"Open\"); the first: operation %d, %s; replay: %s -querygen.op=%d",
 			len(extra), extra[0], results[extra[0]].extra, replay, extra[0])
+	}
+	direct, executor := rootFieldPaths(t, d.registry)
+	direct, executor = direct-direct0, executor-executor0
+	t.Logf("root fields served: %d written by the direct path, %d through gqlgen's executor", direct, executor)
+	if answered > 0 && direct == 0 {
+		t.Errorf("no root field of %d answered operations took the direct path (graph/direct.go)", answered)
 	}
 	if len(sizes) > 0 {
 		t.Logf("refused answers' real sizes (objects, cost limit lifted): min %d, median %d, max %d; %d of %d hold at most 2,000 objects",

@@ -168,6 +168,7 @@ func graphQL(cfg Config, store graph.Store, m *metrics, logger *slog.Logger) htt
 	}
 	if m != nil {
 		hc.AroundResponses = append(hc.AroundResponses, m.observeResponse)
+		hc.DirectStats = &m.direct
 	}
 	hc.AroundResponses = append(hc.AroundResponses, noteOperation)
 	return graph.NewHandler(store, hc, logger)
