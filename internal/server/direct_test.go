@@ -21,9 +21,9 @@ import (
 func TestDirectPath(t *testing.T) {
 	store := seededStore(t)
 	cases := []struct {
-		name   string
-		query  string
-		vars   map[string]any
+		name     string
+		query    string
+		vars     map[string]any
 		direct   int64 // root fields the direct path must write
 		executor int64 // root fields it must hand back to gqlgen's executor
 		budget   int   // the object budget (0: the default)
