@@ -131,6 +131,9 @@ func NewHandler(store Store, cfg HandlerConfig, logger *slog.Logger) http.Handle
 		srv.AroundRootFields(newDirectWriter(schema.Schema(), resolver, stats).rootMiddleware)
 		srv.AroundFields(replayRoot)
 	}
+	// Registered first, so that it is the outermost and sees the final
+	// response (overhttp.go).
+	srv.AroundResponses(stashData)
 	srv.AroundResponses(dropOverBudget)
 	for _, m := range cfg.AroundResponses {
 		srv.AroundResponses(m)

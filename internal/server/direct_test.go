@@ -3,6 +3,7 @@ package server_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"net/http"
 	"testing"
 
@@ -54,6 +55,9 @@ func TestDirectPath(t *testing.T) {
 			op := map[string]any{"query": c.query, "variables": c.vars}
 			want, _ := post(t, executor, op, context.Background())
 			got, code := post(t, served, op, context.Background())
+			if !json.Valid(got) || bytes.Contains(got, []byte("armsgraph-data-")) {
+				t.Fatalf("served answer is not the data written once (graph/overhttp.go): %.300s", got)
+			}
 			if code != http.StatusOK || !bytes.Equal(got, want) {
 				t.Fatalf("served answer differs from the executor's:\n got %d %s\nwant %s", code, got, want)
 			}
