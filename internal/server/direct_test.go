@@ -33,6 +33,7 @@ func TestDirectPath(t *testing.T) {
 		{name: "derivatives", query: `{ weapon(name: "C-802") { derivatives { kind child { name origin { name } } citations { locator source { title } } } } }`, direct: 1},
 		{name: "lineage", query: `{ lineage(weapon: "C-802", direction: DESCENDANTS, maxDepth: 10) { direction nodes { depth weapon { id name introduced rangeKm } } } }`, direct: 1},
 		{name: "page", query: `{ weapons(first: 50) { edges { cursor node { id name origin { name } derivedFrom { kind parent { name } } } } pageInfo { hasNextPage endCursor } } }`, direct: 1},
+		{name: "page-citations", query: `{ weapons(first: 50) { edges { node { id name origin { name } derivedFrom { kind parent { name } citations { locator source { title } } } } } } }`, direct: 1},
 		{name: "neighborhood", query: `{ neighborhood(id: "weapon/c-802", depth: 2, limit: 200) { truncated nodes { __typename id name kind ... on Weapon { category } } relationships { type from { id } to { id } } } }`, direct: 1},
 		{name: "aliases-variables-directives", query: `query Q($n: String!, $skip: Boolean!, $inc: Boolean!) {
 			a: weapon(name: $n) { __typename theName: name aliases description @include(if: $inc) confidence @skip(if: $skip) ...W }
