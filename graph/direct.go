@@ -77,6 +77,7 @@ type fieldKey struct {
 // fieldReader reads one field of a model value: through its resolver
 // method (bound to the resolver), or from a struct field.
 type fieldReader struct {
+	goType   reflect.Type  // the model type read
 	resolver reflect.Value // a method value; invalid for a struct field
 	index    []int         // the struct field, when there is no resolver
 }
@@ -162,7 +163,7 @@ func replayRoot(ctx context.Context, next graphql.Resolver) (any, error) {
 // write walks the root field's selection over res; ok is false when the
 // root field must go back to gqlgen.
 func (d *directWriter) write(ctx context.Context, op *graphql.OperationContext, f graphql.CollectedField, res any) (out graphql.Marshaler, ok bool) {
-	w := &directWalk{d: d, op: op, ctx: ctx, collected: map[collectKey][]graphql.CollectedField{}}
+	w := &directWalk{d: d, op: op, ctx: ctx, collected: map[collectKey]collected{}}
 	if c, _ := ctx.Value(objectCountKey{}).(*objectCount); c != nil {
 		w.budget = c.max
 	}
@@ -186,7 +187,7 @@ type directWalk struct {
 	ctx       context.Context
 	loaders   *loaders
 	buf       bytes.Buffer
-	collected map[collectKey][]graphql.CollectedField
+	collected map[collectKey]collected
 	objects   int64
 	budget    int64
 }
@@ -274,6 +275,21 @@ func implementsType(s *ast.Schema, name, typ string) bool {
 // scalar writes a scalar or enum value with the marshaler gqlgen's
 // generated code uses for it.
 func (w *directWalk) scalar(v reflect.Value, typ string) error {
+	// Plain Go values (no methods: no MarshalGQL) are written here without
+	// going through an interface.
+	if v.Type().NumMethod() == 0 {
+		switch {
+		case v.Kind() == reflect.String && (typ == "String" || typ == "ID"):
+			writeQuoted(&w.buf, v.String())
+			return nil
+		case v.Kind() == reflect.Bool && typ == "Boolean":
+			w.buf.WriteString(strconv.FormatBool(v.Bool()))
+			return nil
+		case v.CanInt() && typ == "Int":
+			w.buf.Write(strconv.AppendInt(w.buf.AvailableBuffer(), v.Int(), 10))
+			return nil
+		}
+	}
 	if typ == "PartialDate" {
 		switch d := v.Interface().(type) {
 		case kg.PartialDate:
@@ -306,7 +322,7 @@ func (w *directWalk) scalar(v reflect.Value, typ string) error {
 		if v.Kind() != reflect.String {
 			return errNotDirect
 		}
-		graphql.MarshalString(v.String()).MarshalGQL(&w.buf)
+		writeQuoted(&w.buf, v.String())
 	case "Int":
 		switch v.Kind() {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -336,7 +352,7 @@ func (w *directWalk) object(v reflect.Value, typ string, sel ast.SelectionSet) e
 	if w.objects++; w.budget > 0 && w.objects > w.budget {
 		return errNotDirect // gqlgen stops the root field with its error
 	}
-	fields, err := w.collect(sel, typ)
+	fields, readers, err := w.collect(sel, typ)
 	if err != nil {
 		return err
 	}
@@ -345,13 +361,13 @@ func (w *directWalk) object(v reflect.Value, typ string, sel ast.SelectionSet) e
 		if i > 0 {
 			w.buf.WriteByte(',')
 		}
-		graphql.MarshalString(f.Alias).MarshalGQL(&w.buf)
+		writeQuoted(&w.buf, f.Alias)
 		w.buf.WriteByte(':')
 		if f.Name == "__typename" {
-			graphql.MarshalString(typ).MarshalGQL(&w.buf)
+			writeQuoted(&w.buf, typ)
 			continue
 		}
-		fv, err := w.field(v, typ, f)
+		fv, err := w.field(v, typ, f, &readers[i])
 		if err != nil {
 			return err
 		}
@@ -363,33 +379,46 @@ func (w *directWalk) object(v reflect.Value, typ string, sel ast.SelectionSet) e
 	return nil
 }
 
-// collect is graphql.CollectFields, once per selection set and type.
-func (w *directWalk) collect(sel ast.SelectionSet, typ string) ([]graphql.CollectedField, error) {
+// collect is graphql.CollectFields, once per selection set and type, with
+// a slot per field for its reader (found at its first use).
+func (w *directWalk) collect(sel ast.SelectionSet, typ string) ([]graphql.CollectedField, []*fieldReader, error) {
 	if len(sel) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	k := collectKey{sel: &sel[0], n: len(sel), typ: typ}
-	if fs, ok := w.collected[k]; ok {
-		return fs, nil
+	if c, ok := w.collected[k]; ok {
+		return c.fields, c.readers, nil
 	}
 	fs := graphql.CollectFields(w.op, sel, w.d.satisfies(typ))
 	for _, f := range fs {
 		if f.IsDeferred() || (f.Definition == nil && f.Name != "__typename") {
-			return nil, errNotDirect
+			return nil, nil, errNotDirect
 		}
 		if f.Name != "__typename" && strings.HasPrefix(f.Name, "__") {
-			return nil, errNotDirect
+			return nil, nil, errNotDirect
 		}
 	}
-	w.collected[k] = fs
-	return fs, nil
+	c := collected{fields: fs, readers: make([]*fieldReader, len(fs))}
+	w.collected[k] = c
+	return c.fields, c.readers, nil
+}
+
+// collected is what collect keeps of one selection set and type.
+type collected struct {
+	fields  []graphql.CollectedField
+	readers []*fieldReader
 }
 
 // field reads field f of the model value v (an object of GraphQL type typ).
-func (w *directWalk) field(v reflect.Value, typ string, f graphql.CollectedField) (reflect.Value, error) {
-	r, err := w.d.reader(v.Type(), typ, f.Name)
-	if err != nil {
-		return reflect.Value{}, err
+// slot caches the reader for this selection's field.
+func (w *directWalk) field(v reflect.Value, typ string, f graphql.CollectedField, slot **fieldReader) (reflect.Value, error) {
+	r := *slot
+	if r == nil || r.goType != v.Type() {
+		var err error
+		if r, err = w.d.reader(v.Type(), typ, f.Name); err != nil {
+			return reflect.Value{}, err
+		}
+		*slot = r
 	}
 	if !r.resolver.IsValid() {
 		return v.FieldByIndex(r.index), nil
@@ -429,6 +458,9 @@ func (d *directWriter) reader(goType reflect.Type, typ, name string) (*fieldRead
 		return r, nil
 	}
 	r = d.findReader(goType, typ, name)
+	if r != nil {
+		r.goType = goType
+	}
 	d.mu.Lock()
 	d.fields[k] = r
 	d.mu.Unlock()
@@ -639,4 +671,39 @@ func convertArg(v any, pt reflect.Type, t *ast.Type) (reflect.Value, error) {
 		return reflect.ValueOf(b), nil
 	}
 	return reflect.Value{}, fmt.Errorf("argument type %s: %w", pt, errNotDirect)
+}
+
+// writeQuoted writes s as a JSON string exactly as gqlgen's
+// graphql.MarshalString does (TestWriteQuoted compares them), without the
+// closure MarshalString allocates per value.
+func writeQuoted(b *bytes.Buffer, s string) {
+	const hex = "0123456789ABCDEF"
+	b.WriteByte('"')
+	start := 0
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c >= 0x20 && c != '\\' && c != '"' {
+			continue
+		}
+		b.WriteString(s[start:i])
+		switch c {
+		case '\t':
+			b.WriteString(`\t`)
+		case '\r':
+			b.WriteString(`\r`)
+		case '\n':
+			b.WriteString(`\n`)
+		case '\\':
+			b.WriteString(`\\`)
+		case '"':
+			b.WriteString(`\"`)
+		default:
+			b.WriteString(`\u00`)
+			b.WriteByte(hex[c>>4])
+			b.WriteByte(hex[c&0xf])
+		}
+		start = i + 1
+	}
+	b.WriteString(s[start:])
+	b.WriteByte('"')
 }
