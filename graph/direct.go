@@ -20,7 +20,7 @@ import (
 )
 
 // The direct path (issue 19): a root field whose answer the compiled
-// statement holds is written as JSON in one directWalk over the selection,
+// statement holds is written as JSON in one walk over the selection,
 // instead of through gqlgen's executor, which gives every field of every
 // element a field context, a middleware chain, a recover guard and a
 // marshaler closure, and collects the fields of every object again.
@@ -34,12 +34,17 @@ import (
 // response bytes with gqlgen's own scalar marshalers, so the bytes are
 // those gqlgen would write.
 //
-// Anything the directWalk is not sure of hands the root field back to gqlgen,
+// Nested resolvers run under the root field's field context (the walk
+// makes none per field): a resolver that reads its own field context
+// (arguments, path) must not be reached by the walk, or must read them
+// from its parameters, as every resolver does today.
+//
+// Anything the walk is not sure of hands the root field back to gqlgen,
 // which answers it as before: a field error or a panic, a null in a
 // non-null position, a deferred fragment, a field that loaded through a
 // batch (the statement did not cover it: gqlgen's executor overlaps those
 // loads), the object budget passed (gqlgen reports it), an argument of a
-// type the directWalk does not convert. The root resolver is not run twice: its
+// type the walk does not convert. The root resolver is not run twice: its
 // result is handed to gqlgen's field middleware (replayRoot).
 
 // DirectStats counts root fields by how they were answered.
@@ -53,7 +58,7 @@ type DirectStats struct {
 // errNotDirect stops the walk: the root field goes back to gqlgen.
 var errNotDirect = errors.New("not answerable directly")
 
-// directWriter holds what the directWalk needs of the schema and the resolvers,
+// directWriter holds what the walk needs of the schema and the resolvers,
 // built once per handler; its caches fill as types and fields are met.
 type directWriter struct {
 	schema    *ast.Schema
@@ -532,7 +537,7 @@ func (d *directWriter) satisfies(typ string) []string {
 }
 
 // rootCall finds the Query resolver method of root field f and converts
-// its arguments; ok is false when an argument has a type the directWalk does not
+// its arguments; ok is false when an argument has a type the walk does not
 // convert (gqlgen's generated code then does).
 func (d *directWriter) rootCall(op *graphql.OperationContext, f graphql.CollectedField) (reflect.Value, map[string]any, bool) {
 	r, err := d.reader(reflect.TypeFor[struct{}](), "Query", f.Name)
