@@ -25,8 +25,9 @@ import (
 // element a field context, a middleware chain, a recover guard and a
 // marshaler closure, and collects the fields of every object again.
 //
-// gqlgen keeps parsing, validation (its query cache), the root field's
-// arguments and errors. The root resolver runs as before (one statement,
+// gqlgen keeps parsing, validation (its query cache) and errors; the root
+// field's arguments are converted here (convertArg) to the resolver's
+// parameter types. The root resolver runs as before (one statement,
 // loaders primed with what it returned); then the selection is walked
 // once: fields are collected once per selection set and type, each field
 // is read from the model value (a struct field, or its resolver, which
