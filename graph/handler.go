@@ -46,6 +46,12 @@ type HandlerConfig struct {
 	// AroundResponses are called, in order, around every response (metrics,
 	// request logs).
 	AroundResponses []graphql.ResponseMiddleware
+	// NoDirect turns the direct path off (direct.go): every field then goes
+	// through gqlgen's executor, as on the reference path of the tests.
+	NoDirect bool
+	// DirectStats, when set, counts the root fields answered by the direct
+	// path and those handed back to gqlgen.
+	DirectStats *DirectStats
 }
 
 // DefaultMaxObjects is the default object budget of a root field: about
@@ -97,7 +103,8 @@ func NewHandler(store Store, cfg HandlerConfig, logger *slog.Logger) http.Handle
 		logger = slog.New(slog.DiscardHandler)
 	}
 	resolver := NewResolver(store, cfg.Limits)
-	srv := handler.New(NewSchema(resolver))
+	schema := NewSchema(resolver)
+	srv := handler.New(schema)
 	srv.AddTransport(transport.Options{})
 	srv.AddTransport(overHTTP{transport.GET{}})
 	srv.AddTransport(overHTTP{transport.POST{}})
@@ -113,6 +120,20 @@ func NewHandler(store Store, cfg HandlerConfig, logger *slog.Logger) http.Handle
 	srv.AroundOperations(LoaderMiddleware(store, cfg.LoaderWait))
 	srv.AroundRootFields(countRoot(cfg.MaxObjects))
 	srv.AroundFields(countObjects)
+	if !cfg.NoDirect {
+		stats := cfg.DirectStats
+		if stats == nil {
+			stats = &DirectStats{}
+		}
+		// Inside countRoot, which gives the root field its object count
+		// (the direct path reads the budget from it); replayRoot inside
+		// countObjects, which counts the replayed root result as any.
+		srv.AroundRootFields(newDirectWriter(schema.Schema(), resolver, stats).rootMiddleware)
+		srv.AroundFields(replayRoot)
+	}
+	// Registered first, so that it is the outermost and sees the final
+	// response (overhttp.go).
+	srv.AroundResponses(stashData)
 	srv.AroundResponses(dropOverBudget)
 	for _, m := range cfg.AroundResponses {
 		srv.AroundResponses(m)

@@ -2,6 +2,9 @@ package graph
 
 import (
 	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"mime"
 	"net/http"
@@ -33,8 +36,37 @@ type overHTTP struct{ graphql.Transport }
 // Do runs the wrapped transport, correcting its refusals on the way out.
 func (t overHTTP) Do(w http.ResponseWriter, r *http.Request, exec graphql.GraphExecutor) {
 	rw := &refusalWriter{ResponseWriter: w}
-	t.Transport.Do(rw, r, exec)
+	t.Transport.Do(rw, r.WithContext(context.WithValue(r.Context(), dataStashKey{}, &rw.data)), exec)
 	rw.finish()
+}
+
+// The answer's data is written once. gqlgen's transports encode the
+// response with encoding/json, which scans and copies the data (already
+// JSON, written by the executor or the direct path) a second time to
+// compact it. stashData takes the data out of the response before that,
+// leaving a placeholder, and the writer puts it back in place of the
+// placeholder as the body goes out. The placeholder is a JSON string
+// holding a random token: in the encoded response it can only be the
+// placeholder itself (a quote inside any other string is escaped).
+var dataPlaceholder = func() []byte {
+	var b [12]byte
+	_, _ = rand.Read(b[:])
+	return []byte(`"armsgraph-data-` + hex.EncodeToString(b[:]) + `"`)
+}()
+
+type dataStashKey struct{}
+
+// stashData is the response middleware (the outermost, so it sees the
+// final response) that hands the data to the request's writer.
+func stashData(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+	resp := next(ctx)
+	stash, ok := ctx.Value(dataStashKey{}).(*[]byte)
+	if !ok || resp == nil || *stash != nil || len(resp.Data) == 0 || string(resp.Data) == "null" {
+		return resp
+	}
+	*stash = resp.Data
+	resp.Data = dataPlaceholder
+	return resp
 }
 
 // refusalWriter rewrites the status of an application/json refusal and
@@ -43,6 +75,7 @@ type refusalWriter struct {
 	http.ResponseWriter
 	held bool // a refusal: its body goes to body
 	body bytes.Buffer
+	data []byte // the answer's data, written in place of dataPlaceholder
 }
 
 // WriteHeader passes status on, 200 for an application/json refusal. Only
@@ -59,10 +92,28 @@ func (w *refusalWriter) WriteHeader(status int) {
 	w.ResponseWriter.WriteHeader(status)
 }
 
-// Write passes b on, or holds it when finish must rewrite the body.
+// Write passes b on, or holds it when finish must rewrite the body; the
+// stashed data goes in place of its placeholder.
 func (w *refusalWriter) Write(b []byte) (int, error) {
 	if w.held {
 		return w.body.Write(b)
+	}
+	if w.data != nil {
+		if i := bytes.Index(b, dataPlaceholder); i >= 0 {
+			data := w.data
+			w.data = nil
+			n, err := w.ResponseWriter.Write(b[:i])
+			if err == nil {
+				_, err = w.ResponseWriter.Write(data)
+			}
+			if err == nil {
+				_, err = w.ResponseWriter.Write(b[i+len(dataPlaceholder):])
+			}
+			if err != nil {
+				return n, err
+			}
+			return len(b), nil
+		}
 	}
 	return w.ResponseWriter.Write(b)
 }
@@ -77,6 +128,9 @@ func (w *refusalWriter) finish() {
 		return
 	}
 	body := w.body.Bytes()
+	if w.data != nil {
+		body = bytes.Replace(body, dataPlaceholder, w.data, 1)
+	}
 	var resp map[string]json.RawMessage
 	if json.Unmarshal(body, &resp) == nil && string(resp["data"]) == "null" {
 		delete(resp, "data")

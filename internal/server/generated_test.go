@@ -21,6 +21,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
@@ -159,6 +160,9 @@ type differential struct {
 	// reference the handler over a store that ignores the prefetch, limits
 	// lifted too.
 	served, lifted, reference http.Handler
+	// registry holds the served handler's metrics: how many root fields
+	// the direct path wrote (graph/direct.go).
+	registry *prometheus.Registry
 }
 
 // smallAnswer is the size in objects under which no operation may be
@@ -175,12 +179,14 @@ func newDifferential(t testing.TB, store *neo4jstore.Store) *differential {
 	if _, err := store.Stats(context.Background()); err != nil {
 		t.Fatalf("read the graph's statistics: %v", err)
 	}
+	reg := prometheus.NewRegistry()
 	return &differential{
 		schema:    graph.NewExecutableSchema(graph.Config{}).Schema(),
 		pool:      seedPool(t),
-		served:    newServer(t, server.Config{RequestTimeout: 2 * time.Minute}, store),
+		served:    newServer(t, server.Config{RequestTimeout: 2 * time.Minute, Registry: reg}, store),
 		lifted:    newServer(t, server.Config{RequestTimeout: 2 * time.Minute, MaxComplexity: liftedComplexity, MaxObjects: liftedComplexity}, store),
-		reference: graph.NewHandler(uncompiled{store}, graph.HandlerConfig{MaxComplexity: liftedComplexity, MaxObjects: liftedComplexity}, nil),
+		reference: graph.NewHandler(uncompiled{store}, graph.HandlerConfig{MaxComplexity: liftedComplexity, MaxObjects: liftedComplexity, NoDirect: true}, nil),
+		registry:  reg,
 	}
 }
 
@@ -223,6 +229,7 @@ func (d *differential) corpus(t *testing.T, seed uint64, n, only int) {
 		ops = ops[only : only+1]
 	}
 	start := time.Now()
+	direct0, executor0 := rootFieldPaths(t, d.registry)
 	results := make([]outcome, len(ops))
 	// Four requests at a time: the loaders' batch window and Neo4j's round
 	// trips overlap, the answers do not depend on it.
@@ -288,6 +295,12 @@ func (d *differential) corpus(t *testing.T, seed uint64, n, only int) {
 	}
 	t.Logf("%d operations in %s: %d answered, %d refused by the cost limit; %d answers carry errors (bad input, an argument over its limit), as the reference's do; %d compiled into at most one statement per root field, %d with a shape left to the loaders",
 		len(ops), took.Round(time.Millisecond), answered, refused, withErrors, compiled, loaders)
+	direct, executor := rootFieldPaths(t, d.registry)
+	direct, executor = direct-direct0, executor-executor0
+	t.Logf("root fields served: %d written by the direct path, %d through gqlgen's executor", direct, executor)
+	if answered > 0 && direct == 0 {
+		t.Errorf("no root field of %d answered operations took the direct path (graph/direct.go)", answered)
+	}
 	if len(sizes) > 0 {
 		t.Logf("refused answers' real sizes (objects, cost limit lifted): min %d, median %d, max %d; %d of %d hold at most %d objects; per operation: %s",
 			sizes[0], sizes[len(sizes)/2], sizes[len(sizes)-1], small, len(sizes), smallAnswer, strings.Join(refusals, ", "))

@@ -8,11 +8,13 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/99designs/gqlgen/graphql"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"armsgraph/graph"
 	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
 )
@@ -31,6 +33,9 @@ type metrics struct {
 	// reanswered counts requests answered again because a statement found
 	// the graph's generation moved (pinGeneration).
 	reanswered prometheus.Counter
+	// direct counts the root fields the direct path wrote and those it
+	// handed back to gqlgen's executor (graph/direct.go).
+	direct graph.DirectStats
 
 	mu    sync.Mutex
 	names map[string]bool
@@ -74,6 +79,13 @@ func newMetrics(reg prometheus.Registerer) *metrics {
 		logged: map[string]bool{},
 	}
 	reg.MustRegister(m.requests, m.duration, m.errors, m.queries, m.fallbacks, m.reanswered)
+	for path, n := range map[string]*atomic.Int64{"direct": &m.direct.Direct, "executor": &m.direct.Fallback} {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name:        "armsgraph_graphql_root_fields_total",
+			Help:        "Root fields answered, by path: written straight from the statement's result (direct) or through gqlgen's executor.",
+			ConstLabels: prometheus.Labels{"path": path},
+		}, func() float64 { return float64(n.Load()) }))
+	}
 	return m
 }
 

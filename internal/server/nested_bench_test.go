@@ -45,81 +45,95 @@ var nestedQueries = []struct{ name, query string }{
 func BenchmarkNested(b *testing.B) {
 	inst := neo4jtest.Get(b)
 	store := seedInto(b, openStoreOn(b, inst))
-	h := newServer(b, server.Config{}, store)
-	for _, q := range nestedQueries {
-		b.Run(q.name, func(b *testing.B) {
-			body, _ := json.Marshal(map[string]any{"query": q.query})
-			var ids int
-			send := func(ctx context.Context) {
-				req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
-				req.Header.Set("Content-Type", "application/json")
-				w := httptest.NewRecorder()
-				h.ServeHTTP(w, req)
-				if w.Code != http.StatusOK || strings.Contains(w.Body.String(), `"errors"`) {
-					b.Fatalf("%s: %d %s", q.name, w.Code, w.Body.String())
-				}
-				ids = bytes.Count(w.Body.Bytes(), []byte(`"id":`))
-			}
-			// The root statement, as the API sends it, for the raw baseline.
-			var cypher string
-			var params map[string]any
-			cctx := neo4jstore.CaptureQuery(context.Background(), func(_, c string, p map[string]any) {
-				if cypher == "" {
-					cypher, params = c, p
-				}
-			})
-			req := httptest.NewRequestWithContext(cctx, http.MethodPost, "/graphql", bytes.NewReader(body))
-			req.Header.Set("Content-Type", "application/json")
-			h.ServeHTTP(httptest.NewRecorder(), req)
-			for range 20 {
-				send(context.Background())
-			}
-			lat := make([]time.Duration, 0, b.N)
-			var stmts int64
-			cpu0 := procCPU(b)
-			b.ReportAllocs()
-			b.ResetTimer()
-			for range b.N {
-				ctx, counter := neo4jstore.WithQueryCounter(context.Background())
-				start := time.Now()
-				send(ctx)
-				lat = append(lat, time.Since(start))
-				stmts += counter.Count()
-			}
-			b.StopTimer()
-			cpu := procCPU(b) - cpu0
-			// Raw: the statement through neo4j.ExecuteQuery (a managed
-			// transaction: BEGIN, RUN, PULL, COMMIT), and as the store runs
-			// it, an auto-commit transaction in a read session (RUN, PULL).
-			raw := make([]time.Duration, 0, b.N)
-			rawAuto := make([]time.Duration, 0, b.N)
-			for i := range b.N + 20 {
-				start := time.Now()
-				if _, err := neo4j.ExecuteQuery(context.Background(), inst.Driver, cypher, params, neo4j.EagerResultTransformer,
-					neo4j.ExecuteQueryWithDatabase(inst.Database), neo4j.ExecuteQueryWithReadersRouting()); err != nil {
-					b.Fatal(err)
-				}
-				if i >= 20 {
-					raw = append(raw, time.Since(start))
-				}
-				start = time.Now()
-				autoCommit(b, inst, cypher, params)
-				if i >= 20 {
-					rawAuto = append(rawAuto, time.Since(start))
-				}
-			}
-			p50, rawP50, rawAutoP50 := median(lat), median(raw), median(rawAuto)
-			b.ReportMetric(ms(p50), "p50-ms")
-			b.ReportMetric(ms(rawP50), "raw-p50-ms")
-			b.ReportMetric(float64(p50)/float64(rawP50), "graphql/raw")
-			b.ReportMetric(ms(rawAutoP50), "raw-autocommit-p50-ms")
-			b.ReportMetric(float64(p50)/float64(rawAutoP50), "graphql/raw-autocommit")
-			b.ReportMetric(float64(stmts)/float64(b.N), "stmts/req")
-			b.ReportMetric(ms(cpu)/float64(b.N), "cpu-ms/req")
-			b.ReportMetric(float64(ids), "ids/answer")
-			b.ReportMetric(0, "ns/op")
-		})
+	paths := []struct {
+		name string
+		h    http.Handler
+	}{
+		{"direct", newServer(b, server.Config{}, store)},
+		{"executor", newServer(b, server.Config{NoDirect: true}, store)},
 	}
+	for _, q := range nestedQueries {
+		for _, path := range paths {
+			b.Run(q.name+"/"+path.name, func(b *testing.B) { benchNested(b, inst, path.h, q.name, q.query) })
+		}
+	}
+}
+
+// benchNested is one query of BenchmarkNested through handler h.
+func benchNested(b *testing.B, inst *neo4jtest.Instance, h http.Handler, name, query string) {
+	body, _ := json.Marshal(map[string]any{"query": query})
+	var ids int
+	send := func(ctx context.Context) {
+		req := httptest.NewRequestWithContext(ctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		w := httptest.NewRecorder()
+		h.ServeHTTP(w, req)
+		if w.Code != http.StatusOK || strings.Contains(w.Body.String(), `"errors"`) {
+			b.Fatalf("%s: %d %s", name, w.Code, w.Body.String())
+		}
+		ids = bytes.Count(w.Body.Bytes(), []byte(`"id":`))
+	}
+	// The root statement, as the API sends it, for the raw baseline.
+	var cypher string
+	var params map[string]any
+	cctx := neo4jstore.CaptureQuery(context.Background(), func(_, c string, p map[string]any) {
+		if cypher == "" {
+			cypher, params = c, p
+		}
+	})
+	req := httptest.NewRequestWithContext(cctx, http.MethodPost, "/graphql", bytes.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	h.ServeHTTP(httptest.NewRecorder(), req)
+	for range 20 {
+		send(context.Background())
+	}
+	lat := make([]time.Duration, 0, b.N)
+	var stmts int64
+	cpu0 := procCPU(b)
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		ctx, counter := neo4jstore.WithQueryCounter(context.Background())
+		start := time.Now()
+		send(ctx)
+		lat = append(lat, time.Since(start))
+		stmts += counter.Count()
+	}
+	b.StopTimer()
+	cpu := procCPU(b) - cpu0
+	// Raw: the statement through neo4j.ExecuteQuery (a managed
+	// transaction: BEGIN, RUN, PULL, COMMIT), and as the store runs
+	// it, an auto-commit transaction in a read session (RUN, PULL).
+	raw := make([]time.Duration, 0, b.N)
+	rawAuto := make([]time.Duration, 0, b.N)
+	for i := range b.N + 20 {
+		start := time.Now()
+		if _, err := neo4j.ExecuteQuery(context.Background(), inst.Driver, cypher, params, neo4j.EagerResultTransformer,
+			neo4j.ExecuteQueryWithDatabase(inst.Database), neo4j.ExecuteQueryWithReadersRouting()); err != nil {
+			b.Fatal(err)
+		}
+		if i >= 20 {
+			raw = append(raw, time.Since(start))
+		}
+		start = time.Now()
+		autoCommit(b, inst, cypher, params)
+		if i >= 20 {
+			rawAuto = append(rawAuto, time.Since(start))
+		}
+	}
+	p50, rawP50, rawAutoP50 := median(lat), median(raw), median(rawAuto)
+	b.ReportMetric(ms(p50), "p50-ms")
+	b.ReportMetric(ms(rawP50), "raw-p50-ms")
+	b.ReportMetric(float64(p50)/float64(rawP50), "graphql/raw")
+	b.ReportMetric(ms(rawAutoP50), "raw-autocommit-p50-ms")
+	b.ReportMetric(float64(p50)/float64(rawAutoP50), "graphql/raw-autocommit")
+	b.ReportMetric(float64(stmts)/float64(b.N), "stmts/req")
+	b.ReportMetric(ms(cpu)/float64(b.N), "cpu-ms/req")
+	b.ReportMetric(float64(ids), "ids/answer")
+	if ids > 0 {
+		b.ReportMetric(ms(cpu)*1000/float64(b.N)/float64(ids), "cpu-us/id")
+	}
+	b.ReportMetric(0, "ns/op")
 }
 
 // autoCommit runs cypher in an auto-commit transaction of a read session

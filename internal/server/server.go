@@ -57,6 +57,10 @@ type Config struct {
 	QueryCacheSize int
 	// LoaderWait is how long a dataloader gathers keys before querying.
 	LoaderWait time.Duration
+	// NoDirect answers every field through gqlgen's executor instead of
+	// writing covered root fields straight from their statement
+	// (graph.HandlerConfig.NoDirect); for comparisons and as a way out.
+	NoDirect bool
 	// Registry receives the metrics; nil makes a new one, served at /metrics.
 	Registry *prometheus.Registry
 	// Access checks Host, Origin and tokens on every route (security.go).
@@ -169,9 +173,11 @@ func graphQL(cfg Config, store graph.Store, m *metrics, logger *slog.Logger) htt
 		DisableIntrospection: cfg.DisableIntrospection,
 		QueryCacheSize:       cfg.QueryCacheSize,
 		LoaderWait:           cfg.LoaderWait,
+		NoDirect:             cfg.NoDirect,
 	}
 	if m != nil {
 		hc.AroundResponses = append(hc.AroundResponses, m.observeResponse)
+		hc.DirectStats = &m.direct
 	}
 	hc.AroundResponses = append(hc.AroundResponses, noteOperation)
 	return graph.NewHandler(store, hc, logger)
