@@ -29,6 +29,59 @@ import (
 // introduction), then by name and id.
 const groupOrder = "coalesce(m." + kg.PropDate + ", m." + kg.PropOrdered + ", m." + kg.PropDelivered + ", m." + kg.PropIntroduced + "), m.name, m.id"
 
+// groupDateProps are the properties groupOrder's coalesce reads, in order.
+var groupDateProps = []string{kg.PropDate, kg.PropOrdered, kg.PropDelivered, kg.PropIntroduced}
+
+// propGroupKey holds groupOrder as one string (groupKeyOf), written on
+// every entity and indexed (entity_group_key), so that a large group's
+// first page walks the index in order and stops after a page, instead of
+// reading and sorting every member of the group.
+const propGroupKey = "groupKey"
+
+// groupKeySep sorts below every character of a name or date, so that a
+// prefix sorts first, as Cypher orders strings.
+const groupKeySep = "\u0001"
+
+// groupKeyOf is n's place in groupOrder as a string: "0" and the date for a
+// dated entity ("1" for an undated one: Cypher orders nulls last), then the
+// name and the id. Comparing keys compares (date, name, id) as groupOrder does.
+func groupKeyOf(n kg.Node) string {
+	date, dated := "", false
+	for _, p := range groupDateProps {
+		if v, ok := n.Props[p]; ok && v != nil {
+			date, dated = fmt.Sprint(v), true
+			break
+		}
+	}
+	rank := "1"
+	if dated {
+		rank = "0"
+	}
+	return rank + date + groupKeySep + n.Name + groupKeySep + n.ID
+}
+
+// indexedPage is a CALL clause that reads the first $first members of a
+// large group (c along pattern to m, the relationship in r) by walking the
+// group-key index in order, checking each entity for the relationship and
+// stopping after a page, into the column named into; its condition big
+// (a Cypher boolean) says when the group is large enough for that: the
+// walk meets about first × entities / size entities before a page is
+// full, fewer than the size of the group once size² ≥ first × entities.
+// An empty list when big is false. where narrows the candidates (a label
+// or a kind).
+func indexedPage(vars, big, pattern, where, into string) string {
+	exists := strings.NewReplacer("[r:", "[:").Replace(pattern)
+	return fmt.Sprintf(`CALL (%[1]s) {
+  WITH %[1]s WHERE %[2]s
+  MATCH (m:Entity) USING INDEX m:Entity(%[6]s)
+  WHERE m.%[6]s > '' AND %[4]s AND EXISTS { %[5]s }
+  WITH %[1]s, m ORDER BY m.%[6]s LIMIT $first
+  MATCH %[3]s
+  WITH r, m ORDER BY m.%[6]s LIMIT $first
+  RETURN collect({r: r, m: m}) AS %[7]s
+}`, vars, big, pattern, where, exists, propGroupKey, into)
+}
+
 // groupPattern is the pattern from c along t in one direction to m, with
 // the relationship in r; t comes from the kg allow-list, label from kg.Kind.
 func groupPattern(c, r, m string, t kg.RelType, incoming bool, label string) string {
@@ -49,6 +102,10 @@ func kindLabels() [][]string {
 	}
 	return out
 }
+
+// summaryBig says when a group of the summary (one kind at its far end, so
+// its degree is its size) is large enough for indexedPage.
+const summaryBig = "s.degree * s.degree >= $first * entities"
 
 // NeighborGroups returns the entity id and its neighbour groups, each with
 // its count and its first `first` members, largest groups first.
@@ -87,24 +144,27 @@ func (s *Store) NeighborGroups(ctx context.Context, id string, first int, prefet
 MATCH (c:Entity {id: $id})
 CALL (c) {
   UNWIND [s IN [%s] WHERE s.degree > 0] AS s
-  CALL (c, s) {
-    WITH c, s WHERE s.kind IS NOT NULL AND NOT s.incoming
-    CALL (c, s) {
-      WITH c, s WHERE $first > 0
+  WITH c, s, COUNT { (:Entity) } AS entities
+  CALL (c, s, entities) {
+    WITH c, s, entities WHERE s.kind IS NOT NULL AND NOT s.incoming
+    CALL (c, s, entities) {
+      WITH c, s WHERE $first > 0 AND NOT %[3]s
       MATCH (c)-[r:$(s.t)]->(m)
       WITH r, m ORDER BY %[2]s LIMIT $first
       RETURN collect({r: r, m: m}) AS page
     }
-    RETURN s.kind AS kind, s.degree AS count, page
+    %[4]s
+    RETURN s.kind AS kind, s.degree AS count, page + indexed AS page
     UNION ALL
-    WITH c, s WHERE s.kind IS NOT NULL AND s.incoming
-    CALL (c, s) {
-      WITH c, s WHERE $first > 0
+    WITH c, s, entities WHERE s.kind IS NOT NULL AND s.incoming
+    CALL (c, s, entities) {
+      WITH c, s WHERE $first > 0 AND NOT %[3]s
       MATCH (c)<-[r:$(s.t)]-(m)
       WITH r, m ORDER BY %[2]s LIMIT $first
       RETURN collect({r: r, m: m}) AS page
     }
-    RETURN s.kind AS kind, s.degree AS count, page
+    %[5]s
+    RETURN s.kind AS kind, s.degree AS count, page + indexed AS page
     UNION ALL
     WITH c, s WHERE s.kind IS NULL AND NOT s.incoming
     MATCH (c)-[r:$(s.t)]->(m:Entity)
@@ -120,7 +180,9 @@ CALL (c) {
   }
   RETURN collect({type: s.t, incoming: s.incoming, label: [k IN $kinds WHERE k[0] = kind][0][1], count: count, page: page}) AS groups
 }
-WITH c, groups, reduce(acc = [], g IN groups | acc + [p IN g.page | p.m]) AS members`, strings.Join(specs, ",\n    "), groupOrder)
+WITH c, groups, reduce(acc = [], g IN groups | acc + [p IN g.page | p.m]) AS members`, strings.Join(specs, ",\n    "), groupOrder, summaryBig,
+		indexedPage("c, s, entities", "$first > 0 AND "+summaryBig, "(c)-[r:$(s.t)]->(m)", "m.kind = s.kind", "indexed"),
+		indexedPage("c, s, entities", "$first > 0 AND "+summaryBig, "(c)<-[r:$(s.t)]-(m)", "m.kind = s.kind", "indexed"))
 	tail, cols, err := expandTail("c, members, groups", "[c] + members", "reduce(acc = [], g IN groups | acc + [p IN g.page | p.r])", pre)
 	if err != nil {
 		return kg.Node{}, nil, err
@@ -172,18 +234,29 @@ func (s *Store) NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, 
 	if far, _ := kg.FarKinds(t, centreKind, q.Incoming); len(far) == 1 && far[0] == q.Kind && strings.TrimSpace(q.Text) == "" {
 		count = fmt.Sprintf("COUNT { %s }", groupPattern("c", "", "", t, q.Incoming, ""))
 	}
+	// The first page of a large group without a text walks the group-key
+	// index (indexedPage) when the degree is the group's size; any other
+	// page expands the group and orders it.
+	big := "false"
+	if far, _ := kg.FarKinds(t, centreKind, q.Incoming); len(far) == 1 && far[0] == q.Kind && strings.TrimSpace(q.Text) == "" && q.Offset == 0 {
+		big = "count * count >= $first * COUNT { (:Entity) }"
+	}
 	props, relProps := projected(pre), relProjected(pre)
 	var b strings.Builder
 	fmt.Fprintf(&b, `
 MATCH (c:Entity {id: $id})
-CALL (c) {
+WITH c, %[4]s AS count
+CALL (c, count) {
+  WITH c WHERE NOT (%[5]s)
   MATCH %[1]s
   WHERE %[2]s
   WITH r, m ORDER BY %[3]s SKIP $offset LIMIT $first
   RETURN collect({r: r, m: m}) AS page
 }
-WITH c, page, %[4]s AS count`,
-		groupPattern("c", "r", "m", t, q.Incoming, label), match, groupOrder, count)
+%[6]s
+WITH c, page + indexed AS page, count`,
+		groupPattern("c", "r", "m", t, q.Incoming, label), match, groupOrder, count, big,
+		indexedPage("c, count", big, groupPattern("c", "r", "m", t, q.Incoming, ""), "m:"+label, "indexed"))
 	tail, cols, err := expandTail("c, page", "[c] + [p IN page | p.m]", "[p IN page | p.r]", pre)
 	if err != nil {
 		return kg.Node{}, kg.NeighborGroup{}, err
