@@ -687,7 +687,7 @@ func TestExplorer(t *testing.T) {
 		// The first visit pays for cold query plans in Neo4j; the second is
 		// what an analyst who keeps working sees.
 		warm := visit(t, tb, p)
-		t.Logf("time to first drawing %-55s first %5.0f ms, again %5.0f ms", p, float64(firstDrawing[p])/float64(time.Millisecond), float64(warm)/float64(time.Millisecond))
+		t.Logf("time to first drawing %-55s first %5.0f ms, again %5.0f ms: %s", p, float64(firstDrawing[p])/float64(time.Millisecond), float64(warm)/float64(time.Millisecond), breakdown(t, tb))
 	}
 	var layouts []float64
 	for range 5 {
@@ -916,13 +916,13 @@ func TestExplorerGroupedHub(t *testing.T) {
 	checkCSP(t, tb, hub)
 
 	warm := visit(t, tb, hub)
-	t.Logf("time to first drawing %-55s first %5.0f ms, again %5.0f ms (%d weapons)", hub, ms(cold), ms(warm), weapons)
+	t.Logf("time to first drawing %-55s first %5.0f ms, again %5.0f ms (%d weapons): %s", hub, ms(cold), ms(warm), weapons, breakdown(t, tb))
 	lineage := "/lineage/" + man.Samples.Wide[0]
 	cold = visit(t, tb, lineage)
 	warm = visit(t, tb, lineage)
 	var size int
 	run(t, tb, chromedp.Evaluate(`window.armsgraph.cy.nodes().length`, &size))
-	t.Logf("time to first drawing %-55s first %5.0f ms, again %5.0f ms (%d weapons drawn)", lineage, ms(cold), ms(warm), size)
+	t.Logf("time to first drawing %-55s first %5.0f ms, again %5.0f ms (%d weapons drawn): %s", lineage, ms(cold), ms(warm), size, breakdown(t, tb))
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
 	if len(tb.bad) > 0 || len(tb.errs) > 0 {
@@ -931,6 +931,20 @@ func TestExplorerGroupedHub(t *testing.T) {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// breakdown says where the current view's time to first drawing went
+// (window.armsgraph.timing): loading the page and its script, waiting on
+// the API, the layout, and the rest of the drawing.
+func breakdown(t *testing.T, tb *tab) string {
+	t.Helper()
+	var tm struct {
+		RenderAt, APIMs, LayoutMs, DrawMs, ReadyAt float64
+		Requests                                   int
+	}
+	run(t, tb, chromedp.Evaluate(`({ ...window.armsgraph.timing, readyAt: window.armsgraph.readyAt })`, &tm))
+	return fmt.Sprintf("page and script %.0f ms, API %.0f ms in %d request(s), layout %.0f ms, rest of the drawing %.0f ms",
+		tm.RenderAt, tm.APIMs, tm.Requests, tm.LayoutMs, tm.DrawMs-tm.LayoutMs)
+}
 
 // TestExplorerRegister imports the SIPRI trade-register fixture of
 // internal/sipri (release 2024) on top of the seeds, as `armsgraph import

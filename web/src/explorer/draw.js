@@ -112,6 +112,7 @@ export function drawnElements() {
 }
 
 export function drawGraph(layout) {
+  const began = performance.now();
   const { nodes, edges } = drawnElements();
   const elements = [
     ...nodes.map((n) => ({ group: 'nodes', data: { id: n.id, name: n.name, kind: n.kind, color: isGroup(n) ? '#e5e7eb' : colourOf(n.countryId), shape: SHAPES[n.kind] || 'ellipse' }, classes: n.id === state.centre ? 'centre' : isGroup(n) ? 'group' : '' })),
@@ -145,6 +146,8 @@ export function drawGraph(layout) {
   renderGroups(nodes.filter(isGroup));
   renderLegend(entities, rels);
   renderStatus(entities.length, rels.length, nodes.length - entities.length);
+  const timing = window.armsgraph.timing;
+  if (timing) { timing.layoutMs += window.armsgraph.layoutMs; timing.drawMs += performance.now() - began; }
 }
 
 function layoutOptions(name, cy) {
