@@ -71,10 +71,13 @@ func groupKeyOf(n kg.Node) string {
 // or a kind).
 func indexedPage(vars, big, pattern, where, into string) string {
 	exists := strings.NewReplacer("[r:", "[:").Replace(pattern)
+	// big gates the walk through the seek's own bound (every key starts
+	// with "0" or "1", none sorts after "2"): as a WHERE of its own it would
+	// be planned after the seek, walking the whole index for a small group,
+	// and an UNWIND before the seek loses the index order.
 	return fmt.Sprintf(`CALL (%[1]s) {
-  WITH %[1]s WHERE %[2]s
   MATCH (m:Entity) USING INDEX m:Entity(%[6]s)
-  WHERE m.%[6]s > '' AND %[4]s AND EXISTS { %[5]s }
+  WHERE m.%[6]s > CASE WHEN %[2]s THEN '' ELSE '2' END AND %[4]s AND EXISTS { %[5]s }
   WITH %[1]s, m ORDER BY m.%[6]s LIMIT $first
   MATCH %[3]s
   WITH r, m ORDER BY m.%[6]s LIMIT $first
@@ -102,10 +105,6 @@ func kindLabels() [][]string {
 	}
 	return out
 }
-
-// summaryBig says when a group of the summary (one kind at its far end, so
-// its degree is its size) is large enough for indexedPage.
-const summaryBig = "s.degree * s.degree >= $first * entities"
 
 // NeighborGroups returns the entity id and its neighbour groups, each with
 // its count and its first `first` members, largest groups first.
@@ -144,27 +143,24 @@ func (s *Store) NeighborGroups(ctx context.Context, id string, first int, prefet
 MATCH (c:Entity {id: $id})
 CALL (c) {
   UNWIND [s IN [%s] WHERE s.degree > 0] AS s
-  WITH c, s, COUNT { (:Entity) } AS entities
-  CALL (c, s, entities) {
-    WITH c, s, entities WHERE s.kind IS NOT NULL AND NOT s.incoming
-    CALL (c, s, entities) {
-      WITH c, s WHERE $first > 0 AND NOT %[3]s
+  CALL (c, s) {
+    WITH c, s WHERE s.kind IS NOT NULL AND NOT s.incoming
+    CALL (c, s) {
+      WITH c, s WHERE $first > 0
       MATCH (c)-[r:$(s.t)]->(m)
       WITH r, m ORDER BY %[2]s LIMIT $first
       RETURN collect({r: r, m: m}) AS page
     }
-    %[4]s
-    RETURN s.kind AS kind, s.degree AS count, page + indexed AS page
+    RETURN s.kind AS kind, s.degree AS count, page
     UNION ALL
-    WITH c, s, entities WHERE s.kind IS NOT NULL AND s.incoming
-    CALL (c, s, entities) {
-      WITH c, s WHERE $first > 0 AND NOT %[3]s
+    WITH c, s WHERE s.kind IS NOT NULL AND s.incoming
+    CALL (c, s) {
+      WITH c, s WHERE $first > 0
       MATCH (c)<-[r:$(s.t)]-(m)
       WITH r, m ORDER BY %[2]s LIMIT $first
       RETURN collect({r: r, m: m}) AS page
     }
-    %[5]s
-    RETURN s.kind AS kind, s.degree AS count, page + indexed AS page
+    RETURN s.kind AS kind, s.degree AS count, page
     UNION ALL
     WITH c, s WHERE s.kind IS NULL AND NOT s.incoming
     MATCH (c)-[r:$(s.t)]->(m:Entity)
@@ -180,9 +176,7 @@ CALL (c) {
   }
   RETURN collect({type: s.t, incoming: s.incoming, label: [k IN $kinds WHERE k[0] = kind][0][1], count: count, page: page}) AS groups
 }
-WITH c, groups, reduce(acc = [], g IN groups | acc + [p IN g.page | p.m]) AS members`, strings.Join(specs, ",\n    "), groupOrder, summaryBig,
-		indexedPage("c, s, entities", "$first > 0 AND "+summaryBig, "(c)-[r:$(s.t)]->(m)", "m.kind = s.kind", "indexed"),
-		indexedPage("c, s, entities", "$first > 0 AND "+summaryBig, "(c)<-[r:$(s.t)]-(m)", "m.kind = s.kind", "indexed"))
+WITH c, groups, reduce(acc = [], g IN groups | acc + [p IN g.page | p.m]) AS members`, strings.Join(specs, ",\n    "), groupOrder)
 	tail, cols, err := expandTail("c, members, groups", "[c] + members", "reduce(acc = [], g IN groups | acc + [p IN g.page | p.r])", pre)
 	if err != nil {
 		return kg.Node{}, nil, err
@@ -237,9 +231,10 @@ func (s *Store) NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, 
 	// The first page of a large group without a text walks the group-key
 	// index (indexedPage) when the degree is the group's size; any other
 	// page expands the group and orders it.
-	big := "false"
+	big, indexed := "false", "WITH c, count, page, [] AS indexed"
 	if far, _ := kg.FarKinds(t, centreKind, q.Incoming); len(far) == 1 && far[0] == q.Kind && strings.TrimSpace(q.Text) == "" && q.Offset == 0 {
 		big = "count * count >= $first * COUNT { (:Entity) }"
+		indexed = indexedPage("c, count", big, groupPattern("c", "r", "m", t, q.Incoming, ""), "m:"+label, "indexed")
 	}
 	props, relProps := projected(pre), relProjected(pre)
 	var b strings.Builder
@@ -255,8 +250,7 @@ CALL (c, count) {
 }
 %[6]s
 WITH c, page + indexed AS page, count`,
-		groupPattern("c", "r", "m", t, q.Incoming, label), match, groupOrder, count, big,
-		indexedPage("c, count", big, groupPattern("c", "r", "m", t, q.Incoming, ""), "m:"+label, "indexed"))
+		groupPattern("c", "r", "m", t, q.Incoming, label), match, groupOrder, count, big, indexed)
 	tail, cols, err := expandTail("c, page", "[c] + [p IN page | p.m]", "[p IN page | p.r]", pre)
 	if err != nil {
 		return kg.Node{}, kg.NeighborGroup{}, err
