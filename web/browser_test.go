@@ -947,17 +947,17 @@ func warmFigures(t *testing.T, tb *tab, path string) string {
 func breakdown(t *testing.T, tb *tab) string {
 	t.Helper()
 	var tm struct {
-		RenderAt, APIMs, LayoutMs, DrawMs, ReadyAt float64
-		Requests                                   int
-		LayoutCached                               bool
+		RenderAt, APIMs, LayoutMs, DeclutterMs, DrawMs, ReadyAt float64
+		Requests                                                int
+		LayoutCached                                            bool
 	}
 	run(t, tb, chromedp.Evaluate(`({ ...window.armsgraph.timing, readyAt: window.armsgraph.readyAt })`, &tm))
 	layout := "layout"
 	if tm.LayoutCached {
 		layout = "layout (cached positions)"
 	}
-	return fmt.Sprintf("page and script %.0f ms, API %.0f ms in %d request(s), %s %.0f ms, rest of the drawing %.0f ms",
-		tm.RenderAt, tm.APIMs, tm.Requests, layout, tm.LayoutMs, tm.DrawMs-tm.LayoutMs)
+	return fmt.Sprintf("page and script %.0f ms, API %.0f ms in %d request(s), %s %.0f ms, label decluttering %.0f ms, rest of the drawing %.0f ms",
+		tm.RenderAt, tm.APIMs, tm.Requests, layout, tm.LayoutMs, tm.DeclutterMs, tm.DrawMs-tm.LayoutMs-tm.DeclutterMs)
 }
 
 // TestExplorerRegister imports the SIPRI trade-register fixture of

@@ -144,7 +144,9 @@ export function drawGraph(layout, nocache) {
   cy.on('tap', 'edge', (ev) => select(ev.target.data('first')));
   cy.on('mouseover', 'node, edge', (ev) => ev.target.addClass('hover'));
   cy.on('mouseout', 'node, edge', (ev) => ev.target.removeClass('hover'));
+  const d0 = performance.now();
   declutter(cy);
+  if (window.armsgraph.timing) window.armsgraph.timing.declutterMs = performance.now() - d0;
   state.declutter = () => declutter(cy);
   // Groups are drawn, but the tables and the legend list entities.
   const entities = nodes.filter((n) => !isGroup(n));
