@@ -36,7 +36,7 @@ import (
 	"armsgraph/internal/neo4jtest/storetest"
 	"armsgraph/internal/seeds"
 	"armsgraph/internal/server"
-	"armsgraph/internal/sipri"
+	"armsgraph/internal/sipri/sipritest"
 	"armsgraph/internal/synth"
 	"armsgraph/web"
 )
@@ -969,29 +969,7 @@ func breakdown(t *testing.T, tb *tab) string {
 func TestExplorerRegister(t *testing.T) {
 	chromium := chromiumPath(t)
 	store, _ := storetest.Seeded(t, func(c *neo4jstore.Config) { c.QueryTimeout = 20 * time.Second })
-	ctx := context.Background()
-	base, err := sipri.LoadBase(ctx, storetest.ProjectSeeds(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(filepath.Join("..", "internal", "sipri", "testdata", "register-2024.csv"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	reg, err := sipri.Read(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := sipri.Convert(reg, sipri.Options{Release: "2024", Base: base})
-	if err != nil {
-		t.Fatal(err)
-	}
-	folder, err := res.Folder(base.IDs())
-	if err != nil {
-		t.Fatal(err)
-	}
-	storetest.Load(t, store, folder, ingest.Options{Dataset: "sipri"})
+	sipritest.Load(t, store, "internal/sipri/testdata/register-2024.csv", "2024")
 	srv := httptest.NewServer(server.New(server.Config{}, store, slog.New(slog.DiscardHandler)))
 	t.Cleanup(srv.Close)
 	tb := openBrowser(t, chromium, srv.URL)
