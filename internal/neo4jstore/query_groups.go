@@ -42,9 +42,11 @@ const propGroupKey = "groupKey"
 // prefix sorts first, as Cypher orders strings.
 const groupKeySep = "\u0001"
 
-// groupKeyOf is n's place in groupOrder as a string: "0" and the date for a
-// dated entity ("1" for an undated one: Cypher orders nulls last), then the
-// name and the id. Comparing keys compares (date, name, id) as groupOrder does.
+// groupKeyOf is n's place in groupOrder as a string, after its kind (so
+// that a walk reads the entities of one kind only, whatever the others'
+// dates): the kind, "0" and the date for a dated entity ("1" for an undated
+// one: Cypher orders nulls last), then the name and the id. Comparing the
+// keys of one kind compares (date, name, id) as groupOrder does.
 func groupKeyOf(n kg.Node) string {
 	date, dated := "", false
 	for _, p := range groupDateProps {
@@ -57,32 +59,37 @@ func groupKeyOf(n kg.Node) string {
 	if dated {
 		rank = "0"
 	}
-	return rank + date + groupKeySep + n.Name + groupKeySep + n.ID
+	return groupKeyPrefix(n.Kind) + rank + date + groupKeySep + n.Name + groupKeySep + n.ID
 }
+
+// groupKeyPrefix starts the group keys of the entities of kind k.
+func groupKeyPrefix(k kg.Kind) string { return string(k) + groupKeySep }
 
 // indexedPage is a CALL clause that reads the first $first members of a
 // large group (c along pattern to m, the relationship in r) by walking the
 // group-key index in order, checking each entity for the relationship and
 // stopping after a page, into the column named into; its condition big
 // (a Cypher boolean) says when the group is large enough for that: the
-// walk meets about first × entities / size entities before a page is
-// full, fewer than the size of the group once size² ≥ first × entities.
-// An empty list when big is false. where narrows the candidates (a label
-// or a kind).
-func indexedPage(vars, big, pattern, where, into string) string {
+// walk meets about first × n / size entities of the kind (n of them)
+// before a page is full, fewer than the size of the group once
+// size² ≥ first × n.
+// An empty list when big is false. The walk reads the keys of the
+// group's kind only ($keyPrefix, groupKeyPrefix); label narrows the
+// candidates to that kind.
+func indexedPage(vars, big, pattern, label, into string) string {
 	exists := strings.NewReplacer("[r:", "[:").Replace(pattern)
-	// big gates the walk through the seek's own bound (every key starts
-	// with "0" or "1", none sorts after "2"): as a WHERE of its own it would
-	// be planned after the seek, walking the whole index for a small group,
-	// and an UNWIND before the seek loses the index order.
+	// big gates the walk through the seek's own prefix (no key starts with
+	// "~"): as a WHERE of its own it would be planned after the seek,
+	// walking the whole index for a small group, and an UNWIND before the
+	// seek loses the index order.
 	return fmt.Sprintf(`CALL (%[1]s) {
   MATCH (m:Entity) USING INDEX m:Entity(%[6]s)
-  WHERE m.%[6]s > CASE WHEN %[2]s THEN '' ELSE '2' END AND %[4]s AND EXISTS { %[5]s }
+  WHERE m.%[6]s STARTS WITH CASE WHEN %[2]s THEN $keyPrefix ELSE '~' END AND m:%[4]s AND EXISTS { %[5]s }
   WITH %[1]s, m ORDER BY m.%[6]s LIMIT $first
   MATCH %[3]s
   WITH r, m ORDER BY m.%[6]s LIMIT $first
   RETURN collect({r: r, m: m}) AS %[7]s
-}`, vars, big, pattern, where, exists, propGroupKey, into)
+}`, vars, big, pattern, label, exists, propGroupKey, into)
 }
 
 // groupPattern is the pattern from c along t in one direction to m, with
@@ -233,8 +240,8 @@ func (s *Store) NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, 
 	// page expands the group and orders it.
 	big, indexed := "false", "WITH c, count, page, [] AS indexed"
 	if far, _ := kg.FarKinds(t, centreKind, q.Incoming); len(far) == 1 && far[0] == q.Kind && strings.TrimSpace(q.Text) == "" && q.Offset == 0 {
-		big = "count * count >= $first * COUNT { (:Entity) }"
-		indexed = indexedPage("c, count", big, groupPattern("c", "r", "m", t, q.Incoming, ""), "m:"+label, "indexed")
+		big = fmt.Sprintf("count * count >= $first * COUNT { (:%s) }", label)
+		indexed = indexedPage("c, count", big, groupPattern("c", "r", "m", t, q.Incoming, ""), label, "indexed")
 	}
 	props, relProps := projected(pre), relProjected(pre)
 	var b strings.Builder
@@ -258,7 +265,7 @@ WITH c, page + indexed AS page, count`,
 	fmt.Fprintf(&b, "%s\nRETURN %s AS c, [{type: '%s', incoming: %t, label: '%s', count: count, page: [p IN page | {r: %s, m: %s}]}] AS groups%s",
 		tail, projectNode("c", props), t, q.Incoming, label, projectRel("p.r", relProps), projectNode("p.m", props), cols)
 	recs, err := s.query(ctx, "neighborGroup", b.String(), map[string]any{
-		"id": q.ID, "first": q.First, "offset": q.Offset, "text": strings.ToLower(strings.TrimSpace(q.Text)),
+		"id": q.ID, "first": q.First, "offset": q.Offset, "text": strings.ToLower(strings.TrimSpace(q.Text)), "keyPrefix": groupKeyPrefix(q.Kind),
 	})
 	if err != nil {
 		return kg.Node{}, kg.NeighborGroup{}, err
