@@ -2,8 +2,12 @@ package neo4jstore
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
+
+	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
 	"armsgraph/internal/kg"
 )
@@ -50,7 +54,7 @@ func schemaStatements() []string {
 // EnsureSchema creates the constraints and indexes and waits until they are online.
 func (s *Store) EnsureSchema(ctx context.Context) error {
 	for _, stmt := range schemaStatements() {
-		if _, err := s.write(ctx, "schema", stmt, nil); err != nil {
+		if err := s.schemaWrite(ctx, stmt); err != nil {
 			return fmt.Errorf("ensure schema: %w", err)
 		}
 	}
@@ -58,4 +62,24 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 		return fmt.Errorf("await indexes: %w", err)
 	}
 	return nil
+}
+
+// schemaWrite runs one schema statement. Two loads at once (two datasets)
+// each ensure the schema while the other writes: an index being created
+// and a write can deadlock on the label's lock, which the driver retries
+// only within its short retry budget (TransactionExecutionLimit); the
+// statement is idempotent, so it is tried again a few times, with a pause.
+func (s *Store) schemaWrite(ctx context.Context, stmt string) error {
+	for attempt := 1; ; attempt++ {
+		_, err := s.write(ctx, "schema", stmt, nil)
+		var limit *neo4j.TransactionExecutionLimit
+		if err == nil || attempt == 5 || !errors.As(err, &limit) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		}
+	}
 }
