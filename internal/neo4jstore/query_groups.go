@@ -238,25 +238,28 @@ func (s *Store) NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, 
 	// The first page of a large group without a text walks the group-key
 	// index (indexedPage) when the degree is the group's size; any other
 	// page expands the group and orders it.
-	big, indexed := "false", "WITH c, count, page, [] AS indexed"
+	big, indexed := "false", "WITH c, count, [] AS indexed"
 	if far, _ := kg.FarKinds(t, centreKind, q.Incoming); len(far) == 1 && far[0] == q.Kind && strings.TrimSpace(q.Text) == "" && q.Offset == 0 {
 		big = fmt.Sprintf("count * count >= $first * COUNT { (:%s) }", label)
 		indexed = indexedPage("c, count", big, groupPattern("c", "r", "m", t, q.Incoming, ""), label, "indexed")
 	}
+	// The group is expanded and ordered when the walk does not apply, and
+	// also when it found less than a page: a graph loaded before entities
+	// carried group keys (re-ingest it to give them keys) answers as before.
 	props, relProps := projected(pre), relProjected(pre)
 	var b strings.Builder
 	fmt.Fprintf(&b, `
 MATCH (c:Entity {id: $id})
 WITH c, %[4]s AS count
-CALL (c, count) {
-  WITH c WHERE NOT (%[5]s)
+%[6]s
+CALL (c, count, indexed) {
+  WITH c WHERE NOT (%[5]s) OR size(indexed) < CASE WHEN count < $first THEN count ELSE $first END
   MATCH %[1]s
   WHERE %[2]s
   WITH r, m ORDER BY %[3]s SKIP $offset LIMIT $first
   RETURN collect({r: r, m: m}) AS page
 }
-%[6]s
-WITH c, page + indexed AS page, count`,
+WITH c, CASE WHEN size(page) > 0 THEN page ELSE indexed END AS page, count`,
 		groupPattern("c", "r", "m", t, q.Incoming, label), match, groupOrder, count, big, indexed)
 	tail, cols, err := expandTail("c, page", "[c] + [p IN page | p.m]", "[p IN page | p.r]", pre)
 	if err != nil {
