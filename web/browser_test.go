@@ -36,6 +36,7 @@ import (
 	"armsgraph/internal/neo4jtest/storetest"
 	"armsgraph/internal/seeds"
 	"armsgraph/internal/server"
+	"armsgraph/internal/sipri/sipritest"
 	"armsgraph/internal/synth"
 	"armsgraph/web"
 )
@@ -481,6 +482,72 @@ func TestExplorer(t *testing.T) {
 		screenshot(t, tb, dir, "timeline-iran-china-range.png")
 	})
 
+	t.Run("timeline range within or overlapping", func(t *testing.T) {
+		// The mid-1990s question of issue 20: 1993-1997 WITHIN keeps the
+		// named weapons sold in the period (C-801, C-802); OVERLAPS also
+		// keeps the 1980s-1990s transfers that merely reach into it.
+		path := "/timeline/country/iran/country/china?range=1993-1997&match=within"
+		visit(t, tb, path)
+		within := drawnTransfers(t, tb)
+		wantWithin := apiTransfers(t, srv.URL, "country/china", "country/iran", "1993", "1997", "WITHIN")
+		if !slices.Equal(within, wantWithin) {
+			t.Errorf("%s draws transfers %v, want the API's WITHIN answer %v", path, within, wantWithin)
+		}
+		var named []string
+		for _, id := range within {
+			if strings.Contains(id, "c-801") || strings.Contains(id, "c-802") {
+				named = append(named, id)
+			}
+		}
+		if want := []string{"transfer/china-iran-c-801-1990s", "transfer/china-iran-c-802-1990s"}; !slices.Equal(named, want) {
+			t.Errorf("%s draws the C-801/C-802 transfers %v, want %v", path, named, want)
+		}
+		mustContain(t, "status", text(t, tb, "#status"), "Range 1993–1997", "lie within it")
+		// The control beside the range switches to overlap; the URL keeps it.
+		run(t, tb, chromedp.Evaluate(`(() => { const s = document.querySelector('#controls select[name="match"]'); s.value = 'overlaps'; s.dispatchEvent(new Event('change')); })()`, nil),
+			chromedp.WaitVisible(`body[data-state="ready"] #timeline svg .range`, chromedp.ByQuery))
+		var loc string
+		run(t, tb, chromedp.Location(&loc))
+		if u, err := url.Parse(loc); err != nil || u.Query().Get("range") != "1993-1997" || u.Query().Has("match") {
+			t.Errorf("after choosing overlap the URL is %s, want range=1993-1997 and no match", loc)
+		}
+		overlapping := drawnTransfers(t, tb)
+		if want := apiTransfers(t, srv.URL, "country/china", "country/iran", "1993", "1997", "OVERLAPS"); !slices.Equal(overlapping, want) {
+			t.Errorf("overlapping 1993-1997 draws %v, want the API's answer %v", overlapping, want)
+		}
+		extra := 0
+		for _, id := range overlapping {
+			if !slices.Contains(within, id) {
+				extra++
+			}
+		}
+		if extra == 0 || len(overlapping) != len(within)+extra {
+			t.Errorf("overlapping draws %v, want every transfer within and more (within: %v)", overlapping, within)
+		}
+		t.Logf("Iran-China 1993-1997: %d transfers within, %d overlapping", len(within), len(overlapping))
+		screenshot(t, tb, dir, "timeline-iran-china-overlapping.png")
+	})
+
+	t.Run("flows within the dates", func(t *testing.T) {
+		visit(t, tb, "/flows?from=1993&to=1997&match=within")
+		var value string
+		run(t, tb, chromedp.AttributeValue(`#timeline button[data-cell="country/china|country/iran"]`, "data-value", &value, nil, chromedp.ByQuery))
+		var api struct {
+			Data struct{ W, O struct{ ValueUsd float64 } }
+		}
+		postGraphQL(t, srv.URL, `{ w: transferTotals(supplier: "country/china", recipient: "country/iran", from: "1993", to: "1997", match: WITHIN) { valueUsd }
+  o: transferTotals(supplier: "country/china", recipient: "country/iran", from: "1993", to: "1997") { valueUsd } }`, &api)
+		if got, _ := strconv.ParseFloat(value, 64); got != api.Data.W.ValueUsd {
+			t.Errorf("China → Iran 1993-1997 within = %s, want the API's %.0f (overlapping: %.0f)", value, api.Data.W.ValueUsd, api.Data.O.ValueUsd)
+		}
+		mustContain(t, "flows title", text(t, tb, "#title"), "within the dates")
+		var selected string
+		run(t, tb, chromedp.Evaluate(`document.querySelector('#controls select[name="match"]').value`, &selected))
+		if selected != "within" {
+			t.Errorf("the match control shows %q, want within (from the URL)", selected)
+		}
+	})
+
 	t.Run("flows: China to Iran, 1993-2000", func(t *testing.T) {
 		path := "/flows?from=1993&to=2000"
 		firstDrawing[path] = visit(t, tb, path)
@@ -634,8 +701,7 @@ func TestExplorer(t *testing.T) {
 	for _, p := range paths {
 		// The first visit pays for cold query plans in Neo4j; the second is
 		// what an analyst who keeps working sees.
-		warm := visit(t, tb, p)
-		t.Logf("time to first drawing %-55s first %5.0f ms, again %5.0f ms", p, float64(firstDrawing[p])/float64(time.Millisecond), float64(warm)/float64(time.Millisecond))
+		t.Logf("time to first drawing %s: first %.0f ms; %s", p, ms(firstDrawing[p]), warmFigures(t, tb, p))
 	}
 	// The layout timer runs in the lineage view, whichever subtests ran
 	// before (GraphiQL's page, or none when one runs alone, has no explorer).
@@ -651,7 +717,33 @@ func TestExplorer(t *testing.T) {
 	screenshot(t, tb, dir, "lineage-synthetic-200.png")
 }
 
-// postGraphQL runs a query against the service and decodes its answer
+// drawnTransfers lists the ids of the transfers the timeline draws, sorted.
+func drawnTransfers(t *testing.T, tb *tab) []string {
+	t.Helper()
+	var ids []string
+	run(t, tb, chromedp.Evaluate(`[...document.querySelectorAll('#timeline svg .mark')].map((g) => g.dataset.id).filter((id) => id.startsWith('transfer/'))`, &ids))
+	sort.Strings(ids)
+	return ids
+}
+
+// apiTransfers asks the API for the transfers between a and b (both ways)
+// dated in [from, to] by match, and returns their ids, sorted.
+func apiTransfers(t *testing.T, origin, a, b, from, to, match string) []string {
+	t.Helper()
+	var api struct {
+		Data struct{ Out, In []struct{ ID string } }
+	}
+	args := fmt.Sprintf(`from: %q, to: %q, match: %s`, from, to, match)
+	postGraphQL(t, origin, fmt.Sprintf(`{ out: transfers(supplier: %q, recipient: %q, %s) { id } in: transfers(supplier: %q, recipient: %q, %s) { id } }`, a, b, args, b, a, args), &api)
+	var ids []string
+	for _, x := range append(api.Data.Out, api.Data.In...) {
+		ids = append(ids, x.ID)
+	}
+	sort.Strings(ids)
+	return ids
+}
+
+// postGraphQL runs a query// postGraphQL runs a query against the service and decodes its answer
 // into out, failing the test on any error.
 func postGraphQL(t *testing.T, origin, query string, out any) {
 	t.Helper()
@@ -840,14 +932,12 @@ func TestExplorerGroupedHub(t *testing.T) {
 	mustContain(t, "nodes table after adding "+name, text(t, tb, "#nodes-table"), name)
 	checkCSP(t, tb, hub)
 
-	warm := visit(t, tb, hub)
-	t.Logf("time to first drawing %-55s first %5.0f ms, again %5.0f ms (%d weapons)", hub, ms(cold), ms(warm), weapons)
+	t.Logf("time to first drawing %s (%d weapons): first %.0f ms; %s", hub, weapons, ms(cold), warmFigures(t, tb, hub))
 	lineage := "/lineage/" + man.Samples.Wide[0]
 	cold = visit(t, tb, lineage)
-	warm = visit(t, tb, lineage)
 	var size int
 	run(t, tb, chromedp.Evaluate(`window.armsgraph.cy.nodes().length`, &size))
-	t.Logf("time to first drawing %-55s first %5.0f ms, again %5.0f ms (%d weapons drawn)", lineage, ms(cold), ms(warm), size)
+	t.Logf("time to first drawing %s (%d weapons drawn): first %.0f ms; %s", lineage, size, ms(cold), warmFigures(t, tb, lineage))
 	tb.mu.Lock()
 	defer tb.mu.Unlock()
 	if len(tb.bad) > 0 || len(tb.errs) > 0 {
@@ -856,3 +946,165 @@ func TestExplorerGroupedHub(t *testing.T) {
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// warmFigures visits path twice more, on a warm server: with the layout
+// the tab has cached for the drawing, and with the cache cleared (the
+// layout computed again); it says how long each took and where the time went.
+func warmFigures(t *testing.T, tb *tab, path string) string {
+	t.Helper()
+	cached := visit(t, tb, path)
+	cachedWhere := breakdown(t, tb)
+	run(t, tb, chromedp.Evaluate(`Object.keys(sessionStorage).filter((k) => k.startsWith('armsgraph.layout.')).forEach((k) => sessionStorage.removeItem(k))`, nil))
+	fresh := visit(t, tb, path)
+	return fmt.Sprintf("again %.0f ms (%s); again without the layout cache %.0f ms (%s)", ms(cached), cachedWhere, ms(fresh), breakdown(t, tb))
+}
+
+// breakdown says where the current view's time to first drawing went
+// (window.armsgraph.timing): loading the page and its script, waiting on
+// the API, the layout, and the rest of the drawing.
+func breakdown(t *testing.T, tb *tab) string {
+	t.Helper()
+	var tm struct {
+		RenderAt, APIMs, LayoutMs, DeclutterMs, DrawMs, ReadyAt float64
+		Requests                                                int
+		LayoutCached                                            bool
+	}
+	run(t, tb, chromedp.Evaluate(`({ ...window.armsgraph.timing, readyAt: window.armsgraph.readyAt })`, &tm))
+	layout := "layout"
+	if tm.LayoutCached {
+		layout = "layout (cached positions)"
+	}
+	return fmt.Sprintf("page and script %.0f ms, API %.0f ms in %d request(s), %s %.0f ms, label decluttering %.0f ms, rest of the drawing %.0f ms",
+		tm.RenderAt, tm.APIMs, tm.Requests, layout, tm.LayoutMs, tm.DeclutterMs, tm.DrawMs-tm.LayoutMs-tm.DeclutterMs)
+}
+
+// TestExplorerRegister imports the SIPRI trade-register fixture of
+// internal/sipri (release 2024) on top of the seeds, as `armsgraph import
+// sipri` and `armsgraph ingest --dataset sipri` do, and checks what the
+// explorer shows of it: a deal's register row (register, release, line, the
+// raw figures with SIPRI's brackets) and the flows in TIV or US$, never one
+// turned into the other.
+func TestExplorerRegister(t *testing.T) {
+	chromium := chromiumPath(t)
+	store, _ := storetest.Seeded(t, func(c *neo4jstore.Config) { c.QueryTimeout = 20 * time.Second })
+	sipritest.Load(t, store, "internal/sipri/testdata/register-2024.csv", "2024")
+	srv := httptest.NewServer(server.New(server.Config{}, store, slog.New(slog.DiscardHandler)))
+	t.Cleanup(srv.Close)
+	tb := openBrowser(t, chromium, srv.URL)
+	dir := screenshotDir(t)
+
+	// The fixture's first deal (line 6): C-802s from China to Iran, ordered
+	// (1992), 150 ordered and (150) delivered, 1994-1996 and (1998).
+	const deal = "transfer/sipri-china-iran-c-802-css-n-8-1992"
+	var api struct {
+		Data struct {
+			Entity struct {
+				TivUnit, TivOrder, TivDelivered float64
+				Estimated                       []string
+				Citations                       []struct {
+					Locator string
+					Source  struct{ Title string }
+				}
+			}
+		}
+	}
+	postGraphQL(t, srv.URL, fmt.Sprintf(`{ entity(id: %q) { ... on Transfer { tivUnit tivOrder tivDelivered estimated citations { locator source { title } } } } }`, deal), &api)
+	e := api.Data.Entity
+	if len(e.Citations) != 1 || e.Citations[0].Source.Title != "SIPRI Arms Transfers Database, 2024" || e.Citations[0].Locator != "line 6" {
+		t.Fatalf("the imported deal cites %+v, want the register's line 6", e.Citations)
+	}
+	rowOf := func(sel string) map[string]string {
+		var rows map[string]string
+		run(t, tb, chromedp.Evaluate(fmt.Sprintf(`Object.fromEntries([...document.querySelectorAll(%q)].map((tr) => [tr.dataset.field, tr.querySelector('td').textContent]))`, sel+" .register-row tr[data-field]"), &rows))
+		return rows
+	}
+	checkRow := func(where string, rows map[string]string, panel string) {
+		t.Helper()
+		mustContain(t, where, panel, "Register row", "SIPRI Arms Transfers Database", "Release\n2024", "Row\nline 6", "Estimated (bracketed) in the register: ")
+		for field, want := range map[string]string{
+			// Bracketed where the register brackets them (estimated).
+			"Year of order": "(1992)", "Number ordered": "(150)", "Number delivered": "(150)",
+			// TIV as TIV, from the API's figures.
+			"SIPRI TIV per unit":             strconv.FormatFloat(e.TivUnit, 'f', -1, 64),
+			"SIPRI TIV for total order":      strconv.FormatFloat(e.TivOrder, 'f', -1, 64),
+			"SIPRI TIV of delivered weapons": strconv.FormatFloat(e.TivDelivered, 'f', -1, 64),
+		} {
+			if rows[field] != want {
+				t.Errorf("%s: register row %s = %q, want %q (estimated: %v)", where, field, rows[field], want, e.Estimated)
+			}
+		}
+	}
+
+	t.Run("a deal's page shows its register row", func(t *testing.T) {
+		visit(t, tb, "/entity/"+deal)
+		checkRow("facts", rowOf("#facts"), text(t, tb, "#facts .register-row"))
+		screenshot(t, tb, dir, "register-row-facts.png")
+	})
+
+	t.Run("selecting a deal on the timeline shows its register row", func(t *testing.T) {
+		visit(t, tb, "/timeline/country/china/country/iran")
+		run(t, tb, chromedp.Click(fmt.Sprintf(`#nodes-table tr[data-id=%q] button`, deal), chromedp.ByQuery),
+			chromedp.WaitVisible(`#provenance .register-row`, chromedp.ByQuery))
+		checkRow("provenance", rowOf("#provenance"), text(t, tb, "#provenance .register-row"))
+		screenshot(t, tb, dir, "register-row-timeline.png")
+	})
+
+	t.Run("flows in TIV or US$", func(t *testing.T) {
+		var totals struct {
+			Data struct {
+				China, Soviet struct {
+					ValueUsd, TivDelivered float64
+					ValuedCount, TivCount  int
+				}
+			}
+		}
+		postGraphQL(t, srv.URL, `{ china: transferTotals(supplier: "country/china", recipient: "country/iran") { valueUsd valuedCount tivDelivered tivCount }
+  soviet: transferTotals(supplier: "country/soviet-union", recipient: "country/iran") { valueUsd valuedCount tivDelivered tivCount } }`, &totals)
+		china, soviet := totals.Data.China, totals.Data.Soviet
+		if china.ValuedCount == 0 || china.TivCount == 0 || soviet.TivCount == 0 || soviet.ValuedCount != 0 {
+			t.Fatalf("fixture: China → Iran %+v should have both units, Soviet Union → Iran %+v TIV only", china, soviet)
+		}
+		type cell struct{ Unit, Units, Value, Text string }
+		cellOf := func(key string) cell {
+			var c cell
+			run(t, tb, chromedp.Evaluate(fmt.Sprintf(`(() => { const b = document.querySelector('#timeline button[data-cell=%q]');
+  return { Unit: b.dataset.unit, Units: b.dataset.units, Value: b.dataset.value, Text: b.textContent }; })()`, key), &c))
+			return c
+		}
+		visit(t, tb, "/flows")
+		mustContain(t, "legend in US$", text(t, tb, "#legend"), "US$: the value of the deals", "TIV only")
+		if c := cellOf("country/soviet-union|country/iran"); c.Unit != "usd" || c.Units != "tiv" || c.Value != "" || c.Text != "TIV only" {
+			t.Errorf("Soviet Union → Iran in US$ = %+v, want no US$ figure and \"TIV only\"", c)
+		}
+		if c := cellOf("country/china|country/iran"); c.Units != "usd tiv" || c.Value != strconv.FormatFloat(china.ValueUsd, 'f', -1, 64) {
+			t.Errorf("China → Iran in US$ = %+v, want US$ %.0f with both units", c, china.ValueUsd)
+		}
+		// The unit control goes into the URL.
+		run(t, tb, chromedp.SetValue(`#controls select[name="unit"]`, "tiv", chromedp.ByQuery),
+			chromedp.Click(`#controls button[type="submit"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`body[data-state="ready"] #timeline button[data-unit="tiv"]`, chromedp.ByQuery))
+		var loc string
+		run(t, tb, chromedp.Location(&loc))
+		if u, err := url.Parse(loc); err != nil || u.Query().Get("unit") != "tiv" {
+			t.Errorf("after choosing TIV the URL is %s, want unit=tiv", loc)
+		}
+		mustContain(t, "legend in TIV", text(t, tb, "#legend"), "TIV: SIPRI trend-indicator values", "not a price", "US$ only")
+		for key, want := range map[string]float64{"country/soviet-union|country/iran": soviet.TivDelivered, "country/china|country/iran": china.TivDelivered} {
+			if c := cellOf(key); c.Value != strconv.FormatFloat(want, 'f', -1, 64) || !strings.Contains(c.Text, "TIV ") || strings.Contains(c.Text, "US$") {
+				t.Errorf("%s in TIV = %+v, want TIV %g", key, c, want)
+			}
+		}
+		screenshot(t, tb, dir, "flows-tiv.png")
+		// A cell's transfers show their register rows.
+		run(t, tb, chromedp.Evaluate(`document.querySelector('#timeline button[data-cell="country/soviet-union|country/iran"]').scrollIntoView({ block: 'center', inline: 'center' })`, nil),
+			chromedp.Click(`#timeline button[data-cell="country/soviet-union|country/iran"]`, chromedp.ByQuery),
+			chromedp.WaitVisible(`#provenance .cell-transfers .register-row`, chromedp.ByQuery))
+		mustContain(t, "cell in TIV", text(t, tb, "#provenance"), "Soviet Union → Iran", "No US$ value given", "TIV ", "line 7")
+	})
+
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	if len(tb.bad) > 0 || len(tb.errs) > 0 {
+		t.Errorf("bad requests: %v; uncaught exceptions: %v", tb.bad, tb.errs)
+	}
+}

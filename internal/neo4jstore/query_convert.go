@@ -19,7 +19,7 @@ import (
 // commonNodeProps are the node properties kg.Node holds in its own fields,
 // or that only serve the indexes.
 var commonNodeProps = append([]string{
-	"id", "kind", "name", "aliases", "aliasText", "keys", "nameKey", "description", "dataset",
+	"id", "kind", "name", "aliases", "aliasText", "keys", "nameKey", propGroupKey, "description", "dataset",
 }, kg.CiteProps...)
 
 // commonRelProps are the relationship properties kg.Rel holds in its own fields.

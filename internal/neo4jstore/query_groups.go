@@ -29,6 +29,69 @@ import (
 // introduction), then by name and id.
 const groupOrder = "coalesce(m." + kg.PropDate + ", m." + kg.PropOrdered + ", m." + kg.PropDelivered + ", m." + kg.PropIntroduced + "), m.name, m.id"
 
+// groupDateProps are the properties groupOrder's coalesce reads, in order.
+var groupDateProps = []string{kg.PropDate, kg.PropOrdered, kg.PropDelivered, kg.PropIntroduced}
+
+// propGroupKey holds groupOrder as one string (groupKeyOf), written on
+// every entity and indexed (entity_group_key), so that a large group's
+// first page walks the index in order and stops after a page, instead of
+// reading and sorting every member of the group.
+const propGroupKey = "groupKey"
+
+// groupKeySep sorts below every character of a name or date, so that a
+// prefix sorts first, as Cypher orders strings.
+const groupKeySep = "\u0001"
+
+// groupKeyOf is n's place in groupOrder as a string, after its kind (so
+// that a walk reads the entities of one kind only, whatever the others'
+// dates): the kind, "0" and the date for a dated entity ("1" for an undated
+// one: Cypher orders nulls last), then the name and the id. Comparing the
+// keys of one kind compares (date, name, id) as groupOrder does.
+func groupKeyOf(n kg.Node) string {
+	date, dated := "", false
+	for _, p := range groupDateProps {
+		if v, ok := n.Props[p]; ok && v != nil {
+			date, dated = fmt.Sprint(v), true
+			break
+		}
+	}
+	rank := "1"
+	if dated {
+		rank = "0"
+	}
+	return groupKeyPrefix(n.Kind) + rank + date + groupKeySep + n.Name + groupKeySep + n.ID
+}
+
+// groupKeyPrefix starts the group keys of the entities of kind k.
+func groupKeyPrefix(k kg.Kind) string { return string(k) + groupKeySep }
+
+// indexedPage is a CALL clause that reads the first $first members of a
+// large group (c along pattern to m, the relationship in r) by walking the
+// group-key index in order, checking each entity for the relationship and
+// stopping after a page, into the column named into; its condition big
+// (a Cypher boolean) says when the group is large enough for that: the
+// walk meets about first × n / size entities of the kind (n of them)
+// before a page is full, fewer than the size of the group once
+// size² ≥ first × n.
+// An empty list when big is false. The walk reads the keys of the
+// group's kind only ($keyPrefix, groupKeyPrefix); label narrows the
+// candidates to that kind.
+func indexedPage(vars, big, pattern, label, into string) string {
+	exists := strings.NewReplacer("[r:", "[:").Replace(pattern)
+	// big gates the walk through the seek's own prefix (no key starts with
+	// "~"): as a WHERE of its own it would be planned after the seek,
+	// walking the whole index for a small group, and an UNWIND before the
+	// seek loses the index order.
+	return fmt.Sprintf(`CALL (%[1]s) {
+  MATCH (m:Entity) USING INDEX m:Entity(%[6]s)
+  WHERE m.%[6]s STARTS WITH CASE WHEN %[2]s THEN $keyPrefix ELSE '~' END AND m:%[4]s AND EXISTS { %[5]s }
+  WITH %[1]s, m ORDER BY m.%[6]s LIMIT $first
+  MATCH %[3]s
+  WITH r, m ORDER BY m.%[6]s LIMIT $first
+  RETURN collect({r: r, m: m}) AS %[7]s
+}`, vars, big, pattern, label, exists, propGroupKey, into)
+}
+
 // groupPattern is the pattern from c along t in one direction to m, with
 // the relationship in r; t comes from the kg allow-list, label from kg.Kind.
 func groupPattern(c, r, m string, t kg.RelType, incoming bool, label string) string {
@@ -172,18 +235,32 @@ func (s *Store) NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, 
 	if far, _ := kg.FarKinds(t, centreKind, q.Incoming); len(far) == 1 && far[0] == q.Kind && strings.TrimSpace(q.Text) == "" {
 		count = fmt.Sprintf("COUNT { %s }", groupPattern("c", "", "", t, q.Incoming, ""))
 	}
+	// The first page of a large group without a text walks the group-key
+	// index (indexedPage) when the degree is the group's size; any other
+	// page expands the group and orders it.
+	big, indexed := "false", "WITH c, count, [] AS indexed"
+	if far, _ := kg.FarKinds(t, centreKind, q.Incoming); len(far) == 1 && far[0] == q.Kind && strings.TrimSpace(q.Text) == "" && q.Offset == 0 {
+		big = fmt.Sprintf("count * count >= $first * COUNT { (:%s) }", label)
+		indexed = indexedPage("c, count", big, groupPattern("c", "r", "m", t, q.Incoming, ""), label, "indexed")
+	}
+	// The group is expanded and ordered when the walk does not apply, and
+	// also when it found less than a page: a graph loaded before entities
+	// carried group keys (re-ingest it to give them keys) answers as before.
 	props, relProps := projected(pre), relProjected(pre)
 	var b strings.Builder
 	fmt.Fprintf(&b, `
 MATCH (c:Entity {id: $id})
-CALL (c) {
+WITH c, %[4]s AS count
+%[6]s
+CALL (c, count, indexed) {
+  WITH c WHERE NOT (%[5]s) OR size(indexed) < CASE WHEN count < $first THEN count ELSE $first END
   MATCH %[1]s
   WHERE %[2]s
   WITH r, m ORDER BY %[3]s SKIP $offset LIMIT $first
   RETURN collect({r: r, m: m}) AS page
 }
-WITH c, page, %[4]s AS count`,
-		groupPattern("c", "r", "m", t, q.Incoming, label), match, groupOrder, count)
+WITH c, CASE WHEN size(page) > 0 THEN page ELSE indexed END AS page, count`,
+		groupPattern("c", "r", "m", t, q.Incoming, label), match, groupOrder, count, big, indexed)
 	tail, cols, err := expandTail("c, page", "[c] + [p IN page | p.m]", "[p IN page | p.r]", pre)
 	if err != nil {
 		return kg.Node{}, kg.NeighborGroup{}, err
@@ -191,7 +268,7 @@ WITH c, page, %[4]s AS count`,
 	fmt.Fprintf(&b, "%s\nRETURN %s AS c, [{type: '%s', incoming: %t, label: '%s', count: count, page: [p IN page | {r: %s, m: %s}]}] AS groups%s",
 		tail, projectNode("c", props), t, q.Incoming, label, projectRel("p.r", relProps), projectNode("p.m", props), cols)
 	recs, err := s.query(ctx, "neighborGroup", b.String(), map[string]any{
-		"id": q.ID, "first": q.First, "offset": q.Offset, "text": strings.ToLower(strings.TrimSpace(q.Text)),
+		"id": q.ID, "first": q.First, "offset": q.Offset, "text": strings.ToLower(strings.TrimSpace(q.Text)), "keyPrefix": groupKeyPrefix(q.Kind),
 	})
 	if err != nil {
 		return kg.Node{}, kg.NeighborGroup{}, err

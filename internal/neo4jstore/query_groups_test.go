@@ -354,3 +354,112 @@ func TestSummary(t *testing.T) {
 		t.Errorf("Summary().Datasets = %+v, want [{test %d}]", got.Datasets, entities)
 	}
 }
+
+// TestLargeGroupFirstPage checks the first page of a large group, read by
+// walking the group-key index (indexedPage) instead of sorting the group:
+// the same members in the same order as the reference (date, name, id),
+// through neighborGroup and the summary, and a plan that reads a page's
+// worth of the group, not all of it (rows out of the walk, not timings).
+func TestLargeGroupFirstPage(t *testing.T) {
+	ctx := context.Background()
+	inst, s := testStore(t)
+	r := rand.New(rand.NewPCG(7, 18))
+	var w groupWorld
+	w.nodes = append(w.nodes, kg.Node{ID: "source/a", Name: "A source", Props: map[string]any{}})
+	cite := []kg.Citation{{Source: "source/a", Locator: "line 1"}}
+	for _, c := range []string{"country/hub", "country/other"} {
+		w.nodes = append(w.nodes, kg.Node{ID: c, Kind: kg.Country, Name: c, Props: map[string]any{}, Citations: cite})
+	}
+	const size = 1500
+	for i := range 2 * size {
+		props := map[string]any{}
+		if r.IntN(4) > 0 {
+			props[kg.PropIntroduced] = strconv.Itoa(1950 + r.IntN(70))
+		}
+		id := fmt.Sprintf("weapon/w-%05d", i)
+		w.nodes = append(w.nodes, kg.Node{ID: id, Kind: kg.Weapon, Name: fmt.Sprintf("W %c%05d", 'A'+r.IntN(26), i), Props: props, Citations: cite})
+		origin := "country/hub"
+		if i%2 == 1 {
+			origin = "country/other"
+		}
+		w.rels = append(w.rels, kg.Rel{Type: kg.OriginatesFrom, From: id, To: origin, Confidence: kg.Confirmed, Citations: cite})
+	}
+	// A small group of the same hub: its page expands the group, and the
+	// index is not walked.
+	for i := range 5 {
+		id := fmt.Sprintf("person/p-%d", i)
+		w.nodes = append(w.nodes, kg.Node{ID: id, Kind: kg.Person, Name: fmt.Sprintf("Person %d", 5-i), Props: map[string]any{}, Citations: cite})
+		w.rels = append(w.rels, kg.Rel{Type: kg.NationalOf, From: id, To: "country/hub", Confidence: kg.Confirmed, Citations: cite})
+	}
+	w.reload(t, inst, s)
+	want := ids(w.want("country/hub")["ORIGINATES_FROM IN WEAPON"])
+	if len(want) != size {
+		t.Fatalf("the hub has %d weapons, want %d", len(want), size)
+	}
+	const first = 25
+	// page reads the first page of a group of the hub and profiles the
+	// statement: how many group keys the index walk read, and the most
+	// rows any operator passed.
+	page := func(typ kg.RelType, kind kg.Kind, want []string) (seek, most int64, plan string) {
+		t.Helper()
+		q := kg.NeighborGroupQuery{ID: "country/hub", Type: string(typ), Incoming: true, Kind: kind, First: first}
+		var cypher string
+		var params map[string]any
+		captureQuery = func(_, c string, p map[string]any) { cypher, params = c, p }
+		_, g, err := s.NeighborGroupPage(ctx, q)
+		captureQuery = nil
+		if err != nil {
+			t.Fatal(err)
+		}
+		if g.Count != len(want) || !slices.Equal(ids(g.Nodes), want[:min(first, len(want))]) {
+			t.Errorf("first page of %s %s = %d %v, want %d %v", typ, kind, g.Count, ids(g.Nodes), len(want), want[:min(first, len(want))])
+		}
+		res, err := neo4j.ExecuteQuery(ctx, inst.Driver, "PROFILE "+cypher, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(inst.Database))
+		if err != nil {
+			t.Fatalf("PROFILE: %v", err)
+		}
+		var lines []string
+		var walk func(p neo4j.ProfiledPlan, depth int)
+		walk = func(p neo4j.ProfiledPlan, depth int) {
+			d, _ := p.Arguments()["Details"].(string)
+			lines = append(lines, fmt.Sprintf("%s%s %s (rows %d, db hits %d)", strings.Repeat("  ", depth), p.Operator(), d, p.Records(), p.DbHits()))
+			if strings.Contains(p.Operator(), "NodeIndexSeek") && strings.Contains(d, propGroupKey) {
+				seek = p.Records()
+			}
+			most = max(most, p.Records())
+			for _, c := range p.Children() {
+				walk(c, depth+1)
+			}
+		}
+		walk(res.Summary.Profile(), 0)
+		return seek, most, strings.Join(lines, "\n")
+	}
+	// The large group: the index walk meets about first × entities / size
+	// entities; expanding the group would read all 1,500.
+	seek, most, plan := page(kg.OriginatesFrom, kg.Weapon, want)
+	t.Logf("first page of %d of a group of %d: the index walk read %d entries; the most rows any operator passed: %d", first, size, seek, most)
+	if seek == 0 || most >= size/2 {
+		t.Errorf("the first page's plan walks %d group keys and passes at most %d rows, want a walk of about a page (group of %d):\n%s", seek, most, size, plan)
+	}
+	// A graph loaded before entities carried group keys: the walk finds
+	// nothing, and the page is read by expanding the group, as before.
+	if _, err := neo4j.ExecuteQuery(ctx, inst.Driver, "MATCH (m:Weapon) REMOVE m."+propGroupKey, nil, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(inst.Database)); err != nil {
+		t.Fatal(err)
+	}
+	if seek, most, plan := page(kg.OriginatesFrom, kg.Weapon, want); seek != 0 || most < size {
+		t.Errorf("without group keys the first page walked %d keys and passed at most %d rows, want the group expanded:\n%s", seek, most, plan)
+	}
+	// The small group expands itself; the index is not walked.
+	if seek, _, plan := page(kg.NationalOf, kg.Person, ids(w.want("country/hub")["NATIONAL_OF IN PERSON"])); seek != 0 {
+		t.Errorf("the first page of a group of 5 walked %d group keys, want none:\n%s", seek, plan)
+	}
+	_, groups, err := s.NeighborGroups(ctx, "country/hub", 8)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, g := range groups {
+		if g.Type == kg.OriginatesFrom && !slices.Equal(ids(g.Nodes), want[:8]) {
+			t.Errorf("summary's first page = %v, want %v", ids(g.Nodes), want[:8])
+		}
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
@@ -24,6 +25,9 @@ func schemaStatements() []string {
 		"CREATE INDEX entity_dataset IF NOT EXISTS FOR (n:Entity) ON (n.dataset)",
 		"CREATE INDEX source_dataset IF NOT EXISTS FOR (n:Source) ON (n.dataset)",
 		"CREATE INDEX weapon_category IF NOT EXISTS FOR (n:Weapon) ON (n.category)",
+		// The order of a group's members (query_groups.go): a large group's
+		// first page walks this index in order instead of sorting the group.
+		"CREATE INDEX entity_group_key IF NOT EXISTS FOR (n:Entity) ON (n." + propGroupKey + ")",
 	}
 	stmts = append(stmts, generationStatements...)
 	for _, k := range datedLabels {
@@ -60,7 +64,7 @@ func createdMeanwhile(err error) bool {
 // EnsureSchema creates the constraints and indexes and waits until they are online.
 func (s *Store) EnsureSchema(ctx context.Context) error {
 	for _, stmt := range schemaStatements() {
-		if _, err := s.write(ctx, "schema", stmt, nil); err != nil && !createdMeanwhile(err) {
+		if err := s.schemaWrite(ctx, stmt); err != nil && !createdMeanwhile(err) {
 			return fmt.Errorf("ensure schema: %w", err)
 		}
 	}
@@ -68,4 +72,24 @@ func (s *Store) EnsureSchema(ctx context.Context) error {
 		return fmt.Errorf("await indexes: %w", err)
 	}
 	return nil
+}
+
+// schemaWrite runs one schema statement. Two loads at once (two datasets)
+// each ensure the schema while the other writes: an index being created
+// and a write can deadlock on the label's lock, which the driver retries
+// only within its short retry budget (TransactionExecutionLimit); the
+// statement is idempotent, so it is tried again a few times, with a pause.
+func (s *Store) schemaWrite(ctx context.Context, stmt string) error {
+	for attempt := 1; ; attempt++ {
+		_, err := s.write(ctx, "schema", stmt, nil)
+		var limit *neo4j.TransactionExecutionLimit
+		if err == nil || attempt == 5 || !errors.As(err, &limit) {
+			return err
+		}
+		select {
+		case <-ctx.Done():
+			return err
+		case <-time.After(time.Duration(attempt) * 200 * time.Millisecond):
+		}
+	}
 }

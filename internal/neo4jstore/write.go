@@ -42,6 +42,7 @@ func nodeProps(n kg.Node, dataset string) map[string]any {
 	if n.Description != "" {
 		p["description"] = n.Description
 	}
+	p[propGroupKey] = groupKeyOf(n)
 	conf, _ := n.Props[kg.PropConfidence].(string)
 	putCitations(p, n.Citations, kg.Confidence(conf))
 	return p

@@ -1,15 +1,10 @@
 package server_test
 
 import (
-	"context"
-	"os"
 	"testing"
 
-	"armsgraph/internal/ingest"
-	"armsgraph/internal/neo4jtest"
-	"armsgraph/internal/neo4jtest/storetest"
 	"armsgraph/internal/server"
-	"armsgraph/internal/sipri"
+	"armsgraph/internal/sipri/sipritest"
 )
 
 // A register imported on top of the seeds (dataset sipri) is summed in TIV
@@ -17,36 +12,7 @@ import (
 // estimated fields and the row they cite.
 func TestTransferTotalsSumTIV(t *testing.T) {
 	store := seededStore(t)
-	ctx := context.Background()
-	base, err := sipri.LoadBase(ctx, storetest.ProjectSeeds(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	root, err := neo4jtest.RepoRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(root + "/internal/sipri/testdata/register-2024.csv")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	reg, err := sipri.Read(f)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res, err := sipri.Convert(reg, sipri.Options{Release: "2024", Base: base})
-	if err != nil {
-		t.Fatal(err)
-	}
-	folder, err := res.Folder(base.IDs())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := folder.Validate(ctx, nil); err != nil {
-		t.Fatal(err)
-	}
-	storetest.Load(t, store, folder, ingest.Options{Dataset: "sipri"})
+	sipritest.Load(t, store, "internal/sipri/testdata/register-2024.csv", "2024")
 	h := newServer(t, server.Config{}, store)
 
 	var out struct {

@@ -64,6 +64,18 @@ function askToken() {
 // post sends one GraphQL request body and returns the decoded response;
 // on 401 it asks for a token and tries again.
 export async function post(body, signal) {
+  // The explorer's figures (window.armsgraph.timing): time spent waiting on
+  // the API and how many requests a view made.
+  const timing = globalThis.armsgraph && globalThis.armsgraph.timing;
+  const t0 = performance.now();
+  try {
+    return await send(body, signal);
+  } finally {
+    if (timing) { timing.apiMs += performance.now() - t0; timing.requests++; }
+  }
+}
+
+async function send(body, signal) {
   for (let attempt = 0; ; attempt++) {
     const res = await fetch('/graphql', { method: 'POST', headers: headers(), body: JSON.stringify(body), signal, credentials: 'same-origin' });
     if (res.status === 401 && attempt < 3) {

@@ -36,7 +36,7 @@ window.armsgraph = {
       }
     }
     state.total = n;
-    drawGraph('dagre');
+    drawGraph('dagre', true);
     return window.armsgraph.layoutMs;
   },
 };

@@ -35,3 +35,23 @@ export const intParam = (p, name, def) => {
   const v = parseInt(p.get(name), 10);
   return Number.isFinite(v) ? v : def;
 };
+
+// The date match mode of the API's date filters (kg.DateMatch): an item
+// matches a range when its span overlaps it (the default) or lies within it.
+// The URL keeps it as ?match=within; overlaps is the default and left out.
+export const MATCH_MODES = [['overlaps', 'overlap the dates'], ['within', 'lie within the dates']];
+
+export function matchParam(p) {
+  return (p.get('match') || '').toLowerCase() === 'within' ? 'within' : 'overlaps';
+}
+
+// matchValue is the mode as the API's DateMatch enum names it.
+export const matchValue = (mode) => (mode === 'within' ? 'WITHIN' : 'OVERLAPS');
+
+// matchURL is the mode as the URL keeps it (empty for the default).
+export const matchURL = (mode) => (mode === 'within' ? 'within' : '');
+
+// matchField is the form field; label names what is kept ("Keep items that").
+export function matchField(mode, label) {
+  return selectField(label || 'Keep those that', 'match', MATCH_MODES, mode);
+}

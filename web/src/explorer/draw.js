@@ -111,7 +111,8 @@ export function drawnElements() {
   return { nodes, edges };
 }
 
-export function drawGraph(layout) {
+export function drawGraph(layout, nocache) {
+  const began = performance.now();
   const { nodes, edges } = drawnElements();
   const elements = [
     ...nodes.map((n) => ({ group: 'nodes', data: { id: n.id, name: n.name, kind: n.kind, color: isGroup(n) ? '#e5e7eb' : colourOf(n.countryId), shape: SHAPES[n.kind] || 'ellipse' }, classes: n.id === state.centre ? 'centre' : isGroup(n) ? 'group' : '' })),
@@ -125,7 +126,14 @@ export function drawGraph(layout) {
   state.cy = cy;
   window.armsgraph.cy = cy;
   const t0 = performance.now();
-  cy.layout(layoutOptions(layout, cy)).run();
+  // A drawing seen before in this tab (the same view and the same
+  // elements) takes the positions its layout gave then: no layout to run,
+  // and the picture does not move between visits.
+  const key = nocache ? '' : layoutKey(layout, elements);
+  const cached = key && cachedPositions(key);
+  cy.layout(cached ? { name: 'preset', positions: (n) => cached[n.id()], fit: true, padding: 30 } : layoutOptions(layout, cy)).run();
+  if (key && !cached) keepPositions(key, cy);
+  if (window.armsgraph.timing) window.armsgraph.timing.layoutCached = !!cached;
   // A small graph fitted to the canvas would be drawn huge.
   if (cy.zoom() > 1.4) { cy.zoom(1.4); cy.center(); }
   window.armsgraph.layoutMs = performance.now() - t0;
@@ -136,7 +144,9 @@ export function drawGraph(layout) {
   cy.on('tap', 'edge', (ev) => select(ev.target.data('first')));
   cy.on('mouseover', 'node, edge', (ev) => ev.target.addClass('hover'));
   cy.on('mouseout', 'node, edge', (ev) => ev.target.removeClass('hover'));
+  const d0 = performance.now();
   declutter(cy);
+  if (window.armsgraph.timing) window.armsgraph.timing.declutterMs = performance.now() - d0;
   state.declutter = () => declutter(cy);
   // Groups are drawn, but the tables and the legend list entities.
   const entities = nodes.filter((n) => !isGroup(n));
@@ -145,7 +155,41 @@ export function drawGraph(layout) {
   renderGroups(nodes.filter(isGroup));
   renderLegend(entities, rels);
   renderStatus(entities.length, rels.length, nodes.length - entities.length);
+  const timing = window.armsgraph.timing;
+  if (timing) { timing.layoutMs += window.armsgraph.layoutMs; timing.drawMs += performance.now() - began; }
 }
+
+// Layout cache: positions per drawing in sessionStorage (this tab only),
+// at most LAYOUTS_KEPT drawings, keyed by the layout, the URL and a hash of
+// the element ids.
+const LAYOUT_PREFIX = 'armsgraph.layout.';
+const LAYOUTS_KEPT = 30;
+
+function layoutKey(layout, elements) {
+  let x = 2166136261;
+  const ids = elements.map((e) => e.data.id).sort().join('\n');
+  for (let i = 0; i < ids.length; i++) x = Math.imul(x ^ ids.charCodeAt(i), 16777619) >>> 0;
+  return `${LAYOUT_PREFIX}${layout}|${location.pathname}${location.search}|${elements.length}|${x.toString(36)}`;
+}
+
+function cachedPositions(key) {
+  try {
+    const v = sessionStorage.getItem(key);
+    return v ? JSON.parse(v) : null;
+  } catch { return null; }
+}
+
+function keepPositions(key, cy) {
+  const pos = {};
+  cy.nodes().forEach((n) => { const p = n.position(); pos[n.id()] = { x: Math.round(p.x), y: Math.round(p.y) }; });
+  try {
+    const keys = Object.keys(sessionStorage).filter((k) => k.startsWith(LAYOUT_PREFIX));
+    if (keys.length >= LAYOUTS_KEPT) for (const k of keys.slice(0, keys.length - LAYOUTS_KEPT + 1)) sessionStorage.removeItem(k);
+    sessionStorage.setItem(key, JSON.stringify(pos));
+  } catch { /* storage full or off: draw without the cache */ }
+}
+
+const LARGE_DRAWING = 150;
 
 function layoutOptions(name, cy) {
   if (name === 'dagre') return { name: 'dagre', rankDir: 'TB', nodeSep: 40, rankSep: 70, edgeSep: 10, animate: false, fit: true, padding: 30 };
@@ -166,10 +210,14 @@ function layoutOptions(name, cy) {
     return { name: 'preset', positions: (n) => pos[n.id()], fit: true, padding: 40 };
   }
   // A neighbourhood: force-directed, long edges so that labels have room.
+  // A large drawing (an ungrouped neighbourhood of hundreds) takes fcose's
+  // draft quality (its spectral layout alone) and fewer iterations: the
+  // polishing costs seconds there and changes little at that density.
+  const large = cy.nodes().length > LARGE_DRAWING;
   return {
-    name: 'fcose', quality: 'default', randomize: true, animate: false, fit: true, padding: 30,
+    name: 'fcose', quality: large ? 'draft' : 'default', randomize: true, animate: false, fit: true, padding: 30,
     nodeDimensionsIncludeLabels: true, idealEdgeLength: () => 110, nodeRepulsion: () => 9000, nodeSeparation: 90,
-    numIter: 2500,
+    numIter: large ? 1000 : 2500,
   };
 }
 

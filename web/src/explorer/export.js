@@ -34,8 +34,12 @@ export const csvCell = (v) => {
 
 export function exportCSV() {
   if (state.flowRows) {
-    const lines = [['supplier', 'recipient', 'from', 'to', 'value_usd', 'estimated', 'valued_records'].join(',')];
-    for (const f of state.flowRows) lines.push([f.supplier.name, f.recipient.name, f.from, f.to, f.valueUsd, f.valueEstimated, f.valuedCount].map(csvCell).join(','));
+    // Both units, in columns of their own: TIV is never turned into US$.
+    const lines = [['supplier', 'recipient', 'from', 'to', 'value_usd', 'estimated', 'valued_records', 'tiv_delivered', 'tiv_order', 'tiv_estimated', 'tiv_records', 'match'].join(',')];
+    for (const f of state.flowRows) {
+      lines.push([f.supplier.name, f.recipient.name, f.from, f.to, f.valueUsd, f.valueEstimated, f.valuedCount,
+        f.tivCount ? f.tivDelivered : '', f.tivCount ? f.tivOrder : '', f.tivEstimated, f.tivCount, f.match.toLowerCase()].map(csvCell).join(','));
+    }
     download(`${state.fileStem}.csv`, new Blob([lines.join('\r\n') + '\r\n'], { type: 'text/csv' }));
     return;
   }

@@ -32,6 +32,7 @@ export function select(id) {
     gql(Q_CITATIONS, { id }).then((data) => {
       if (gen !== state.generation) return;
       n.citations = data.entity ? data.entity.citations : [];
+      if (data.entity && data.entity.kind === 'TRANSFER') n.raw = data.entity;
       if ($('provenance').dataset.selected === id) select(id);
     }).catch((err) => showError(err.message));
   }
@@ -55,6 +56,7 @@ export function select(id) {
         link(`/entity/${encId(n.id)}`, 'Open'), ' ',
         n.kind === 'WEAPON' ? link(`/lineage/${encId(n.id)}`, 'Lineage') : '', ' ',
         n.kind === 'COUNTRY' ? link(`/timeline/${encId(n.id)}`, 'Timeline') : ''),
+      n.raw && n.citations ? registerRow({ ...n.raw, citations: n.citations }) : '',
       n.citations ? citationsList(n.citations) : h('p', { class: 'hint' }, 'Loading sources…'),
     );
   } else {
@@ -84,6 +86,47 @@ export function citationsList(cits) {
         field('Author', c.source.author), field('Publisher', c.source.publisher),
         field('Published', c.source.published ? c.source.published + (c.source.publishedInferred ? ' (inferred)' : '') : ''),
         field('File', c.source.document), field('Locator', c.locator), field('Note', c.note)))));
+}
+
+// REGISTER names the citations of a deal imported from a SIPRI trade
+// register (armsgraph import sipri): "SIPRI Arms Transfers Database, <release>".
+const REGISTER = /^SIPRI Arms Transfers Database, (.+)$/;
+
+// registerRow shows, for a transfer imported from a register, the row it
+// came from: the register, its release, the line, and the row's values as
+// the register gives them, with SIPRI's own marks: a bracketed figure is an
+// estimate, ". ." is unknown. TIV stays TIV (a volume measure, not US$).
+export function registerRow(t) {
+  const cits = (t.citations || []).filter((c) => REGISTER.test(c.source.title));
+  if (!cits.length) return '';
+  const est = new Set(t.estimated || []);
+  const raw = (v, f) => (v === null || v === undefined || v === '' ? '. .' : est.has(f) ? `(${v})` : String(v));
+  const delivery = t.from || t.to
+    ? [raw(t.from, 'from'), raw(t.to || t.delivered, 'to')].join('–')
+    : raw(t.delivered, 'delivered');
+  const rows = [
+    ['Supplier', t.supplier ? t.supplier.name : '. .'],
+    ['Recipient', t.recipient ? t.recipient.name : '. .'],
+    t.item ? ['Weapon designation', t.item] : ['Weapon (as matched)', t.weapon ? t.weapon.name : '. .'],
+    ['Year of order', raw(t.ordered, 'ordered')],
+    ['Number ordered', raw(t.quantityOrdered, 'quantity_ordered')],
+    ['Number delivered', raw(t.quantityDelivered, 'quantity_delivered')],
+    ['Year(s) of delivery', delivery],
+    ['Status (as imported)', t.status ? kindLabel(t.status).replace(/-/g, ' ') : '. .'],
+    ['SIPRI TIV per unit', raw(t.tivUnit, 'tiv_unit')],
+    ['SIPRI TIV for total order', raw(t.tivOrder, 'tiv_order')],
+    ['SIPRI TIV of delivered weapons', raw(t.tivDelivered, 'tiv_delivered')],
+  ];
+  return h('section', { class: 'register-row' }, cits.flatMap((c) => [
+    h('h3', {}, 'Register row'),
+    h('dl', { class: 'register-source' },
+      field('Register', 'SIPRI Arms Transfers Database'), field('Release', REGISTER.exec(c.source.title)[1]),
+      field('File', c.source.document), field('Row', c.locator), field('Note', c.note)),
+    h('table', { class: 'data register' },
+      h('caption', {}, 'The row as the register gives it: (…) an estimate, . . unknown; TIV in millions of SIPRI trend-indicator values, not US$.'),
+      h('tbody', {}, rows.map(([k, v]) => h('tr', { 'data-field': k }, h('th', { scope: 'row' }, k), h('td', {}, v))))),
+    est.size ? h('p', { class: 'meta estimated-fields' }, `Estimated (bracketed) in the register: ${[...est].join(', ')}.`) : '',
+  ]));
 }
 
 function field(label, value) {
@@ -150,6 +193,7 @@ export function renderFacts(e) {
     h('h2', {}, 'Facts'),
     e.description ? h('p', {}, e.description) : '',
     h('dl', { class: 'facts' }, rows),
+    e.kind === 'TRANSFER' ? registerRow(e) : '',
     positions.length ? h('div', {}, h('h3', {}, 'Positions'), tenureChart(e.positions), h('ul', {}, positions)) : '',
     h('details', {}, h('summary', {}, `Sources of ${e.name} (${e.citations.length})`), citationsList(e.citations)),
   );

@@ -28,11 +28,16 @@ export const Q_SUGGEST = `query Suggest($q: String!) {
   search(text: $q, first: 6) { id kind name aliases }
 }`;
 
+// A transfer's citations come with the figures its provenance panel shows
+// (a register row: TIV and which figures the register brackets).
+const TRANSFER_FIGURES = `ordered delivered from to item quantityOrdered quantityDelivered quantityUnit status
+  valueUsd valueEstimated tivUnit tivOrder tivDelivered estimated supplier { id name } recipient { id name } weapon { id name }`;
+
 const ENTITY_FIELDS = `...N description citations { ${CITE} }
     ... on Weapon { rangeKm introduced manufacturer { id name } }
     ... on Person { positions { title from to confidence organization { id name } country { id name } } }
     ... on Agreement { status areas location parties { id name } signatories { id name } }
-    ... on Transfer { status item quantityOrdered quantityDelivered quantityUnit recipient { id name } weapon { id name } }
+    ... on Transfer { ${TRANSFER_FIGURES} }
     ... on Event { endDate location eventType: type participants { id name } }`;
 
 export const Q_ENTITY = `query Entity($id: ID!, $depth: Int, $types: [String!], $limit: Int) {
@@ -50,7 +55,7 @@ export const Q_EXPAND = `query Expand($id: ID!, $types: [String!], $limit: Int) 
 }
 ${NODE}`;
 
-export const Q_CITATIONS = `query Citations($id: ID!) { entity(id: $id) { id citations { ${CITE} } } }`;
+export const Q_CITATIONS = `query Citations($id: ID!) { entity(id: $id) { id kind citations { ${CITE} } ... on Transfer { ${TRANSFER_FIGURES} } } }`;
 
 export const Q_LINEAGE = `query Lineage($weapon: String!, $direction: LineageDirection, $depth: Int, $min: Confidence) {
   lineage(weapon: $weapon, direction: $direction, maxDepth: $depth, minConfidence: $min) {
@@ -70,26 +75,38 @@ export const Q_PATHS = `query Paths($from: ID!, $to: ID!, $hops: Int, $types: [S
 }
 ${NODE}`;
 
-const TRANSFER = `id kind name confidence citations { ${CITE} } supplier { id name } recipient { id name }
-  weapon { id name } item quantityOrdered quantityDelivered quantityUnit ordered delivered from to status`;
+const TRANSFER = `id kind name confidence citations { ${CITE} } ${TRANSFER_FIGURES}`;
 const AGREEMENT = `id kind name date from to confidence status citations { ${CITE} } parties { id name }`;
 const EVENT = `id kind name date endDate eventType: type confidence citations { ${CITE} } participants { id }`;
 
-export const Q_TIMELINE_ONE = `query Timeline($a: ID!) {
+// The timeline's queries take the brush's range and match mode (null dates:
+// no filter); with a range they also ask for the ids of every item, so the
+// view can say how many of them the range keeps.
+const RANGED = '$from: PartialDate, $to: PartialDate, $match: DateMatch, $ranged: Boolean!';
+
+export const Q_TIMELINE_ONE = `query Timeline($a: ID!, ${RANGED}) {
   a: entity(id: $a) { id name kind }
-  out: transfers(supplier: $a) { ${TRANSFER} }
-  in: transfers(recipient: $a) { ${TRANSFER} }
-  agreements(parties: [$a]) { ${AGREEMENT} }
-  events(participant: $a) { ${EVENT} }
+  out: transfers(supplier: $a, from: $from, to: $to, match: $match) { ${TRANSFER} }
+  in: transfers(recipient: $a, from: $from, to: $to, match: $match) { ${TRANSFER} }
+  agreements(parties: [$a], from: $from, to: $to, match: $match) { ${AGREEMENT} }
+  events(participant: $a, from: $from, to: $to, match: $match) { ${EVENT} }
+  allOut: transfers(supplier: $a) @include(if: $ranged) { id }
+  allIn: transfers(recipient: $a) @include(if: $ranged) { id }
+  allAgreements: agreements(parties: [$a]) @include(if: $ranged) { id }
+  allEvents: events(participant: $a) @include(if: $ranged) { id participants { id } }
 }`;
 
-export const Q_TIMELINE_TWO = `query TimelinePair($a: ID!, $b: ID!) {
+export const Q_TIMELINE_TWO = `query TimelinePair($a: ID!, $b: ID!, ${RANGED}) {
   a: entity(id: $a) { id name kind }
   b: entity(id: $b) { id name kind }
-  out: transfers(supplier: $a, recipient: $b) { ${TRANSFER} }
-  in: transfers(supplier: $b, recipient: $a) { ${TRANSFER} }
-  agreements(parties: [$a, $b]) { ${AGREEMENT} }
-  events(participant: $a) { ${EVENT} }
+  out: transfers(supplier: $a, recipient: $b, from: $from, to: $to, match: $match) { ${TRANSFER} }
+  in: transfers(supplier: $b, recipient: $a, from: $from, to: $to, match: $match) { ${TRANSFER} }
+  agreements(parties: [$a, $b], from: $from, to: $to, match: $match) { ${AGREEMENT} }
+  events(participant: $a, from: $from, to: $to, match: $match) { ${EVENT} }
+  allOut: transfers(supplier: $a, recipient: $b) @include(if: $ranged) { id }
+  allIn: transfers(supplier: $b, recipient: $a) @include(if: $ranged) { id }
+  allAgreements: agreements(parties: [$a, $b]) @include(if: $ranged) { id }
+  allEvents: events(participant: $a) @include(if: $ranged) { id participants { id } }
 }`;
 
 // withinCost runs query(limit); when the service refuses it as too large

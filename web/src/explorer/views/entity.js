@@ -4,7 +4,7 @@ import { Q_ENTITY, Q_EXPAND, Q_ENTITY_GROUPED, Q_GROUPS, withinCost } from '../q
 import { $, link, kindLabel } from '../dom.js';
 import { DRAW_CAP, state, addSubgraph, nodeRecord } from '../state.js';
 import { encId, setParams } from '../router.js';
-import { numberField, textField, controlsForm, list, intParam } from '../controls.js';
+import { numberField, textField, controlsForm, list, intParam, matchField, matchParam, matchURL } from '../controls.js';
 import { startOf, endOf } from '../dates.js';
 import { drawGraph } from '../draw.js';
 import { select, renderFacts } from '../provenance.js';
@@ -17,6 +17,7 @@ export async function showEntity(r, gen) {
   const types = list(p.get('types'));
   const from = p.get('from') || '';
   const to = p.get('to') || '';
+  const mode = matchParam(p);
   const cap = Math.min(1000, Math.max(10, intParam(p, 'cap', DRAW_CAP)));
   state.cap = cap;
   state.fileStem = `entity-${r.id.replace('/', '-')}`;
@@ -27,13 +28,14 @@ export async function showEntity(r, gen) {
     textField('Relationship types', 'types', types.join(','), 'e.g. SIGNED,MET_WITH', 24),
     textField('From', 'from', from, 'YYYY[-MM[-DD]]', 10),
     textField('To', 'to', to, 'YYYY[-MM[-DD]]', 10),
-  ], (f) => setParams({ depth: f.get('depth'), limit: f.get('limit'), cap: f.get('cap') === String(DRAW_CAP) ? '' : f.get('cap'), types: list(f.get('types')), from: f.get('from'), to: f.get('to') }));
+    matchField(mode, 'Keep entities whose dates'),
+  ], (f) => setParams({ depth: f.get('depth'), limit: f.get('limit'), cap: f.get('cap') === String(DRAW_CAP) ? '' : f.get('cap'), types: list(f.get('types')), from: f.get('from'), to: f.get('to'), match: matchURL(f.get('match')) }));
 
   // One hop with no type filter opens grouped (the default): a hub of any
   // size draws at most ELEMENT_BUDGET elements. ?groups=off, a depth or a
   // type filter asks for the plain neighbourhood, cut at its limit.
   state.grouped = depth === 1 && !types.length && p.get('groups') !== 'off';
-  if (state.grouped) return showGrouped(r, gen, from, to);
+  if (state.grouped) return showGrouped(r, gen, from, to, mode);
   const { data, granted } = await withinCost(limit, (l) => gql(Q_ENTITY, { id: r.id, depth, types: types.length ? types : null, limit: l }));
   if (gen !== state.generation) return;
   const e = data.entity;
@@ -48,7 +50,7 @@ export async function showEntity(r, gen) {
   } else if (data.neighborhood.truncated) {
     state.extraNote = `The service cut the neighbourhood at its limit (${limit}); raise the limit, lower the depth or filter by type for the rest.`;
   }
-  applyDateFilter(from, to);
+  applyDateFilter(from, to, mode);
   state.expandTypes = types.length ? types : null;
   drawGraph('force');
 }
@@ -64,7 +66,7 @@ function showHeading(e, what) {
   state.view = 'entity';
 }
 
-async function showGrouped(r, gen, from, to) {
+async function showGrouped(r, gen, from, to, mode) {
   const data = await gql(Q_ENTITY_GROUPED, { id: r.id, first: GROUP_FIRST });
   if (gen !== state.generation) return;
   const e = data.entity;
@@ -73,18 +75,22 @@ async function showGrouped(r, gen, from, to) {
   state.nodes.set(e.id, nodeRecord(e));
   addGroups(e.id, data.neighborhoodSummary, ELEMENT_BUDGET - 1);
   state.total = state.nodes.size;
-  applyDateFilter(from, to);
+  applyDateFilter(from, to, mode);
   state.expandTypes = null;
   drawGraph('force');
 }
 
-// applyDateFilter hides dated nodes and relationships outside [from, to];
-// undated ones stay (the API's filters treat them the same way on lists).
-function applyDateFilter(from, to) {
+// applyDateFilter hides dated nodes and relationships that do not match
+// [from, to] as the API's date filters would: overlapping it, or with
+// mode within, lying within it (a partial date covers all its days);
+// undated ones stay.
+function applyDateFilter(from, to, mode) {
   if (!from && !to) return;
   const lo = from ? startOf(from) : '0000-00-00';
   const hi = to ? endOf(to) : '9999-99-99';
-  const outside = (d) => d && (endOf(d) < lo || startOf(d) > hi);
+  const outside = mode === 'within'
+    ? (d) => d && (startOf(d) < lo || endOf(d) > hi)
+    : (d) => d && (endOf(d) < lo || startOf(d) > hi);
   let hidden = 0;
   for (const [id, n] of state.nodes) {
     if (id !== state.centre && outside(n.date)) { state.nodes.delete(id); hidden++; }
@@ -93,7 +99,8 @@ function applyDateFilter(from, to) {
     const d = e.properties.find((pr) => /^(date|from|since|start|ordered|signed)$/.test(pr.key));
     if ((d && outside(d.value)) || !state.nodes.has(e.source) || !state.nodes.has(e.target)) state.edges.delete(id);
   }
-  state.extraNote = [state.extraNote, `Dates ${from || '…'} to ${to || '…'}: ${hidden} dated entit${hidden === 1 ? 'y' : 'ies'} outside the range hidden.`].filter(Boolean).join(' ');
+  const how = mode === 'within' ? 'not within' : 'outside';
+  state.extraNote = [state.extraNote, `Dates ${from || '…'} to ${to || '…'}: ${hidden} dated entit${hidden === 1 ? 'y' : 'ies'} ${how} the range hidden.`].filter(Boolean).join(' ');
 }
 
 

@@ -8,6 +8,7 @@ import { renderStatus, lineAttrs } from '../draw.js';
 import { entityButton } from '../tables.js';
 import { select } from '../provenance.js';
 import { setParams } from '../router.js';
+import { matchParam, matchValue, matchURL, matchField } from '../controls.js';
 
 // parseRange reads "1993-2000" (years) into {lo, hi}; anything else is none.
 function parseRange(v) {
@@ -17,20 +18,19 @@ function parseRange(v) {
   return { lo, hi };
 }
 
-// overlaps says whether an item's extent meets the years [lo, hi]; an open
-// period runs on to the range's end, undated items never match.
-function overlaps(it, { lo, hi }) {
-  if (!it.start) return false;
-  const a = parseInt(it.start.slice(0, 4), 10);
-  const b = it.open ? Infinity : parseInt((it.end || it.start).slice(0, 4), 10);
-  return a <= hi && b >= lo;
-}
-
 export async function showTimeline(r, gen) {
   state.fileStem = `timeline-${r.a.replace('/', '-')}${r.b ? '-' + r.b.replace('/', '-') : ''}`;
+  // The brush's range (?range=1993-2000) filters through the API's own date
+  // filters, by overlap or, with ?match=within, keeping only what lies
+  // within it: the same rule as every date filter of the API.
+  const range = parseRange(r.params.get('range'));
+  const mode = matchParam(r.params);
+  const vars = range
+    ? { from: String(range.lo), to: String(range.hi), match: matchValue(mode), ranged: true }
+    : { from: null, to: null, match: null, ranged: false };
   const data = r.b
-    ? await gql(Q_TIMELINE_TWO, { a: r.a, b: r.b })
-    : await gql(Q_TIMELINE_ONE, { a: r.a });
+    ? await gql(Q_TIMELINE_TWO, { a: r.a, b: r.b, ...vars })
+    : await gql(Q_TIMELINE_ONE, { a: r.a, ...vars });
   if (gen !== state.generation) return;
   if (!data.a) throw new Error(`No entity has the id "${r.a}".`);
   if (r.b && !data.b) throw new Error(`No entity has the id "${r.b}".`);
@@ -65,19 +65,18 @@ export async function showTimeline(r, gen) {
     add('Events', ev, ev.date || '', ev.endDate || '', false);
   }
   items.sort((x, y) => (x.start || '9999').localeCompare(y.start || '9999') || x.name.localeCompare(y.name));
-  // The brush's range (?range=1993-2000) keeps the items that overlap it.
-  const range = parseRange(r.params.get('range'));
   if (range) {
-    const all = items.length;
-    const kept = items.filter((it) => overlaps(it, range));
-    items.length = 0;
-    items.push(...kept);
-    state.rangeNote = `Range ${range.lo}–${range.hi}: ${kept.length} of ${all} items overlap it.`;
+    const ids = new Set([...data.allOut, ...data.allIn, ...data.allAgreements].map((x) => x.id));
+    for (const ev of data.allEvents) if (!r.b || ev.participants.some((x) => x.id === r.b)) ids.add(ev.id);
+    const how = mode === 'within' ? 'lie within' : 'overlap';
+    state.rangeNote = `Range ${range.lo}–${range.hi}: ${items.length} of ${ids.size} items ${how} it.`;
   } else state.rangeNote = '';
   state.range = range;
+  const modeSelect = matchField(mode, 'Keep items that');
+  modeSelect.querySelector('select').addEventListener('change', (ev) => setParams({ match: matchURL(ev.target.value) }));
   $('controls').replaceChildren(...(range ? [
-    h('span', {}, `Range ${range.lo}–${range.hi} (drag along the years to change it)`),
-    h('button', { type: 'button', onclick: () => setParams({ range: '' }) }, 'Clear range'),
+    h('span', {}, `Range ${range.lo}–${range.hi} (drag along the years to change it)`), ' ', modeSelect, ' ',
+    h('button', { type: 'button', onclick: () => setParams({ range: '', match: '' }) }, 'Clear range'),
   ] : [h('span', { class: 'hint' }, 'Drag along the years at the top to filter by a range.')]));
   state.timelineItems = items;
   for (const it of items) {
@@ -85,7 +84,7 @@ export async function showTimeline(r, gen) {
       id: it.id, kind: it.kind, name: it.name, confidence: it.confidence, citations: it.citations, aliases: [],
       country: it.raw.supplier ? it.raw.supplier.name : '', countryId: it.raw.supplier ? it.raw.supplier.id : '',
       date: it.end && it.end !== it.start ? `${it.start} → ${it.end}` : it.start,
-      category: it.raw.eventType || it.raw.status || '',
+      category: it.raw.eventType || it.raw.status || '', raw: it.kind === 'TRANSFER' ? it.raw : null,
     });
   }
   state.total = items.length;
