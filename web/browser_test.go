@@ -30,6 +30,7 @@ import (
 	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/ci"
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
@@ -68,7 +69,7 @@ func seededServer(t *testing.T, access server.Access) *httptest.Server {
 	logger := slog.New(slog.NewTextHandler(io.Discard, nil))
 	// A small object budget, so that a large neighbourhood goes over it
 	// and the explorer's retry is exercised on the seeds.
-	srv := httptest.NewServer(server.New(server.Config{Access: access, MaxObjects: browserMaxObjects}, store, logger))
+	srv := httptest.NewServer(wiring.New(wiring.Config{Access: access, MaxObjects: browserMaxObjects}, store, logger))
 	t.Cleanup(srv.Close)
 	return srv
 }
@@ -892,7 +893,7 @@ func TestExplorerGroupedHub(t *testing.T) {
 	began := time.Now()
 	storetest.Load(t, store, folder, ingest.Options{})
 	t.Logf("synthetic graph of %d weapons ingested in %s", weapons, time.Since(began).Round(time.Second))
-	srv := httptest.NewServer(server.New(server.Config{}, store, slog.New(slog.DiscardHandler)))
+	srv := httptest.NewServer(wiring.New(wiring.Config{}, store, slog.New(slog.DiscardHandler)))
 	t.Cleanup(srv.Close)
 	tb := openBrowser(t, chromium, srv.URL)
 	hub := "/entity/" + man.Samples.Countries[0]
@@ -988,7 +989,7 @@ func TestExplorerRegister(t *testing.T) {
 	chromium := chromiumPath(t)
 	store, _ := storetest.Seeded(t, func(c *neo4jstore.Config) { c.QueryTimeout = 20 * time.Second })
 	sipritest.Load(t, store, "internal/sipri/testdata/register-2024.csv", "2024")
-	srv := httptest.NewServer(server.New(server.Config{}, store, slog.New(slog.DiscardHandler)))
+	srv := httptest.NewServer(wiring.New(wiring.Config{}, store, slog.New(slog.DiscardHandler)))
 	t.Cleanup(srv.Close)
 	tb := openBrowser(t, chromium, srv.URL)
 	dir := screenshotDir(t)

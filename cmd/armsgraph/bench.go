@@ -13,10 +13,10 @@ import (
 	"strings"
 	"time"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/bench"
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
-	"armsgraph/internal/server"
 )
 
 // The benchmark's own Neo4j defaults: the test instance of scripts/neo4j,
@@ -155,5 +155,5 @@ func parseInts(s string) ([]int, error) {
 // graphQLHandler builds the GraphQL handler the benchmark posts to: the
 // server's own, with its default configuration, as `armsgraph serve` builds it.
 func graphQLHandler(store *neo4jstore.Store) (http.Handler, error) {
-	return server.New(server.DefaultConfig(), store, nil), nil
+	return wiring.New(wiring.DefaultConfig(), store, nil), nil
 }

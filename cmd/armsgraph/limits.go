@@ -9,14 +9,14 @@ import (
 	"strconv"
 	"time"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/neo4jstore"
-	"armsgraph/internal/server"
 )
 
 // limitOptions are serve's limits on what one GraphQL request may ask:
 // the object budget, the up-front estimate, the nesting, the argument caps.
 type limitOptions struct {
-	cfg           server.Config
+	cfg           wiring.Config
 	statsInterval time.Duration
 	envErrs       []error
 }
@@ -38,7 +38,7 @@ func (o *limitOptions) intLimit(fs *flag.FlagSet, env getenv, p *int, name, key 
 
 // limitFlags registers the limit flags over the server's defaults.
 func limitFlags(fs *flag.FlagSet, env getenv) *limitOptions {
-	o := &limitOptions{cfg: server.DefaultConfig()}
+	o := &limitOptions{cfg: wiring.DefaultConfig()}
 	c := &o.cfg
 	l := &c.Limits
 	o.intLimit(fs, env, &c.MaxObjects, "max-objects", "ARMSGRAPH_MAX_OBJECTS", c.MaxObjects,

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"time"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/server"
@@ -78,7 +79,7 @@ func runServe(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	scfg := def
 	scfg.DisableIntrospection = !introspection
 	scfg.WebDir = *webDir
-	handler := server.New(scfg, store, logger)
+	handler := wiring.New(scfg, store, logger)
 	logger.Info("limits", limits.attrs()...)
 	stopStats := watchStats(ctx, store, limits.statsInterval, logger)
 	defer stopStats() // before the deferred store.Close

@@ -454,7 +454,7 @@ func (r *runner) startGraphQL() (*graphqlClient, string, func()) {
 		return nil, "building the GraphQL handler: " + err.Error(), func() {}
 	}
 	r.handler = h
-	// Count the store's queries per request (server.New installs its own
+	// Count the store's queries per request (wiring.New installs its own
 	// observer, so the count rides on the request's context instead).
 	counted := http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 		ctx, c := neo4jstore.WithQueryCounter(req.Context())

@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/dblock"
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
-	"armsgraph/internal/server"
 	"armsgraph/internal/synth"
 )
 
@@ -221,7 +221,7 @@ func TestTargetsFromManifest(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer store.Close(context.Background())
-	handler := server.New(server.DefaultConfig(), store, nil)
+	handler := wiring.New(wiring.DefaultConfig(), store, nil)
 	for _, q := range queries() {
 		if q.n(tg) == 0 {
 			t.Errorf("query %s has no target", q.name)

@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/ci"
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/neo4jtest"
-	"armsgraph/internal/server"
 	"armsgraph/internal/synth"
 )
 
@@ -69,7 +69,7 @@ func TestPeerAnswersLikeArmsgraph(t *testing.T) {
 	r := &runner{store: store, driver: inst.Driver, cfg: Config{
 		Neo4j: cfg, Duration: 600 * time.Millisecond, MaxRequests: 500, Concurrency: []int{4},
 		GraphQL: func(s *neo4jstore.Store) (http.Handler, error) {
-			return server.New(server.DefaultConfig(), s, nil), nil
+			return wiring.New(wiring.DefaultConfig(), s, nil), nil
 		},
 		Peer: &PeerConfig{Dir: peerDir, Concurrency: 4, Rounds: 2},
 	}}

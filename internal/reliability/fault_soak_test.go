@@ -15,9 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jtest"
-	"armsgraph/internal/server"
 	"armsgraph/internal/synth"
 )
 
@@ -212,7 +212,7 @@ func TestFaultStopNeo4jUnderLoad(t *testing.T) {
 	p := getPrivateNeo4j(t)
 	store := openStore(t, p.db, "")
 	load(t, store, projectSeeds(t), ingest.Options{})
-	cfg := server.DefaultConfig()
+	cfg := wiring.DefaultConfig()
 	// The outage lasts until every client has had a request refused while
 	// Neo4j is down (faultRun.run), at most the request timeout.
 	cfg.RequestTimeout = envDuration("ARMSGRAPH_FAULT_REQUEST_TIMEOUT", cfg.RequestTimeout)

@@ -12,10 +12,10 @@ import (
 	"testing"
 	"time"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
-	"armsgraph/internal/server"
 )
 
 // These are the quick fault tests of make test. Neo4j "fails" behind a TCP
@@ -165,7 +165,7 @@ func TestFaultServerRecovers(t *testing.T) {
 	load(t, openStore(t, db, ""), projectSeeds(t), ingest.Options{})
 	px := newBoltProxy(t, strings.TrimPrefix(db.URI, "bolt://"), false)
 	store := openStore(t, db, px.URI())
-	cfg := server.Config{RequestTimeout: 10 * time.Second}
+	cfg := wiring.Config{RequestTimeout: 10 * time.Second}
 	a := startAPI(t, store, cfg, 8)
 	verifyMix(t, a)
 

@@ -21,12 +21,12 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/neo4jtest"
 	"armsgraph/internal/neo4jtest/storetest"
 	"armsgraph/internal/seeds"
-	"armsgraph/internal/server"
 	"armsgraph/internal/synth"
 )
 
@@ -234,7 +234,7 @@ func wipeGraph(t *testing.T, db dbConn) {
 
 // ---------------------------------------------------------------- the API
 
-// api is the real server (server.New) on a loopback listener.
+// api is the real server (wiring.New) on a loopback listener.
 type api struct {
 	URL    string
 	Client *http.Client
@@ -247,10 +247,10 @@ type api struct {
 
 // startAPI serves store on 127.0.0.1 with cfg. The server's warnings and
 // errors are kept and logged when the test fails.
-func startAPI(t *testing.T, store *neo4jstore.Store, cfg server.Config, conns int) *api {
+func startAPI(t *testing.T, store *neo4jstore.Store, cfg wiring.Config, conns int) *api {
 	t.Helper()
 	logs := &lockedBuffer{}
-	h := server.New(cfg, store, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	h := wiring.New(cfg, store, slog.New(slog.NewTextHandler(logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	srv := httptest.NewServer(h)
 	tr := &http.Transport{MaxIdleConns: conns + 4, MaxIdleConnsPerHost: conns + 4, MaxConnsPerHost: conns + 4, IdleConnTimeout: time.Minute}
 	a := &api{URL: srv.URL, Client: &http.Client{Transport: tr, Timeout: 2 * time.Minute}, srv: srv, logs: logs}

@@ -14,8 +14,8 @@ import (
 	"testing"
 	"time"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/ingest"
-	"armsgraph/internal/server"
 )
 
 // The strings hostile clients put where an id, a name or a relationship
@@ -275,7 +275,7 @@ func TestHostileInput(t *testing.T) {
 	db := sharedDB(t)
 	store := openStore(t, db, "")
 	load(t, store, projectSeeds(t), ingest.Options{})
-	a := startAPI(t, store, server.Config{MaxObjects: hostileMaxObjects}, 4)
+	a := startAPI(t, store, wiring.Config{MaxObjects: hostileMaxObjects}, 4)
 	before := snapshot(t, db)
 
 	for _, c := range hostileCases() {
@@ -314,7 +314,7 @@ func TestHostileAliasAmplification(t *testing.T) {
 	db := sharedDB(t)
 	store := openStore(t, db, "")
 	load(t, store, projectSeeds(t), ingest.Options{})
-	a := startAPI(t, store, server.Config{}, 4)
+	a := startAPI(t, store, wiring.Config{}, 4)
 	before := snapshot(t, db)
 	ctx := context.Background()
 	for _, c := range []struct {

@@ -7,8 +7,8 @@ import (
 	"testing"
 	"time"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/ingest"
-	"armsgraph/internal/server"
 )
 
 // TestLoad runs the query mix (loadMix) against the real server on a
@@ -30,7 +30,7 @@ func TestLoad(t *testing.T) {
 	db := sharedDB(t)
 	store := openStore(t, db, "")
 	load(t, store, projectSeeds(t), ingest.Options{})
-	a := startAPI(t, store, server.Config{}, conc)
+	a := startAPI(t, store, wiring.Config{}, conc)
 	verifyMix(t, a)
 
 	// Warm up: connections, the query cache, Neo4j's plan cache.

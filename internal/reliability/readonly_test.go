@@ -20,11 +20,11 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/graph"
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
-	"armsgraph/internal/server"
 )
 
 // The API cannot write to the graph. These tests prove it four ways:
@@ -500,7 +500,7 @@ func rootFieldQueries() map[string][]string {
 
 func TestEveryRootFieldIsReadOnly(t *testing.T) {
 	db, px, store := sniffedStore(t)
-	a := startAPI(t, store, server.Config{}, 4)
+	a := startAPI(t, store, wiring.Config{}, 4)
 	before := snapshot(t, db)
 
 	// The schema: no mutation, no subscription, and every root field covered.

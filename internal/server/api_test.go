@@ -10,9 +10,9 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
-	"armsgraph/internal/server"
 	"armsgraph/web"
 )
 
@@ -21,7 +21,7 @@ import (
 // seed files state.
 func TestSeededAPI(t *testing.T) {
 	store := seededStore(t)
-	h := newServer(t, server.Config{}, store)
+	h := newServer(t, wiring.Config{}, store)
 	t.Run("Lineage", func(t *testing.T) { testLineage(t, h) })
 	t.Run("Lookups", func(t *testing.T) { testLookups(t, h) })
 	t.Run("Paths", func(t *testing.T) { testPaths(t, h) })
@@ -654,7 +654,7 @@ func testStoreErrors(t *testing.T, h http.Handler) {
 // (weapons → derivedFrom → parent → origin, with citations) at two sizes:
 // the count must not grow with the number of results.
 func testQueryCount(t *testing.T, store *neo4jstore.Store) {
-	h := newServer(t, server.Config{}, store)
+	h := newServer(t, wiring.Config{}, store)
 	const q = `{ weapons(category: "synthetic-child", first: 200) { edges { node {
 	  name citations { source { title } }
 	  derivedFrom { kind parent { name origin { name } } }

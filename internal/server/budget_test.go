@@ -5,7 +5,7 @@ import (
 	"strings"
 	"testing"
 
-	"armsgraph/internal/server"
+	"armsgraph/cmd/wiring"
 )
 
 // wholeGraphEvents is every event of the seed graph with its country, its
@@ -30,7 +30,7 @@ func TestCostFromStatistics(t *testing.T) {
 	t.Logf("statistics: %d entities, %d events", st.Entities(), st.Count("Event"))
 
 	t.Run("whole-graph events answered", func(t *testing.T) {
-		h := newServer(t, server.Config{}, store)
+		h := newServer(t, wiring.Config{}, store)
 		r := postQuery(t, h, wholeGraphEvents, nil)
 		if len(r.Errors) > 0 {
 			t.Fatalf("whole-graph events: %s", r.Body)
@@ -45,7 +45,7 @@ func TestCostFromStatistics(t *testing.T) {
 	})
 
 	t.Run("over the object budget", func(t *testing.T) {
-		h := newServer(t, server.Config{MaxObjects: 100, MaxComplexity: 1_000_000}, store)
+		h := newServer(t, wiring.Config{MaxObjects: 100, MaxComplexity: 1_000_000}, store)
 		r := postQuery(t, h, wholeGraphEvents, nil)
 		if len(r.Errors) != 1 {
 			t.Fatalf("whole-graph events over a budget of 100: %s, want one error", r.Body)
@@ -70,7 +70,7 @@ func TestCostFromStatistics(t *testing.T) {
 	t.Run("surely too large refused up front", func(t *testing.T) {
 		// The answer holds about 350 objects and is estimated at about as
 		// many: over ten times a budget of 10.
-		h := newServer(t, server.Config{MaxObjects: 10}, store)
+		h := newServer(t, wiring.Config{MaxObjects: 10}, store)
 		r := postQuery(t, h, wholeGraphEvents, nil)
 		if len(r.Errors) != 1 || r.Errors[0].Extensions["limit"] != "complexity" || !strings.Contains(r.Errors[0].Message, "estimated at") {
 			t.Fatalf("whole-graph events over 10 × a budget of 10: %s, want a complexity refusal", r.Body)

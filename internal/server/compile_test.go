@@ -12,10 +12,10 @@ import (
 	"slices"
 	"testing"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/graph"
 	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
-	"armsgraph/internal/server"
 )
 
 // updateGolden rewrites testdata/corpus/*.json from the answers of the code
@@ -160,7 +160,7 @@ var corpus = []corpusRequest{
 // against its golden file and the statement count against the root fields.
 func TestCompiledCorpus(t *testing.T) {
 	store := seededStore(t)
-	h := newServer(t, server.Config{}, store)
+	h := newServer(t, wiring.Config{}, store)
 	dir := filepath.Join("testdata", "corpus")
 	if *updateGolden {
 		if err := os.MkdirAll(dir, 0o755); err != nil {
@@ -269,7 +269,7 @@ func sortedRelationships(t *testing.T, body []byte) []byte {
 // the seeds as they change.
 func TestCompiledEqualsLoaders(t *testing.T) {
 	store := seededStore(t)
-	compiled := newServer(t, server.Config{}, store)
+	compiled := newServer(t, wiring.Config{}, store)
 	loaded := graph.NewHandler(uncompiled{store}, graph.HandlerConfig{}, nil)
 	for _, c := range corpus {
 		t.Run(c.name, func(t *testing.T) {
@@ -361,7 +361,7 @@ func BenchmarkCompiledVsLoaders(b *testing.B) {
 		name string
 		h    http.Handler
 	}{
-		{"compiled", newServer(b, server.Config{}, store)},
+		{"compiled", newServer(b, wiring.Config{}, store)},
 		{"loaders", graph.NewHandler(uncompiled{store}, graph.HandlerConfig{}, nil)},
 	}
 	for _, c := range corpus {

@@ -9,9 +9,9 @@ import (
 	"testing"
 	"time"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/graph"
 	"armsgraph/internal/querygen"
-	"armsgraph/internal/server"
 )
 
 // costCorpusOps is how many generated operations TestGeneratedCosts runs
@@ -38,8 +38,8 @@ func TestGeneratedCosts(t *testing.T) {
 	if _, err := store.Stats(context.Background()); err != nil {
 		t.Fatalf("Stats: %v", err)
 	}
-	limited := newServer(t, server.Config{MaxObjects: costCorpusBudget}, store)
-	unlimited := newServer(t, server.Config{MaxObjects: 1 << 40, MaxComplexity: 1 << 50}, store)
+	limited := newServer(t, wiring.Config{MaxObjects: costCorpusBudget}, store)
+	unlimited := newServer(t, wiring.Config{MaxObjects: 1 << 40, MaxComplexity: 1 << 50}, store)
 
 	gen := querygen.New(graph.NewSchema(graph.NewResolver(nil, graph.Limits{})).Schema(), seedPool(t), querygen.Config{})
 	// The fixed seed, then a fresh one for a quarter as many operations;

@@ -9,8 +9,8 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/graph"
-	"armsgraph/internal/server"
 )
 
 // TestDirectPath checks that the served handler writes the root fields
@@ -51,7 +51,7 @@ func TestDirectPath(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			reg := prometheus.NewRegistry()
 			// The cost limit lifted: the budget stops the answer as it grows.
-			served := newServer(t, server.Config{Registry: reg, MaxObjects: c.budget, MaxComplexity: liftedComplexity}, store)
+			served := newServer(t, wiring.Config{Registry: reg, MaxObjects: c.budget, MaxComplexity: liftedComplexity}, store)
 			executor := graph.NewHandler(store, graph.HandlerConfig{MaxObjects: c.budget, MaxComplexity: liftedComplexity, NoDirect: true}, nil)
 			op := map[string]any{"query": c.query, "variables": c.vars}
 			want, _ := post(t, executor, op, context.Background())

@@ -14,6 +14,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/graph"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/server"
@@ -31,7 +32,7 @@ func TestCompiledFallback(t *testing.T) {
 	// lines do not interleave, and the buffer is read once they are done.
 	var logs bytes.Buffer
 	reg := prometheus.NewRegistry()
-	h := server.New(server.Config{Registry: reg, Access: server.Access{AllowedHosts: []string{"example.com"}}}, store,
+	h := wiring.New(wiring.Config{Registry: reg, Access: server.Access{AllowedHosts: []string{"example.com"}}}, store,
 		slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelWarn})))
 	reference := graph.NewHandler(uncompiled{store}, graph.HandlerConfig{}, nil)
 	// An undefined variable in the ORDER BY: a SyntaxError, as Neo4j

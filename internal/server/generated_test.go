@@ -25,13 +25,13 @@ import (
 	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/graph"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/neo4jtest"
 	"armsgraph/internal/neo4jtest/storetest"
 	"armsgraph/internal/querygen"
 	"armsgraph/internal/seeds"
-	"armsgraph/internal/server"
 )
 
 var (
@@ -183,8 +183,8 @@ func newDifferential(t testing.TB, store *neo4jstore.Store) *differential {
 	return &differential{
 		schema:    graph.NewExecutableSchema(graph.Config{}).Schema(),
 		pool:      seedPool(t),
-		served:    newServer(t, server.Config{RequestTimeout: 2 * time.Minute, Registry: reg}, store),
-		lifted:    newServer(t, server.Config{RequestTimeout: 2 * time.Minute, MaxComplexity: liftedComplexity, MaxObjects: liftedComplexity}, store),
+		served:    newServer(t, wiring.Config{RequestTimeout: 2 * time.Minute, Registry: reg}, store),
+		lifted:    newServer(t, wiring.Config{RequestTimeout: 2 * time.Minute, MaxComplexity: liftedComplexity, MaxObjects: liftedComplexity}, store),
 		reference: graph.NewHandler(uncompiled{store}, graph.HandlerConfig{MaxComplexity: liftedComplexity, MaxObjects: liftedComplexity, NoDirect: true}, nil),
 		registry:  reg,
 	}

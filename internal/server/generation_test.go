@@ -12,12 +12,12 @@ import (
 	"testing"
 	"time"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/neo4jtest"
 	"armsgraph/internal/neo4jtest/storetest"
 	"armsgraph/internal/seeds"
-	"armsgraph/internal/server"
 )
 
 // rangeFolder is a seed folder of two countries and one weapon whose
@@ -49,7 +49,7 @@ func cachedReplica(t *testing.T, inst *neo4jtest.Instance, cacheBytes int64) htt
 		t.Fatal(err)
 	}
 	store.EnableCache(cacheBytes)
-	return newServer(t, server.Config{}, store)
+	return newServer(t, wiring.Config{}, store)
 }
 
 // twoFieldsQuery reads the range twice, through two root fields whose

@@ -12,11 +12,11 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/ingest"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/neo4jtest"
 	"armsgraph/internal/neo4jtest/storetest"
-	"armsgraph/internal/server"
 )
 
 // seededStore returns a store over the test's own database, loaded with
@@ -113,10 +113,10 @@ func postQuery(t *testing.T, h http.Handler, q string, vars map[string]any) rawR
 // newServer builds the real server. httptest's requests, and gqlgen's
 // client built on them, carry Host example.com, so unless a test sets its
 // own, the server answers to that name, as a deployment to its own.
-func newServer(t testing.TB, cfg server.Config, store *neo4jstore.Store) http.Handler {
+func newServer(t testing.TB, cfg wiring.Config, store *neo4jstore.Store) http.Handler {
 	t.Helper()
 	if cfg.Access.AllowedHosts == nil {
 		cfg.Access.AllowedHosts = []string{"example.com"}
 	}
-	return server.New(cfg, store, testLogger(t))
+	return wiring.New(cfg, store, testLogger(t))
 }

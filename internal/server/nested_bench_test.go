@@ -14,10 +14,10 @@ import (
 
 	"github.com/neo4j/neo4j-go-driver/v5/neo4j"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/bench"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/neo4jtest"
-	"armsgraph/internal/server"
 )
 
 // nestedQueries are the requests of issue 10's table (and a page with
@@ -49,8 +49,8 @@ func BenchmarkNested(b *testing.B) {
 		name string
 		h    http.Handler
 	}{
-		{"direct", newServer(b, server.Config{}, store)},
-		{"executor", newServer(b, server.Config{NoDirect: true}, store)},
+		{"direct", newServer(b, wiring.Config{}, store)},
+		{"executor", newServer(b, wiring.Config{NoDirect: true}, store)},
 	}
 	for _, q := range nestedQueries {
 		for _, path := range paths {

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"armsgraph/internal/server"
+	"armsgraph/cmd/wiring"
 )
 
 // TestRefusalsOverHTTP checks what the GraphQL over HTTP specification
@@ -19,7 +19,7 @@ import (
 // entry, since the operation never ran. An operation that runs and fails
 // keeps its "data": null and status 200. No query reaches the store.
 func TestRefusalsOverHTTP(t *testing.T) {
-	h := newServer(t, server.Config{MaxDepth: 5}, downStore(t))
+	h := newServer(t, wiring.Config{MaxDepth: 5}, downStore(t))
 	refusals := []struct {
 		name, query, variables, code string
 	}{

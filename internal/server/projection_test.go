@@ -9,9 +9,9 @@ import (
 
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/graph"
 	"armsgraph/internal/kg"
-	"armsgraph/internal/server"
 )
 
 // allFieldsFragment is a selection of every field of every entity kind that
@@ -61,7 +61,7 @@ func allFieldsFragment(t *testing.T, kinds ...kg.Kind) string {
 // would come back empty.
 func TestProjectionKeepsEveryField(t *testing.T) {
 	store := seededStore(t)
-	projected := newServer(t, server.Config{}, store)
+	projected := newServer(t, wiring.Config{}, store)
 	whole := graph.NewHandler(uncompiled{store}, graph.HandlerConfig{}, nil)
 	all, weapon, transfer := allFieldsFragment(t), allFieldsFragment(t, kg.Weapon), allFieldsFragment(t, kg.Transfer)
 	country := allFieldsFragment(t, kg.Country)

@@ -7,10 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"testing"
-
-	"github.com/prometheus/client_golang/prometheus"
-
-	"armsgraph/graph"
 )
 
 type flakyPinger struct{ err error }
@@ -24,8 +20,7 @@ func TestReadyRecovers(t *testing.T) {
 	cfg := DefaultConfig().withDefaults()
 	cfg.Access.AllowedHosts = []string{"example.com"} // the Host of httptest's requests
 
-	var store graph.Store // never reached by /readyz
-	h := newHandler(cfg, store, p, newMetrics(prometheus.NewRegistry()), slog.New(slog.DiscardHandler))
+	h := New(cfg, http.NotFoundHandler(), p, slog.New(slog.DiscardHandler)) // /graphql is never reached
 	ready := func() (int, string) {
 		w := httptest.NewRecorder()
 		h.ServeHTTP(w, httptest.NewRequest(http.MethodGet, "/readyz", nil))

@@ -18,6 +18,7 @@ import (
 	"strings"
 	"testing"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/server"
 	"armsgraph/web"
 )
@@ -179,7 +180,7 @@ func pagesAndAssets(t *testing.T, h http.Handler, host string) []string {
 // TestHeadersOnEveryRoute checks the Content-Security-Policy and the other
 // security headers on every route, page and asset, refusals included.
 func TestHeadersOnEveryRoute(t *testing.T) {
-	h := newServer(t, server.Config{Access: server.Access{AllowedHosts: []string{"armsgraph.internal"}}}, seededStore(t))
+	h := newServer(t, wiring.Config{Access: server.Access{AllowedHosts: []string{"armsgraph.internal"}}}, seededStore(t))
 	want := map[string]string{
 		"Content-Security-Policy": server.ContentSecurityPolicy,
 		"X-Content-Type-Options":  "nosniff",
@@ -211,7 +212,7 @@ func TestHeadersOnEveryRoute(t *testing.T) {
 // address with the attacker's name as Host, on every route.
 func TestHostCheck(t *testing.T) {
 	store := seededStore(t)
-	h := newServer(t, server.Config{Access: server.Access{AllowedHosts: []string{"armsgraph.internal"}}}, store)
+	h := newServer(t, wiring.Config{Access: server.Access{AllowedHosts: []string{"armsgraph.internal"}}}, store)
 	for _, host := range []string{"attacker.example:8080", "attacker.example", "example.com", "127.0.0.1.attacker.example", "localhost.attacker.example:8080", ""} {
 		refused := []rawResponse{
 			send(t, h, http.MethodPost, "/graphql", host, nil, c802Query),
@@ -246,7 +247,7 @@ func TestHostCheck(t *testing.T) {
 	if r := send(t, h, http.MethodGet, "/healthz", "10.1.2.3:8080", nil, ""); r.Status != http.StatusOK {
 		t.Errorf("/healthz with Host 10.1.2.3 = %d, want 200", r.Status)
 	}
-	anyHost := newServer(t, server.Config{Access: server.Access{AllowedHosts: []string{"*"}}}, store)
+	anyHost := newServer(t, wiring.Config{Access: server.Access{AllowedHosts: []string{"*"}}}, store)
 	if r := send(t, anyHost, http.MethodPost, "/graphql", "whatever.example", nil, c802Query); r.Status != http.StatusOK {
 		t.Errorf("with hosts * a query with Host whatever.example = %d %s, want 200", r.Status, r.Body)
 	}
@@ -255,7 +256,7 @@ func TestHostCheck(t *testing.T) {
 // TestOriginCheck refuses pages of other origins, lets same-origin pages
 // and configured origins through, and sends CORS headers only to the latter.
 func TestOriginCheck(t *testing.T) {
-	h := newServer(t, server.Config{Access: server.Access{AllowedOrigins: []string{"https://notebook.example"}}}, seededStore(t))
+	h := newServer(t, wiring.Config{Access: server.Access{AllowedOrigins: []string{"https://notebook.example"}}}, seededStore(t))
 	const host = "127.0.0.1:8080"
 	for _, origin := range []string{"http://attacker.example", "null", "http://localhost:9999", "http://127.0.0.1:8081", "https://notebook.example.attacker.example", "file://"} {
 		for i, r := range []rawResponse{
@@ -320,7 +321,7 @@ func TestTokens(t *testing.T) {
 		t.Fatal(err)
 	}
 	store := seededStore(t)
-	h := server.New(server.Config{Access: server.Access{AllowedHosts: []string{"example.com"}, Tokens: tokens}}, store, logger)
+	h := wiring.New(wiring.Config{Access: server.Access{AllowedHosts: []string{"example.com"}, Tokens: tokens}}, store, logger)
 	const host = "localhost:8080"
 	unauthenticated := func(what string, r rawResponse, invalid bool) {
 		t.Helper()
@@ -417,7 +418,7 @@ func TestTokensForOps(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	h := newServer(t, server.Config{Access: server.Access{Tokens: tokens, TokensForOps: true}}, openStore(t))
+	h := newServer(t, wiring.Config{Access: server.Access{Tokens: tokens, TokensForOps: true}}, openStore(t))
 	for _, p := range []string{"/readyz", "/metrics"} {
 		if r := send(t, h, http.MethodGet, p, "localhost", nil, ""); r.Status != http.StatusUnauthorized {
 			t.Errorf("GET %s without a token = %d, want 401", p, r.Status)
@@ -443,7 +444,7 @@ func TestRateLimit(t *testing.T) {
 	}
 	// One token per 1000 s: no token comes back while the test runs, however
 	// slow the machine, so exactly the burst passes.
-	h := newServer(t, server.Config{Access: server.Access{Tokens: tokens, Rate: 0.001, Burst: 3}}, openStore(t))
+	h := newServer(t, wiring.Config{Access: server.Access{Tokens: tokens, Rate: 0.001, Burst: 3}}, openStore(t))
 	const q = `{"query":"{ agreements(parties: [\"country/iran\"]) { id } }"}`
 	passed, limited := 0, rawResponse{}
 	for i := 0; i < 10 && limited.Status == 0; i++ {

@@ -1,6 +1,7 @@
-// Package server serves armsgraph's GraphQL API over HTTP: the gqlgen
-// handler with its limits, the browser explorer and GraphiQL (package web),
-// health and readiness checks, Prometheus metrics and structured request logs.
+// Package server serves armsgraph's HTTP routes around a GraphQL handler the
+// wiring builds (cmd/wiring): the request checks and limits, the browser
+// explorer and GraphiQL (package web), health and readiness checks,
+// Prometheus metrics and structured request logs.
 package server
 
 import (
@@ -22,46 +23,20 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
-	"armsgraph/graph"
-	"armsgraph/internal/kg"
-	"armsgraph/internal/neo4jstore"
 	"armsgraph/web"
 )
 
-// Config tunes the server. Zero values take the defaults of DefaultConfig.
+// Config tunes the HTTP side of the server. Zero values take the defaults
+// of DefaultConfig. The GraphQL handler it serves is built by the wiring
+// (cmd/wiring) with its own limits.
 type Config struct {
-	// Limits caps the expensive arguments (maxDepth, maxHops, limit, first …).
-	Limits graph.Limits
-	// MaxObjects is the object budget of one root field's answer
-	// (graph.HandlerConfig.MaxObjects).
-	MaxObjects int
-	// MaxComplexity is the estimated answer size, in objects, above which
-	// an operation is refused before it runs (zero: ten times MaxObjects).
-	MaxComplexity int
-	// Stats returns the graph's statistics for the cost estimate; New sets
-	// it to the store's last reading (neo4jstore.Store.CachedStats).
-	Stats func() *kg.GraphStats
-	// MaxDepth is how deeply an operation may nest fields.
-	MaxDepth int
-	// MaxRootFields caps the top-level fields (aliases included) of an operation.
-	MaxRootFields int
 	// MaxBodyBytes caps a request body (and a GET query string).
 	MaxBodyBytes int64
 	// RequestTimeout bounds a GraphQL request; its context reaches every
 	// Cypher query, which the driver then abandons. Keep the store's
 	// QueryTimeout at or below it: that one stops the query inside Neo4j.
 	RequestTimeout time.Duration
-	// DisableIntrospection turns schema introspection off (it is on by default).
-	DisableIntrospection bool
-	// QueryCacheSize is how many parsed queries are kept.
-	QueryCacheSize int
-	// LoaderWait is how long a dataloader gathers keys before querying.
-	LoaderWait time.Duration
-	// NoDirect answers every field through gqlgen's executor instead of
-	// writing covered root fields straight from their statement
-	// (graph.HandlerConfig.NoDirect); for comparisons and as a way out.
-	NoDirect bool
-	// Registry receives the metrics; nil makes a new one, served at /metrics.
+	// Registry holds the metrics served at /metrics; nil makes a new one.
 	Registry *prometheus.Registry
 	// Access checks Host, Origin and tokens on every route (security.go).
 	Access Access
@@ -72,22 +47,10 @@ type Config struct {
 
 // DefaultConfig returns the defaults.
 func DefaultConfig() Config {
-	g := graph.DefaultHandlerConfig()
-	return Config{
-		Limits:         g.Limits,
-		MaxObjects:     g.MaxObjects,
-		MaxDepth:       g.MaxDepth,
-		MaxRootFields:  g.MaxRootFields,
-		MaxBodyBytes:   256 << 10,
-		RequestTimeout: 15 * time.Second,
-		QueryCacheSize: g.QueryCacheSize,
-		LoaderWait:     g.LoaderWait,
-	}
+	return Config{MaxBodyBytes: 256 << 10, RequestTimeout: 15 * time.Second}
 }
 
 func (c Config) withDefaults() Config {
-	// The GraphQL limits (Limits, MaxComplexity, MaxDepth, MaxRootFields,
-	// QueryCacheSize, LoaderWait) take their defaults in graph.NewHandler.
 	d := DefaultConfig()
 	if c.MaxBodyBytes <= 0 {
 		c.MaxBodyBytes = d.MaxBodyBytes
@@ -101,39 +64,31 @@ func (c Config) withDefaults() Config {
 	return c
 }
 
-// Pinger is what the readiness check needs: *neo4jstore.Store.
+// The GraphQL error codes the server answers with itself, before the
+// GraphQL handler runs; the same values as CodeBadUserInput and
+// ReasonLimitExceeded (the wiring's tests check they agree).
+const (
+	CodeBadUserInput    = "BAD_USER_INPUT"
+	ReasonLimitExceeded = "LIMIT_EXCEEDED"
+)
+
+// Pinger is what the readiness check needs (the store).
 type Pinger interface {
 	Ping(ctx context.Context) error
 }
 
-// New builds the HTTP handler: POST and GET /graphql, the explorer at /
-// and its deep links, GraphiQL at /graphiql,
-// /healthz, /readyz and /metrics. It installs the store's query observer
-// for the Neo4j metrics.
-func New(cfg Config, store *neo4jstore.Store, logger *slog.Logger) http.Handler {
+// New builds the HTTP handler: graphQL at POST and GET /graphql (behind the
+// transport, body-size, parameter and timeout checks), the explorer at /
+// and its deep links, GraphiQL at /graphiql, /healthz, /readyz (asking
+// ready) and /metrics. graphQL should call NoteOperation around every
+// response, so that the request log names the operation and its errors.
+func New(cfg Config, graphQL http.Handler, ready Pinger, logger *slog.Logger) http.Handler {
 	cfg = cfg.withDefaults()
 	if logger == nil {
 		logger = slog.New(slog.DiscardHandler)
 	}
-	m := newMetrics(cfg.Registry)
-	cfg.Registry.MustRegister(cacheCollectors(store)...)
-	store.SetObserver(m.observeQuery)
-	store.SetFallbackObserver(m.compiledFallback(logger))
-	if cfg.Stats == nil {
-		cfg.Stats = store.CachedStats
-	}
-	return newHandler(cfg, store, store, m, logger)
-}
-
-// newHandler wires the routes over a store interface, so that tests can
-// substitute either side.
-func newHandler(cfg Config, store graph.Store, pinger Pinger, m *metrics, logger *slog.Logger) http.Handler {
 	mux := http.NewServeMux()
-	gql := graphQL(cfg, store, m, logger)
-	if pins, ok := store.(generationPinner); ok {
-		gql = pinGeneration(pins, m.reanswered, gql)
-	}
-	mux.Handle("/graphql", requireTransport(limitBody(cfg.MaxBodyBytes, checkParams(withTimeout(cfg.RequestTimeout, gql)))))
+	mux.Handle("/graphql", requireTransport(limitBody(cfg.MaxBodyBytes, checkParams(withTimeout(cfg.RequestTimeout, graphQL)))))
 	ui := web.Handler(cfg.WebDir)
 	for _, route := range web.Routes {
 		mux.Handle(route, ui)
@@ -148,7 +103,7 @@ func newHandler(cfg Config, store graph.Store, pinger Pinger, m *metrics, logger
 		w.Header().Set("Cache-Control", "no-store")
 		ctx, cancel := context.WithTimeout(r.Context(), 3*time.Second)
 		defer cancel()
-		if err := pinger.Ping(ctx); err != nil {
+		if err := ready.Ping(ctx); err != nil {
 			w.WriteHeader(http.StatusServiceUnavailable)
 			fmt.Fprintf(w, "not ready: %v\n", err)
 			return
@@ -157,30 +112,6 @@ func newHandler(cfg Config, store graph.Store, pinger Pinger, m *metrics, logger
 	})
 	mux.Handle("GET /metrics", promhttp.HandlerFor(cfg.Registry, promhttp.HandlerOpts{}))
 	return logRequests(logger, protect(cfg.Access, cfg.Registry, mux))
-}
-
-// graphQL builds the GraphQL handler (graph.NewHandler) with the server's
-// limits, its metrics hook (m may be nil) and the request-log hook.
-func graphQL(cfg Config, store graph.Store, m *metrics, logger *slog.Logger) http.Handler {
-	cfg = cfg.withDefaults()
-	hc := graph.HandlerConfig{
-		Limits:               cfg.Limits,
-		MaxObjects:           cfg.MaxObjects,
-		MaxComplexity:        cfg.MaxComplexity,
-		Stats:                cfg.Stats,
-		MaxDepth:             cfg.MaxDepth,
-		MaxRootFields:        cfg.MaxRootFields,
-		DisableIntrospection: cfg.DisableIntrospection,
-		QueryCacheSize:       cfg.QueryCacheSize,
-		LoaderWait:           cfg.LoaderWait,
-		NoDirect:             cfg.NoDirect,
-	}
-	if m != nil {
-		hc.AroundResponses = append(hc.AroundResponses, m.observeResponse)
-		hc.DirectStats = &m.direct
-	}
-	hc.AroundResponses = append(hc.AroundResponses, noteOperation)
-	return graph.NewHandler(store, hc, logger)
 }
 
 // withTimeout bounds every request's context.
@@ -199,7 +130,7 @@ func withTimeout(d time.Duration, next http.Handler) http.Handler {
 // HEAD and OPTIONS 405, a protocol upgrade (websocket) 400.
 func requireTransport(next http.Handler) http.Handler {
 	refuse := func(w http.ResponseWriter, status int, msg string) {
-		writeError(w, status, map[string]any{"message": msg, "extensions": map[string]any{"code": graph.CodeBadUserInput}})
+		writeError(w, status, map[string]any{"message": msg, "extensions": map[string]any{"code": CodeBadUserInput}})
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
@@ -231,7 +162,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 		writeError(w, http.StatusRequestEntityTooLarge, map[string]any{
 			"message": fmt.Sprintf("request larger than the limit of %d bytes", max),
 			"extensions": map[string]any{
-				"code": graph.CodeBadUserInput, "reason": graph.ReasonLimitExceeded, "limit": "bodySize",
+				"code": CodeBadUserInput, "reason": ReasonLimitExceeded, "limit": "bodySize",
 			},
 		})
 	}
@@ -244,7 +175,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 		if err != nil {
 			writeError(w, http.StatusBadRequest, map[string]any{
 				"message":    "could not read the request body",
-				"extensions": map[string]any{"code": graph.CodeBadUserInput},
+				"extensions": map[string]any{"code": CodeBadUserInput},
 			})
 			return
 		}
@@ -267,7 +198,7 @@ func limitBody(max int64, next http.Handler) http.Handler {
 // the body. The body has been read into memory already (limitBody).
 func checkParams(next http.Handler) http.Handler {
 	refuse := func(w http.ResponseWriter, msg string) {
-		writeError(w, http.StatusBadRequest, map[string]any{"message": msg, "extensions": map[string]any{"code": graph.CodeBadUserInput}})
+		writeError(w, http.StatusBadRequest, map[string]any{"message": msg, "extensions": map[string]any{"code": CodeBadUserInput}})
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		switch r.Method {
@@ -397,10 +328,12 @@ type operationInfo struct {
 	token string // the name of the request's access token (security.go)
 }
 
-func noteOperation(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
+// NoteOperation is the GraphQL handler's response hook for the request
+// log: it records the operation's name and its errors' codes.
+func NoteOperation(ctx context.Context, next graphql.ResponseHandler) *graphql.Response {
 	resp := next(ctx)
 	if info, ok := ctx.Value(operationKey{}).(*operationInfo); ok && resp != nil {
-		info.name = operationName(ctx)
+		info.name = OperationName(ctx)
 		for _, e := range resp.Errors {
 			code, _ := e.Extensions["code"].(string)
 			info.codes = append(info.codes, code)
@@ -409,8 +342,8 @@ func noteOperation(ctx context.Context, next graphql.ResponseHandler) *graphql.R
 	return resp
 }
 
-// operationName is the request's operation name, or "anonymous".
-func operationName(ctx context.Context) string {
+// OperationName is the request's operation name, or "anonymous".
+func OperationName(ctx context.Context) string {
 	if !graphql.HasOperationContext(ctx) {
 		return "anonymous"
 	}

@@ -15,6 +15,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
 	"armsgraph/internal/neo4jtest"
@@ -39,7 +40,7 @@ func storeAt(t *testing.T, addr string) *neo4jstore.Store {
 }
 
 func TestHealth(t *testing.T) {
-	h := newServer(t, server.Config{}, downStore(t))
+	h := newServer(t, wiring.Config{}, downStore(t))
 	r := do(t, h, http.MethodGet, "/healthz", nil)
 	if r.Status != http.StatusOK || strings.TrimSpace(string(r.Body)) != "ok" {
 		t.Errorf("GET /healthz = %d %q, want 200 ok", r.Status, r.Body)
@@ -56,7 +57,7 @@ func TestHealth(t *testing.T) {
 // without the driver dialling Neo4j again (the dead end counts the dials).
 func TestUnavailable(t *testing.T) {
 	neo4j := neo4jtest.NewDeadEnd(t) // accepts and drops each connection
-	h := newServer(t, server.Config{}, storeAt(t, neo4j.Addr))
+	h := newServer(t, wiring.Config{}, storeAt(t, neo4j.Addr))
 	var dialsAfterFirst int64
 	for i := range 5 {
 		r := postQuery(t, h, `{ weapon(name: "C-802") { id derivatives { child { name } } } }`, nil)
@@ -85,7 +86,7 @@ func TestUnavailable(t *testing.T) {
 func TestUnavailableFast(t *testing.T) {
 	// The driver's retry window (about 2 s) is far longer than 300 ms: the
 	// deadline comes first, and the answer must still say UNAVAILABLE.
-	h := newServer(t, server.Config{RequestTimeout: 300 * time.Millisecond}, downStore(t))
+	h := newServer(t, wiring.Config{RequestTimeout: 300 * time.Millisecond}, downStore(t))
 	r := postQuery(t, h, `{ agreements { id } }`, nil)
 	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "UNAVAILABLE" {
 		t.Fatalf("query with Neo4j down and a short deadline: %s, want UNAVAILABLE", r.Body)
@@ -105,7 +106,7 @@ func silentStore(t *testing.T) *neo4jstore.Store {
 func TestRequestTimeout(t *testing.T) {
 	// Only the deadline can end this query (Neo4j never answers), so a
 	// TIMEOUT is the deadline reaching the store; no clock needed.
-	h := newServer(t, server.Config{RequestTimeout: 300 * time.Millisecond}, silentStore(t))
+	h := newServer(t, wiring.Config{RequestTimeout: 300 * time.Millisecond}, silentStore(t))
 	r := postQuery(t, h, `{ agreements { id } }`, nil)
 	if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "TIMEOUT" {
 		t.Fatalf("query past its deadline: %s", r.Body)
@@ -117,7 +118,7 @@ func TestLimits(t *testing.T) {
 	// A graph of a thousand weapons: a page of 200 weapons is estimated at
 	// 401 objects, over the 300 allowed here.
 	weapons := &kg.GraphStats{Nodes: map[string]int64{"Weapon": 1000}}
-	h := newServer(t, server.Config{MaxBodyBytes: 1000, MaxDepth: 5, MaxComplexity: 300, Stats: func() *kg.GraphStats { return weapons }}, downStore(t))
+	h := newServer(t, wiring.Config{MaxBodyBytes: 1000, MaxDepth: 5, MaxComplexity: 300, Stats: func() *kg.GraphStats { return weapons }}, downStore(t))
 	tests := []struct {
 		name   string
 		query  string
@@ -152,7 +153,7 @@ func TestLimits(t *testing.T) {
 	}
 
 	// The same requests within the default limits are not refused for them.
-	h = newServer(t, server.Config{}, downStore(t))
+	h = newServer(t, wiring.Config{}, downStore(t))
 	for _, tt := range tests[1:] {
 		r := postQuery(t, h, tt.query, nil)
 		if len(r.Errors) != 1 || r.Errors[0].Extensions["code"] != "UNAVAILABLE" {
@@ -166,7 +167,7 @@ func TestLimits(t *testing.T) {
 // problem and where it is, and never echoes the body (gqlgen's own
 // message would quote it whole, up to the body limit).
 func TestMalformedParams(t *testing.T) {
-	h := newServer(t, server.Config{}, downStore(t))
+	h := newServer(t, wiring.Config{}, downStore(t))
 	secret := strings.Repeat("SECRET", 20000) // 120 KB, under the 256 KiB limit
 	tests := []struct {
 		name, method, target, body string
@@ -229,18 +230,18 @@ func trunc(s string, n int) string {
 
 func TestIntrospection(t *testing.T) {
 	const q = `{ __schema { queryType { name } } }`
-	r := postQuery(t, newServer(t, server.Config{}, downStore(t)), q, nil)
+	r := postQuery(t, newServer(t, wiring.Config{}, downStore(t)), q, nil)
 	if len(r.Errors) != 0 || !strings.Contains(string(r.Body), `"Query"`) {
 		t.Errorf("introspection by default: %s, want it on", r.Body)
 	}
-	r = postQuery(t, newServer(t, server.Config{DisableIntrospection: true}, downStore(t)), q, nil)
+	r = postQuery(t, newServer(t, wiring.Config{DisableIntrospection: true}, downStore(t)), q, nil)
 	if len(r.Errors) == 0 {
 		t.Errorf("introspection disabled: %s, want an error", r.Body)
 	}
 }
 
 func TestTransportsAndGraphiQL(t *testing.T) {
-	h := newServer(t, server.Config{}, downStore(t))
+	h := newServer(t, wiring.Config{}, downStore(t))
 	r := do(t, h, http.MethodGet, "/graphql?query="+url.QueryEscape(`{ __typename }`), nil)
 	if r.Status != http.StatusOK || !strings.Contains(string(r.Body), `"Query"`) {
 		t.Errorf("GET /graphql = %d %s", r.Status, r.Body)
@@ -272,7 +273,7 @@ func TestTransportsAndGraphiQL(t *testing.T) {
 func TestMetricsAndLogs(t *testing.T) {
 	var logs bytes.Buffer
 	reg := prometheus.NewRegistry()
-	h := server.New(server.Config{Registry: reg, Access: server.Access{AllowedHosts: []string{"example.com"}}}, downStore(t), slog.New(slog.NewJSONHandler(&logs, nil)))
+	h := wiring.New(wiring.Config{Registry: reg, Access: server.Access{AllowedHosts: []string{"example.com"}}}, downStore(t), slog.New(slog.NewJSONHandler(&logs, nil)))
 	postQuery(t, h, `query FindC802 { weapon(name: "C-802") { id } }`, nil)
 	postQuery(t, h, `{ lineage(weapon: "C-802", maxDepth: -1) { direction } }`, nil)
 	r := do(t, h, http.MethodGet, "/metrics", nil)

@@ -3,7 +3,7 @@ package server_test
 import (
 	"testing"
 
-	"armsgraph/internal/server"
+	"armsgraph/cmd/wiring"
 	"armsgraph/internal/sipri/sipritest"
 )
 
@@ -13,7 +13,7 @@ import (
 func TestTransferTotalsSumTIV(t *testing.T) {
 	store := seededStore(t)
 	sipritest.Load(t, store, "internal/sipri/testdata/register-2024.csv", "2024")
-	h := newServer(t, server.Config{}, store)
+	h := newServer(t, wiring.Config{}, store)
 
 	var out struct {
 		TransferTotals struct {

@@ -6,7 +6,7 @@ import (
 
 	"github.com/99designs/gqlgen/client"
 
-	"armsgraph/internal/server"
+	"armsgraph/cmd/wiring"
 )
 
 // vars passes every entry of m as a query variable.
@@ -43,7 +43,7 @@ var chinaIranIn1995 = []string{
 // corrected types. Expected answers are what the seed files state.
 func TestTimeAndClaimsAPI(t *testing.T) {
 	store := seededStore(t)
-	h := newServer(t, server.Config{}, store)
+	h := newServer(t, wiring.Config{}, store)
 
 	t.Run("AggregateFoundByOverlap", func(t *testing.T) {
 		var out struct {
@@ -319,7 +319,7 @@ func TestTimeAndClaimsAPI(t *testing.T) {
 // over the seeds: `go test -run '^$' -bench TimeQueries ./internal/server`.
 func BenchmarkTimeQueries(b *testing.B) {
 	store := seededStore(b)
-	h := newServer(b, server.Config{}, store)
+	h := newServer(b, wiring.Config{}, store)
 	for _, bc := range []struct{ name, q string }{
 		{"holders", `{ holders(at: "2010", country: "country/iran", title: "defence minister") { person { id } position { title from to attested } } }`},
 		// For comparison, an existing list field over the same records.

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"armsgraph/internal/server"
+	"armsgraph/cmd/wiring"
 )
 
 // TestMatchRangesAndClaimValuesAPI asks, through the API over the project's
@@ -18,7 +18,7 @@ import (
 // files state.
 func TestMatchRangesAndClaimValuesAPI(t *testing.T) {
 	store := seededStore(t)
-	h := newServer(t, server.Config{}, store)
+	h := newServer(t, wiring.Config{}, store)
 
 	type transfer struct {
 		ID     string `json:"id"`

@@ -1,4 +1,4 @@
-package server
+package wiring
 
 import (
 	"context"
@@ -17,6 +17,7 @@ import (
 	"armsgraph/graph"
 	"armsgraph/internal/kg"
 	"armsgraph/internal/neo4jstore"
+	"armsgraph/internal/server"
 )
 
 // maxOperationNames caps the distinct operation names the metrics keep as
@@ -137,7 +138,7 @@ func (m *metrics) observeResponse(ctx context.Context, next graphql.ResponseHand
 	if neo4jstore.PinOf(ctx).Dropped() {
 		return resp // answered again (pinGeneration): that answer is counted
 	}
-	name := m.label(operationName(ctx))
+	name := m.label(server.OperationName(ctx))
 	m.requests.WithLabelValues(name).Inc()
 	if graphql.HasOperationContext(ctx) {
 		if start := graphql.GetOperationContext(ctx).Stats.OperationStart; !start.IsZero() {
