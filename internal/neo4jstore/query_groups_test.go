@@ -423,7 +423,11 @@ func TestLargeGroupFirstPage(t *testing.T) {
 		walk = func(p neo4j.ProfiledPlan, depth int) {
 			d, _ := p.Arguments()["Details"].(string)
 			lines = append(lines, fmt.Sprintf("%s%s %s (rows %d, db hits %d)", strings.Repeat("  ", depth), p.Operator(), d, p.Records(), p.DbHits()))
-			if strings.Contains(p.Operator(), "NodeIndexSeek") && strings.Contains(d, propGroupKey) {
+			// The planner reads the group-key index either by a range seek
+			// on the prefix or by an ordered scan that the page's LIMIT
+			// stops (both seen, on the same statement, in different
+			// Neo4j instances): either way, rows read from the index.
+			if strings.HasPrefix(p.Operator(), "NodeIndex") && strings.Contains(d, propGroupKey) {
 				seek = p.Records()
 			}
 			most = max(most, p.Records())
