@@ -83,7 +83,7 @@ func indexedPage(vars, big, pattern, label, into string) string {
 	// walking the whole index for a small group, and an UNWIND before the
 	// seek loses the index order.
 	return fmt.Sprintf(`CALL (%[1]s) {
-  MATCH (m:Entity) USING INDEX m:Entity(%[6]s)
+  MATCH (m:Entity) USING INDEX SEEK m:Entity(%[6]s)
   WHERE m.%[6]s STARTS WITH CASE WHEN %[2]s THEN $keyPrefix ELSE '~' END AND m:%[4]s AND EXISTS { %[5]s }
   WITH %[1]s, m ORDER BY m.%[6]s LIMIT $first
   MATCH %[3]s
