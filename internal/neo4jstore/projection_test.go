@@ -47,3 +47,21 @@ func TestProjectedAllowList(t *testing.T) {
 		t.Errorf("empty props: want id, kind, name, got %q", got)
 	}
 }
+
+// TestProjectedLongList: a request reading more than maxProjected properties
+// gets whole values (planning time grows with the statement's text), one
+// reading exactly that many still gets its projection.
+func TestProjectedLongList(t *testing.T) {
+	props := []string{"aliases", "category", "confidence", "date", "description", "from", "introduced", "location", "status", "to", "type", "rangeKm", "item"}
+	// Three of maxProjected go to id, kind and name, which every projection carries.
+	if got := projected(&kg.Prefetch{Props: props[:maxProjected-3]}); len(got) != maxProjected {
+		t.Errorf("projected %d props: got %d names %q, want %d", maxProjected-3, len(got), got, maxProjected)
+	}
+	if got := projected(&kg.Prefetch{Props: props[:maxProjected-2]}); got != nil {
+		t.Errorf("projected %d props (%d with id, kind, name): want whole nodes, got %q", maxProjected-2, maxProjected+1, got)
+	}
+	rels := []string{"key", "kind", "note", "confidence", "citeSource", "citeLocator", "citeNote", "citeConfidence", "citeClaims", "title", "from", "to", "country"}
+	if got := relProjected(&kg.Prefetch{RelProps: rels}); got != nil {
+		t.Errorf("projected %d relationship props: want whole relationships, got %q", len(rels), got)
+	}
+}

@@ -83,14 +83,25 @@ func projected(pre *kg.Prefetch) []string {
 	return checked(pre.Props, kg.ProjectionProps)
 }
 
+// maxProjected is the longest property list a projection names; a request
+// that reads more gets whole values. Neo4j's planning time grows with the
+// statement's text (about linearly: its semantic analysis and rewriters
+// walk every expression once per phase), and a wide selection repeats the
+// request's list at every node it nests, so long lists were over 40% of
+// the text of the generated corpus's statements and most of its planning
+// (issue 17). A request that reads that many properties of a node reads
+// most of what the node has, so whole values cost the driver little more.
+const maxProjected = 12
+
 // checked is what check makes of props, nil when props is nil (whole
-// values wanted) or names something outside the allow-list.
+// values wanted), names something outside the allow-list, or is longer
+// than maxProjected.
 func checked(props []string, check func([]string) ([]string, bool)) []string {
 	if props == nil {
 		return nil
 	}
 	out, ok := check(props)
-	if !ok {
+	if !ok || len(out) > maxProjected {
 		return nil
 	}
 	return out
