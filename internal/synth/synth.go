@@ -30,9 +30,9 @@ type Config struct {
 	// this many weapons (1 to MaxWideFamily, and no more than Weapons),
 	// at most WideFamilyDepth generations deep, so that a benchmark or the
 	// explorer's browser test has a lineage of a known size to draw
-	// whatever the seed (the random families seldom pass 150). It is the
-	// first entry of the manifest's Samples.Wide unless a random family is
-	// larger. 0 leaves every family random, as before.
+	// whatever the seed (a random family may be larger, but deeper than a
+	// lineage view's default depth). The manifest names its root
+	// (Samples.WideFamily). 0 leaves every family random, as before.
 	WideFamily int
 	// Force lets Generate remove the seed files (*.yaml), documents/ and
 	// synth.json a previous run left in the folder.
@@ -78,6 +78,8 @@ type Samples struct {
 	Aliases   []string `json:"aliases"`   // aliases of assorted weapons, as a user would type them
 	Countries []string `json:"countries"` // the largest producers first
 	Category  []string `json:"category"`  // the categories, most frequent first
+	// WideFamily is the root of Config.WideFamily's family, when asked for.
+	WideFamily string `json:"wide_family,omitempty"`
 }
 
 const (
@@ -700,6 +702,9 @@ func (g *gen) samples() {
 	})
 	for _, f := range fams[:min(8, len(fams))] {
 		s.Wide = append(s.Wide, weaponID(f.root))
+	}
+	if w.wideFamily > 0 {
+		s.WideFamily = weaponID(0) // block 0's first family
 	}
 	for x := 0; x < min(8, w.countries); x++ {
 		s.Countries = append(s.Countries, countryID(x)) // producer() favours low numbers
