@@ -30,6 +30,7 @@ func runSynth(ctx context.Context, args []string, env getenv, stdout, stderr io.
 	countries := fs.Int("countries", 100, fmt.Sprintf("number of countries (2-%d)", synth.MaxCountries))
 	seed := fs.Int64("seed", 1, "random seed; the same seed writes the same folder")
 	perFile := fs.Int("per-file", 10000, "items per file at most")
+	wide := fs.Int("wide-family", 0, fmt.Sprintf("make the first lineage family exactly this many weapons (1-%d, at most %d generations deep; 0: all random), for a lineage of a known size", synth.MaxWideFamily, synth.WideFamilyDepth))
 	force := fs.Bool("force", false, "replace the seed files a previous run left in --out")
 	quiet := fs.Bool("quiet", false, "no progress lines")
 	if done, err := parseFlags(fs, args); done {
@@ -48,7 +49,7 @@ func runSynth(ctx context.Context, args []string, env getenv, stdout, stderr io.
 		fmt.Fprintf(stderr, "synth: --weapons: %v\n", err)
 		return errUsageShown
 	}
-	cfg := synth.Config{Weapons: n, Countries: *countries, Seed: *seed, PerFile: *perFile, Force: *force}
+	cfg := synth.Config{Weapons: n, Countries: *countries, Seed: *seed, PerFile: *perFile, Force: *force, WideFamily: *wide}
 	if !*quiet {
 		cfg.Progress = stderr
 	}

@@ -14,6 +14,10 @@ const blockSize = 256
 // from at most MaxDepth generations of ancestors.
 const MaxDepth = 12
 
+// WideFamilyDepth bounds the depth of Config.WideFamily's family, so that
+// the explorer's lineage view (10 generations by default) draws all of it.
+const WideFamilyDepth = 8
+
 type category struct {
 	name         string
 	weight       int
@@ -88,6 +92,8 @@ type world struct {
 	alliances int
 	coops     int
 
+	wideFamily int // size of block 0's first family; 0 for a random one
+
 	cache [1024]*block // direct-mapped by block number
 }
 
@@ -143,6 +149,10 @@ func (w *world) layout(n int) *block {
 	pos := 0
 	for pos < size {
 		fam := familySize(&r)
+		deepest := uint8(MaxDepth)
+		if n == 0 && pos == 0 && w.wideFamily > 0 {
+			fam, deepest = w.wideFamily, WideFamilyDepth
+		}
 		fam = min(fam, size-pos)
 		cat := uint8(r.weighted(categoryWeights))
 		origin := w.producer(&r)
@@ -166,14 +176,14 @@ func (w *world) layout(n int) *block {
 				}
 			case k > 0:
 				var parent int
-				if b.weapons[p-1].depth < MaxDepth && r.chance(0.6) {
+				if b.weapons[p-1].depth < deepest && r.chance(0.6) {
 					parent = p - 1
 				} else {
 					parent = pos + r.intn(k)
-					for try := 0; try < 8 && b.weapons[parent].depth >= MaxDepth; try++ {
+					for try := 0; try < 8 && b.weapons[parent].depth >= deepest; try++ {
 						parent = pos + r.intn(k)
 					}
-					if b.weapons[parent].depth >= MaxDepth {
+					if b.weapons[parent].depth >= deepest {
 						parent = pos // the root always has room
 					}
 				}
@@ -183,7 +193,7 @@ func (w *world) layout(n int) *block {
 				wp.year = min(b.weapons[parent].year+r.between(1, 6), 2024)
 				if k >= 2 && r.chance(0.06) {
 					second := pos + r.intn(k)
-					if second != parent && b.weapons[second].depth < MaxDepth {
+					if second != parent && b.weapons[second].depth < deepest {
 						wp.parents[1] = start + second
 						wp.kinds[1] = 6 // closely-related
 						wp.depth = max(wp.depth, b.weapons[second].depth+1)

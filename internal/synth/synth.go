@@ -26,12 +26,24 @@ type Config struct {
 	Countries int   // number of countries, 2 to MaxCountries
 	Seed      int64 // the same seed writes the same files
 	PerFile   int   // items per file at most; default 10000
+	// WideFamily, when above 0, makes the first lineage family exactly
+	// this many weapons (1 to MaxWideFamily, and no more than Weapons),
+	// at most WideFamilyDepth generations deep, so that a benchmark or the
+	// explorer's browser test has a lineage of a known size to draw
+	// whatever the seed (a random family may be larger, but deeper than a
+	// lineage view's default depth). The manifest names its root
+	// (Samples.WideFamily). 0 leaves every family random, as before.
+	WideFamily int
 	// Force lets Generate remove the seed files (*.yaml), documents/ and
 	// synth.json a previous run left in the folder.
 	Force    bool
 	Progress io.Writer     // progress lines; nil for none
 	Every    time.Duration // between progress lines; default 2s
 }
+
+// MaxWideFamily is the largest Config.WideFamily: a family lives in one
+// block of weapons.
+const MaxWideFamily = blockSize
 
 // MaxCountries is the largest number of countries synth can name.
 var MaxCountries = maxCountries
@@ -66,6 +78,8 @@ type Samples struct {
 	Aliases   []string `json:"aliases"`   // aliases of assorted weapons, as a user would type them
 	Countries []string `json:"countries"` // the largest producers first
 	Category  []string `json:"category"`  // the categories, most frequent first
+	// WideFamily is the root of Config.WideFamily's family, when asked for.
+	WideFamily string `json:"wide_family,omitempty"`
 }
 
 const (
@@ -79,7 +93,7 @@ func documentName(doc int) string { return fmt.Sprintf("synthetic-report-%d.txt"
 
 func newWorld(cfg Config) *world {
 	n, m := cfg.Weapons, cfg.Countries
-	w := &world{seed: cfg.Seed, weapons: n, countries: m}
+	w := &world{seed: cfg.Seed, weapons: n, countries: m, wideFamily: cfg.WideFamily}
 	w.companies = max(m, n/25)
 	w.people = max(2*m, n/5)
 	w.transfers = max(1, n/2)
@@ -99,6 +113,10 @@ func Generate(ctx context.Context, dir string, cfg Config) (*Manifest, error) {
 	}
 	if cfg.Countries < 2 || cfg.Countries > MaxCountries {
 		return nil, fmt.Errorf("countries must be 2 to %d, got %d", MaxCountries, cfg.Countries)
+	}
+	if cfg.WideFamily < 0 || cfg.WideFamily > min(MaxWideFamily, cfg.Weapons) {
+		return nil, fmt.Errorf("the wide family (--wide-family) must be 0 (none) to %d weapons: a family lives in one block of %d and there are %d weapons; got %d",
+			min(MaxWideFamily, cfg.Weapons), MaxWideFamily, cfg.Weapons, cfg.WideFamily)
 	}
 	if cfg.PerFile <= 0 {
 		cfg.PerFile = 10000
@@ -684,6 +702,9 @@ func (g *gen) samples() {
 	})
 	for _, f := range fams[:min(8, len(fams))] {
 		s.Wide = append(s.Wide, weaponID(f.root))
+	}
+	if w.wideFamily > 0 {
+		s.WideFamily = weaponID(0) // block 0's first family
 	}
 	for x := 0; x < min(8, w.countries); x++ {
 		s.Countries = append(s.Countries, countryID(x)) // producer() favours low numbers

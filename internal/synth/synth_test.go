@@ -162,6 +162,57 @@ func TestGenerateIsValid(t *testing.T) {
 	}
 }
 
+// A wide family is the first weapon's lineage: every one of its WideFamily
+// weapons descends from the first, no deeper than WideFamilyDepth, and the
+// manifest names its root; the rest of the folder stays valid.
+func TestGenerateWideFamily(t *testing.T) {
+	for _, seed := range []int64{1, 18, 99} {
+		const size = 200
+		dir, man := generate(t, Config{Weapons: 1000, Countries: 12, Seed: seed, WideFamily: size})
+		folder, err := seeds.Open(os.DirFS(dir), seeds.Options{Documents: os.DirFS(filepath.Join(dir, DocumentsDir))})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := folder.Validate(context.Background(), nil); err != nil {
+			t.Fatalf("seed %d: the folder with a wide family does not validate: %v", seed, err)
+		}
+		children := map[string][]string{}
+		err = folder.Each(context.Background(), func(c seeds.Chunk) error {
+			for _, r := range c.Rels {
+				if r.Type == kg.DerivedFrom {
+					children[r.To] = append(children[r.To], r.From)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Breadth first from the root: the shortest depth, as a lineage query reports it.
+		root := weaponID(0)
+		depth := map[string]int{root: 0}
+		for queue := []string{root}; len(queue) > 0; queue = queue[1:] {
+			for _, c := range children[queue[0]] {
+				if _, seen := depth[c]; !seen {
+					depth[c] = depth[queue[0]] + 1
+					queue = append(queue, c)
+				}
+			}
+		}
+		for i := 0; i < size; i++ {
+			d, ok := depth[weaponID(i)]
+			if !ok {
+				t.Errorf("seed %d: %s is not in the lineage of %s", seed, weaponID(i), root)
+			} else if d > WideFamilyDepth {
+				t.Errorf("seed %d: %s is %d generations below %s, want at most %d", seed, weaponID(i), d, root, WideFamilyDepth)
+			}
+		}
+		if man.Samples.WideFamily != root {
+			t.Errorf("seed %d: manifest's wide family %q, want %s", seed, man.Samples.WideFamily, root)
+		}
+	}
+}
+
 func TestGenerateRefusesToMixFolders(t *testing.T) {
 	dir, _ := generate(t, Config{Weapons: 300, Countries: 5, Seed: 1})
 	_, err := Generate(context.Background(), dir, Config{Weapons: 100, Countries: 5, Seed: 1})
@@ -178,7 +229,8 @@ func TestGenerateRefusesToMixFolders(t *testing.T) {
 }
 
 func TestGenerateRejectsBadConfig(t *testing.T) {
-	for _, cfg := range []Config{{Weapons: 0, Countries: 5}, {Weapons: 10, Countries: 1}, {Weapons: 10, Countries: MaxCountries + 1}} {
+	for _, cfg := range []Config{{Weapons: 0, Countries: 5}, {Weapons: 10, Countries: 1}, {Weapons: 10, Countries: MaxCountries + 1},
+		{Weapons: 100, Countries: 5, WideFamily: 101}, {Weapons: 1000, Countries: 5, WideFamily: MaxWideFamily + 1}, {Weapons: 100, Countries: 5, WideFamily: -1}} {
 		if _, err := Generate(context.Background(), t.TempDir(), cfg); err == nil {
 			t.Errorf("Generate(%+v) = nil error, want one", cfg)
 		}
