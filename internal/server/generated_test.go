@@ -37,7 +37,7 @@ import (
 var (
 	genSeed  = flag.Uint64("querygen.seed", 0, "replay the generated operations of this seed (TestGeneratedQueries/fresh-seed) instead of a fresh one")
 	genOp    = flag.Int("querygen.op", -1, "with -querygen.seed, run only the operation of this index")
-	genFresh = flag.Int("querygen.n", 300, "how many operations the fresh seed generates")
+	genFresh = flag.Int("querygen.n", 150, "how many operations the fresh seed generates")
 	genFixed = flag.Int("querygen.fixed", 2000, "how many operations the fixed seed generates")
 )
 
