@@ -52,8 +52,9 @@ func (x *Expand) Empty() bool {
 	return x == nil || (len(x.Edges) == 0 && !x.Sources && x.OrgCountry == nil && len(x.Lineages) == 0 && x.Covers == nil)
 }
 
-// Prefetch carries a plan into a read and what the read fetched for it
-// back out: the store fills the lists in the same statement as the root.
+// Prefetch is the plan a read goes in with: what the same Cypher
+// statement must fetch besides the root. The store only reads it; what the
+// statement fetched for it comes back as a Fetched.
 type Prefetch struct {
 	// Plan applies to every node the read returns.
 	Plan *Expand
@@ -79,9 +80,13 @@ type Prefetch struct {
 	// request reads (RelProps): the store may return relationships with
 	// only those and their key and type. Nil means whole relationships.
 	RelProps []string
+}
 
-	// Filled by the store. Done says it ran the plan (a store may ignore it).
-	Done         bool
+// Fetched is what a read fetched for its Prefetch, in the same statement
+// as the root. A store returns nil when it did not run the plan (there was
+// none, or it answered without it): the loaders then load what the
+// selection needs.
+type Fetched struct {
 	Edges        []EdgeList
 	OrgCountries []OrgCountry
 	Lineages     []LineageOf

@@ -11,7 +11,7 @@ import (
 
 // This file compiles a kg.Expand (what a GraphQL selection asks of every
 // node a root field returns) into Cypher subquery expressions of the root
-// field's own statement, and reads what they return into a kg.Prefetch.
+// field's own statement, and reads what they return into a kg.Fetched.
 //
 // For a node variable v the plan becomes one map:
 //
@@ -230,40 +230,57 @@ func expandTail(imports, nodes, rels string, pre *kg.Prefetch) (tail, cols strin
 	return b.String(), cols, nil
 }
 
+// fetched is the kg.Fetched a read fills from its records; ran says a
+// record carried the plan's columns (the read ran the plan). The result
+// cache holds records (cache.go), not Fetched values: every request
+// decodes its own, whose elements its loaders then point into.
+type fetched struct {
+	kg.Fetched
+	ran bool
+}
+
+// result is what the read returns: nil when it did not run the plan.
+func (f *fetched) result() *kg.Fetched {
+	if f == nil || !f.ran {
+		return nil
+	}
+	return &f.Fetched
+}
+
 // readExpand reads the columns expandColumn or expandTail added to rec
-// into pre.
-func readExpand(rec *neo4j.Record, pre *kg.Prefetch) {
+// for pre into got.
+func readExpand(rec *neo4j.Record, pre *kg.Prefetch, got *fetched) {
 	if !pre.Wants() {
 		return
 	}
-	pre.Done = true
+	got.ran = true
 	if raw, ok := rec.Get("pre"); ok {
 		switch v := raw.(type) {
 		case map[string]any:
-			readExpanded(v, pre.Plan, pre)
+			readExpanded(v, pre.Plan, &got.Fetched)
 		case []any:
 			for _, y := range v {
 				if m, ok := y.(map[string]any); ok {
-					readExpanded(m, pre.Plan, pre)
+					readExpanded(m, pre.Plan, &got.Fetched)
 				}
 			}
 		}
 	}
 	if raw, ok := rec.Get("preSrc"); ok {
 		l, _ := raw.([]any)
-		pre.Nodes = append(pre.Nodes, nodeList(l)...)
+		got.Nodes = append(got.Nodes, nodeList(l)...)
 	}
 }
 
 // readExpanded reads one {id, x} map of the plan x.
-func readExpanded(m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
+func readExpanded(m map[string]any, x *kg.Expand, pre *kg.Fetched) {
 	id := str(m["id"])
 	xm, _ := m["x"].(map[string]any)
 	readNode(id, xm, x, pre)
 }
 
 // readNode reads what mapExpr fetched for the node id.
-func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
+func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Fetched) {
 	if x == nil {
 		return
 	}
@@ -327,8 +344,8 @@ func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
 			continue // the loader will ask again
 		}
 		pre.Lineages = append(pre.Lineages, kg.LineageOf{Dir: le.Dir, MaxDepth: le.MaxDepth, MinConf: le.MinConf, ID: id, Lineage: lin})
-		sub := &kg.Prefetch{Plan: le.Node, RelSources: le.RelSources}
-		readExpand(rec, sub)
+		sub := &fetched{}
+		readExpand(rec, &kg.Prefetch{Plan: le.Node, RelSources: le.RelSources}, sub)
 		pre.Edges = append(pre.Edges, sub.Edges...)
 		pre.OrgCountries = append(pre.OrgCountries, sub.OrgCountries...)
 		pre.Nodes = append(pre.Nodes, sub.Nodes...)
@@ -358,7 +375,7 @@ func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
 // readCovers reads what mapExpr fetched for Transfer.covers of one
 // transfer (raw is null for a node of another kind): the records found,
 // and the ids that name none.
-func readCovers(raw any, x *kg.Expand, pre *kg.Prefetch) {
+func readCovers(raw any, x *kg.Expand, pre *kg.Fetched) {
 	cm, ok := raw.(map[string]any)
 	if !ok {
 		return

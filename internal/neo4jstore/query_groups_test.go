@@ -214,7 +214,7 @@ func TestNeighborGroups(t *testing.T) {
 		var cypher string
 		var params map[string]any
 		captureQuery = func(_, c string, p map[string]any) { cypher, params = c, p }
-		_, _, err := s.NeighborGroups(ctx, "country/hub", 0)
+		_, _, _, err := s.NeighborGroups(ctx, "country/hub", 0)
 		captureQuery = nil
 		if err != nil {
 			t.Fatal(err)
@@ -263,7 +263,7 @@ func checkGroups(t *testing.T, s *Store, w groupWorld, id string) {
 	ctx := context.Background()
 	want := w.want(id)
 	const first = 5
-	centre, groups, err := s.NeighborGroups(ctx, id, first)
+	centre, groups, _, err := s.NeighborGroups(ctx, id, first)
 	if err != nil {
 		t.Fatalf("NeighborGroups(%q): %v", id, err)
 	}
@@ -297,7 +297,7 @@ func checkGroups(t *testing.T, s *Store, w groupWorld, id string) {
 	for k, ms := range want {
 		parts := strings.Fields(k)
 		q := kg.NeighborGroupQuery{ID: id, Type: parts[0], Incoming: parts[1] == "IN", Kind: kg.Kind(parts[2]), First: 3, Offset: 2}
-		_, g, err := s.NeighborGroupPage(ctx, q)
+		_, g, _, err := s.NeighborGroupPage(ctx, q)
 		if err != nil {
 			t.Fatalf("NeighborGroupPage(%+v): %v", q, err)
 		}
@@ -313,7 +313,7 @@ func checkGroups(t *testing.T, s *Store, w groupWorld, id string) {
 			}
 		}
 		q.Text, q.Offset, q.First = strings.ToUpper(text), 0, 200
-		_, g, err = s.NeighborGroupPage(ctx, q)
+		_, g, _, err = s.NeighborGroupPage(ctx, q)
 		if err != nil {
 			t.Fatalf("NeighborGroupPage(%+v): %v", q, err)
 		}
@@ -406,7 +406,7 @@ func TestLargeGroupFirstPage(t *testing.T) {
 		var cypher string
 		var params map[string]any
 		captureQuery = func(_, c string, p map[string]any) { cypher, params = c, p }
-		_, g, err := s.NeighborGroupPage(ctx, q)
+		_, g, _, err := s.NeighborGroupPage(ctx, q)
 		captureQuery = nil
 		if err != nil {
 			t.Fatal(err)
@@ -457,7 +457,7 @@ func TestLargeGroupFirstPage(t *testing.T) {
 	if seek, _, plan := page(kg.NationalOf, kg.Person, ids(w.want("country/hub")["NATIONAL_OF IN PERSON"])); seek != 0 {
 		t.Errorf("the first page of a group of 5 walked %d group keys, want none:\n%s", seek, plan)
 	}
-	_, groups, err := s.NeighborGroups(ctx, "country/hub", 8)
+	_, groups, _, err := s.NeighborGroups(ctx, "country/hub", 8)
 	if err != nil {
 		t.Fatal(err)
 	}
