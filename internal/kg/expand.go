@@ -45,6 +45,11 @@ type EdgeExpand struct {
 	// PropNode, when not nil, asks for the entity that the relationship's
 	// "country" property names (a position held abroad), expanded as it says.
 	PropNode *Expand
+	// Uncut says a field reads the list so that a part of it could answer
+	// differently below the object budget (it reads only the first
+	// relationship, as Weapon.origin does, or skips some): the store never
+	// cuts it to Prefetch.MaxObjects.
+	Uncut bool
 }
 
 // Empty reports whether x asks for nothing.
@@ -80,6 +85,13 @@ type Prefetch struct {
 	// request reads (RelProps): the store may return relationships with
 	// only those and their key and type. Nil means whole relationships.
 	RelProps []string
+	// MaxObjects, when above zero, is the root field's object budget: the
+	// API refuses an answer of more objects. Every entry of a relationship
+	// list the plan follows is one object of the answer, so the store may
+	// stop reading a list (but an Uncut one) at MaxObjects+1 entries, any
+	// of them: an answer holding that many is refused whatever they are,
+	// and a list that stops short was read whole.
+	MaxObjects int
 }
 
 // Fetched is what a read fetched for its Prefetch, in the same statement

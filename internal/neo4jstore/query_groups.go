@@ -190,7 +190,7 @@ WITH c, groups, reduce(acc = [], g IN groups | acc + [p IN g.page | p.m]) AS mem
 	}
 	fmt.Fprintf(&b, "%s\nRETURN %s AS c, [g IN groups | g {.type, .incoming, .label, .count, page: [p IN g.page | {r: %s, m: %s}]}] AS groups%s",
 		tail, projectNode("c", props), projectRel("p.r", relProps), projectNode("p.m", props), cols)
-	recs, err := s.query(ctx, "neighborhoodSummary", b.String(), map[string]any{"id": id, "first": first, "kinds": kindLabels()})
+	recs, err := s.query(ctx, "neighborhoodSummary", b.String(), planParams(pre, map[string]any{"id": id, "first": first, "kinds": kindLabels()}))
 	if err != nil {
 		return kg.Node{}, nil, nil, err
 	}
@@ -267,9 +267,9 @@ WITH c, CASE WHEN size(page) > 0 THEN page ELSE indexed END AS page, count`,
 	}
 	fmt.Fprintf(&b, "%s\nRETURN %s AS c, [{type: '%s', incoming: %t, label: '%s', count: count, page: [p IN page | {r: %s, m: %s}]}] AS groups%s",
 		tail, projectNode("c", props), t, q.Incoming, label, projectRel("p.r", relProps), projectNode("p.m", props), cols)
-	recs, err := s.query(ctx, "neighborGroup", b.String(), map[string]any{
+	recs, err := s.query(ctx, "neighborGroup", b.String(), planParams(pre, map[string]any{
 		"id": q.ID, "first": q.First, "offset": q.Offset, "text": strings.ToLower(strings.TrimSpace(q.Text)), "keyPrefix": groupKeyPrefix(q.Kind),
-	})
+	}))
 	if err != nil {
 		return kg.Node{}, kg.NeighborGroup{}, nil, err
 	}

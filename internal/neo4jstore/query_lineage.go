@@ -70,7 +70,7 @@ LIMIT 1`
 	}
 	body = strings.TrimSuffix(body, lineageReturn) + tail + ret + cols
 	params := map[string]any{"ref": ref, "key": key, "lucene": `"` + key + `"`, "conf": minConf.AtLeast()}
-	recs, err := s.query(ctx, "lineage", root+body, params)
+	recs, err := s.query(ctx, "lineage", root+body, planParams(pre, params))
 	if err != nil {
 		return nil, err
 	}

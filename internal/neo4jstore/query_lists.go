@@ -121,7 +121,7 @@ func (s *Store) datedList(ctx context.Context, name string, kind kg.Kind, anchor
 		// Cut the list first, then fetch the selection for what is kept.
 		q += "\nWITH DISTINCT x\nORDER BY x.spanFrom, x.id\nLIMIT $max\nRETURN x" + col
 	}
-	recs, err := s.query(ctx, name, q, params)
+	recs, err := s.query(ctx, name, q, planParams(pre, params))
 	if err != nil {
 		return nil, err
 	}
@@ -217,7 +217,7 @@ func (s *Store) page(ctx context.Context, name, match string, conds []string, pa
 	if col != "" {
 		b.WriteString(", pre")
 	}
-	recs, err := s.query(ctx, name, b.String(), params)
+	recs, err := s.query(ctx, name, b.String(), planParams(pre, params))
 	if err != nil {
 		return kg.Page{}, err
 	}

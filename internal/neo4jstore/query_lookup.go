@@ -63,7 +63,7 @@ CALL () {
 }
 WITH n` + col + `
 RETURN ` + projectEntity("n", pre) + ` AS n` + preColumn(col)
-	recs, err := s.query(ctx, "nodes", q, map[string]any{"entityIds": entityIDs, "sourceIds": sourceIDs})
+	recs, err := s.query(ctx, "nodes", q, planParams(pre, map[string]any{"entityIds": entityIDs, "sourceIds": sourceIDs}))
 	if err != nil {
 		return nil, err
 	}
@@ -126,9 +126,9 @@ func (s *Store) resolve(ctx context.Context, name string, kinds []kg.Kind, prefi
 	// projection of the node it reads.
 	cypher := resolveQuery + "\nWITH node, how, score" + col +
 		"\nRETURN " + projectNode("node", projected(pre)) + " AS node, how, score" + preColumn(col)
-	recs, err := s.query(ctx, "resolve", cypher, map[string]any{
+	recs, err := s.query(ctx, "resolve", cypher, planParams(pre, map[string]any{
 		"id": id, "key": key, "lucene": resolveLucene(key, prefix), "kinds": kindList, "prefix": prefix, "limit": limit,
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +235,7 @@ LIMIT $first`
 		// Page first, then fetch the selection for the page only.
 		q = strings.Replace(q, "RETURN node\nORDER BY", "WITH node, score\nORDER BY", 1) + "\nRETURN node" + col
 	}
-	recs, err := s.query(ctx, "search", q, map[string]any{"lucene": lucene, "kinds": kindList, "first": first})
+	recs, err := s.query(ctx, "search", q, planParams(pre, map[string]any{"lucene": lucene, "kinds": kindList, "first": first}))
 	if err != nil {
 		return nil, err
 	}

@@ -85,7 +85,7 @@ CALL (a, b) {
   RETURN collect(p) AS found
 }` + tail + `
 RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ` + pathMaps(pre) + cols
-	recs, err := s.query(ctx, "paths", cypher, map[string]any{"from": q.From, "to": q.To, "via": via, "limit": q.Limit})
+	recs, err := s.query(ctx, "paths", cypher, planParams(pre, map[string]any{"from": q.From, "to": q.To, "via": via, "limit": q.Limit}))
 	if err != nil {
 		return nil, err
 	}
@@ -163,7 +163,7 @@ CALL (a, b) {
   MATCH p = SHORTEST %d (a)-[%s]-{%d,%d}(b)
   RETURN collect(p) AS found
 }`, need, types, n, n) + tail + "\nRETURN " + pathMaps(pre) + cols
-	recs, err := s.query(ctx, "paths-next", cypher, map[string]any{"from": q.From, "to": q.To})
+	recs, err := s.query(ctx, "paths-next", cypher, planParams(pre, map[string]any{"from": q.From, "to": q.To}))
 	if err != nil {
 		return nil, err
 	}
@@ -314,7 +314,7 @@ CALL (ns) {
 	}
 	b.WriteString(tail + "\nRETURN " + projectList("ns", projected(pre)) + " AS ns, " + projectRelList("rels", relProjected(pre)) + " AS rels, truncated" + cols)
 	cypher := b.String()
-	recs, err := s.query(ctx, "neighborhood", cypher, map[string]any{"id": q.ID, "limit": q.Limit})
+	recs, err := s.query(ctx, "neighborhood", cypher, planParams(pre, map[string]any{"id": q.ID, "limit": q.Limit}))
 	if err != nil {
 		return kg.Subgraph{}, err
 	}

@@ -88,7 +88,7 @@ func (s *Store) holders(ctx context.Context, q kg.HolderQuery, pre *kg.Prefetch,
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.query(ctx, "holders", cypher, params)
+	recs, err := s.query(ctx, "holders", cypher, planParams(pre, params))
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (s *Store) transferParts(ctx context.Context, q kg.TotalsQuery, pre *kg.Pre
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.query(ctx, "transferParts", cypher+col, params)
+	recs, err := s.query(ctx, "transferParts", cypher+col, planParams(pre, params))
 	if err != nil {
 		return nil, err
 	}
