@@ -364,12 +364,12 @@ func propText(v any) string {
 
 // neighborGroupsOf converts the groups of one centre and hands every node
 // and relationship they hold to the request's loaders (roots).
-func (r *Resolver) neighborGroupsOf(ctx context.Context, centre kg.Node, groups []kg.NeighborGroup, pre *kg.Prefetch) []*model.NeighborGroup {
+func (r *Resolver) neighborGroupsOf(ctx context.Context, centre kg.Node, groups []kg.NeighborGroup, pre *kg.Prefetch, got *kg.Fetched) []*model.NeighborGroup {
 	all := kg.Subgraph{Nodes: []kg.Node{centre}}
 	for _, g := range groups {
 		all.Nodes, all.Rels = append(all.Nodes, g.Nodes...), append(all.Rels, g.Rels...)
 	}
-	r.loadersFor(ctx).roots(all.Nodes, all.Rels, pre)
+	r.loadersFor(ctx).roots(all.Nodes, all.Rels, pre, got)
 	out := make([]*model.NeighborGroup, 0, len(groups))
 	for _, g := range groups {
 		dir := model.RelationshipDirectionOutgoing

@@ -49,8 +49,8 @@ func (r *queryResolver) Agreements(ctx context.Context, parties []string, from *
 		return nil, err
 	}
 	pre := r.rootPlan(ctx, "Agreement")
-	nodes, err := r.store.Agreements(ctx, kg.AgreementFilter{Parties: parties, Dates: dates}, pre)
-	return listOf(ctx, r.Resolver, nodes, pre, err, agreementOf)
+	nodes, got, err := r.store.Agreements(ctx, kg.AgreementFilter{Parties: parties, Dates: dates}, pre)
+	return listOf(ctx, r.Resolver, nodes, pre, got, err, agreementOf)
 }
 
 func (r *queryResolver) Transfers(ctx context.Context, supplier *string, recipient *string, weapon *string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Transfer, error) {
@@ -59,10 +59,10 @@ func (r *queryResolver) Transfers(ctx context.Context, supplier *string, recipie
 		return nil, err
 	}
 	pre := r.rootPlan(ctx, "Transfer")
-	nodes, err := r.store.Transfers(ctx, kg.TransferFilter{
+	nodes, got, err := r.store.Transfers(ctx, kg.TransferFilter{
 		Supplier: deref(supplier), Recipient: deref(recipient), Weapon: deref(weapon), Dates: dates,
 	}, pre)
-	return listOf(ctx, r.Resolver, nodes, pre, err, transferOf)
+	return listOf(ctx, r.Resolver, nodes, pre, got, err, transferOf)
 }
 
 func (r *queryResolver) Events(ctx context.Context, participant *string, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Event, error) {
@@ -71,8 +71,8 @@ func (r *queryResolver) Events(ctx context.Context, participant *string, from *k
 		return nil, err
 	}
 	pre := r.rootPlan(ctx, "Event")
-	nodes, err := r.store.Events(ctx, kg.EventFilter{Participant: deref(participant), Dates: dates}, pre)
-	return listOf(ctx, r.Resolver, nodes, pre, err, eventOf)
+	nodes, got, err := r.store.Events(ctx, kg.EventFilter{Participant: deref(participant), Dates: dates}, pre)
+	return listOf(ctx, r.Resolver, nodes, pre, got, err, eventOf)
 }
 
 func (r *queryResolver) Resolutions(ctx context.Context, from *kg.PartialDate, to *kg.PartialDate, match *model.DateMatch) ([]*model.Resolution, error) {
@@ -81,8 +81,8 @@ func (r *queryResolver) Resolutions(ctx context.Context, from *kg.PartialDate, t
 		return nil, err
 	}
 	pre := r.rootPlan(ctx, "Resolution")
-	nodes, err := r.store.Resolutions(ctx, dates, pre)
-	return listOf(ctx, r.Resolver, nodes, pre, err, resolutionOf)
+	nodes, got, err := r.store.Resolutions(ctx, dates, pre)
+	return listOf(ctx, r.Resolver, nodes, pre, got, err, resolutionOf)
 }
 
 func (r *resolutionResolver) Body(ctx context.Context, obj *model.Resolution) (*model.Organization, error) {

@@ -33,7 +33,7 @@ func (r *queryResolver) Resolve(ctx context.Context, name string, kind *model.En
 		kinds = []kg.Kind{kg.Kind(*kind)}
 	}
 	pre := r.rootPlan(ctx, "Entity")
-	matches, err := r.store.Resolve(ctx, name, kinds, true, n, pre)
+	matches, got, err := r.store.Resolve(ctx, name, kinds, true, n, pre)
 	if err != nil {
 		return nil, err
 	}
@@ -41,7 +41,7 @@ func (r *queryResolver) Resolve(ctx context.Context, name string, kind *model.En
 	for _, m := range matches {
 		nodes = append(nodes, m.Node)
 	}
-	r.loadersFor(ctx).roots(nodes, nil, pre)
+	r.loadersFor(ctx).roots(nodes, nil, pre, got)
 	return entitiesOf(nodes), nil
 }
 
@@ -51,11 +51,11 @@ func (r *queryResolver) Search(ctx context.Context, text string, kinds []model.E
 		return nil, err
 	}
 	pre := r.rootPlan(ctx, "Entity")
-	nodes, err := r.store.Search(ctx, text, kindsOf(kinds), n, pre)
+	nodes, got, err := r.store.Search(ctx, text, kindsOf(kinds), n, pre)
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).roots(nodes, nil, pre)
+	r.loadersFor(ctx).roots(nodes, nil, pre, got)
 	return entitiesOf(nodes), nil
 }
 

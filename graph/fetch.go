@@ -78,11 +78,11 @@ func (r *Resolver) derivations(ctx context.Context, w *model.Weapon, incoming bo
 // in the same statement.
 func (r *Resolver) lookup(ctx context.Context, name string, kind kg.Kind) (*kg.Node, error) {
 	pre := r.rootPlan(ctx, kind.Label())
-	matches, err := r.store.Resolve(ctx, name, []kg.Kind{kind}, false, 1, pre)
+	matches, got, err := r.store.Resolve(ctx, name, []kg.Kind{kind}, false, 1, pre)
 	if err != nil || len(matches) == 0 {
 		return nil, err
 	}
-	r.loadersFor(ctx).roots([]kg.Node{matches[0].Node}, nil, pre)
+	r.loadersFor(ctx).roots([]kg.Node{matches[0].Node}, nil, pre, got)
 	return &matches[0].Node, nil
 }
 
@@ -90,13 +90,13 @@ func (r *Resolver) lookup(ctx context.Context, name string, kind kg.Kind) (*kg.N
 // (a root field of type typ), or nil.
 func (r *Resolver) rootNode(ctx context.Context, id, typ string) (*kg.Node, error) {
 	pre := r.rootPlan(ctx, typ)
-	nodes, err := r.store.Nodes(ctx, []string{id}, pre)
+	nodes, got, err := r.store.Nodes(ctx, []string{id}, pre)
 	if err != nil {
 		return nil, err
 	}
 	for i := range nodes {
 		if nodes[i].ID == id {
-			r.loadersFor(ctx).roots(nodes[i:i+1], nil, pre)
+			r.loadersFor(ctx).roots(nodes[i:i+1], nil, pre, got)
 			return &nodes[i], nil
 		}
 	}
@@ -138,11 +138,11 @@ var (
 
 // listOf converts the result of a root list query, priming the loaders
 // with it and with what its statement fetched for the selection.
-func listOf[T any](ctx context.Context, r *Resolver, nodes []kg.Node, pre *kg.Prefetch, err error, conv func(kg.Node) *T) ([]*T, error) {
+func listOf[T any](ctx context.Context, r *Resolver, nodes []kg.Node, pre *kg.Prefetch, got *kg.Fetched, err error, conv func(kg.Node) *T) ([]*T, error) {
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).roots(nodes, nil, pre)
+	r.loadersFor(ctx).roots(nodes, nil, pre, got)
 	out := make([]*T, 0, len(nodes))
 	for _, n := range nodes {
 		out = append(out, conv(n))

@@ -75,9 +75,9 @@ func (f *fakeStore) addRel(r kg.Rel) {
 	}
 }
 
-func (f *fakeStore) Nodes(ctx context.Context, ids []string, _ ...*kg.Prefetch) ([]kg.Node, error) {
+func (f *fakeStore) Nodes(ctx context.Context, ids []string, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
 	if err := f.call("Nodes", ids); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []kg.Node
 	for _, id := range ids {
@@ -85,7 +85,7 @@ func (f *fakeStore) Nodes(ctx context.Context, ids []string, _ ...*kg.Prefetch) 
 			out = append(out, n)
 		}
 	}
-	return out, nil
+	return out, nil, nil
 }
 
 func (f *fakeStore) Edges(ctx context.Context, ids []string, spec kg.EdgeSpec) (map[string][]kg.Edge, error) {
@@ -105,9 +105,9 @@ func (f *fakeStore) OrganizationCountries(ctx context.Context, ids []string) (ma
 	panic("OrganizationCountries: not in the fake")
 }
 
-func (f *fakeStore) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, _ ...*kg.Prefetch) ([]kg.Match, error) {
+func (f *fakeStore) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, _ ...*kg.Prefetch) ([]kg.Match, *kg.Fetched, error) {
 	if err := f.call("Resolve", name); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var out []kg.Match
 	for _, n := range f.nodes {
@@ -115,18 +115,18 @@ func (f *fakeStore) Resolve(ctx context.Context, name string, kinds []kg.Kind, p
 			out = append(out, kg.Match{Node: n, How: kg.MatchName})
 		}
 	}
-	return out, nil
+	return out, nil, nil
 }
 
-func (f *fakeStore) Search(ctx context.Context, text string, kinds []kg.Kind, first int, _ ...*kg.Prefetch) ([]kg.Node, error) {
+func (f *fakeStore) Search(ctx context.Context, text string, kinds []kg.Kind, first int, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
 	panic("Search: not in the fake")
 }
 
-func (f *fakeStore) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, _ ...*kg.Prefetch) (*kg.Lineage, error) {
+func (f *fakeStore) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, _ ...*kg.Prefetch) (*kg.Lineage, *kg.Fetched, error) {
 	if err := f.call("LineageOf", []any{ref, dir, maxDepth, minConf}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return nil, nil
+	return nil, nil, nil
 }
 
 func (f *fakeStore) Lineages(ctx context.Context, ids []string, dir kg.Direction, maxDepth int, minConf kg.Confidence) (map[string]kg.Lineage, error) {
@@ -141,22 +141,22 @@ func (f *fakeStore) Lineages(ctx context.Context, ids []string, dir kg.Direction
 	return out, nil
 }
 
-func (f *fakeStore) Paths(ctx context.Context, q kg.PathQuery, _ ...*kg.Prefetch) ([]kg.Path, error) {
-	return nil, f.call("Paths", q)
+func (f *fakeStore) Paths(ctx context.Context, q kg.PathQuery, _ ...*kg.Prefetch) ([]kg.Path, *kg.Fetched, error) {
+	return nil, nil, f.call("Paths", q)
 }
 
-func (f *fakeStore) NeighborGroups(ctx context.Context, id string, first int, _ ...*kg.Prefetch) (kg.Node, []kg.NeighborGroup, error) {
+func (f *fakeStore) NeighborGroups(ctx context.Context, id string, first int, _ ...*kg.Prefetch) (kg.Node, []kg.NeighborGroup, *kg.Fetched, error) {
 	if err := f.call("NeighborGroups", id); err != nil {
-		return kg.Node{}, nil, err
+		return kg.Node{}, nil, nil, err
 	}
-	return f.nodes[id], nil, nil
+	return f.nodes[id], nil, nil, nil
 }
 
-func (f *fakeStore) NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, _ ...*kg.Prefetch) (kg.Node, kg.NeighborGroup, error) {
+func (f *fakeStore) NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, _ ...*kg.Prefetch) (kg.Node, kg.NeighborGroup, *kg.Fetched, error) {
 	if err := f.call("NeighborGroupPage", q); err != nil {
-		return kg.Node{}, kg.NeighborGroup{}, err
+		return kg.Node{}, kg.NeighborGroup{}, nil, err
 	}
-	return f.nodes[q.ID], kg.NeighborGroup{Type: kg.RelType(q.Type), Incoming: q.Incoming, Kind: q.Kind}, nil
+	return f.nodes[q.ID], kg.NeighborGroup{Type: kg.RelType(q.Type), Incoming: q.Incoming, Kind: q.Kind}, nil, nil
 }
 
 func (f *fakeStore) Summary(ctx context.Context) (kg.GraphSummary, error) {
@@ -166,44 +166,44 @@ func (f *fakeStore) Summary(ctx context.Context) (kg.GraphSummary, error) {
 	return kg.GraphSummary{}, nil
 }
 
-func (f *fakeStore) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, _ ...*kg.Prefetch) (kg.Subgraph, error) {
+func (f *fakeStore) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, _ ...*kg.Prefetch) (kg.Subgraph, *kg.Fetched, error) {
 	if err := f.call("Neighborhood", q); err != nil {
-		return kg.Subgraph{}, err
+		return kg.Subgraph{}, nil, err
 	}
-	return kg.Subgraph{Nodes: []kg.Node{f.nodes[q.ID]}}, nil
+	return kg.Subgraph{Nodes: []kg.Node{f.nodes[q.ID]}}, nil, nil
 }
 
-func (f *fakeStore) Agreements(ctx context.Context, fl kg.AgreementFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
-	return nil, f.call("Agreements", fl)
+func (f *fakeStore) Agreements(ctx context.Context, fl kg.AgreementFilter, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
+	return nil, nil, f.call("Agreements", fl)
 }
 
-func (f *fakeStore) Transfers(ctx context.Context, fl kg.TransferFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
-	return nil, f.call("Transfers", fl)
+func (f *fakeStore) Transfers(ctx context.Context, fl kg.TransferFilter, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
+	return nil, nil, f.call("Transfers", fl)
 }
 
-func (f *fakeStore) Events(ctx context.Context, fl kg.EventFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
-	return nil, f.call("Events", fl)
+func (f *fakeStore) Events(ctx context.Context, fl kg.EventFilter, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
+	return nil, nil, f.call("Events", fl)
 }
 
-func (f *fakeStore) Resolutions(ctx context.Context, d kg.DateRange, _ ...*kg.Prefetch) ([]kg.Node, error) {
-	return nil, f.call("Resolutions", d)
+func (f *fakeStore) Resolutions(ctx context.Context, d kg.DateRange, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
+	return nil, nil, f.call("Resolutions", d)
 }
 
-func (f *fakeStore) Holders(ctx context.Context, q kg.HolderQuery, _ ...*kg.Prefetch) ([]kg.Tenure, error) {
-	return nil, f.call("Holders", q)
+func (f *fakeStore) Holders(ctx context.Context, q kg.HolderQuery, _ ...*kg.Prefetch) ([]kg.Tenure, *kg.Fetched, error) {
+	return nil, nil, f.call("Holders", q)
 }
 
-func (f *fakeStore) TransferParts(ctx context.Context, q kg.TotalsQuery, _ ...*kg.Prefetch) ([]kg.Node, error) {
-	return nil, f.call("TransferParts", q)
+func (f *fakeStore) TransferParts(ctx context.Context, q kg.TotalsQuery, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
+	return nil, nil, f.call("TransferParts", q)
 }
 
 func (f *fakeStore) Sources(ctx context.Context) ([]kg.Node, error) {
 	panic("Sources: not in the fake")
 }
 
-func (f *fakeStore) Weapons(ctx context.Context, category, origin string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, error) {
+func (f *fakeStore) Weapons(ctx context.Context, category, origin string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, *kg.Fetched, error) {
 	if err := f.call("Weapons", q); err != nil {
-		return kg.Page{}, err
+		return kg.Page{}, nil, err
 	}
 	p := kg.Page{Total: -1}
 	if q.Count {
@@ -214,11 +214,11 @@ func (f *fakeStore) Weapons(ctx context.Context, category, origin string, q kg.P
 			p.Nodes = append(p.Nodes, w)
 		}
 	}
-	return p, nil
+	return p, nil, nil
 }
 
-func (f *fakeStore) People(ctx context.Context, country string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, error) {
-	return kg.Page{}, f.call("People", q)
+func (f *fakeStore) People(ctx context.Context, country string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, *kg.Fetched, error) {
+	return kg.Page{}, nil, f.call("People", q)
 }
 
 // newServer serves the schema over store with the handler the binary

@@ -110,7 +110,7 @@ func newLoaders(store Store, wait time.Duration) *loaders {
 	}
 	l.nodes = newLoader(func(ctx context.Context, ids []string) (map[string]*kg.Node, error) {
 		l.batching.Store(true)
-		nodes, err := store.Nodes(ctx, ids)
+		nodes, _, err := store.Nodes(ctx, ids)
 		if err != nil {
 			return nil, err
 		}
@@ -339,10 +339,10 @@ func (r *Resolver) loadersFor(ctx context.Context) *loaders {
 }
 
 // prime records what a root field's compiled statement fetched for its
-// selection (kg.Prefetch), so that the nested resolvers read it from the
+// selection (kg.Fetched), so that the nested resolvers read it from the
 // loaders' caches instead of querying. No sibling groups are formed: a
 // field the plan did not cover loads for its own node only.
-func (l *loaders) prime(pre *kg.Prefetch) {
+func (l *loaders) prime(pre *kg.Fetched) {
 	if pre == nil {
 		return
 	}
@@ -372,11 +372,12 @@ func (l *loaders) prime(pre *kg.Prefetch) {
 	}
 }
 
-// roots records the nodes a root field returned: with a plan the store ran
-// they are primed alone (their nested fields are primed too); otherwise
-// they form a sibling group for the loaders, as any batch does.
-func (l *loaders) roots(nodes []kg.Node, rels []kg.Rel, pre *kg.Prefetch) {
-	if pre == nil || !pre.Done {
+// roots records the nodes a root field returned for the plan pre: when the
+// store ran it (got is what it fetched) they are primed alone (their
+// nested fields are primed too); otherwise they form a sibling group for
+// the loaders, as any batch does.
+func (l *loaders) roots(nodes []kg.Node, rels []kg.Rel, pre *kg.Prefetch, got *kg.Fetched) {
+	if got == nil {
 		if pre.Wants() {
 			l.batching.Store(true) // the store ignored the plan
 		}
@@ -386,5 +387,5 @@ func (l *loaders) roots(nodes []kg.Node, rels []kg.Rel, pre *kg.Prefetch) {
 	for i := range nodes {
 		l.nodes.Prime(nodes[i].ID, &nodes[i])
 	}
-	l.prime(pre)
+	l.prime(got)
 }

@@ -15,13 +15,13 @@ type countingStore struct {
 	calls atomic.Int64
 }
 
-func (s *countingStore) Nodes(_ context.Context, ids []string, _ ...*kg.Prefetch) ([]kg.Node, error) {
+func (s *countingStore) Nodes(_ context.Context, ids []string, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
 	s.calls.Add(1)
 	out := make([]kg.Node, 0, len(ids))
 	for _, id := range ids {
 		out = append(out, kg.Node{ID: id, Kind: kg.Weapon, Name: id})
 	}
-	return out, nil
+	return out, nil, nil
 }
 
 func (s *countingStore) Edges(_ context.Context, ids []string, _ kg.EdgeSpec) (map[string][]kg.Edge, error) {
@@ -41,14 +41,12 @@ func TestPrimedLoadClaimsNoGroup(t *testing.T) {
 	store := &countingStore{}
 	l := newLoaders(store, DefaultLoaderWait)
 	china := kg.Node{ID: "country/china", Kind: kg.Country, Name: "China"}
-	l.roots([]kg.Node{{ID: "weapon/x", Kind: kg.Weapon}}, nil, &kg.Prefetch{
-		Plan:  &kg.Expand{Sources: true},
-		Done:  true,
+	l.roots([]kg.Node{{ID: "weapon/x", Kind: kg.Weapon}}, nil, &kg.Prefetch{Plan: &kg.Expand{Sources: true}}, &kg.Fetched{
 		Edges: []kg.EdgeList{{Spec: specOrigin, ID: "weapon/x", Edges: []kg.Edge{{Node: china}}}},
 		Nodes: []kg.Node{{ID: "source/s1"}},
 	})
 	cited := func(s string) []kg.Citation { return []kg.Citation{{Source: s}} }
-	l.roots([]kg.Node{{ID: "weapon/x", Citations: cited("source/s1")}, {ID: "weapon/y", Citations: cited("source/s2")}}, nil, &kg.Prefetch{})
+	l.roots([]kg.Node{{ID: "weapon/x", Citations: cited("source/s1")}, {ID: "weapon/y", Citations: cited("source/s2")}}, nil, &kg.Prefetch{}, nil)
 
 	if edges, err := l.edgesOf(ctx, specOrigin, "weapon/x"); err != nil || len(edges) != 1 || edges[0].Node.ID != china.ID {
 		t.Fatalf("origin of weapon/x = %v, %v; want the primed China", edges, err)

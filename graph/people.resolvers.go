@@ -96,13 +96,13 @@ func (r *queryResolver) People(ctx context.Context, country *string, first *int,
 		return nil, err
 	}
 	pre := r.rootPlan(ctx, "PersonConnection")
-	page, err := r.store.People(ctx, deref(country), kg.PageQuery{
+	page, got, err := r.store.People(ctx, deref(country), kg.PageQuery{
 		After: afterID, First: n, Count: slices.Contains(graphql.CollectAllFields(ctx), "totalCount"),
 	}, pre)
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).roots(page.Nodes, nil, pre)
+	r.loadersFor(ctx).roots(page.Nodes, nil, pre, got)
 	conn := &model.PersonConnection{Edges: []*model.PersonEdge{}, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}, TotalCount: page.Total}
 	for _, node := range page.Nodes {
 		conn.Edges = append(conn.Edges, &model.PersonEdge{Cursor: encodeCursor(node.ID), Node: personOf(node)})

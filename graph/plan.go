@@ -47,6 +47,8 @@ type edgeKey struct {
 type edgeBuilder struct {
 	relSources bool
 	node, prop *expandBuilder
+	// uncut: a field reads the list partly (kg.EdgeExpand.Uncut).
+	uncut bool
 }
 
 func (b *expandBuilder) edge(from kg.Kind, spec kg.EdgeSpec) *edgeBuilder {
@@ -87,7 +89,7 @@ func (b *expandBuilder) build() *kg.Expand {
 	}
 	for _, k := range b.order {
 		e := b.edges[k]
-		ee := kg.EdgeExpand{From: k.from, Spec: k.spec, RelSources: e.relSources, Node: e.node.build()}
+		ee := kg.EdgeExpand{From: k.from, Spec: k.spec, RelSources: e.relSources, Node: e.node.build(), Uncut: e.uncut}
 		if e.prop != nil {
 			ee.PropNode = e.prop.build()
 			if ee.PropNode == nil {
@@ -145,7 +147,10 @@ func (p planner) walk(b *expandBuilder, typ string, sel ast.SelectionSet) {
 	}
 	for _, f := range p.fields(sel, typ) {
 		if fi, ok := catalogue[typ][f.Name]; ok && fi.walk == walkEdge {
-			p.walk(b.edge(kind, fi.spec).node, fi.target, f.Selections)
+			e := b.edge(kind, fi.spec)
+			// A single object (relatedOne) is the list's first entry.
+			e.uncut = e.uncut || f.Definition == nil || f.Definition.Type.Elem == nil
+			p.walk(e.node, fi.target, f.Selections)
 			continue
 		}
 		switch {
@@ -198,7 +203,9 @@ func (p planner) walk(b *expandBuilder, typ string, sel ast.SelectionSet) {
 			p.walk(b.covers, "Transfer", f.Selections)
 		// The walkByHand fields of the catalogue.
 		case typ == "Resolution" && f.Name == "losses":
-			p.relObject(b.edge(kind, specLosses), "SalesLoss", f.Selections, map[string]string{"country": "Country"})
+			e := b.edge(kind, specLosses)
+			e.uncut = true // the resolver skips a loss without a value
+			p.relObject(e, "SalesLoss", f.Selections, map[string]string{"country": "Country"})
 		case typ == "Person" && f.Name == "positions":
 			e := b.edge(kind, specPositions)
 			p.relObject(e, "Position", f.Selections, map[string]string{"organization": "Organization", "country": "Country"})
@@ -377,6 +384,9 @@ func (r *Resolver) rootPlan(ctx context.Context, typ string) *kg.Prefetch {
 	pre.Props, pre.RelProps = r.requestProps(ctx)
 	if !pre.Wants() && !pre.NoRels && pre.Props == nil && pre.RelProps == nil {
 		return nil
+	}
+	if c, _ := ctx.Value(objectCountKey{}).(*objectCount); c != nil {
+		pre.MaxObjects = int(c.max)
 	}
 	return pre
 }

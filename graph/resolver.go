@@ -17,26 +17,27 @@ type Store interface {
 
 // RootStore answers the root fields. Each method takes the prefetch that
 // rootPlan built from the field's selection (nil: nothing nested) and
-// fills it in the same statement, so one root field is one statement.
+// returns what it fetched for it in the same statement (nil: it did not
+// run the plan), so one root field is one statement.
 type RootStore interface {
-	Nodes(ctx context.Context, ids []string, pre ...*kg.Prefetch) ([]kg.Node, error)
-	Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, pre ...*kg.Prefetch) ([]kg.Match, error)
-	Search(ctx context.Context, text string, kinds []kg.Kind, first int, pre ...*kg.Prefetch) ([]kg.Node, error)
-	LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, pre ...*kg.Prefetch) (*kg.Lineage, error)
-	Paths(ctx context.Context, q kg.PathQuery, pre ...*kg.Prefetch) ([]kg.Path, error)
-	Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, pre ...*kg.Prefetch) (kg.Subgraph, error)
-	NeighborGroups(ctx context.Context, id string, first int, pre ...*kg.Prefetch) (kg.Node, []kg.NeighborGroup, error)
-	NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, pre ...*kg.Prefetch) (kg.Node, kg.NeighborGroup, error)
+	Nodes(ctx context.Context, ids []string, pre ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error)
+	Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, pre ...*kg.Prefetch) ([]kg.Match, *kg.Fetched, error)
+	Search(ctx context.Context, text string, kinds []kg.Kind, first int, pre ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error)
+	LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, pre ...*kg.Prefetch) (*kg.Lineage, *kg.Fetched, error)
+	Paths(ctx context.Context, q kg.PathQuery, pre ...*kg.Prefetch) ([]kg.Path, *kg.Fetched, error)
+	Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, pre ...*kg.Prefetch) (kg.Subgraph, *kg.Fetched, error)
+	NeighborGroups(ctx context.Context, id string, first int, pre ...*kg.Prefetch) (kg.Node, []kg.NeighborGroup, *kg.Fetched, error)
+	NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, pre ...*kg.Prefetch) (kg.Node, kg.NeighborGroup, *kg.Fetched, error)
 	Summary(ctx context.Context) (kg.GraphSummary, error)
-	Agreements(ctx context.Context, f kg.AgreementFilter, pre ...*kg.Prefetch) ([]kg.Node, error)
-	Transfers(ctx context.Context, f kg.TransferFilter, pre ...*kg.Prefetch) ([]kg.Node, error)
-	Events(ctx context.Context, f kg.EventFilter, pre ...*kg.Prefetch) ([]kg.Node, error)
-	Resolutions(ctx context.Context, dates kg.DateRange, pre ...*kg.Prefetch) ([]kg.Node, error)
+	Agreements(ctx context.Context, f kg.AgreementFilter, pre ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error)
+	Transfers(ctx context.Context, f kg.TransferFilter, pre ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error)
+	Events(ctx context.Context, f kg.EventFilter, pre ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error)
+	Resolutions(ctx context.Context, dates kg.DateRange, pre ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error)
 	Sources(ctx context.Context) ([]kg.Node, error)
-	Weapons(ctx context.Context, category, origin string, q kg.PageQuery, pre ...*kg.Prefetch) (kg.Page, error)
-	People(ctx context.Context, country string, q kg.PageQuery, pre ...*kg.Prefetch) (kg.Page, error)
-	Holders(ctx context.Context, q kg.HolderQuery, pre ...*kg.Prefetch) ([]kg.Tenure, error)
-	TransferParts(ctx context.Context, q kg.TotalsQuery, pre ...*kg.Prefetch) ([]kg.Node, error)
+	Weapons(ctx context.Context, category, origin string, q kg.PageQuery, pre ...*kg.Prefetch) (kg.Page, *kg.Fetched, error)
+	People(ctx context.Context, country string, q kg.PageQuery, pre ...*kg.Prefetch) (kg.Page, *kg.Fetched, error)
+	Holders(ctx context.Context, q kg.HolderQuery, pre ...*kg.Prefetch) ([]kg.Tenure, *kg.Fetched, error)
+	TransferParts(ctx context.Context, q kg.TotalsQuery, pre ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error)
 }
 
 // LoaderStore batches what a root statement cannot express (Weapon.lineage

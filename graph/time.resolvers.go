@@ -19,14 +19,14 @@ func (r *queryResolver) Holders(ctx context.Context, at kg.PartialDate, until *k
 		end = *until
 	}
 	pre := r.rootPlan(ctx, "Tenure")
-	tenures, err := r.store.Holders(ctx, kg.HolderQuery{
+	tenures, got, err := r.store.Holders(ctx, kg.HolderQuery{
 		From: at.First(), To: end.Last(), Match: dateMatchArg(match), TitleWords: titleWords(deref(title)),
 		Organization: deref(organization), Country: deref(country),
 	}, pre)
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).roots(tenureNodes(tenures), tenureRels(tenures), pre)
+	r.loadersFor(ctx).roots(tenureNodes(tenures), tenureRels(tenures), pre, got)
 	out := make([]*model.Tenure, 0, len(tenures))
 	for _, t := range tenures {
 		out = append(out, &model.Tenure{Person: personOf(t.Person), Position: positionOf(kg.Edge{Rel: t.Rel, Node: t.Target})})
@@ -46,11 +46,11 @@ func (r *queryResolver) TransferTotals(ctx context.Context, supplier *string, re
 	q := kg.TotalsQuery{Supplier: deref(supplier), Recipient: deref(recipient),
 		From: dates.From.First(), To: dates.To.Last(), Match: dates.Match, MinConfidence: minConf}
 	pre := r.rootPlan(ctx, "TransferTotals")
-	nodes, err := r.store.TransferParts(ctx, q, pre)
+	nodes, got, err := r.store.TransferParts(ctx, q, pre)
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).roots(nodes, nil, pre)
+	r.loadersFor(ctx).roots(nodes, nil, pre, got)
 	byID := make(map[string]*model.Transfer, len(nodes))
 	parts := make([]kg.TotalPart, len(nodes))
 	for i, n := range nodes {

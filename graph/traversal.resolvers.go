@@ -22,7 +22,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 		return nil, err
 	}
 	pre := r.rootPlan(ctx, "Path")
-	paths, err := r.store.Paths(ctx, kg.PathQuery{
+	paths, got, err := r.store.Paths(ctx, kg.PathQuery{
 		From: from, To: to, MaxHops: hops, Types: relationshipTypes, Via: kindsOf(via), Limit: k,
 	}, pre)
 	if err != nil {
@@ -32,7 +32,7 @@ func (r *queryResolver) Paths(ctx context.Context, from string, to string, maxHo
 	for _, p := range paths {
 		all.Nodes, all.Rels = append(all.Nodes, p.Nodes...), append(all.Rels, p.Rels...)
 	}
-	r.loadersFor(ctx).roots(all.Nodes, all.Rels, pre)
+	r.loadersFor(ctx).roots(all.Nodes, all.Rels, pre, got)
 	out := make([]*model.Path, 0, len(paths))
 	for _, p := range paths {
 		nodes, rels := graphOf(p.Nodes, p.Rels)
@@ -51,11 +51,11 @@ func (r *queryResolver) Neighborhood(ctx context.Context, id string, depth *int,
 		return nil, err
 	}
 	pre := r.rootPlan(ctx, "Subgraph")
-	g, err := r.store.Neighborhood(ctx, kg.NeighborhoodQuery{ID: id, Depth: d, Types: relationshipTypes, Limit: n}, pre)
+	g, got, err := r.store.Neighborhood(ctx, kg.NeighborhoodQuery{ID: id, Depth: d, Types: relationshipTypes, Limit: n}, pre)
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).roots(g.Nodes, g.Rels, pre)
+	r.loadersFor(ctx).roots(g.Nodes, g.Rels, pre, got)
 	nodes, rels := graphOf(g.Nodes, g.Rels)
 	return &model.Subgraph{Nodes: nodes, Relationships: rels, Truncated: g.Truncated}, nil
 }
@@ -66,11 +66,11 @@ func (r *queryResolver) NeighborhoodSummary(ctx context.Context, id string, firs
 		return nil, err
 	}
 	pre := r.rootPlan(ctx, "NeighborGroup")
-	centre, groups, err := r.store.NeighborGroups(ctx, id, n, pre)
+	centre, groups, got, err := r.store.NeighborGroups(ctx, id, n, pre)
 	if err != nil {
 		return nil, err
 	}
-	return r.neighborGroupsOf(ctx, centre, groups, pre), nil
+	return r.neighborGroupsOf(ctx, centre, groups, pre, got), nil
 }
 
 func (r *queryResolver) NeighborGroup(ctx context.Context, id string, typeArg string, direction model.RelationshipDirection, kind model.EntityKind, text *string, first *int, offset *int) (*model.NeighborGroup, error) {
@@ -89,9 +89,9 @@ func (r *queryResolver) NeighborGroup(ctx context.Context, id string, typeArg st
 	if text != nil {
 		q.Text = *text
 	}
-	centre, group, err := r.store.NeighborGroupPage(ctx, q, pre)
+	centre, group, got, err := r.store.NeighborGroupPage(ctx, q, pre)
 	if err != nil {
 		return nil, err
 	}
-	return r.neighborGroupsOf(ctx, centre, []kg.NeighborGroup{group}, pre)[0], nil
+	return r.neighborGroupsOf(ctx, centre, []kg.NeighborGroup{group}, pre, got)[0], nil
 }

@@ -20,11 +20,11 @@ func (r *queryResolver) Lineage(ctx context.Context, weapon string, direction *m
 		return nil, err
 	}
 	pre := r.rootPlan(ctx, "Lineage")
-	l, err := r.store.LineageOf(ctx, weapon, directionArg(direction), depth, confidenceArg(minConfidence), pre)
+	l, got, err := r.store.LineageOf(ctx, weapon, directionArg(direction), depth, confidenceArg(minConfidence), pre)
 	if err != nil || l == nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).roots(l.Nodes, l.Rels, pre)
+	r.loadersFor(ctx).roots(l.Nodes, l.Rels, pre, got)
 	return lineageOf(*l), nil
 }
 
@@ -38,13 +38,13 @@ func (r *queryResolver) Weapons(ctx context.Context, category *string, origin *s
 		return nil, err
 	}
 	pre := r.rootPlan(ctx, "WeaponConnection")
-	page, err := r.store.Weapons(ctx, deref(category), deref(origin), kg.PageQuery{
+	page, got, err := r.store.Weapons(ctx, deref(category), deref(origin), kg.PageQuery{
 		After: afterID, First: n, Count: slices.Contains(graphql.CollectAllFields(ctx), "totalCount"),
 	}, pre)
 	if err != nil {
 		return nil, err
 	}
-	r.loadersFor(ctx).roots(page.Nodes, nil, pre)
+	r.loadersFor(ctx).roots(page.Nodes, nil, pre, got)
 	conn := &model.WeaponConnection{Edges: []*model.WeaponEdge{}, PageInfo: &model.PageInfo{HasNextPage: page.HasNext}, TotalCount: page.Total}
 	for _, node := range page.Nodes {
 		conn.Edges = append(conn.Edges, &model.WeaponEdge{Cursor: encodeCursor(node.ID), Node: weaponOf(node)})

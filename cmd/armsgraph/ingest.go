@@ -62,7 +62,7 @@ func checkBaseLoaded(ctx context.Context, store *neo4jstore.Store, known map[str
 	if len(ids) == 0 {
 		return nil
 	}
-	found, err := store.Nodes(ctx, ids)
+	found, _, err := store.Nodes(ctx, ids)
 	if err != nil {
 		return fmt.Errorf("check the base is loaded: %w", err)
 	}

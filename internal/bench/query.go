@@ -90,7 +90,7 @@ func queries() []query {
 				return fmt.Sprintf("weapon=%s direction=BOTH maxDepth=%d", t.Lineage[i], lineageDepth)
 			},
 			store: func(ctx context.Context, r *runner, t *Targets, i int) error {
-				l, err := r.store.LineageOf(ctx, t.Lineage[i], kg.Both, lineageDepth, "")
+				l, _, err := r.store.LineageOf(ctx, t.Lineage[i], kg.Both, lineageDepth, "")
 				if err == nil && l == nil {
 					err = fmt.Errorf("lineage of %s: no weapon", t.Lineage[i])
 				}
@@ -107,7 +107,7 @@ func queries() []query {
 				return fmt.Sprintf("id=%s depth=%d limit=%d", t.Centres[i], neighborhoodDepth, neighborhoodLimit)
 			},
 			store: func(ctx context.Context, r *runner, t *Targets, i int) error {
-				_, err := r.store.Neighborhood(ctx, kg.NeighborhoodQuery{ID: t.Centres[i], Depth: neighborhoodDepth, Limit: neighborhoodLimit})
+				_, _, err := r.store.Neighborhood(ctx, kg.NeighborhoodQuery{ID: t.Centres[i], Depth: neighborhoodDepth, Limit: neighborhoodLimit})
 				return err
 			},
 			vars: func(t *Targets, i int) map[string]any { return map[string]any{"id": t.Centres[i]} },
@@ -120,7 +120,7 @@ func queries() []query {
 				return fmt.Sprintf("name=%q limit=%d (alias-aware, prefix and one-edit matches)", t.Names[i], resolveLimit)
 			},
 			store: func(ctx context.Context, r *runner, t *Targets, i int) error {
-				m, err := r.store.Resolve(ctx, t.Names[i], nil, true, resolveLimit)
+				m, _, err := r.store.Resolve(ctx, t.Names[i], nil, true, resolveLimit)
 				if err == nil && len(m) == 0 {
 					err = fmt.Errorf("resolve %q: no match", t.Names[i])
 				}
@@ -137,7 +137,7 @@ func queries() []query {
 				return fmt.Sprintf("category=%s origin=%s first=%d", t.Filters[i][0], t.Filters[i][1], pageSize)
 			},
 			store: func(ctx context.Context, r *runner, t *Targets, i int) error {
-				_, err := r.store.Weapons(ctx, t.Filters[i][0], t.Filters[i][1], kg.PageQuery{First: pageSize})
+				_, _, err := r.store.Weapons(ctx, t.Filters[i][0], t.Filters[i][1], kg.PageQuery{First: pageSize})
 				return err
 			},
 			vars: func(t *Targets, i int) map[string]any {
@@ -153,7 +153,7 @@ func queries() []query {
 				return fmt.Sprintf("from=%s to=%s maxHops=%d limit=%d", t.Pairs[i][0], t.Pairs[i][1], pathHops, pathLimit)
 			},
 			store: func(ctx context.Context, r *runner, t *Targets, i int) error {
-				_, err := r.store.Paths(ctx, kg.PathQuery{From: t.Pairs[i][0], To: t.Pairs[i][1], MaxHops: pathHops, Limit: pathLimit})
+				_, _, err := r.store.Paths(ctx, kg.PathQuery{From: t.Pairs[i][0], To: t.Pairs[i][1], MaxHops: pathHops, Limit: pathLimit})
 				return err
 			},
 			vars: func(t *Targets, i int) map[string]any { return map[string]any{"a": t.Pairs[i][0], "b": t.Pairs[i][1]} },

@@ -45,6 +45,11 @@ type EdgeExpand struct {
 	// PropNode, when not nil, asks for the entity that the relationship's
 	// "country" property names (a position held abroad), expanded as it says.
 	PropNode *Expand
+	// Uncut says a field reads the list so that a part of it could answer
+	// differently below the object budget (it reads only the first
+	// relationship, as Weapon.origin does, or skips some): the store never
+	// cuts it to Prefetch.MaxObjects.
+	Uncut bool
 }
 
 // Empty reports whether x asks for nothing.
@@ -52,8 +57,9 @@ func (x *Expand) Empty() bool {
 	return x == nil || (len(x.Edges) == 0 && !x.Sources && x.OrgCountry == nil && len(x.Lineages) == 0 && x.Covers == nil)
 }
 
-// Prefetch carries a plan into a read and what the read fetched for it
-// back out: the store fills the lists in the same statement as the root.
+// Prefetch is the plan a read goes in with: what the same Cypher
+// statement must fetch besides the root. The store only reads it; what the
+// statement fetched for it comes back as a Fetched.
 type Prefetch struct {
 	// Plan applies to every node the read returns.
 	Plan *Expand
@@ -79,9 +85,20 @@ type Prefetch struct {
 	// request reads (RelProps): the store may return relationships with
 	// only those and their key and type. Nil means whole relationships.
 	RelProps []string
+	// MaxObjects, when above zero, is the root field's object budget: the
+	// API refuses an answer of more objects. Every entry of a relationship
+	// list the plan follows is one object of the answer, so the store may
+	// stop reading a list (but an Uncut one) at MaxObjects+1 entries, any
+	// of them: an answer holding that many is refused whatever they are,
+	// and a list that stops short was read whole.
+	MaxObjects int
+}
 
-	// Filled by the store. Done says it ran the plan (a store may ignore it).
-	Done         bool
+// Fetched is what a read fetched for its Prefetch, in the same statement
+// as the root. A store returns nil when it did not run the plan (there was
+// none, or it answered without it): the loaders then load what the
+// selection needs.
+type Fetched struct {
 	Edges        []EdgeList
 	OrgCountries []OrgCountry
 	Lineages     []LineageOf

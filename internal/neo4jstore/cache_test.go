@@ -49,10 +49,10 @@ func testResultCache(t *testing.T, s *neo4jstore.Store) {
 		t.Fatalf("pin with no load running: cached %v frozen %v generation %+v, want cached, not frozen, %+v", pin.Cached(), pin.Frozen(), pin.Generation(), stable)
 	}
 	before := s.CacheStats()
-	if _, err := s.Nodes(pctx, iran); err != nil {
+	if _, _, err := s.Nodes(pctx, iran); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := s.Nodes(pctx, iran); err != nil {
+	if _, _, err := s.Nodes(pctx, iran); err != nil {
 		t.Fatal(err)
 	}
 	if got := s.CacheStats(); got.Misses != before.Misses+1 || got.Hits != before.Hits+1 || got.Entries != before.Entries+1 {
@@ -63,7 +63,7 @@ func testResultCache(t *testing.T, s *neo4jstore.Store) {
 		t.Fatal(err)
 	}
 	entries := s.CacheStats().Entries
-	if _, err := s.Nodes(pctx, china); err != nil {
+	if _, _, err := s.Nodes(pctx, china); err != nil {
 		t.Fatal(err)
 	}
 	if !pin.Straddled() || s.CacheStats().Entries != entries {
@@ -75,10 +75,10 @@ func testResultCache(t *testing.T, s *neo4jstore.Store) {
 	if !frozen.Frozen() || frozen.Generation() != stable {
 		t.Fatalf("pin while a load runs: frozen %v generation %+v, want frozen on %+v", frozen.Frozen(), frozen.Generation(), stable)
 	}
-	if got, err := s.Nodes(fctx, iran); err != nil || len(got) != 1 || frozen.Straddled() {
+	if got, _, err := s.Nodes(fctx, iran); err != nil || len(got) != 1 || frozen.Straddled() {
 		t.Errorf("a cached statement of a frozen request = %v, %v (straddled %v), want Iran from the cache", got, err, frozen.Straddled())
 	}
-	if _, err := s.Nodes(fctx, china); !errors.Is(err, kg.ErrUnavailable) || !frozen.Straddled() {
+	if _, _, err := s.Nodes(fctx, china); !errors.Is(err, kg.ErrUnavailable) || !frozen.Straddled() {
 		t.Errorf("a statement not cached of a frozen request = %v (straddled %v), want ErrUnavailable and straddled", err, frozen.Straddled())
 	}
 	if !frozen.Dropped() || neo4jstore.PinOf(fctx) != frozen {
@@ -86,7 +86,7 @@ func testResultCache(t *testing.T, s *neo4jstore.Store) {
 	}
 	if uctx, unfrozen := s.PinGenerationUnfrozen(ctx); unfrozen.Cached() {
 		t.Errorf("an unfrozen pin while a load runs reads through the cache, want it to bypass it")
-	} else if _, err := s.Nodes(uctx, china); err != nil || unfrozen.Dropped() {
+	} else if _, _, err := s.Nodes(uctx, china); err != nil || unfrozen.Dropped() {
 		t.Errorf("a last answer while a load runs = %v, dropped %v; want it read from Neo4j and sent", err, unfrozen.Dropped())
 	}
 
@@ -99,7 +99,7 @@ func testResultCache(t *testing.T, s *neo4jstore.Store) {
 	if !live.Cached() || live.Frozen() || live.Generation() != next {
 		t.Errorf("pin after the load: cached %v frozen %v generation %+v, want cached on %+v", live.Cached(), live.Frozen(), live.Generation(), next)
 	}
-	if got, err := s.Nodes(nctx, china); err != nil || len(got) != 1 || live.Straddled() {
+	if got, _, err := s.Nodes(nctx, china); err != nil || len(got) != 1 || live.Straddled() {
 		t.Errorf("a statement after the load = %v, %v (straddled %v), want China from Neo4j", got, err, live.Straddled())
 	}
 }

@@ -21,22 +21,28 @@ type FallbackObserver func(ctx context.Context, name string, err error)
 // SetFallbackObserver installs the fallback observer; call it before serving.
 func (s *Store) SetFallbackObserver(o FallbackObserver) { s.fallback = o }
 
-// compiledOrPlain runs read with the prefetch pre. When Neo4j refuses the
-// statement as a statement error (syntax, semantics, types: Cypher the
-// compiler should not have written), it tells the fallback observer and
-// runs read again without the prefetch: the plain statement of the root
-// field, whose nested levels the loaders then load (pre.Done stays false).
-// Any other error (a timeout, an unreachable database, bad input) is
-// returned as it is: running again would not help.
-func compiledOrPlain[T any](ctx context.Context, s *Store, name string, pre *kg.Prefetch, read func(*kg.Prefetch) (T, error)) (T, error) {
-	out, err := read(pre)
+// compiledOrPlain runs read with the prefetch pre and returns what it
+// fetched for it. When Neo4j refuses the statement as a statement error
+// (syntax, semantics, types: Cypher the compiler should not have written),
+// it tells the fallback observer and runs read again without the
+// prefetch: the plain statement of the root field, whose nested levels the
+// loaders then load (the Fetched is nil). Any other error (a timeout, an
+// unreachable database, bad input) is returned as it is: running again
+// would not help.
+func compiledOrPlain[T any](ctx context.Context, s *Store, name string, pre *kg.Prefetch, read func(*kg.Prefetch, *fetched) (T, error)) (T, *kg.Fetched, error) {
+	got := &fetched{}
+	out, err := read(pre, got)
 	if err == nil || pre == nil || !statementError(err) {
-		return out, err
+		if err != nil {
+			return out, nil, err
+		}
+		return out, got.result(), nil
 	}
 	if s.fallback != nil {
 		s.fallback(ctx, name, err)
 	}
-	return read(nil)
+	out, err = read(nil, &fetched{})
+	return out, nil, err
 }
 
 // statementError reports whether err is Neo4j refusing a statement's text.

@@ -65,7 +65,7 @@ func TestListCapAgreements(t *testing.T) {
 	ctx := context.Background()
 	filter := kg.AgreementFilter{Parties: []string{"country/iran"}, Dates: dates("2014", "2016")}
 	checkCap(t, "agreements of Iran", "filter",
-		func() (int, error) { got, err := s.Agreements(ctx, filter); return len(got), err },
+		func() (int, error) { got, _, err := s.Agreements(ctx, filter); return len(got), err },
 		func() { capAt(t, s, nil, max, max+1, agreement, party) })
 }
 
@@ -97,7 +97,7 @@ func TestListCapHolders(t *testing.T) {
 	ctx := context.Background()
 	q := kg.HolderQuery{From: "2015-01-01", To: "2015-12-31", TitleWords: []string{"minister"}}
 	checkCap(t, "holders of a minister's post in 2015", "filter",
-		func() (int, error) { got, err := s.Holders(ctx, q); return len(got), err },
+		func() (int, error) { got, _, err := s.Holders(ctx, q); return len(got), err },
 		func() { capAt(t, s, nil, max, max+1, person, post) })
 }
 
@@ -116,7 +116,7 @@ func TestListCapTransferParts(t *testing.T) {
 	ctx := context.Background()
 	q := kg.TotalsQuery{Supplier: "country/china", MinConfidence: kg.Confirmed}
 	checkCap(t, "transfers supplied by China", "filter",
-		func() (int, error) { got, err := s.TransferParts(ctx, q); return len(got), err },
+		func() (int, error) { got, _, err := s.TransferParts(ctx, q); return len(got), err },
 		func() { capAt(t, s, nil, max, max+1, transfer, supplier) })
 }
 
@@ -138,11 +138,11 @@ func TestListCapParties(t *testing.T) {
 	}
 	load(t, s, nodes, rels)
 	ctx := context.Background()
-	got, err := s.Agreements(ctx, kg.AgreementFilter{Parties: parties[:neo4jstore.MaxParties]})
+	got, _, err := s.Agreements(ctx, kg.AgreementFilter{Parties: parties[:neo4jstore.MaxParties]})
 	if err != nil || len(got) != 1 || got[0].ID != "agreement/all" {
 		t.Fatalf("agreements of exactly %d parties = %v, %v; want the one agreement they are all party to", neo4jstore.MaxParties, ids(got), err)
 	}
-	_, err = s.Agreements(ctx, kg.AgreementFilter{Parties: parties})
+	_, _, err = s.Agreements(ctx, kg.AgreementFilter{Parties: parties})
 	var ie *kg.InputError
 	if !errors.Is(err, kg.ErrLimit) || !errors.As(err, &ie) || ie.Arg != "parties" {
 		t.Fatalf("agreements of %d parties: error %v, want ErrLimit on \"parties\"", neo4jstore.MaxParties+1, err)

@@ -66,7 +66,7 @@ func checkDateFilters(t *testing.T, r *rand.Rand) {
 		}
 		for _, m := range kg.DateMatches {
 			dates.Match = m
-			got, err := s.Events(ctx, kg.EventFilter{Dates: dates})
+			got, _, err := s.Events(ctx, kg.EventFilter{Dates: dates})
 			if err != nil {
 				t.Fatalf("Events(%v %s–%s): %v", m, dates.From, dates.To, err)
 			}

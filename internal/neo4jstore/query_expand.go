@@ -11,7 +11,7 @@ import (
 
 // This file compiles a kg.Expand (what a GraphQL selection asks of every
 // node a root field returns) into Cypher subquery expressions of the root
-// field's own statement, and reads what they return into a kg.Prefetch.
+// field's own statement, and reads what they return into a kg.Fetched.
 //
 // For a node variable v the plan becomes one map:
 //
@@ -29,6 +29,17 @@ import (
 // (kg.ParseRelType, kg.KindOfLabel); variable names are generated; nothing
 // from the request reaches the text.
 
+// The object budget (kg.Prefetch.MaxObjects) is pushed into the
+// relationship lists only (edgeExpr): they are the fan-out a plan cannot
+// bound otherwise. The other lists are left whole: a lineage's weapons and
+// derivations come from a variable-length traversal whose lists a LIMIT
+// could not cut without changing which weapons are reached (its depth is
+// capped instead); sources and Transfer.covers are named by a property's
+// list, as long as the node holds; a root list stops at its own cap
+// (MaxListResults, a page, a neighbourhood's limit), and cutting it at the
+// budget instead would turn the refusal of a list over that cap ("narrow
+// the filter") into the budget's.
+
 // maxExpandEdges bounds the relationship lists one plan may follow (the
 // API's depth and cost limits keep real plans far below it).
 const maxExpandEdges = 400
@@ -38,6 +49,27 @@ type expander struct {
 	// props and relProps, when not nil, project the entity nodes and the
 	// relationships the plan returns (projectNode, projectRel).
 	props, relProps []string
+	// cut stops reading each relationship list (but an Uncut one) at
+	// $overBudget entries (kg.Prefetch.MaxObjects, planParams).
+	cut bool
+}
+
+// overBudgetParam names the parameter that holds one more than the object
+// budget: a list that long is over it (planParams).
+const overBudgetParam = "overBudget"
+
+// planParams adds to params what the plan of pre compiles to (the object
+// budget's cut) and returns params.
+func planParams(pre *kg.Prefetch, params map[string]any) map[string]any {
+	if pre != nil && pre.MaxObjects > 0 && !pre.Plan.Empty() {
+		params[overBudgetParam] = int64(pre.MaxObjects) + 1
+	}
+	return params
+}
+
+// newExpander is the expander of the plan of pre.
+func newExpander(pre *kg.Prefetch) expander {
+	return expander{props: projected(pre), relProps: relProjected(pre), cut: pre.MaxObjects > 0}
 }
 
 func (e *expander) name(prefix string) string {
@@ -136,6 +168,13 @@ func (e *expander) edgeExpr(v string, ed kg.EdgeExpand) (string, error) {
 		}
 		fields = append(fields, fmt.Sprintf("p: COLLECT { MATCH (%[1]s:Entity {id: %[2]s.country}) WITH %[1]s, {m: %[4]s, x: %[3]s} AS %[1]sy RETURN %[1]sy }", p, r, sub, projectNode(p, e.props)))
 	}
+	// A list over the object budget is read only as far as proves it
+	// (budget+1 entries, whichever come first), before anything nested is
+	// fetched for them or they are sorted: its answer is refused anyway.
+	// A shorter list is read whole and answers as before.
+	if e.cut && !ed.Uncut {
+		pattern += fmt.Sprintf(" WITH %s, %s LIMIT $%s", r, m, overBudgetParam)
+	}
 	// The map is projected in a WITH that keeps r and m, and ordered
 	// there: when it holds a nested lineage Neo4j takes the projection for
 	// an aggregation, after which only projected variables may be read
@@ -195,7 +234,7 @@ func expandColumn(v string, pre *kg.Prefetch) (string, error) {
 	if pre == nil || pre.Plan.Empty() {
 		return "", nil
 	}
-	e := expander{props: projected(pre), relProps: relProjected(pre)}
+	e := newExpander(pre)
 	x, err := e.mapExpr(v, pre.Plan)
 	if err != nil {
 		return "", err
@@ -212,7 +251,7 @@ func expandTail(imports, nodes, rels string, pre *kg.Prefetch) (tail, cols strin
 	}
 	var b strings.Builder
 	if !pre.Plan.Empty() {
-		e := expander{props: projected(pre), relProps: relProjected(pre)}
+		e := newExpander(pre)
 		x, err := e.mapExpr("pn", pre.Plan)
 		if err != nil {
 			return "", "", err
@@ -230,40 +269,57 @@ func expandTail(imports, nodes, rels string, pre *kg.Prefetch) (tail, cols strin
 	return b.String(), cols, nil
 }
 
+// fetched is the kg.Fetched a read fills from its records; ran says a
+// record carried the plan's columns (the read ran the plan). The result
+// cache holds records (cache.go), not Fetched values: every request
+// decodes its own, whose elements its loaders then point into.
+type fetched struct {
+	kg.Fetched
+	ran bool
+}
+
+// result is what the read returns: nil when it did not run the plan.
+func (f *fetched) result() *kg.Fetched {
+	if f == nil || !f.ran {
+		return nil
+	}
+	return &f.Fetched
+}
+
 // readExpand reads the columns expandColumn or expandTail added to rec
-// into pre.
-func readExpand(rec *neo4j.Record, pre *kg.Prefetch) {
+// for pre into got.
+func readExpand(rec *neo4j.Record, pre *kg.Prefetch, got *fetched) {
 	if !pre.Wants() {
 		return
 	}
-	pre.Done = true
+	got.ran = true
 	if raw, ok := rec.Get("pre"); ok {
 		switch v := raw.(type) {
 		case map[string]any:
-			readExpanded(v, pre.Plan, pre)
+			readExpanded(v, pre.Plan, &got.Fetched)
 		case []any:
 			for _, y := range v {
 				if m, ok := y.(map[string]any); ok {
-					readExpanded(m, pre.Plan, pre)
+					readExpanded(m, pre.Plan, &got.Fetched)
 				}
 			}
 		}
 	}
 	if raw, ok := rec.Get("preSrc"); ok {
 		l, _ := raw.([]any)
-		pre.Nodes = append(pre.Nodes, nodeList(l)...)
+		got.Nodes = append(got.Nodes, nodeList(l)...)
 	}
 }
 
 // readExpanded reads one {id, x} map of the plan x.
-func readExpanded(m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
+func readExpanded(m map[string]any, x *kg.Expand, pre *kg.Fetched) {
 	id := str(m["id"])
 	xm, _ := m["x"].(map[string]any)
 	readNode(id, xm, x, pre)
 }
 
 // readNode reads what mapExpr fetched for the node id.
-func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
+func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Fetched) {
 	if x == nil {
 		return
 	}
@@ -327,8 +383,8 @@ func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
 			continue // the loader will ask again
 		}
 		pre.Lineages = append(pre.Lineages, kg.LineageOf{Dir: le.Dir, MaxDepth: le.MaxDepth, MinConf: le.MinConf, ID: id, Lineage: lin})
-		sub := &kg.Prefetch{Plan: le.Node, RelSources: le.RelSources}
-		readExpand(rec, sub)
+		sub := &fetched{}
+		readExpand(rec, &kg.Prefetch{Plan: le.Node, RelSources: le.RelSources}, sub)
 		pre.Edges = append(pre.Edges, sub.Edges...)
 		pre.OrgCountries = append(pre.OrgCountries, sub.OrgCountries...)
 		pre.Nodes = append(pre.Nodes, sub.Nodes...)
@@ -358,7 +414,7 @@ func readNode(id string, m map[string]any, x *kg.Expand, pre *kg.Prefetch) {
 // readCovers reads what mapExpr fetched for Transfer.covers of one
 // transfer (raw is null for a node of another kind): the records found,
 // and the ids that name none.
-func readCovers(raw any, x *kg.Expand, pre *kg.Prefetch) {
+func readCovers(raw any, x *kg.Expand, pre *kg.Fetched) {
 	cm, ok := raw.(map[string]any)
 	if !ok {
 		return

@@ -115,15 +115,15 @@ func kindLabels() [][]string {
 
 // NeighborGroups returns the entity id and its neighbour groups, each with
 // its count and its first `first` members, largest groups first.
-func (s *Store) NeighborGroups(ctx context.Context, id string, first int, prefetch ...*kg.Prefetch) (kg.Node, []kg.NeighborGroup, error) {
-	pre := prefetchOf(prefetch)
+func (s *Store) NeighborGroups(ctx context.Context, id string, first int, prefetch ...*kg.Prefetch) (kg.Node, []kg.NeighborGroup, *kg.Fetched, error) {
+	pre, got := prefetchOf(prefetch), &fetched{}
 	if err := checkRange("first", first, 0, kg.MaxGroupPage); err != nil {
-		return kg.Node{}, nil, err
+		return kg.Node{}, nil, nil, err
 	}
 	notFound := &kg.InputError{Arg: "id", Msg: fmt.Sprintf("no entity has id %q", id), Err: kg.ErrNotFound}
 	kind, ok := kg.KindOfID(id)
 	if !ok {
-		return kg.Node{}, nil, notFound
+		return kg.Node{}, nil, nil, notFound
 	}
 	// One spec per type and direction an entity of this kind can stand at
 	// one end of: its degree (a degree lookup) and, when the model puts one
@@ -186,45 +186,45 @@ CALL (c) {
 WITH c, groups, reduce(acc = [], g IN groups | acc + [p IN g.page | p.m]) AS members`, strings.Join(specs, ",\n    "), groupOrder)
 	tail, cols, err := expandTail("c, members, groups", "[c] + members", "reduce(acc = [], g IN groups | acc + [p IN g.page | p.r])", pre)
 	if err != nil {
-		return kg.Node{}, nil, err
+		return kg.Node{}, nil, nil, err
 	}
 	fmt.Fprintf(&b, "%s\nRETURN %s AS c, [g IN groups | g {.type, .incoming, .label, .count, page: [p IN g.page | {r: %s, m: %s}]}] AS groups%s",
 		tail, projectNode("c", props), projectRel("p.r", relProps), projectNode("p.m", props), cols)
-	recs, err := s.query(ctx, "neighborhoodSummary", b.String(), map[string]any{"id": id, "first": first, "kinds": kindLabels()})
+	recs, err := s.query(ctx, "neighborhoodSummary", b.String(), planParams(pre, map[string]any{"id": id, "first": first, "kinds": kindLabels()}))
 	if err != nil {
-		return kg.Node{}, nil, err
+		return kg.Node{}, nil, nil, err
 	}
 	if len(recs) == 0 {
-		return kg.Node{}, nil, notFound
+		return kg.Node{}, nil, nil, notFound
 	}
 	rec := recs[0]
 	centre, groups, err := readGroups(rec, "neighborhoodSummary")
 	if err != nil {
-		return kg.Node{}, nil, err
+		return kg.Node{}, nil, nil, err
 	}
-	readExpand(rec, pre)
+	readExpand(rec, pre, got)
 	slices.SortStableFunc(groups, func(a, b kg.NeighborGroup) int {
 		return cmp.Or(cmp.Compare(b.Count, a.Count), cmp.Compare(a.Type, b.Type), cmp.Compare(a.Kind, b.Kind), cmp.Compare(fmt.Sprint(a.Incoming), fmt.Sprint(b.Incoming)))
 	})
-	return centre, groups, nil
+	return centre, groups, got.result(), nil
 }
 
 // NeighborGroupPage returns one page of one group of an entity's
 // neighbours, and the entity.
-func (s *Store) NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, prefetch ...*kg.Prefetch) (kg.Node, kg.NeighborGroup, error) {
-	pre := prefetchOf(prefetch)
+func (s *Store) NeighborGroupPage(ctx context.Context, q kg.NeighborGroupQuery, prefetch ...*kg.Prefetch) (kg.Node, kg.NeighborGroup, *kg.Fetched, error) {
+	pre, got := prefetchOf(prefetch), &fetched{}
 	t, err := kg.ParseRelType(q.Type)
 	if err != nil {
-		return kg.Node{}, kg.NeighborGroup{}, kg.Invalid("type", err.Error())
+		return kg.Node{}, kg.NeighborGroup{}, nil, kg.Invalid("type", err.Error())
 	}
 	if !q.Kind.Valid() {
-		return kg.Node{}, kg.NeighborGroup{}, kg.Invalid("kind", fmt.Sprintf("unknown entity kind %q", q.Kind))
+		return kg.Node{}, kg.NeighborGroup{}, nil, kg.Invalid("kind", fmt.Sprintf("unknown entity kind %q", q.Kind))
 	}
 	if err := checkRange("first", q.First, 0, kg.MaxGroupPage); err != nil {
-		return kg.Node{}, kg.NeighborGroup{}, err
+		return kg.Node{}, kg.NeighborGroup{}, nil, err
 	}
 	if q.Offset < 0 {
-		return kg.Node{}, kg.NeighborGroup{}, kg.Invalid("offset", fmt.Sprintf("must be at least 0, got %d", q.Offset))
+		return kg.Node{}, kg.NeighborGroup{}, nil, kg.Invalid("offset", fmt.Sprintf("must be at least 0, got %d", q.Offset))
 	}
 	label := q.Kind.Label()
 	// The degree is the count when nothing filters and the model puts
@@ -263,26 +263,26 @@ WITH c, CASE WHEN size(page) > 0 THEN page ELSE indexed END AS page, count`,
 		groupPattern("c", "r", "m", t, q.Incoming, label), match, groupOrder, count, big, indexed)
 	tail, cols, err := expandTail("c, page", "[c] + [p IN page | p.m]", "[p IN page | p.r]", pre)
 	if err != nil {
-		return kg.Node{}, kg.NeighborGroup{}, err
+		return kg.Node{}, kg.NeighborGroup{}, nil, err
 	}
 	fmt.Fprintf(&b, "%s\nRETURN %s AS c, [{type: '%s', incoming: %t, label: '%s', count: count, page: [p IN page | {r: %s, m: %s}]}] AS groups%s",
 		tail, projectNode("c", props), t, q.Incoming, label, projectRel("p.r", relProps), projectNode("p.m", props), cols)
-	recs, err := s.query(ctx, "neighborGroup", b.String(), map[string]any{
+	recs, err := s.query(ctx, "neighborGroup", b.String(), planParams(pre, map[string]any{
 		"id": q.ID, "first": q.First, "offset": q.Offset, "text": strings.ToLower(strings.TrimSpace(q.Text)), "keyPrefix": groupKeyPrefix(q.Kind),
-	})
+	}))
 	if err != nil {
-		return kg.Node{}, kg.NeighborGroup{}, err
+		return kg.Node{}, kg.NeighborGroup{}, nil, err
 	}
 	if len(recs) == 0 {
-		return kg.Node{}, kg.NeighborGroup{}, &kg.InputError{Arg: "id", Msg: fmt.Sprintf("no entity has id %q", q.ID), Err: kg.ErrNotFound}
+		return kg.Node{}, kg.NeighborGroup{}, nil, &kg.InputError{Arg: "id", Msg: fmt.Sprintf("no entity has id %q", q.ID), Err: kg.ErrNotFound}
 	}
 	rec := recs[0]
 	centre, groups, err := readGroups(rec, "neighborGroup")
 	if err != nil || len(groups) != 1 {
-		return kg.Node{}, kg.NeighborGroup{}, cmp.Or(err, fmt.Errorf("neighborGroup: %d groups, want 1", len(groups)))
+		return kg.Node{}, kg.NeighborGroup{}, nil, cmp.Or(err, fmt.Errorf("neighborGroup: %d groups, want 1", len(groups)))
 	}
-	readExpand(rec, pre)
-	return centre, groups[0], nil
+	readExpand(rec, pre, got)
+	return centre, groups[0], got.result(), nil
 }
 
 // readGroups reads the c and groups columns of a group statement.

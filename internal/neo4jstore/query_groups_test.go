@@ -173,6 +173,28 @@ func ids(ns []kg.Node) []string {
 	return out
 }
 
+// profile runs the statement under PROFILE on inst, tells visit every
+// operator of its plan, and returns the plan, one operator a line.
+func profile(t *testing.T, inst *neo4jtest.Instance, cypher string, params map[string]any, visit func(neo4j.ProfiledPlan)) string {
+	t.Helper()
+	res, err := neo4j.ExecuteQuery(context.Background(), inst.Driver, "PROFILE "+cypher, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(inst.Database))
+	if err != nil {
+		t.Fatalf("PROFILE: %v", err)
+	}
+	var lines []string
+	var walk func(p neo4j.ProfiledPlan, depth int)
+	walk = func(p neo4j.ProfiledPlan, depth int) {
+		d, _ := p.Arguments()["Details"].(string)
+		lines = append(lines, fmt.Sprintf("%s%s %s (rows %d, db hits %d)", strings.Repeat("  ", depth), p.Operator(), d, p.Records(), p.DbHits()))
+		visit(p)
+		for _, c := range p.Children() {
+			walk(c, depth+1)
+		}
+	}
+	walk(res.Summary.Profile(), 0)
+	return strings.Join(lines, "\n")
+}
+
 // testStore opens a store on the test's own database.
 func testStore(t *testing.T) (*neo4jtest.Instance, *Store) {
 	t.Helper()
@@ -214,7 +236,7 @@ func TestNeighborGroups(t *testing.T) {
 		var cypher string
 		var params map[string]any
 		captureQuery = func(_, c string, p map[string]any) { cypher, params = c, p }
-		_, _, err := s.NeighborGroups(ctx, "country/hub", 0)
+		_, _, _, err := s.NeighborGroups(ctx, "country/hub", 0)
 		captureQuery = nil
 		if err != nil {
 			t.Fatal(err)
@@ -263,7 +285,7 @@ func checkGroups(t *testing.T, s *Store, w groupWorld, id string) {
 	ctx := context.Background()
 	want := w.want(id)
 	const first = 5
-	centre, groups, err := s.NeighborGroups(ctx, id, first)
+	centre, groups, _, err := s.NeighborGroups(ctx, id, first)
 	if err != nil {
 		t.Fatalf("NeighborGroups(%q): %v", id, err)
 	}
@@ -297,7 +319,7 @@ func checkGroups(t *testing.T, s *Store, w groupWorld, id string) {
 	for k, ms := range want {
 		parts := strings.Fields(k)
 		q := kg.NeighborGroupQuery{ID: id, Type: parts[0], Incoming: parts[1] == "IN", Kind: kg.Kind(parts[2]), First: 3, Offset: 2}
-		_, g, err := s.NeighborGroupPage(ctx, q)
+		_, g, _, err := s.NeighborGroupPage(ctx, q)
 		if err != nil {
 			t.Fatalf("NeighborGroupPage(%+v): %v", q, err)
 		}
@@ -313,7 +335,7 @@ func checkGroups(t *testing.T, s *Store, w groupWorld, id string) {
 			}
 		}
 		q.Text, q.Offset, q.First = strings.ToUpper(text), 0, 200
-		_, g, err = s.NeighborGroupPage(ctx, q)
+		_, g, _, err = s.NeighborGroupPage(ctx, q)
 		if err != nil {
 			t.Fatalf("NeighborGroupPage(%+v): %v", q, err)
 		}
@@ -406,7 +428,7 @@ func TestLargeGroupFirstPage(t *testing.T) {
 		var cypher string
 		var params map[string]any
 		captureQuery = func(_, c string, p map[string]any) { cypher, params = c, p }
-		_, g, err := s.NeighborGroupPage(ctx, q)
+		_, g, _, err := s.NeighborGroupPage(ctx, q)
 		captureQuery = nil
 		if err != nil {
 			t.Fatal(err)
@@ -414,29 +436,17 @@ func TestLargeGroupFirstPage(t *testing.T) {
 		if g.Count != len(want) || !slices.Equal(ids(g.Nodes), want[:min(first, len(want))]) {
 			t.Errorf("first page of %s %s = %d %v, want %d %v", typ, kind, g.Count, ids(g.Nodes), len(want), want[:min(first, len(want))])
 		}
-		res, err := neo4j.ExecuteQuery(ctx, inst.Driver, "PROFILE "+cypher, params, neo4j.EagerResultTransformer, neo4j.ExecuteQueryWithDatabase(inst.Database))
-		if err != nil {
-			t.Fatalf("PROFILE: %v", err)
-		}
-		var lines []string
-		var walk func(p neo4j.ProfiledPlan, depth int)
-		walk = func(p neo4j.ProfiledPlan, depth int) {
-			d, _ := p.Arguments()["Details"].(string)
-			lines = append(lines, fmt.Sprintf("%s%s %s (rows %d, db hits %d)", strings.Repeat("  ", depth), p.Operator(), d, p.Records(), p.DbHits()))
+		plan = profile(t, inst, cypher, params, func(p neo4j.ProfiledPlan) {
 			// The planner reads the group-key index either by a range seek
 			// on the prefix or by an ordered scan that the page's LIMIT
 			// stops (both seen, on the same statement, in different
 			// Neo4j instances): either way, rows read from the index.
-			if strings.HasPrefix(p.Operator(), "NodeIndex") && strings.Contains(d, propGroupKey) {
+			if d, _ := p.Arguments()["Details"].(string); strings.HasPrefix(p.Operator(), "NodeIndex") && strings.Contains(d, propGroupKey) {
 				seek = p.Records()
 			}
 			most = max(most, p.Records())
-			for _, c := range p.Children() {
-				walk(c, depth+1)
-			}
-		}
-		walk(res.Summary.Profile(), 0)
-		return seek, most, strings.Join(lines, "\n")
+		})
+		return seek, most, plan
 	}
 	// The large group: the index walk meets about first × entities / size
 	// entities; expanding the group would read all 1,500.
@@ -457,7 +467,7 @@ func TestLargeGroupFirstPage(t *testing.T) {
 	if seek, _, plan := page(kg.NationalOf, kg.Person, ids(w.want("country/hub")["NATIONAL_OF IN PERSON"])); seek != 0 {
 		t.Errorf("the first page of a group of 5 walked %d group keys, want none:\n%s", seek, plan)
 	}
-	_, groups, err := s.NeighborGroups(ctx, "country/hub", 8)
+	_, groups, _, err := s.NeighborGroups(ctx, "country/hub", 8)
 	if err != nil {
 		t.Fatal(err)
 	}

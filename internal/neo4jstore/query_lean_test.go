@@ -82,11 +82,11 @@ func TestLeanStatements(t *testing.T) {
 	}{{"C-802", kg.Descendants, 10}, {"Noor", kg.Both, 10}} {
 		var full, lean *kg.Lineage
 		fullHits := hits(func(ctx context.Context) (err error) {
-			full, err = store.LineageOf(ctx, c.ref, c.dir, c.depth, "")
+			full, _, err = store.LineageOf(ctx, c.ref, c.dir, c.depth, "")
 			return err
 		})
 		leanHits := hits(func(ctx context.Context) (err error) {
-			lean, err = store.LineageOf(ctx, c.ref, c.dir, c.depth, "", &kg.Prefetch{NoRels: true})
+			lean, _, err = store.LineageOf(ctx, c.ref, c.dir, c.depth, "", &kg.Prefetch{NoRels: true})
 			return err
 		})
 		if full == nil || lean == nil {
@@ -115,11 +115,11 @@ func TestLeanStatements(t *testing.T) {
 	} {
 		var full, lean kg.Subgraph
 		fullHits := hits(func(ctx context.Context) (err error) {
-			full, err = store.Neighborhood(ctx, q)
+			full, _, err = store.Neighborhood(ctx, q)
 			return err
 		})
 		leanHits := hits(func(ctx context.Context) (err error) {
-			lean, err = store.Neighborhood(ctx, q, &kg.Prefetch{NoRels: true})
+			lean, _, err = store.Neighborhood(ctx, q, &kg.Prefetch{NoRels: true})
 			return err
 		})
 		t.Logf("neighborhood %s depth %d limit %d: %d db hits full, %d without relationships (outside ProduceResults) (%d nodes, %d relationships)",

@@ -15,14 +15,14 @@ import (
 // LineageOf answers a lineage question about one weapon named by ref: its id,
 // its name or any alias (compared by kg.NameKey, best match first). It runs
 // one query, lookup included, and returns nil when no weapon matches.
-func (s *Store) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, prefetch ...*kg.Prefetch) (*kg.Lineage, error) {
-	return compiledOrPlain(ctx, s, "lineage", prefetchOf(prefetch), func(pre *kg.Prefetch) (*kg.Lineage, error) {
-		return s.lineageOf(ctx, ref, dir, maxDepth, minConf, pre)
+func (s *Store) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, prefetch ...*kg.Prefetch) (*kg.Lineage, *kg.Fetched, error) {
+	return compiledOrPlain(ctx, s, "lineage", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) (*kg.Lineage, error) {
+		return s.lineageOf(ctx, ref, dir, maxDepth, minConf, pre, got)
 	})
 }
 
 // lineageOf is LineageOf with its prefetch (nil: none).
-func (s *Store) lineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, pre *kg.Prefetch) (*kg.Lineage, error) {
+func (s *Store) lineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, pre *kg.Prefetch, got *fetched) (*kg.Lineage, error) {
 	if n := len([]rune(ref)); n > MaxNameLength {
 		return nil, kg.OverLimit("weapon", fmt.Sprintf("at most %d characters, got %d", MaxNameLength, n))
 	}
@@ -70,7 +70,7 @@ LIMIT 1`
 	}
 	body = strings.TrimSuffix(body, lineageReturn) + tail + ret + cols
 	params := map[string]any{"ref": ref, "key": key, "lucene": `"` + key + `"`, "conf": minConf.AtLeast()}
-	recs, err := s.query(ctx, "lineage", root+body, params)
+	recs, err := s.query(ctx, "lineage", root+body, planParams(pre, params))
 	if err != nil {
 		return nil, err
 	}
@@ -81,7 +81,7 @@ LIMIT 1`
 	if err != nil {
 		return nil, err
 	}
-	readExpand(recs[0], pre)
+	readExpand(recs[0], pre, got)
 	return &l, nil
 }
 

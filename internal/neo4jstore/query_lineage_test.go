@@ -64,7 +64,7 @@ func testLineageOf(t *testing.T, s *neo4jstore.Store) {
 	}
 	for _, tt := range tests {
 		call := fmt.Sprintf("LineageOf(%q, %s, %d, %q)", tt.ref, tt.dir, tt.maxDepth, tt.minConf)
-		got, err := s.LineageOf(context.Background(), tt.ref, tt.dir, tt.maxDepth, tt.minConf)
+		got, _, err := s.LineageOf(context.Background(), tt.ref, tt.dir, tt.maxDepth, tt.minConf)
 		if !wantKind(t, call, err, tt.err, tt.arg) {
 			continue
 		}
@@ -87,7 +87,7 @@ func testLineageOf(t *testing.T, s *neo4jstore.Store) {
 	}
 
 	// Provenance of an edge: its kind, confidence, note and citations.
-	l, err := s.LineageOf(context.Background(), "Tondar-69", kg.Ancestors, 1, "")
+	l, _, err := s.LineageOf(context.Background(), "Tondar-69", kg.Ancestors, 1, "")
 	if err != nil || l == nil || len(l.Rels) != 1 {
 		t.Fatalf("LineageOf(Tondar-69, 1) = %v, %v", l, err)
 	}

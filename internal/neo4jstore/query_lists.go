@@ -24,21 +24,21 @@ type anchor struct {
 }
 
 // Agreements lists the agreements that match f, oldest first, undated last.
-func (s *Store) Agreements(ctx context.Context, f kg.AgreementFilter, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
+func (s *Store) Agreements(ctx context.Context, f kg.AgreementFilter, prefetch ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
 	if len(f.Parties) > MaxParties {
-		return nil, kg.OverLimit("parties", fmt.Sprintf("at most %d ids, got %d", MaxParties, len(f.Parties)))
+		return nil, nil, kg.OverLimit("parties", fmt.Sprintf("at most %d ids, got %d", MaxParties, len(f.Parties)))
 	}
 	var anchors []anchor
 	for i, p := range f.Parties {
 		anchors = append(anchors, anchor{fmt.Sprintf("party%d", i), p, "(e)-[:PARTY_TO]->(x)"})
 	}
-	return compiledOrPlain(ctx, s, "agreements", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
-		return s.datedList(ctx, "agreements", kg.Agreement, anchors, f.Dates, pre)
+	return compiledOrPlain(ctx, s, "agreements", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) ([]kg.Node, error) {
+		return s.datedList(ctx, "agreements", kg.Agreement, anchors, f.Dates, pre, got)
 	})
 }
 
 // Transfers lists the transfers that match f, oldest first, undated last.
-func (s *Store) Transfers(ctx context.Context, f kg.TransferFilter, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
+func (s *Store) Transfers(ctx context.Context, f kg.TransferFilter, prefetch ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
 	var anchors []anchor
 	if f.Supplier != "" {
 		anchors = append(anchors, anchor{"supplier", f.Supplier, "(x)-[:SUPPLIER]->(e)"})
@@ -49,26 +49,26 @@ func (s *Store) Transfers(ctx context.Context, f kg.TransferFilter, prefetch ...
 	if f.Weapon != "" {
 		anchors = append(anchors, anchor{"weapon", f.Weapon, "(x)-[:ITEM]->(e)"})
 	}
-	return compiledOrPlain(ctx, s, "transfers", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
-		return s.datedList(ctx, "transfers", kg.Transfer, anchors, f.Dates, pre)
+	return compiledOrPlain(ctx, s, "transfers", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) ([]kg.Node, error) {
+		return s.datedList(ctx, "transfers", kg.Transfer, anchors, f.Dates, pre, got)
 	})
 }
 
 // Events lists the events that match f, oldest first, undated last.
-func (s *Store) Events(ctx context.Context, f kg.EventFilter, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
+func (s *Store) Events(ctx context.Context, f kg.EventFilter, prefetch ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
 	var anchors []anchor
 	if f.Participant != "" {
 		anchors = append(anchors, anchor{"participant", f.Participant, "(e)-[:PARTICIPATED_IN]->(x)"})
 	}
-	return compiledOrPlain(ctx, s, "events", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
-		return s.datedList(ctx, "events", kg.Event, anchors, f.Dates, pre)
+	return compiledOrPlain(ctx, s, "events", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) ([]kg.Node, error) {
+		return s.datedList(ctx, "events", kg.Event, anchors, f.Dates, pre, got)
 	})
 }
 
 // Resolutions lists the resolutions dated within dates, oldest first, undated last.
-func (s *Store) Resolutions(ctx context.Context, dates kg.DateRange, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
-	return compiledOrPlain(ctx, s, "resolutions", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
-		return s.datedList(ctx, "resolutions", kg.Resolution, nil, dates, pre)
+func (s *Store) Resolutions(ctx context.Context, dates kg.DateRange, prefetch ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
+	return compiledOrPlain(ctx, s, "resolutions", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) ([]kg.Node, error) {
+		return s.datedList(ctx, "resolutions", kg.Resolution, nil, dates, pre, got)
 	})
 }
 
@@ -76,7 +76,7 @@ func (s *Store) Resolutions(ctx context.Context, dates kg.DateRange, prefetch ..
 // point, found by the id constraint; the other anchors are existence tests;
 // the date bounds compare the range-indexed spanFrom/spanTo day strings
 // (spanConds), so items without a span never match a bound.
-func (s *Store) datedList(ctx context.Context, name string, kind kg.Kind, anchors []anchor, dates kg.DateRange, pre *kg.Prefetch) ([]kg.Node, error) {
+func (s *Store) datedList(ctx context.Context, name string, kind kg.Kind, anchors []anchor, dates kg.DateRange, pre *kg.Prefetch, got *fetched) ([]kg.Node, error) {
 	if !dates.From.IsZero() && !dates.To.IsZero() && dates.From.First() > dates.To.Last() {
 		return nil, kg.Invalid("from", fmt.Sprintf("%s is after to (%s)", dates.From, dates.To))
 	}
@@ -121,7 +121,7 @@ func (s *Store) datedList(ctx context.Context, name string, kind kg.Kind, anchor
 		// Cut the list first, then fetch the selection for what is kept.
 		q += "\nWITH DISTINCT x\nORDER BY x.spanFrom, x.id\nLIMIT $max\nRETURN x" + col
 	}
-	recs, err := s.query(ctx, name, q, params)
+	recs, err := s.query(ctx, name, q, planParams(pre, params))
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +129,7 @@ func (s *Store) datedList(ctx context.Context, name string, kind kg.Kind, anchor
 		return nil, kg.OverLimit("filter", fmt.Sprintf("more than %d %s match; narrow the filter", MaxListResults, name))
 	}
 	for _, rec := range recs {
-		readExpand(rec, pre)
+		readExpand(rec, pre, got)
 	}
 	return nodesOf(recs, "x", name)
 }
@@ -148,7 +148,7 @@ func (s *Store) Sources(ctx context.Context) ([]kg.Node, error) {
 
 // Weapons pages through the weapons of a category and an origin country
 // (either may be empty), in id order.
-func (s *Store) Weapons(ctx context.Context, category, origin string, q kg.PageQuery, prefetch ...*kg.Prefetch) (kg.Page, error) {
+func (s *Store) Weapons(ctx context.Context, category, origin string, q kg.PageQuery, prefetch ...*kg.Prefetch) (kg.Page, *kg.Fetched, error) {
 	match, params := "MATCH (x:Entity:Weapon)", map[string]any{}
 	if origin != "" {
 		match, params["origin"] = "MATCH (x:Entity:Weapon)-[:ORIGINATES_FROM]->(:Entity {id: $origin})", origin
@@ -157,27 +157,27 @@ func (s *Store) Weapons(ctx context.Context, category, origin string, q kg.PageQ
 	if category != "" {
 		conds, params["category"] = append(conds, "x.category = $category"), category
 	}
-	return compiledOrPlain(ctx, s, "weapons", prefetchOf(prefetch), func(pre *kg.Prefetch) (kg.Page, error) {
-		return s.page(ctx, "weapons", match, conds, params, q, pre)
+	return compiledOrPlain(ctx, s, "weapons", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) (kg.Page, error) {
+		return s.page(ctx, "weapons", match, conds, params, q, pre, got)
 	})
 }
 
 // People pages through the people of a nationality (any when country is
 // empty), in id order.
-func (s *Store) People(ctx context.Context, country string, q kg.PageQuery, prefetch ...*kg.Prefetch) (kg.Page, error) {
+func (s *Store) People(ctx context.Context, country string, q kg.PageQuery, prefetch ...*kg.Prefetch) (kg.Page, *kg.Fetched, error) {
 	match, params := "MATCH (x:Entity:Person)", map[string]any{}
 	if country != "" {
 		match, params["country"] = "MATCH (x:Entity:Person)-[:NATIONAL_OF]->(:Entity {id: $country})", country
 	}
-	return compiledOrPlain(ctx, s, "people", prefetchOf(prefetch), func(pre *kg.Prefetch) (kg.Page, error) {
-		return s.page(ctx, "people", match, nil, params, q, pre)
+	return compiledOrPlain(ctx, s, "people", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) (kg.Page, error) {
+		return s.page(ctx, "people", match, nil, params, q, pre, got)
 	})
 }
 
 // page runs one keyset-paginated list query: the page is cut (ORDER BY id,
 // LIMIT) before any node is returned, and the list is counted in the same
 // query only when asked.
-func (s *Store) page(ctx context.Context, name, match string, conds []string, params map[string]any, q kg.PageQuery, pre *kg.Prefetch) (kg.Page, error) {
+func (s *Store) page(ctx context.Context, name, match string, conds []string, params map[string]any, q kg.PageQuery, pre *kg.Prefetch, got *fetched) (kg.Page, error) {
 	if err := checkRange("first", q.First, 0, MaxPageSize); err != nil {
 		return kg.Page{}, err
 	}
@@ -217,7 +217,7 @@ func (s *Store) page(ctx context.Context, name, match string, conds []string, pa
 	if col != "" {
 		b.WriteString(", pre")
 	}
-	recs, err := s.query(ctx, name, b.String(), params)
+	recs, err := s.query(ctx, name, b.String(), planParams(pre, params))
 	if err != nil {
 		return kg.Page{}, err
 	}
@@ -233,7 +233,7 @@ func (s *Store) page(ctx context.Context, name, match string, conds []string, pa
 		return kg.Page{}, err
 	}
 	nodes := nodeList(raw)
-	readExpand(recs[0], pre)
+	readExpand(recs[0], pre, got)
 	p := kg.Page{Total: int(total)}
 	if len(nodes) > q.First {
 		p.HasNext = true

@@ -23,6 +23,9 @@ func dates(from, to string) kg.DateRange {
 	return r
 }
 
+// withoutFetched drops what a read fetched for a plan (these reads have none).
+func withoutFetched[T any](v T, _ *kg.Fetched, err error) (T, error) { return v, err }
+
 func testDatedLists(t *testing.T, s *neo4jstore.Store) {
 	ctx := context.Background()
 	const iran, china, russia = "country/iran", "country/china", "country/russia"
@@ -33,61 +36,61 @@ func testDatedLists(t *testing.T, s *neo4jstore.Store) {
 		err  error
 	}{
 		{"agreements Iran+China 2014..2016", func() ([]kg.Node, error) {
-			return s.Agreements(ctx, kg.AgreementFilter{Parties: []string{iran, china}, Dates: dates("2014", "2016")})
+			return withoutFetched(s.Agreements(ctx, kg.AgreementFilter{Parties: []string{iran, china}, Dates: dates("2014", "2016")}))
 		}, []string{"agreement/iran-china-2014", "agreement/iran-china-2016"}, nil},
 		{"agreements Iran+China, undated last", func() ([]kg.Node, error) {
-			return s.Agreements(ctx, kg.AgreementFilter{Parties: []string{china, iran}})
+			return withoutFetched(s.Agreements(ctx, kg.AgreementFilter{Parties: []string{china, iran}}))
 		}, []string{"agreement/iran-china-2014", "agreement/iran-china-2016", "agreement/iran-china-undated"}, nil},
 		{"agreements Iran 2015", func() ([]kg.Node, error) {
-			return s.Agreements(ctx, kg.AgreementFilter{Parties: []string{iran}, Dates: dates("2015", "2015")})
+			return withoutFetched(s.Agreements(ctx, kg.AgreementFilter{Parties: []string{iran}, Dates: dates("2015", "2015")}))
 		}, []string{"agreement/iran-russia-2015"}, nil},
 		{"agreements from the day after", func() ([]kg.Node, error) {
-			return s.Agreements(ctx, kg.AgreementFilter{Parties: []string{iran, china}, Dates: dates("2016-11-15", "")})
+			return withoutFetched(s.Agreements(ctx, kg.AgreementFilter{Parties: []string{iran, china}, Dates: dates("2016-11-15", "")}))
 		}, []string{}, nil},
 		{"agreements from the very day", func() ([]kg.Node, error) {
-			return s.Agreements(ctx, kg.AgreementFilter{Dates: dates("2016-11-14", "")})
+			return withoutFetched(s.Agreements(ctx, kg.AgreementFilter{Dates: dates("2016-11-14", "")}))
 		}, []string{"agreement/iran-china-2016"}, nil},
 		{"agreements month overlaps", func() ([]kg.Node, error) {
-			return s.Agreements(ctx, kg.AgreementFilter{Dates: dates("2014-05-31", "2014-06")})
+			return withoutFetched(s.Agreements(ctx, kg.AgreementFilter{Dates: dates("2014-05-31", "2014-06")}))
 		}, []string{"agreement/iran-china-2014"}, nil},
 		{"agreements to before all", func() ([]kg.Node, error) {
-			return s.Agreements(ctx, kg.AgreementFilter{Dates: dates("", "2014-04")})
+			return withoutFetched(s.Agreements(ctx, kg.AgreementFilter{Dates: dates("", "2014-04")}))
 		}, []string{}, nil},
 		{"agreements unknown party", func() ([]kg.Node, error) {
-			return s.Agreements(ctx, kg.AgreementFilter{Parties: []string{"country/atlantis"}})
+			return withoutFetched(s.Agreements(ctx, kg.AgreementFilter{Parties: []string{"country/atlantis"}}))
 		}, []string{}, nil},
 		{"agreements with too many parties", func() ([]kg.Node, error) {
-			return s.Agreements(ctx, kg.AgreementFilter{Parties: make([]string, neo4jstore.MaxParties+1)})
+			return withoutFetched(s.Agreements(ctx, kg.AgreementFilter{Parties: make([]string, neo4jstore.MaxParties+1)}))
 		}, nil, kg.ErrLimit},
 		{"agreements from after to", func() ([]kg.Node, error) {
-			return s.Agreements(ctx, kg.AgreementFilter{Dates: dates("2017", "2016")})
+			return withoutFetched(s.Agreements(ctx, kg.AgreementFilter{Dates: dates("2017", "2016")}))
 		}, nil, kg.ErrInvalid},
 		{"transfers China to Iran", func() ([]kg.Node, error) {
-			return s.Transfers(ctx, kg.TransferFilter{Supplier: china, Recipient: iran})
+			return withoutFetched(s.Transfers(ctx, kg.TransferFilter{Supplier: china, Recipient: iran}))
 		}, []string{"transfer/china-iran-c-802"}, nil},
 		{"transfers to Iran in 1995 (inside the span)", func() ([]kg.Node, error) {
-			return s.Transfers(ctx, kg.TransferFilter{Recipient: iran, Dates: dates("1995", "1995")})
+			return withoutFetched(s.Transfers(ctx, kg.TransferFilter{Recipient: iran, Dates: dates("1995", "1995")}))
 		}, []string{"transfer/china-iran-c-802"}, nil},
 		{"transfers of the C-802", func() ([]kg.Node, error) {
-			return s.Transfers(ctx, kg.TransferFilter{Weapon: "weapon/c-802"})
+			return withoutFetched(s.Transfers(ctx, kg.TransferFilter{Weapon: "weapon/c-802"}))
 		}, []string{"transfer/china-iran-c-802"}, nil},
 		{"transfers to Iran since 2010", func() ([]kg.Node, error) {
-			return s.Transfers(ctx, kg.TransferFilter{Recipient: iran, Dates: dates("2010", "")})
+			return withoutFetched(s.Transfers(ctx, kg.TransferFilter{Recipient: iran, Dates: dates("2010", "")}))
 		}, []string{"transfer/russia-iran-s-300"}, nil},
 		{"transfers from Russia to China", func() ([]kg.Node, error) {
-			return s.Transfers(ctx, kg.TransferFilter{Supplier: russia, Recipient: china})
+			return withoutFetched(s.Transfers(ctx, kg.TransferFilter{Supplier: russia, Recipient: china}))
 		}, []string{}, nil},
-		{"all transfers", func() ([]kg.Node, error) { return s.Transfers(ctx, kg.TransferFilter{}) },
+		{"all transfers", func() ([]kg.Node, error) { return withoutFetched(s.Transfers(ctx, kg.TransferFilter{})) },
 			[]string{"transfer/china-iran-c-802", "transfer/russia-iran-s-300"}, nil},
 		{"events of Chang", func() ([]kg.Node, error) {
-			return s.Events(ctx, kg.EventFilter{Participant: "person/chang-wanquan"})
+			return withoutFetched(s.Events(ctx, kg.EventFilter{Participant: "person/chang-wanquan"}))
 		}, []string{"event/chang-tehran-2016"}, nil},
 		{"events of China since 2017", func() ([]kg.Node, error) {
-			return s.Events(ctx, kg.EventFilter{Participant: china, Dates: dates("2017", "")})
+			return withoutFetched(s.Events(ctx, kg.EventFilter{Participant: china, Dates: dates("2017", "")}))
 		}, []string{"event/exercise-2019"}, nil},
-		{"resolutions of 2010", func() ([]kg.Node, error) { return s.Resolutions(ctx, dates("2010", "2010")) },
+		{"resolutions of 2010", func() ([]kg.Node, error) { return withoutFetched(s.Resolutions(ctx, dates("2010", "2010"))) },
 			[]string{"resolution/unsc-1929"}, nil},
-		{"resolutions before 2010", func() ([]kg.Node, error) { return s.Resolutions(ctx, dates("", "2009")) },
+		{"resolutions before 2010", func() ([]kg.Node, error) { return withoutFetched(s.Resolutions(ctx, dates("", "2009"))) },
 			[]string{}, nil},
 		{"sources", func() ([]kg.Node, error) { return s.Sources(ctx) }, []string{"source/a", "source/b"}, nil},
 	}
@@ -112,33 +115,33 @@ func testPages(t *testing.T, s *neo4jstore.Store) {
 		total   int
 		err     error
 	}{
-		{"weapons, first page", func() (kg.Page, error) { return s.Weapons(ctx, "", "", kg.PageQuery{First: 3}) },
+		{"weapons, first page", func() (kg.Page, error) { return withoutFetched(s.Weapons(ctx, "", "", kg.PageQuery{First: 3})) },
 			[]string{"weapon/c-801", "weapon/c-802", "weapon/hq-2"}, true, -1, nil},
 		{"weapons, second page", func() (kg.Page, error) {
-			return s.Weapons(ctx, "", "", kg.PageQuery{First: 3, After: "weapon/hq-2", Count: true})
+			return withoutFetched(s.Weapons(ctx, "", "", kg.PageQuery{First: 3, After: "weapon/hq-2", Count: true}))
 		}, []string{"weapon/m-7", "weapon/noor", "weapon/qader"}, true, 8, nil},
 		{"weapons, last page", func() (kg.Page, error) {
-			return s.Weapons(ctx, "", "", kg.PageQuery{First: 3, After: "weapon/qader"})
+			return withoutFetched(s.Weapons(ctx, "", "", kg.PageQuery{First: 3, After: "weapon/qader"}))
 		}, []string{"weapon/sa-75", "weapon/tondar-69"}, false, -1, nil},
 		{"weapons of Iran, counted", func() (kg.Page, error) {
-			return s.Weapons(ctx, "", "country/iran", kg.PageQuery{First: 10, Count: true})
+			return withoutFetched(s.Weapons(ctx, "", "country/iran", kg.PageQuery{First: 10, Count: true}))
 		}, []string{"weapon/noor", "weapon/qader", "weapon/tondar-69"}, false, 3, nil},
 		{"Chinese anti-ship missiles", func() (kg.Page, error) {
-			return s.Weapons(ctx, "anti-ship-missile", "country/china", kg.PageQuery{First: 10, Count: true})
+			return withoutFetched(s.Weapons(ctx, "anti-ship-missile", "country/china", kg.PageQuery{First: 10, Count: true}))
 		}, []string{"weapon/c-801", "weapon/c-802"}, false, 2, nil},
 		{"no weapons, only the count", func() (kg.Page, error) {
-			return s.Weapons(ctx, "", "", kg.PageQuery{First: 0, Count: true})
+			return withoutFetched(s.Weapons(ctx, "", "", kg.PageQuery{First: 0, Count: true}))
 		}, []string{}, true, 8, nil},
 		{"people of Iran", func() (kg.Page, error) {
-			return s.People(ctx, "country/iran", kg.PageQuery{First: 10, Count: true})
+			return withoutFetched(s.People(ctx, "country/iran", kg.PageQuery{First: 10, Count: true}))
 		}, []string{"person/ali-shamkhani", "person/hossein-dehghan"}, false, 2, nil},
 		{"people after the last", func() (kg.Page, error) {
-			return s.People(ctx, "", kg.PageQuery{First: 10, After: "person/zzz"})
+			return withoutFetched(s.People(ctx, "", kg.PageQuery{First: 10, After: "person/zzz"}))
 		}, []string{}, false, -1, nil},
 		{"page too big", func() (kg.Page, error) {
-			return s.People(ctx, "", kg.PageQuery{First: neo4jstore.MaxPageSize + 1})
+			return withoutFetched(s.People(ctx, "", kg.PageQuery{First: neo4jstore.MaxPageSize + 1}))
 		}, nil, false, 0, kg.ErrLimit},
-		{"negative page", func() (kg.Page, error) { return s.People(ctx, "", kg.PageQuery{First: -1}) },
+		{"negative page", func() (kg.Page, error) { return withoutFetched(s.People(ctx, "", kg.PageQuery{First: -1})) },
 			nil, false, 0, kg.ErrInvalid},
 	}
 	for _, tt := range tests {
@@ -226,7 +229,7 @@ func testTimeout(t *testing.T, s *neo4jstore.Store) {
 	// A deadline already past: expired before the call, no sleep needed.
 	ctx, cancel := context.WithDeadline(context.Background(), time.Unix(0, 0))
 	defer cancel()
-	if _, err := s.Nodes(ctx, []string{"country/iran"}); !errors.Is(err, kg.ErrTimeout) {
+	if _, _, err := s.Nodes(ctx, []string{"country/iran"}); !errors.Is(err, kg.ErrTimeout) {
 		t.Errorf("Nodes with an expired context: error %v, want ErrTimeout", err)
 	}
 }
@@ -239,7 +242,7 @@ func TestUnavailable(t *testing.T) {
 	defer s.Close(context.Background())
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
-	if _, err := s.Nodes(ctx, []string{"country/iran"}); !errors.Is(err, kg.ErrUnavailable) {
+	if _, _, err := s.Nodes(ctx, []string{"country/iran"}); !errors.Is(err, kg.ErrUnavailable) {
 		t.Errorf("Nodes on a closed port: error %v, want ErrUnavailable", err)
 	}
 }

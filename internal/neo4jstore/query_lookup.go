@@ -31,14 +31,14 @@ const (
 // nothing are left out; the order of the result is not the order of ids.
 // A prefetch, when given, is fetched for every node in the same statement
 // (query_expand.go).
-func (s *Store) Nodes(ctx context.Context, ids []string, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
-	return compiledOrPlain(ctx, s, "nodes", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
-		return s.nodes(ctx, ids, pre)
+func (s *Store) Nodes(ctx context.Context, ids []string, prefetch ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
+	return compiledOrPlain(ctx, s, "nodes", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) ([]kg.Node, error) {
+		return s.nodes(ctx, ids, pre, got)
 	})
 }
 
 // nodes is Nodes with its prefetch (nil: none).
-func (s *Store) nodes(ctx context.Context, ids []string, pre *kg.Prefetch) ([]kg.Node, error) {
+func (s *Store) nodes(ctx context.Context, ids []string, pre *kg.Prefetch, got *fetched) ([]kg.Node, error) {
 	col, err := expandColumn("n", pre)
 	if err != nil {
 		return nil, err
@@ -63,7 +63,7 @@ CALL () {
 }
 WITH n` + col + `
 RETURN ` + projectEntity("n", pre) + ` AS n` + preColumn(col)
-	recs, err := s.query(ctx, "nodes", q, map[string]any{"entityIds": entityIDs, "sourceIds": sourceIDs})
+	recs, err := s.query(ctx, "nodes", q, planParams(pre, map[string]any{"entityIds": entityIDs, "sourceIds": sourceIDs}))
 	if err != nil {
 		return nil, err
 	}
@@ -74,7 +74,7 @@ RETURN ` + projectEntity("n", pre) + ` AS n` + preColumn(col)
 			return nil, err
 		}
 		out = append(out, n)
-		readExpand(rec, pre)
+		readExpand(rec, pre, got)
 	}
 	return out, nil
 }
@@ -91,14 +91,14 @@ RETURN ` + projectEntity("n", pre) + ` AS n` + preColumn(col)
 // limit candidates, so a lookup by exact name or id (limit 1) never touches
 // it. A prefetch, when given, is fetched for every match in the same
 // statement (query_expand.go).
-func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, prefetch ...*kg.Prefetch) ([]kg.Match, error) {
-	return compiledOrPlain(ctx, s, "resolve", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Match, error) {
-		return s.resolve(ctx, name, kinds, prefix, limit, pre)
+func (s *Store) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, prefetch ...*kg.Prefetch) ([]kg.Match, *kg.Fetched, error) {
+	return compiledOrPlain(ctx, s, "resolve", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) ([]kg.Match, error) {
+		return s.resolve(ctx, name, kinds, prefix, limit, pre, got)
 	})
 }
 
 // resolve is Resolve with its prefetch (nil: none).
-func (s *Store) resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, pre *kg.Prefetch) ([]kg.Match, error) {
+func (s *Store) resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, pre *kg.Prefetch, got *fetched) ([]kg.Match, error) {
 	if err := checkRange("limit", limit, 1, MaxCandidates); err != nil {
 		return nil, err
 	}
@@ -126,9 +126,9 @@ func (s *Store) resolve(ctx context.Context, name string, kinds []kg.Kind, prefi
 	// projection of the node it reads.
 	cypher := resolveQuery + "\nWITH node, how, score" + col +
 		"\nRETURN " + projectNode("node", projected(pre)) + " AS node, how, score" + preColumn(col)
-	recs, err := s.query(ctx, "resolve", cypher, map[string]any{
+	recs, err := s.query(ctx, "resolve", cypher, planParams(pre, map[string]any{
 		"id": id, "key": key, "lucene": resolveLucene(key, prefix), "kinds": kindList, "prefix": prefix, "limit": limit,
-	})
+	}))
 	if err != nil {
 		return nil, err
 	}
@@ -143,7 +143,7 @@ func (s *Store) resolve(ctx context.Context, name string, kinds []kg.Kind, prefi
 			return nil, err
 		}
 		out = append(out, kg.Match{Node: n, How: kg.MatchKind(how)})
-		readExpand(rec, pre)
+		readExpand(rec, pre, got)
 	}
 	return out, nil
 }
@@ -198,14 +198,14 @@ func resolveLucene(key string, prefix bool) string {
 // entity_search index) and returns the best first matches. Every word of
 // text must match, as typed or as a prefix; the text is escaped, so Lucene
 // syntax in it is taken literally.
-func (s *Store) Search(ctx context.Context, text string, kinds []kg.Kind, first int, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
-	return compiledOrPlain(ctx, s, "search", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
-		return s.search(ctx, text, kinds, first, pre)
+func (s *Store) Search(ctx context.Context, text string, kinds []kg.Kind, first int, prefetch ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
+	return compiledOrPlain(ctx, s, "search", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) ([]kg.Node, error) {
+		return s.search(ctx, text, kinds, first, pre, got)
 	})
 }
 
 // search is Search with its prefetch (nil: none).
-func (s *Store) search(ctx context.Context, text string, kinds []kg.Kind, first int, pre *kg.Prefetch) ([]kg.Node, error) {
+func (s *Store) search(ctx context.Context, text string, kinds []kg.Kind, first int, pre *kg.Prefetch, got *fetched) ([]kg.Node, error) {
 	if err := checkRange("first", first, 0, MaxPageSize); err != nil {
 		return nil, err
 	}
@@ -235,7 +235,7 @@ LIMIT $first`
 		// Page first, then fetch the selection for the page only.
 		q = strings.Replace(q, "RETURN node\nORDER BY", "WITH node, score\nORDER BY", 1) + "\nRETURN node" + col
 	}
-	recs, err := s.query(ctx, "search", q, map[string]any{"lucene": lucene, "kinds": kindList, "first": first})
+	recs, err := s.query(ctx, "search", q, planParams(pre, map[string]any{"lucene": lucene, "kinds": kindList, "first": first}))
 	if err != nil {
 		return nil, err
 	}
@@ -246,7 +246,7 @@ LIMIT $first`
 			return nil, err
 		}
 		out = append(out, toNode(n))
-		readExpand(rec, pre)
+		readExpand(rec, pre, got)
 	}
 	return out, nil
 }

@@ -14,7 +14,7 @@ import (
 )
 
 func testNodes(t *testing.T, s *neo4jstore.Store) {
-	got, err := s.Nodes(context.Background(), []string{"country/iran", "source/a", "weapon/none", "source/none"})
+	got, _, err := s.Nodes(context.Background(), []string{"country/iran", "source/a", "weapon/none", "source/none"})
 	if err != nil {
 		t.Fatalf("Nodes: %v", err)
 	}
@@ -78,7 +78,7 @@ func testResolve(t *testing.T, s *neo4jstore.Store) {
 	}
 	for _, tt := range tests {
 		call := fmt.Sprintf("Resolve(%q, %v, prefix=%t)", tt.name, tt.kinds, tt.prefix)
-		got, err := s.Resolve(context.Background(), tt.name, tt.kinds, tt.prefix, 10)
+		got, _, err := s.Resolve(context.Background(), tt.name, tt.kinds, tt.prefix, 10)
 		if !wantKind(t, call, err, tt.err, "") {
 			continue
 		}
@@ -90,7 +90,7 @@ func testResolve(t *testing.T, s *neo4jstore.Store) {
 			t.Errorf("%s = %v, want %v", call, gotM, tt.want)
 		}
 	}
-	if _, err := s.Resolve(context.Background(), "Noor", nil, false, neo4jstore.MaxCandidates+1); !errors.Is(err, kg.ErrLimit) {
+	if _, _, err := s.Resolve(context.Background(), "Noor", nil, false, neo4jstore.MaxCandidates+1); !errors.Is(err, kg.ErrLimit) {
 		t.Errorf("Resolve over MaxCandidates: error %v, want ErrLimit", err)
 	}
 }
@@ -119,7 +119,7 @@ func testSearch(t *testing.T, s *neo4jstore.Store) {
 	}
 	for _, tt := range tests {
 		call := fmt.Sprintf("Search(%q, %v, %d)", tt.text, tt.kinds, tt.first)
-		got, err := s.Search(context.Background(), tt.text, tt.kinds, tt.first)
+		got, _, err := s.Search(context.Background(), tt.text, tt.kinds, tt.first)
 		if !wantKind(t, call, err, tt.err, "") {
 			continue
 		}

@@ -35,14 +35,14 @@ import (
 // the slowest pair on 100k weapons, and a timed-out search went on running
 // inside the server (for minutes on 1M). It is kept only for via, whose
 // inner-node predicate allShortestPaths cannot apply during its search.
-func (s *Store) Paths(ctx context.Context, q kg.PathQuery, prefetch ...*kg.Prefetch) ([]kg.Path, error) {
-	return compiledOrPlain(ctx, s, "paths", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Path, error) {
-		return s.paths(ctx, q, pre)
+func (s *Store) Paths(ctx context.Context, q kg.PathQuery, prefetch ...*kg.Prefetch) ([]kg.Path, *kg.Fetched, error) {
+	return compiledOrPlain(ctx, s, "paths", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) ([]kg.Path, error) {
+		return s.paths(ctx, q, pre, got)
 	})
 }
 
 // paths is Paths with its prefetch (nil: none).
-func (s *Store) paths(ctx context.Context, q kg.PathQuery, pre *kg.Prefetch) ([]kg.Path, error) {
+func (s *Store) paths(ctx context.Context, q kg.PathQuery, pre *kg.Prefetch, got *fetched) ([]kg.Path, error) {
 	if err := checkRange("maxHops", q.MaxHops, 1, MaxPathHops); err != nil {
 		return nil, err
 	}
@@ -85,7 +85,7 @@ CALL (a, b) {
   RETURN collect(p) AS found
 }` + tail + `
 RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ` + pathMaps(pre) + cols
-	recs, err := s.query(ctx, "paths", cypher, map[string]any{"from": q.From, "to": q.To, "via": via, "limit": q.Limit})
+	recs, err := s.query(ctx, "paths", cypher, planParams(pre, map[string]any{"from": q.From, "to": q.To, "via": via, "limit": q.Limit}))
 	if err != nil {
 		return nil, err
 	}
@@ -103,10 +103,10 @@ RETURN a IS NOT NULL AS hasFrom, b IS NOT NULL AS hasTo, ` + pathMaps(pre) + col
 	if err != nil {
 		return nil, err
 	}
-	readExpand(rec, pre)
+	readExpand(rec, pre, got)
 	// allShortestPaths gives paths of one length, all simple.
 	if via == nil && len(out) > 0 && len(out) < q.Limit && len(out[0].Rels) < q.MaxHops {
-		more, err := s.nextPaths(ctx, q, types, len(out[0].Rels)+1, q.Limit-len(out), pre)
+		more, err := s.nextPaths(ctx, q, types, len(out[0].Rels)+1, q.Limit-len(out), pre, got)
 		if err != nil {
 			return nil, err
 		}
@@ -149,7 +149,7 @@ func pathMaps(pre *kg.Prefetch) string {
 // length 15 ran on for minutes after its timeout. A fixed length also keeps
 // the search itself small: on 100k weapons SHORTEST 5 {5,5} took 0.9 s
 // where {1,6} took 8 s.
-func (s *Store) nextPaths(ctx context.Context, q kg.PathQuery, types string, n, need int, pre *kg.Prefetch) ([]kg.Path, error) {
+func (s *Store) nextPaths(ctx context.Context, q kg.PathQuery, types string, n, need int, pre *kg.Prefetch, got *fetched) ([]kg.Path, error) {
 	tail, cols, err := expandTail("found", pathNodes, pathRels, pre)
 	if err != nil {
 		return nil, err
@@ -163,14 +163,14 @@ CALL (a, b) {
   MATCH p = SHORTEST %d (a)-[%s]-{%d,%d}(b)
   RETURN collect(p) AS found
 }`, need, types, n, n) + tail + "\nRETURN " + pathMaps(pre) + cols
-	recs, err := s.query(ctx, "paths-next", cypher, map[string]any{"from": q.From, "to": q.To})
+	recs, err := s.query(ctx, "paths-next", cypher, planParams(pre, map[string]any{"from": q.From, "to": q.To}))
 	if err != nil {
 		return nil, err
 	}
 	if len(recs) != 1 {
 		return nil, nil // an end was deleted since the first statement
 	}
-	readExpand(recs[0], pre)
+	readExpand(recs[0], pre, got)
 	return simplePaths(recs[0])
 }
 
@@ -244,14 +244,14 @@ func simple(p kg.Path) bool {
 // weapons, limit 200, medians: from a country 35 ms instead of 170 ms; at
 // depth 3 from a weapon 10 ms instead of 150 ms; at depth 2 from a weapon
 // about the same, 23 ms against 26 ms.
-func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, prefetch ...*kg.Prefetch) (kg.Subgraph, error) {
-	return compiledOrPlain(ctx, s, "neighborhood", prefetchOf(prefetch), func(pre *kg.Prefetch) (kg.Subgraph, error) {
-		return s.neighborhood(ctx, q, pre)
+func (s *Store) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, prefetch ...*kg.Prefetch) (kg.Subgraph, *kg.Fetched, error) {
+	return compiledOrPlain(ctx, s, "neighborhood", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) (kg.Subgraph, error) {
+		return s.neighborhood(ctx, q, pre, got)
 	})
 }
 
 // neighborhood is Neighborhood with its prefetch (nil: none).
-func (s *Store) neighborhood(ctx context.Context, q kg.NeighborhoodQuery, pre *kg.Prefetch) (kg.Subgraph, error) {
+func (s *Store) neighborhood(ctx context.Context, q kg.NeighborhoodQuery, pre *kg.Prefetch, got *fetched) (kg.Subgraph, error) {
 	if err := checkRange("depth", q.Depth, 1, MaxNeighborhoodDepth); err != nil {
 		return kg.Subgraph{}, err
 	}
@@ -314,7 +314,7 @@ CALL (ns) {
 	}
 	b.WriteString(tail + "\nRETURN " + projectList("ns", projected(pre)) + " AS ns, " + projectRelList("rels", relProjected(pre)) + " AS rels, truncated" + cols)
 	cypher := b.String()
-	recs, err := s.query(ctx, "neighborhood", cypher, map[string]any{"id": q.ID, "limit": q.Limit})
+	recs, err := s.query(ctx, "neighborhood", cypher, planParams(pre, map[string]any{"id": q.ID, "limit": q.Limit}))
 	if err != nil {
 		return kg.Subgraph{}, err
 	}
@@ -334,7 +334,7 @@ CALL (ns) {
 	if err != nil {
 		return kg.Subgraph{}, err
 	}
-	readExpand(rec, pre)
+	readExpand(rec, pre, got)
 	out := relList(rels)
 	// collect gives the relationships in no defined order: fix one.
 	slices.SortFunc(out, func(a, b kg.Rel) int {

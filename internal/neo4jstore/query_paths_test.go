@@ -65,7 +65,7 @@ func testPaths(t *testing.T, s *neo4jstore.Store) {
 	}
 	for _, tt := range tests {
 		call := fmt.Sprintf("Paths(%+v)", tt.q)
-		got, err := s.Paths(context.Background(), tt.q)
+		got, _, err := s.Paths(context.Background(), tt.q)
 		if !wantKind(t, call, err, tt.err, tt.arg) {
 			continue
 		}
@@ -105,7 +105,7 @@ func testNeighborhood(t *testing.T, s *neo4jstore.Store) {
 	}
 	for _, tt := range tests {
 		call := fmt.Sprintf("Neighborhood(%+v)", tt.q)
-		got, err := s.Neighborhood(context.Background(), tt.q)
+		got, _, err := s.Neighborhood(context.Background(), tt.q)
 		if !wantKind(t, call, err, tt.err, tt.arg) {
 			continue
 		}

@@ -43,7 +43,7 @@ func TestPathsTimeoutLeavesNothingRunning(t *testing.T) {
 	// answer is known: hundreds of transfers join countries 0 and 1, so a
 	// weapon of one and a person of the other are four steps apart by many
 	// paths.
-	warm, err := s.Paths(ctx, kg.PathQuery{From: "tw/0/1", To: "tp/1/1", MaxHops: 6, Limit: 5})
+	warm, _, err := s.Paths(ctx, kg.PathQuery{From: "tw/0/1", To: "tp/1/1", MaxHops: 6, Limit: 5})
 	if err != nil && !errors.Is(err, kg.ErrTimeout) {
 		t.Fatalf("warm-up Paths: %v", err)
 	}
@@ -63,7 +63,7 @@ func TestPathsTimeoutLeavesNothingRunning(t *testing.T) {
 		const deadline = time.Second
 		rctx, cancel := context.WithTimeout(ctx, deadline)
 		start := time.Now()
-		got, err := s.Paths(rctx, q)
+		got, _, err := s.Paths(rctx, q)
 		took := time.Since(start)
 		cancel()
 		switch {
@@ -101,7 +101,7 @@ func TestPathsReallyTimesOut(t *testing.T) {
 	var search time.Duration
 	for range 2 { // the first run compiles the plan and warms the cache
 		start := time.Now()
-		got, err := s.Paths(ctx, q)
+		got, _, err := s.Paths(ctx, q)
 		search = time.Since(start)
 		if err != nil || len(got) != q.Limit {
 			t.Fatalf("Paths without a deadline: %d paths, %v; want %d", len(got), err, q.Limit)
@@ -109,7 +109,7 @@ func TestPathsReallyTimesOut(t *testing.T) {
 	}
 	deadline := search / 10
 	rctx, cancel := context.WithTimeout(ctx, deadline)
-	got, err := s.Paths(rctx, q)
+	got, _, err := s.Paths(rctx, q)
 	cancel()
 	if !errors.Is(err, kg.ErrTimeout) {
 		t.Fatalf("Paths with a deadline of %s (a tenth of the %s the search takes): %d paths, error %v; want ErrTimeout", deadline, search, len(got), err)

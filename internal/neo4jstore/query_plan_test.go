@@ -47,7 +47,7 @@ func TestQueryPlans(t *testing.T) {
 	d := func(s string) kg.PartialDate { v, _ := kg.ParsePartialDate(s); return v }
 	ids := []string{"weapon/a", "weapon/b"}
 	calls := []func() error{
-		func() error { _, err := s.Nodes(ctx, []string{"weapon/a", "source/a"}); return err },
+		func() error { _, _, err := s.Nodes(ctx, []string{"weapon/a", "source/a"}); return err },
 		func() error {
 			_, err := s.Edges(ctx, ids, kg.EdgeSpec{Type: kg.DerivedFrom, Label: "Weapon"})
 			return err
@@ -57,50 +57,53 @@ func TestQueryPlans(t *testing.T) {
 			return err
 		},
 		func() error { _, err := s.OrganizationCountries(ctx, ids); return err },
-		func() error { _, err := s.Resolve(ctx, "C-802", nil, true, 10); return err },
-		func() error { _, err := s.Search(ctx, "anti-ship", nil, 10); return err },
-		func() error { _, err := s.LineageOf(ctx, "C-802", kg.Both, 10, ""); return err },
+		func() error { _, _, err := s.Resolve(ctx, "C-802", nil, true, 10); return err },
+		func() error { _, _, err := s.Search(ctx, "anti-ship", nil, 10); return err },
+		func() error { _, _, err := s.LineageOf(ctx, "C-802", kg.Both, 10, ""); return err },
 		func() error { _, err := s.Lineages(ctx, ids, kg.Both, 10, kg.Reported); return err },
 		func() error {
-			_, err := s.Paths(ctx, kg.PathQuery{From: "person/a", To: "person/b", MaxHops: 6, Limit: 5, Types: []string{"MET", "SIGNED"}, Via: []kg.Kind{kg.Agreement}})
+			_, _, err := s.Paths(ctx, kg.PathQuery{From: "person/a", To: "person/b", MaxHops: 6, Limit: 5, Types: []string{"MET", "SIGNED"}, Via: []kg.Kind{kg.Agreement}})
 			return err
 		},
 		func() error {
-			_, err := s.Neighborhood(ctx, kg.NeighborhoodQuery{ID: "person/a", Depth: 2, Limit: 100})
+			_, _, err := s.Neighborhood(ctx, kg.NeighborhoodQuery{ID: "person/a", Depth: 2, Limit: 100})
 			return err
 		},
-		func() error { _, _, err := s.NeighborGroups(ctx, "country/iran", 8); return err },
+		func() error { _, _, _, err := s.NeighborGroups(ctx, "country/iran", 8); return err },
 		func() error {
-			_, _, err := s.NeighborGroupPage(ctx, kg.NeighborGroupQuery{ID: "country/iran", Type: "ORIGINATES_FROM", Incoming: true, Kind: kg.Weapon, Text: "c8", First: 25})
+			_, _, _, err := s.NeighborGroupPage(ctx, kg.NeighborGroupQuery{ID: "country/iran", Type: "ORIGINATES_FROM", Incoming: true, Kind: kg.Weapon, Text: "c8", First: 25})
 			return err
 		},
 		func() error { _, err := s.Summary(ctx); return err },
 		func() error {
-			_, err := s.Agreements(ctx, kg.AgreementFilter{Parties: []string{"country/iran", "country/china"}, Dates: kg.DateRange{From: d("2014"), To: d("2016")}})
+			_, _, err := s.Agreements(ctx, kg.AgreementFilter{Parties: []string{"country/iran", "country/china"}, Dates: kg.DateRange{From: d("2014"), To: d("2016")}})
 			return err
 		},
 		func() error {
-			_, err := s.Agreements(ctx, kg.AgreementFilter{Dates: kg.DateRange{From: d("2014"), To: d("2016")}})
+			_, _, err := s.Agreements(ctx, kg.AgreementFilter{Dates: kg.DateRange{From: d("2014"), To: d("2016")}})
 			return err
 		},
 		func() error {
-			_, err := s.Transfers(ctx, kg.TransferFilter{Supplier: "country/china", Weapon: "weapon/c-802"})
+			_, _, err := s.Transfers(ctx, kg.TransferFilter{Supplier: "country/china", Weapon: "weapon/c-802"})
 			return err
 		},
-		func() error { _, err := s.Events(ctx, kg.EventFilter{Participant: "person/a"}); return err },
-		func() error { _, err := s.Resolutions(ctx, kg.DateRange{To: d("2010")}); return err },
+		func() error { _, _, err := s.Events(ctx, kg.EventFilter{Participant: "person/a"}); return err },
+		func() error { _, _, err := s.Resolutions(ctx, kg.DateRange{To: d("2010")}); return err },
 		func() error {
-			_, err := s.Weapons(ctx, "anti-ship-missile", "", kg.PageQuery{First: 10, After: "weapon/a", Count: true})
+			_, _, err := s.Weapons(ctx, "anti-ship-missile", "", kg.PageQuery{First: 10, After: "weapon/a", Count: true})
 			return err
 		},
 		func() error {
-			_, err := s.People(ctx, "country/iran", kg.PageQuery{First: 10, Count: true})
+			_, _, err := s.People(ctx, "country/iran", kg.PageQuery{First: 10, Count: true})
 			return err
 		},
-		func() error { _, err := s.Weapons(ctx, "", "", kg.PageQuery{First: 10, After: "weapon/a"}); return err },
-		func() error { _, err := s.People(ctx, "", kg.PageQuery{First: 10}); return err },
 		func() error {
-			_, err := s.Holders(ctx, kg.HolderQuery{From: "2010-01-01", To: "2010-12-31", Country: "country/iran"})
+			_, _, err := s.Weapons(ctx, "", "", kg.PageQuery{First: 10, After: "weapon/a"})
+			return err
+		},
+		func() error { _, _, err := s.People(ctx, "", kg.PageQuery{First: 10}); return err },
+		func() error {
+			_, _, err := s.Holders(ctx, kg.HolderQuery{From: "2010-01-01", To: "2010-12-31", Country: "country/iran"})
 			return err
 		},
 		func() error {
@@ -109,11 +112,11 @@ func TestQueryPlans(t *testing.T) {
 				Edges:      []kg.EdgeExpand{{From: kg.Person, Spec: kg.EdgeSpec{Type: kg.NationalOf, Label: "Country"}}},
 				OrgCountry: &kg.Expand{},
 			}}
-			_, err := s.Holders(ctx, kg.HolderQuery{From: "2010-01-01", To: "2010-12-31", TitleWords: []string{"minister"}}, pre)
+			_, _, err := s.Holders(ctx, kg.HolderQuery{From: "2010-01-01", To: "2010-12-31", TitleWords: []string{"minister"}}, pre)
 			return err
 		},
 		func() error {
-			_, err := s.TransferParts(ctx, kg.TotalsQuery{Supplier: "country/china", Recipient: "country/iran", From: "1993-01-01", To: "2012-12-31"})
+			_, _, err := s.TransferParts(ctx, kg.TotalsQuery{Supplier: "country/china", Recipient: "country/iran", From: "1993-01-01", To: "2012-12-31"})
 			return err
 		},
 		func() error {
@@ -122,7 +125,7 @@ func TestQueryPlans(t *testing.T) {
 				Edges:  []kg.EdgeExpand{{From: kg.Transfer, Spec: kg.EdgeSpec{Type: kg.Supplier, Label: "Country"}}},
 				Covers: &kg.Expand{Edges: []kg.EdgeExpand{{From: kg.Transfer, Spec: kg.EdgeSpec{Type: kg.Item, Label: "Weapon"}}}},
 			}}
-			_, err := s.TransferParts(ctx, kg.TotalsQuery{Supplier: "country/china"}, pre)
+			_, _, err := s.TransferParts(ctx, kg.TotalsQuery{Supplier: "country/china"}, pre)
 			return err
 		},
 	}

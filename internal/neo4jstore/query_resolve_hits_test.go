@@ -77,7 +77,7 @@ func TestResolveDBHits(t *testing.T) {
 		if c.kind != "" {
 			kinds = []kg.Kind{c.kind}
 		}
-		got, err := store.Resolve(ctx, c.ref, kinds, c.prefix, c.limit)
+		got, _, err := store.Resolve(ctx, c.ref, kinds, c.prefix, c.limit)
 		if err != nil {
 			t.Fatalf("%s: %v", c.name, err)
 		}
@@ -87,7 +87,7 @@ func TestResolveDBHits(t *testing.T) {
 		var cypher string
 		var params map[string]any
 		cctx := neo4jstore.CaptureQuery(ctx, func(_, q string, p map[string]any) { cypher, params = q, p })
-		_, _ = store.Resolve(cctx, c.ref, kinds, c.prefix, c.limit)
+		_, _, _ = store.Resolve(cctx, c.ref, kinds, c.prefix, c.limit)
 		after, usedFullText := profile(cypher, params)
 		before, _ := profile(resolveBefore, params)
 		// Lucene's work is not counted in db hits: time both statements too

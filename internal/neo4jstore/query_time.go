@@ -61,14 +61,14 @@ func holdersCypher(m kg.DateMatch, pre *kg.Prefetch) (string, error) {
 
 // Holders answers who held a post during [q.From, q.To], oldest tenure
 // first, fetching the selection in pre in the same statement.
-func (s *Store) Holders(ctx context.Context, q kg.HolderQuery, prefetch ...*kg.Prefetch) ([]kg.Tenure, error) {
-	return compiledOrPlain(ctx, s, "holders", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Tenure, error) {
-		return s.holders(ctx, q, pre)
+func (s *Store) Holders(ctx context.Context, q kg.HolderQuery, prefetch ...*kg.Prefetch) ([]kg.Tenure, *kg.Fetched, error) {
+	return compiledOrPlain(ctx, s, "holders", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) ([]kg.Tenure, error) {
+		return s.holders(ctx, q, pre, got)
 	})
 }
 
 // holders is Holders with its prefetch (nil: none).
-func (s *Store) holders(ctx context.Context, q kg.HolderQuery, pre *kg.Prefetch) ([]kg.Tenure, error) {
+func (s *Store) holders(ctx context.Context, q kg.HolderQuery, pre *kg.Prefetch, got *fetched) ([]kg.Tenure, error) {
 	if q.From == "" || q.To == "" {
 		return nil, kg.Invalid("at", "a date is required")
 	}
@@ -88,7 +88,7 @@ func (s *Store) holders(ctx context.Context, q kg.HolderQuery, pre *kg.Prefetch)
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.query(ctx, "holders", cypher, params)
+	recs, err := s.query(ctx, "holders", cypher, planParams(pre, params))
 	if err != nil {
 		return nil, err
 	}
@@ -114,9 +114,9 @@ func (s *Store) holders(ctx context.Context, q kg.HolderQuery, pre *kg.Prefetch)
 		if pre.Wants() {
 			if rc, ok := rec.Get("rc"); ok {
 				l, _ := rc.([]any)
-				pre.Nodes = append(pre.Nodes, nodeList(l)...)
+				got.Nodes = append(got.Nodes, nodeList(l)...)
 			}
-			readExpand(rec, pre)
+			readExpand(rec, pre, got)
 		}
 	}
 	return out, nil
@@ -153,14 +153,14 @@ RETURN x`, nil
 
 // TransferParts lists the transfer records a total over q sums, in id
 // order, fetching the selection in pre in the same statement.
-func (s *Store) TransferParts(ctx context.Context, q kg.TotalsQuery, prefetch ...*kg.Prefetch) ([]kg.Node, error) {
-	return compiledOrPlain(ctx, s, "transferParts", prefetchOf(prefetch), func(pre *kg.Prefetch) ([]kg.Node, error) {
-		return s.transferParts(ctx, q, pre)
+func (s *Store) TransferParts(ctx context.Context, q kg.TotalsQuery, prefetch ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
+	return compiledOrPlain(ctx, s, "transferParts", prefetchOf(prefetch), func(pre *kg.Prefetch, got *fetched) ([]kg.Node, error) {
+		return s.transferParts(ctx, q, pre, got)
 	})
 }
 
 // transferParts is TransferParts with its prefetch (nil: none).
-func (s *Store) transferParts(ctx context.Context, q kg.TotalsQuery, pre *kg.Prefetch) ([]kg.Node, error) {
+func (s *Store) transferParts(ctx context.Context, q kg.TotalsQuery, pre *kg.Prefetch, got *fetched) ([]kg.Node, error) {
 	if q.From != "" && q.To != "" && q.From > q.To {
 		return nil, kg.Invalid("from", fmt.Sprintf("%s is after to (%s)", q.From, q.To))
 	}
@@ -178,7 +178,7 @@ func (s *Store) transferParts(ctx context.Context, q kg.TotalsQuery, pre *kg.Pre
 	if err != nil {
 		return nil, err
 	}
-	recs, err := s.query(ctx, "transferParts", cypher+col, params)
+	recs, err := s.query(ctx, "transferParts", cypher+col, planParams(pre, params))
 	if err != nil {
 		return nil, err
 	}
@@ -186,7 +186,7 @@ func (s *Store) transferParts(ctx context.Context, q kg.TotalsQuery, pre *kg.Pre
 		return nil, kg.OverLimit("filter", fmt.Sprintf("more than %d transfers match; narrow the filter", MaxListResults))
 	}
 	for _, rec := range recs {
-		readExpand(rec, pre)
+		readExpand(rec, pre, got)
 	}
 	return nodesOf(recs, "x", "transferParts")
 }

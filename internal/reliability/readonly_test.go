@@ -260,7 +260,7 @@ func callOne(ctx context.Context, s graph.Store, name string) (error, bool) {
 func storeCallsByName() map[string]func(context.Context, graph.Store) error {
 	ids := []string{"weapon/c-802", "country/iran", "person/hossein-dehghan"}
 	return map[string]func(context.Context, graph.Store) error{
-		"Nodes": func(ctx context.Context, s graph.Store) error { _, err := s.Nodes(ctx, ids); return err },
+		"Nodes": func(ctx context.Context, s graph.Store) error { _, _, err := s.Nodes(ctx, ids); return err },
 		"Edges": func(ctx context.Context, s graph.Store) error {
 			_, err := s.Edges(ctx, ids, kg.EdgeSpec{Type: kg.RelType("DERIVED_FROM"), Incoming: true})
 			return err
@@ -270,15 +270,15 @@ func storeCallsByName() map[string]func(context.Context, graph.Store) error {
 			return err
 		},
 		"Resolve": func(ctx context.Context, s graph.Store) error {
-			_, err := s.Resolve(ctx, "c 802", nil, true, 10)
+			_, _, err := s.Resolve(ctx, "c 802", nil, true, 10)
 			return err
 		},
 		"Search": func(ctx context.Context, s graph.Store) error {
-			_, err := s.Search(ctx, "missile", nil, 10)
+			_, _, err := s.Search(ctx, "missile", nil, 10)
 			return err
 		},
 		"LineageOf": func(ctx context.Context, s graph.Store) error {
-			_, err := s.LineageOf(ctx, "C-802", kg.Both, 10, "")
+			_, _, err := s.LineageOf(ctx, "C-802", kg.Both, 10, "")
 			return err
 		},
 		"Lineages": func(ctx context.Context, s graph.Store) error {
@@ -286,53 +286,53 @@ func storeCallsByName() map[string]func(context.Context, graph.Store) error {
 			return err
 		},
 		"Paths": func(ctx context.Context, s graph.Store) error {
-			_, err := s.Paths(ctx, kg.PathQuery{From: "person/hossein-dehghan", To: "person/chang-wanquan", MaxHops: 4, Limit: 3})
+			_, _, err := s.Paths(ctx, kg.PathQuery{From: "person/hossein-dehghan", To: "person/chang-wanquan", MaxHops: 4, Limit: 3})
 			return err
 		},
 		"Neighborhood": func(ctx context.Context, s graph.Store) error {
-			_, err := s.Neighborhood(ctx, kg.NeighborhoodQuery{ID: "country/iran", Depth: 2, Limit: 100})
+			_, _, err := s.Neighborhood(ctx, kg.NeighborhoodQuery{ID: "country/iran", Depth: 2, Limit: 100})
 			return err
 		},
 		"NeighborGroups": func(ctx context.Context, s graph.Store) error {
-			_, _, err := s.NeighborGroups(ctx, "country/iran", 8)
+			_, _, _, err := s.NeighborGroups(ctx, "country/iran", 8)
 			return err
 		},
 		"NeighborGroupPage": func(ctx context.Context, s graph.Store) error {
-			_, _, err := s.NeighborGroupPage(ctx, kg.NeighborGroupQuery{ID: "country/china", Type: "SUPPLIER", Incoming: true, Kind: kg.Transfer, Text: "C-8", First: 10})
+			_, _, _, err := s.NeighborGroupPage(ctx, kg.NeighborGroupQuery{ID: "country/china", Type: "SUPPLIER", Incoming: true, Kind: kg.Transfer, Text: "C-8", First: 10})
 			return err
 		},
 		"Summary": func(ctx context.Context, s graph.Store) error { _, err := s.Summary(ctx); return err },
 		"Agreements": func(ctx context.Context, s graph.Store) error {
-			_, err := s.Agreements(ctx, kg.AgreementFilter{Parties: []string{"country/iran"}})
+			_, _, err := s.Agreements(ctx, kg.AgreementFilter{Parties: []string{"country/iran"}})
 			return err
 		},
 		"Transfers": func(ctx context.Context, s graph.Store) error {
-			_, err := s.Transfers(ctx, kg.TransferFilter{Supplier: "country/china"})
+			_, _, err := s.Transfers(ctx, kg.TransferFilter{Supplier: "country/china"})
 			return err
 		},
 		"Events": func(ctx context.Context, s graph.Store) error {
-			_, err := s.Events(ctx, kg.EventFilter{Participant: "country/iran"})
+			_, _, err := s.Events(ctx, kg.EventFilter{Participant: "country/iran"})
 			return err
 		},
 		"Resolutions": func(ctx context.Context, s graph.Store) error {
-			_, err := s.Resolutions(ctx, kg.DateRange{})
+			_, _, err := s.Resolutions(ctx, kg.DateRange{})
 			return err
 		},
 		"Holders": func(ctx context.Context, s graph.Store) error {
-			_, err := s.Holders(ctx, kg.HolderQuery{From: "2010-01-01", To: "2010-12-31", Country: "country/iran"})
+			_, _, err := s.Holders(ctx, kg.HolderQuery{From: "2010-01-01", To: "2010-12-31", Country: "country/iran"})
 			return err
 		},
 		"TransferParts": func(ctx context.Context, s graph.Store) error {
-			_, err := s.TransferParts(ctx, kg.TotalsQuery{Supplier: "country/china", Recipient: "country/iran"})
+			_, _, err := s.TransferParts(ctx, kg.TotalsQuery{Supplier: "country/china", Recipient: "country/iran"})
 			return err
 		},
 		"Sources": func(ctx context.Context, s graph.Store) error { _, err := s.Sources(ctx); return err },
 		"Weapons": func(ctx context.Context, s graph.Store) error {
-			_, err := s.Weapons(ctx, "", "country/iran", kg.PageQuery{First: 10, Count: true})
+			_, _, err := s.Weapons(ctx, "", "country/iran", kg.PageQuery{First: 10, Count: true})
 			return err
 		},
 		"People": func(ctx context.Context, s graph.Store) error {
-			_, err := s.People(ctx, "country/iran", kg.PageQuery{First: 10, Count: true})
+			_, _, err := s.People(ctx, "country/iran", kg.PageQuery{First: 10, Count: true})
 			return err
 		},
 	}
@@ -577,7 +577,7 @@ func TestReadRetriesOnCutConnection(t *testing.T) {
 	_, px, store := sniffedStore(t)
 	ctx := context.Background()
 	ids := []string{"weapon/c-802"}
-	if nodes, err := store.Nodes(ctx, ids); err != nil || len(nodes) != 1 {
+	if nodes, _, err := store.Nodes(ctx, ids); err != nil || len(nodes) != 1 {
 		t.Fatalf("Nodes(%v) = %d nodes, %v; want 1", ids, len(nodes), err)
 	}
 	if tx := transactions(px.Messages()); tx.reads != 1 || len(tx.bad) > 0 {
@@ -587,7 +587,7 @@ func TestReadRetriesOnCutConnection(t *testing.T) {
 	// Cut the pooled connection; the proxy listens again at once.
 	px.Down()
 	px.Up(t)
-	nodes, err := store.Nodes(ctx, ids)
+	nodes, _, err := store.Nodes(ctx, ids)
 	if err != nil || len(nodes) != 1 {
 		t.Fatalf("after the connection was cut, Nodes(%v) = %d nodes, %v; want 1 and no error", ids, len(nodes), err)
 	}

@@ -2,10 +2,12 @@ package server_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"armsgraph/cmd/wiring"
+	"armsgraph/graph"
 )
 
 // wholeGraphEvents is every event of the seed graph with its country, its
@@ -64,6 +66,52 @@ func TestCostFromStatistics(t *testing.T) {
 		}
 		if r.Data["events"] != nil {
 			t.Errorf("events = %v, want null", r.Data["events"])
+		}
+	})
+
+	// A root field whose compiled statement follows a relationship list
+	// longer than the budget: Neo4j stops the list at budget+1 entries
+	// (neo4jstore's TestObjectBudgetCutsFanout profiles that), and the
+	// answer is refused with the error of the reference path, which reads
+	// the whole list, but for the size reached: what was read, still over
+	// the budget.
+	t.Run("over the object budget, a compiled list stops one past it", func(t *testing.T) {
+		const q = `{ country(name: "China") { name weaponsOriginated { id name origin { id } } } }`
+		whole := postQuery(t, newServer(t, wiring.Config{}, store), q, nil)
+		country, _ := whole.Data["country"].(map[string]any)
+		weapons, _ := country["weaponsOriginated"].([]any)
+		if len(whole.Errors) > 0 || len(weapons) < 6 {
+			t.Fatalf("China's weapons: %s; want at least 6 in the seeds to cut the list at half", whole.Body)
+		}
+		budget := len(weapons) / 2
+		served := newServer(t, wiring.Config{MaxObjects: budget, MaxComplexity: 1_000_000}, store)
+		reference := graph.NewHandler(uncompiled{store}, graph.HandlerConfig{MaxObjects: budget, MaxComplexity: 1_000_000, NoDirect: true}, nil)
+		got, want := postQuery(t, served, q, nil), postQuery(t, reference, q, nil)
+		if len(got.Errors) != 1 || len(want.Errors) != 1 {
+			t.Fatalf("a list of %d over a budget of %d: served %s, reference %s; want one error each", len(weapons), budget, got.Body, want.Body)
+		}
+		if got.Data["country"] != nil {
+			t.Errorf("country = %v, want null", got.Data["country"])
+		}
+		// bare is the error without its size, the one part that may differ.
+		bare := func(e gqlError) string {
+			size, _ := e.Extensions["size"].(float64)
+			ext := map[string]any{}
+			for k, v := range e.Extensions {
+				if k != "size" {
+					ext[k] = v
+				}
+			}
+			return fmt.Sprint(strings.Replace(e.Message, fmt.Sprintf("reached %d objects", int(size)), "reached N objects", 1), ext)
+		}
+		if bare(got.Errors[0]) != bare(want.Errors[0]) {
+			t.Errorf("served error %s\nreference error %s\nwant the same but for the size", got.Body, want.Body)
+		}
+		gotSize, _ := got.Errors[0].Extensions["size"].(float64)
+		wantSize, _ := want.Errors[0].Extensions["size"].(float64)
+		t.Logf("a list of %d over a budget of %d: refused at %v objects read (the reference path, reading it whole: %v)", len(weapons), budget, gotSize, wantSize)
+		if int(gotSize) <= budget || int(gotSize) > budget+2 {
+			t.Errorf("served size reached %v, want the country and budget+1 weapons: %d (the list cut in Neo4j)", gotSize, budget+2)
 		}
 	})
 

@@ -293,59 +293,59 @@ func TestCompiledEqualsLoaders(t *testing.T) {
 // resolvers then load each nested level through the dataloaders.
 type uncompiled struct{ *neo4jstore.Store }
 
-func (u uncompiled) Nodes(ctx context.Context, ids []string, _ ...*kg.Prefetch) ([]kg.Node, error) {
+func (u uncompiled) Nodes(ctx context.Context, ids []string, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
 	return u.Store.Nodes(ctx, ids)
 }
 
-func (u uncompiled) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, _ ...*kg.Prefetch) ([]kg.Match, error) {
+func (u uncompiled) Resolve(ctx context.Context, name string, kinds []kg.Kind, prefix bool, limit int, _ ...*kg.Prefetch) ([]kg.Match, *kg.Fetched, error) {
 	return u.Store.Resolve(ctx, name, kinds, prefix, limit)
 }
 
-func (u uncompiled) Search(ctx context.Context, text string, kinds []kg.Kind, first int, _ ...*kg.Prefetch) ([]kg.Node, error) {
+func (u uncompiled) Search(ctx context.Context, text string, kinds []kg.Kind, first int, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
 	return u.Store.Search(ctx, text, kinds, first)
 }
 
-func (u uncompiled) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, _ ...*kg.Prefetch) (*kg.Lineage, error) {
+func (u uncompiled) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, _ ...*kg.Prefetch) (*kg.Lineage, *kg.Fetched, error) {
 	return u.Store.LineageOf(ctx, ref, dir, maxDepth, minConf)
 }
 
-func (u uncompiled) Paths(ctx context.Context, q kg.PathQuery, _ ...*kg.Prefetch) ([]kg.Path, error) {
+func (u uncompiled) Paths(ctx context.Context, q kg.PathQuery, _ ...*kg.Prefetch) ([]kg.Path, *kg.Fetched, error) {
 	return u.Store.Paths(ctx, q)
 }
 
-func (u uncompiled) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, _ ...*kg.Prefetch) (kg.Subgraph, error) {
+func (u uncompiled) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, _ ...*kg.Prefetch) (kg.Subgraph, *kg.Fetched, error) {
 	return u.Store.Neighborhood(ctx, q)
 }
 
-func (u uncompiled) Agreements(ctx context.Context, f kg.AgreementFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
+func (u uncompiled) Agreements(ctx context.Context, f kg.AgreementFilter, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
 	return u.Store.Agreements(ctx, f)
 }
 
-func (u uncompiled) Transfers(ctx context.Context, f kg.TransferFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
+func (u uncompiled) Transfers(ctx context.Context, f kg.TransferFilter, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
 	return u.Store.Transfers(ctx, f)
 }
 
-func (u uncompiled) Events(ctx context.Context, f kg.EventFilter, _ ...*kg.Prefetch) ([]kg.Node, error) {
+func (u uncompiled) Events(ctx context.Context, f kg.EventFilter, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
 	return u.Store.Events(ctx, f)
 }
 
-func (u uncompiled) Resolutions(ctx context.Context, dates kg.DateRange, _ ...*kg.Prefetch) ([]kg.Node, error) {
+func (u uncompiled) Resolutions(ctx context.Context, dates kg.DateRange, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
 	return u.Store.Resolutions(ctx, dates)
 }
 
-func (u uncompiled) Weapons(ctx context.Context, category, origin string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, error) {
+func (u uncompiled) Weapons(ctx context.Context, category, origin string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, *kg.Fetched, error) {
 	return u.Store.Weapons(ctx, category, origin, q)
 }
 
-func (u uncompiled) People(ctx context.Context, country string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, error) {
+func (u uncompiled) People(ctx context.Context, country string, q kg.PageQuery, _ ...*kg.Prefetch) (kg.Page, *kg.Fetched, error) {
 	return u.Store.People(ctx, country, q)
 }
 
-func (u uncompiled) Holders(ctx context.Context, q kg.HolderQuery, _ ...*kg.Prefetch) ([]kg.Tenure, error) {
+func (u uncompiled) Holders(ctx context.Context, q kg.HolderQuery, _ ...*kg.Prefetch) ([]kg.Tenure, *kg.Fetched, error) {
 	return u.Store.Holders(ctx, q)
 }
 
-func (u uncompiled) TransferParts(ctx context.Context, q kg.TotalsQuery, _ ...*kg.Prefetch) ([]kg.Node, error) {
+func (u uncompiled) TransferParts(ctx context.Context, q kg.TotalsQuery, _ ...*kg.Prefetch) ([]kg.Node, *kg.Fetched, error) {
 	return u.Store.TransferParts(ctx, q)
 }
 

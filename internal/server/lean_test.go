@@ -24,12 +24,12 @@ func (r *planRecorder) record(pre []*kg.Prefetch) {
 	r.noRels = append(r.noRels, len(pre) > 0 && pre[0] != nil && pre[0].NoRels)
 }
 
-func (r *planRecorder) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, pre ...*kg.Prefetch) (*kg.Lineage, error) {
+func (r *planRecorder) LineageOf(ctx context.Context, ref string, dir kg.Direction, maxDepth int, minConf kg.Confidence, pre ...*kg.Prefetch) (*kg.Lineage, *kg.Fetched, error) {
 	r.record(pre)
 	return r.Store.LineageOf(ctx, ref, dir, maxDepth, minConf, pre...)
 }
 
-func (r *planRecorder) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, pre ...*kg.Prefetch) (kg.Subgraph, error) {
+func (r *planRecorder) Neighborhood(ctx context.Context, q kg.NeighborhoodQuery, pre ...*kg.Prefetch) (kg.Subgraph, *kg.Fetched, error) {
 	r.record(pre)
 	return r.Store.Neighborhood(ctx, q, pre...)
 }
