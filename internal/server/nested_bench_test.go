@@ -39,7 +39,9 @@ var nestedQueries = []struct{ name, query string }{
 // (raw Cypher), Cypher statements, this process's CPU time (server and
 // driver side, read from /proc/self/stat), heap allocations (allocs/op,
 // B/op: server and driver) and the entities in the answer (ids/answer, the
-// "id" fields). Run it with
+// "id" fields); harness-cpu-ms/req is the benchmark's own side of a
+// request, and server-cpu-ms/req and server-cpu-us/id the CPU less it. Run
+// it with
 //
 //	go test -run '^$' -bench Nested -benchtime 300x ./internal/server
 func BenchmarkNested(b *testing.B) {
