@@ -172,8 +172,9 @@ func confidenceOf(c kg.Confidence) *model.Confidence {
 	return &m
 }
 
-// relationshipOf converts a relationship whose end nodes are in nodes (by id).
-func relationshipOf(r kg.Rel, nodes map[string]kg.Node) *model.Relationship {
+// relationshipOf converts a relationship whose end nodes are in nodes (by
+// id, converted: nil for a node of no known kind).
+func relationshipOf(r kg.Rel, nodes map[string]model.Entity) *model.Relationship {
 	props := make([]*model.Property, 0, len(r.Props))
 	for k, v := range r.Props {
 		if k == "note" || (r.Type == kg.DerivedFrom && k == "kind") {
@@ -184,8 +185,8 @@ func relationshipOf(r kg.Rel, nodes map[string]kg.Node) *model.Relationship {
 	slices.SortFunc(props, func(a, b *model.Property) int { return strings.Compare(a.Key, b.Key) })
 	out := &model.Relationship{
 		Type:       string(r.Type),
-		From:       entityOf(nodes[r.From]),
-		To:         entityOf(nodes[r.To]),
+		From:       nodes[r.From],
+		To:         nodes[r.To],
 		Confidence: confidenceOf(r.Confidence),
 		Citations:  citationsOf(r.Citations),
 		Key:        r.Key,
@@ -255,11 +256,18 @@ func lineageOf(l kg.Lineage) *model.Lineage {
 	return out
 }
 
-// graphOf converts the nodes and relationships of a path or subgraph.
+// graphOf converts the nodes and relationships of a path or subgraph. A
+// relationship's ends are the same model values as the nodes list's (each
+// node is converted once: the values are read, never changed).
 func graphOf(nodes []kg.Node, rels []kg.Rel) ([]model.Entity, []*model.Relationship) {
-	byID := make(map[string]kg.Node, len(nodes))
-	for _, n := range nodes {
-		byID[n.ID] = n
+	out := make([]model.Entity, 0, len(nodes))
+	byID := make(map[string]model.Entity, len(nodes))
+	for i := range nodes {
+		e := entityOf(nodes[i])
+		byID[nodes[i].ID] = e // nil for a node of no known kind: its relationships keep a null end
+		if e != nil {
+			out = append(out, e)
+		}
 	}
 	outRels := make([]*model.Relationship, 0, len(rels))
 	for _, r := range rels {
@@ -271,7 +279,7 @@ func graphOf(nodes []kg.Node, rels []kg.Rel) ([]model.Entity, []*model.Relations
 		}
 		outRels = append(outRels, relationshipOf(r, byID))
 	}
-	return entitiesOf(nodes), outRels
+	return out, outRels
 }
 
 func optString(s string) *string {

@@ -169,21 +169,48 @@ func replayRoot(ctx context.Context, next graphql.Resolver) (any, error) {
 // write walks the root field's selection over res; ok is false when the
 // root field must go back to gqlgen.
 func (d *directWriter) write(ctx context.Context, op *graphql.OperationContext, f graphql.CollectedField, res any) (out graphql.Marshaler, ok bool) {
-	w := &directWalk{d: d, op: op, ctx: ctx, collected: map[collectKey]collected{}}
+	w := &directWalk{d: d, op: op, ctx: ctx, buf: walkBuffers.Get().(*bytes.Buffer), collected: map[collectKey]*collected{}}
+	w.buf.Reset()
 	if c, _ := ctx.Value(objectCountKey{}).(*objectCount); c != nil {
 		w.budget = c.max
 	}
 	w.loaders, _ = ctx.Value(loadersKey{}).(*loaders)
 	defer func() {
 		if r := recover(); r != nil {
+			releaseWalkBuffer(w.buf)
 			out, ok = nil, false
 		}
 	}()
-	if err := w.value(reflect.ValueOf(res), f.Definition.Type, f.Selections); err != nil {
+	if err := w.value(reflect.ValueOf(res), f.Definition.Type, f.Selections, &fieldSlot{}); err != nil {
+		releaseWalkBuffer(w.buf)
 		return nil, false
 	}
-	b := w.buf.Bytes()
-	return graphql.WriterFunc(func(wr io.Writer) { _, _ = wr.Write(b) }), true
+	// gqlgen writes a root field's marshaler once, into the response; the
+	// buffer goes back to the pool then (a response dropped before it is
+	// written leaves its buffer to the garbage collector).
+	buf := w.buf
+	return graphql.WriterFunc(func(wr io.Writer) {
+		if buf == nil {
+			return // written already
+		}
+		_, _ = wr.Write(buf.Bytes())
+		releaseWalkBuffer(buf)
+		buf = nil
+	}), true
+}
+
+// walkBuffers holds the walks' buffers between requests: a large answer's
+// buffer otherwise grows by doubling, several times its size in garbage.
+var walkBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// maxPooledWalkBuffer bounds the buffers kept, so one huge answer does not
+// pin its memory.
+const maxPooledWalkBuffer = 1 << 20
+
+func releaseWalkBuffer(b *bytes.Buffer) {
+	if b != nil && b.Cap() <= maxPooledWalkBuffer {
+		walkBuffers.Put(b)
+	}
 }
 
 // directWalk is one root field's walk.
@@ -192,8 +219,8 @@ type directWalk struct {
 	op        *graphql.OperationContext
 	ctx       context.Context
 	loaders   *loaders
-	buf       bytes.Buffer
-	collected map[collectKey]collected
+	buf       *bytes.Buffer
+	collected map[collectKey]*collected
 	objects   int64
 	budget    int64
 }
@@ -204,8 +231,9 @@ type collectKey struct {
 	typ string
 }
 
-// value writes v, of GraphQL type t, with the selection sel.
-func (w *directWalk) value(v reflect.Value, t *ast.Type, sel ast.SelectionSet) error {
+// value writes v, of GraphQL type t, with the selection sel. slot is the
+// field's: what the walk learnt of its type at its earlier values.
+func (w *directWalk) value(v reflect.Value, t *ast.Type, sel ast.SelectionSet, slot *fieldSlot) error {
 	for v.IsValid() && (v.Kind() == reflect.Interface || v.Kind() == reflect.Pointer) && !v.IsNil() {
 		v = v.Elem()
 	}
@@ -225,30 +253,60 @@ func (w *directWalk) value(v reflect.Value, t *ast.Type, sel ast.SelectionSet) e
 			if i > 0 {
 				w.buf.WriteByte(',')
 			}
-			if err := w.value(v.Index(i), t.Elem, sel); err != nil {
+			if err := w.value(v.Index(i), t.Elem, sel, slot); err != nil {
 				return err
 			}
 		}
 		w.buf.WriteByte(']')
 		return nil
 	}
-	def := w.d.schema.Types[t.NamedType]
-	if def == nil {
-		return errNotDirect
+	def := slot.named
+	if def == nil || def.Name != t.NamedType {
+		if def = w.d.schema.Types[t.NamedType]; def == nil {
+			return errNotDirect
+		}
+		slot.named = def
 	}
 	switch def.Kind {
 	case ast.Scalar, ast.Enum:
 		return w.scalar(v, t.NamedType)
 	case ast.Object:
-		return w.object(v, t.NamedType, sel)
+		return w.object(v, t.NamedType, sel, slot)
 	case ast.Interface, ast.Union:
-		name, ok := w.d.objectOf(v.Type())
-		if !ok || !implementsType(w.d.schema, name, t.NamedType) {
+		name, ok := slot.concrete(w.d, v.Type(), t.NamedType)
+		if !ok {
 			return errNotDirect
 		}
-		return w.object(v, name, sel)
+		return w.object(v, name, sel, slot)
 	}
 	return errNotDirect
+}
+
+// fieldSlot is what the walk keeps of one field of one collected
+// selection, for its next values: its named type, the concrete object type
+// of the last Go type met (interfaces and unions), the fields collected
+// for that object type, and the field's reader.
+type fieldSlot struct {
+	reader *fieldReader
+	named  *ast.Definition
+
+	goType   reflect.Type // the last Go type met at an interface or union
+	concName string       // its object type, "" when it is none of t's
+
+	childType string // the object type child was collected for
+	child     *collected
+}
+
+// concrete is the object type, of interface or union typ, that a value of
+// Go type t is.
+func (s *fieldSlot) concrete(d *directWriter, t reflect.Type, typ string) (string, bool) {
+	if s.goType != t {
+		s.goType, s.concName = t, ""
+		if name, ok := d.objectOf(t); ok && implementsType(d.schema, name, typ) {
+			s.concName = name
+		}
+	}
+	return s.concName, s.concName != ""
 }
 
 // isNull reports whether gqlgen writes v, of GraphQL type t, as null: a
@@ -286,7 +344,7 @@ func (w *directWalk) scalar(v reflect.Value, typ string) error {
 	if v.Type().NumMethod() == 0 {
 		switch {
 		case v.Kind() == reflect.String && (typ == "String" || typ == "ID"):
-			writeQuoted(&w.buf, v.String())
+			writeQuoted(w.buf, v.String())
 			return nil
 		case v.Kind() == reflect.Bool && typ == "Boolean":
 			w.buf.WriteString(strconv.FormatBool(v.Bool()))
@@ -299,10 +357,10 @@ func (w *directWalk) scalar(v reflect.Value, typ string) error {
 	if typ == "PartialDate" {
 		switch d := v.Interface().(type) {
 		case kg.PartialDate:
-			model.MarshalPartialDate(d).MarshalGQL(&w.buf)
+			model.MarshalPartialDate(d).MarshalGQL(w.buf)
 			return nil
 		case *kg.PartialDate:
-			model.MarshalPartialDate(*d).MarshalGQL(&w.buf)
+			model.MarshalPartialDate(*d).MarshalGQL(w.buf)
 			return nil
 		}
 		return errNotDirect
@@ -317,10 +375,10 @@ func (w *directWalk) scalar(v reflect.Value, typ string) error {
 		}
 		switch m := c.Interface().(type) {
 		case graphql.Marshaler:
-			m.MarshalGQL(&w.buf)
+			m.MarshalGQL(w.buf)
 			return nil
 		case graphql.ContextMarshaler:
-			return m.MarshalGQLContext(w.ctx, &w.buf)
+			return m.MarshalGQLContext(w.ctx, w.buf)
 		}
 	}
 	switch typ {
@@ -328,7 +386,7 @@ func (w *directWalk) scalar(v reflect.Value, typ string) error {
 		if v.Kind() != reflect.String {
 			return errNotDirect
 		}
-		writeQuoted(&w.buf, v.String())
+		writeQuoted(w.buf, v.String())
 	case "Int":
 		switch v.Kind() {
 		case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
@@ -340,12 +398,12 @@ func (w *directWalk) scalar(v reflect.Value, typ string) error {
 		if v.Kind() != reflect.Float64 && v.Kind() != reflect.Float32 {
 			return errNotDirect
 		}
-		return graphql.MarshalFloatContext(v.Float()).MarshalGQLContext(w.ctx, &w.buf)
+		return graphql.MarshalFloatContext(v.Float()).MarshalGQLContext(w.ctx, w.buf)
 	case "Boolean":
 		if v.Kind() != reflect.Bool {
 			return errNotDirect
 		}
-		graphql.MarshalBoolean(v.Bool()).MarshalGQL(&w.buf)
+		graphql.MarshalBoolean(v.Bool()).MarshalGQL(w.buf)
 	default:
 		return errNotDirect
 	}
@@ -353,31 +411,37 @@ func (w *directWalk) scalar(v reflect.Value, typ string) error {
 }
 
 // object writes the fields of sel that apply to the object v of GraphQL
-// type typ, in the order gqlgen writes them.
-func (w *directWalk) object(v reflect.Value, typ string, sel ast.SelectionSet) error {
+// type typ, in the order gqlgen writes them. slot is the field's that
+// holds v.
+func (w *directWalk) object(v reflect.Value, typ string, sel ast.SelectionSet, slot *fieldSlot) error {
 	if w.objects++; w.budget > 0 && w.objects > w.budget {
 		return errNotDirect // gqlgen stops the root field with its error
 	}
-	fields, readers, err := w.collect(sel, typ)
-	if err != nil {
-		return err
+	c := slot.child
+	if c == nil || slot.childType != typ {
+		var err error
+		if c, err = w.collect(sel, typ); err != nil {
+			return err
+		}
+		slot.child, slot.childType = c, typ
 	}
 	w.buf.WriteByte('{')
-	for i, f := range fields {
+	for i := range c.fields {
+		f := &c.fields[i]
 		if i > 0 {
 			w.buf.WriteByte(',')
 		}
-		writeQuoted(&w.buf, f.Alias)
-		w.buf.WriteByte(':')
+		w.buf.WriteString(c.keys[i])
 		if f.Name == "__typename" {
-			writeQuoted(&w.buf, typ)
+			writeQuoted(w.buf, typ)
 			continue
 		}
-		fv, err := w.field(v, typ, f, &readers[i])
+		fs := &c.slots[i]
+		fv, err := w.field(v, typ, f, fs)
 		if err != nil {
 			return err
 		}
-		if err := w.value(fv, f.Definition.Type, f.Selections); err != nil {
+		if err := w.value(fv, f.Definition.Type, f.Selections, fs); err != nil {
 			return err
 		}
 	}
@@ -386,45 +450,51 @@ func (w *directWalk) object(v reflect.Value, typ string, sel ast.SelectionSet) e
 }
 
 // collect is graphql.CollectFields, once per selection set and type, with
-// a slot per field for its reader (found at its first use).
-func (w *directWalk) collect(sel ast.SelectionSet, typ string) ([]graphql.CollectedField, []*fieldReader, error) {
+// a slot per field (found at its first use) and its key written out.
+func (w *directWalk) collect(sel ast.SelectionSet, typ string) (*collected, error) {
 	if len(sel) == 0 {
-		return nil, nil, nil
+		return &collected{}, nil
 	}
 	k := collectKey{sel: &sel[0], n: len(sel), typ: typ}
 	if c, ok := w.collected[k]; ok {
-		return c.fields, c.readers, nil
+		return c, nil
 	}
 	fs := graphql.CollectFields(w.op, sel, w.d.satisfies(typ))
-	for _, f := range fs {
+	c := &collected{fields: fs, slots: make([]fieldSlot, len(fs)), keys: make([]string, len(fs))}
+	var key bytes.Buffer
+	for i, f := range fs {
 		if f.IsDeferred() || (f.Definition == nil && f.Name != "__typename") {
-			return nil, nil, errNotDirect
+			return nil, errNotDirect
 		}
 		if f.Name != "__typename" && strings.HasPrefix(f.Name, "__") {
-			return nil, nil, errNotDirect
+			return nil, errNotDirect
 		}
+		key.Reset()
+		writeQuoted(&key, f.Alias)
+		key.WriteByte(':')
+		c.keys[i] = key.String()
 	}
-	c := collected{fields: fs, readers: make([]*fieldReader, len(fs))}
 	w.collected[k] = c
-	return c.fields, c.readers, nil
+	return c, nil
 }
 
 // collected is what collect keeps of one selection set and type.
 type collected struct {
-	fields  []graphql.CollectedField
-	readers []*fieldReader
+	fields []graphql.CollectedField
+	slots  []fieldSlot
+	keys   []string // each field's `"alias":`
 }
 
 // field reads field f of the model value v (an object of GraphQL type typ).
 // slot caches the reader for this selection's field.
-func (w *directWalk) field(v reflect.Value, typ string, f graphql.CollectedField, slot **fieldReader) (reflect.Value, error) {
-	r := *slot
+func (w *directWalk) field(v reflect.Value, typ string, f *graphql.CollectedField, slot *fieldSlot) (reflect.Value, error) {
+	r := slot.reader
 	if r == nil || r.goType != v.Type() {
 		var err error
 		if r, err = w.d.reader(v.Type(), typ, f.Name); err != nil {
 			return reflect.Value{}, err
 		}
-		*slot = r
+		slot.reader = r
 	}
 	if !r.resolver.IsValid() {
 		return v.FieldByIndex(r.index), nil

@@ -244,12 +244,20 @@ func (l *loaders) organizationCountry(ctx context.Context, id string) (*kg.Node,
 
 // edgesOf loads the relationships spec names, of one entity.
 func (l *loaders) edgesOf(ctx context.Context, spec kg.EdgeSpec, id string) ([]kg.Edge, error) {
-	return load(ctx, l, l.edgeLoader(spec), fmt.Sprintf("edges %+v", spec), id)
+	ld := l.edgeLoader(spec)
+	if ld.holds(id) { // primed: no claim, so no name to format
+		return ld.Load(ctx, id)
+	}
+	return load(ctx, l, ld, fmt.Sprintf("edges %+v", spec), id)
 }
 
 // lineage loads Weapon.lineage of one weapon.
 func (l *loaders) lineage(ctx context.Context, k lineageKey, id string) (*kg.Lineage, error) {
-	return load(ctx, l, l.lineageLoader(k), fmt.Sprintf("lineage %+v", k), id)
+	ld := l.lineageLoader(k)
+	if ld.holds(id) { // primed: no claim, so no name to format
+		return ld.Load(ctx, id)
+	}
+	return load(ctx, l, ld, fmt.Sprintf("lineage %+v", k), id)
 }
 
 // edgeLoader returns the loader of one kind of relationship.

@@ -25,6 +25,21 @@ var commonNodeProps = append([]string{
 // commonRelProps are the relationship properties kg.Rel holds in its own fields.
 var commonRelProps = append([]string{"key", "confidence", "dataset"}, kg.CiteProps...)
 
+// isCommonNodeProp and isCommonRelProp are the two lists as sets: every
+// property of every returned node or relationship is looked up in them.
+var (
+	isCommonNodeProp = setOf(commonNodeProps)
+	isCommonRelProp  = setOf(commonRelProps)
+)
+
+func setOf(names []string) map[string]bool {
+	out := make(map[string]bool, len(names))
+	for _, n := range names {
+		out[n] = true
+	}
+	return out
+}
+
 // toNode converts a returned node.
 func toNode(n dbtype.Node) kg.Node {
 	return nodeFromProps(n.Props, n.Labels)
@@ -56,8 +71,14 @@ func nodeFromProps(p map[string]any, labels []string) kg.Node {
 		Aliases:     strs(p["aliases"]),
 		Description: str(p["description"]),
 		Citations:   citations(p),
-		Props:       map[string]any{},
 	}
+	extra := 0
+	for k, v := range p {
+		if v != nil && !isCommonNodeProp[k] {
+			extra++
+		}
+	}
+	out.Props = make(map[string]any, extra)
 	if out.Kind == "" && !slices.Contains(labels, kg.SourceLabel) {
 		// An entity written without a kind property: take it from its labels.
 		for _, l := range labels {
@@ -66,9 +87,11 @@ func nodeFromProps(p map[string]any, labels []string) kg.Node {
 			}
 		}
 	}
-	for k, v := range p {
-		if v != nil && !slices.Contains(commonNodeProps, k) {
-			out.Props[k] = v
+	if extra > 0 {
+		for k, v := range p {
+			if v != nil && !isCommonNodeProp[k] {
+				out.Props[k] = v
+			}
 		}
 	}
 	return out
@@ -197,7 +220,7 @@ func projectList(list string, props []string) string {
 
 // toRel converts a returned relationship whose ends have the given ids.
 func toRel(r dbtype.Relationship, from, to string) kg.Rel {
-	return relFromProps(r.Type, r.Props, from, to)
+	return relFromProps(r.Type, r.Props, from, to, false)
 }
 
 // relOf converts a returned relationship, whole or projected
@@ -208,13 +231,7 @@ func relOf(x any, from, to string) (kg.Rel, bool) {
 		return toRel(r, from, to), true
 	case map[string]any:
 		if t, ok := r[relTypeKey].(string); ok {
-			props := make(map[string]any, len(r))
-			for k, v := range r {
-				if k != relTypeKey && v != nil {
-					props[k] = v
-				}
-			}
-			return relFromProps(t, props, from, to), true
+			return relFromProps(t, r, from, to, true), true
 		}
 	}
 	return kg.Rel{}, false
@@ -247,8 +264,10 @@ func projectRelList(list string, props []string) string {
 }
 
 // relFromProps converts the type and properties of a relationship whose
-// ends have the given ids.
-func relFromProps(typ string, p map[string]any, from, to string) kg.Rel {
+// ends have the given ids. A projection's map (projected) also holds the
+// type under relTypeKey, and null for a property the relationship lacks:
+// both left out, as a whole relationship leaves them.
+func relFromProps(typ string, p map[string]any, from, to string, projected bool) kg.Rel {
 	out := kg.Rel{
 		Type:       kg.RelType(typ),
 		From:       from,
@@ -256,11 +275,22 @@ func relFromProps(typ string, p map[string]any, from, to string) kg.Rel {
 		Key:        str(p["key"]),
 		Confidence: kg.Confidence(str(p["confidence"])),
 		Citations:  citations(p),
-		Props:      map[string]any{},
 	}
+	keep := func(k string, v any) bool {
+		return !isCommonRelProp[k] && (!projected || (k != relTypeKey && v != nil))
+	}
+	extra := 0
 	for k, v := range p {
-		if !slices.Contains(commonRelProps, k) {
-			out.Props[k] = v
+		if keep(k, v) {
+			extra++
+		}
+	}
+	out.Props = make(map[string]any, extra)
+	if extra > 0 {
+		for k, v := range p {
+			if keep(k, v) {
+				out.Props[k] = v
+			}
 		}
 	}
 	return out
