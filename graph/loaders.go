@@ -2,7 +2,6 @@ package graph
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -88,10 +87,11 @@ func (ld *loader[V]) holds(id string) bool {
 }
 
 // group is a set of sibling ids; claimed records the loaders already
-// asked to load the whole group.
+// asked to load the whole group (keyed by the *loader: one per request and
+// kind of load).
 type group struct {
 	ids     []string
-	claimed map[string]bool
+	claimed map[any]bool
 }
 
 type lineageKey struct {
@@ -187,7 +187,7 @@ func (l *loaders) register(nodes []kg.Node, rels []kg.Rel) {
 		if len(set) < 2 {
 			continue
 		}
-		g := &group{ids: set, claimed: map[string]bool{}}
+		g := &group{ids: set, claimed: map[any]bool{}}
 		for _, id := range set {
 			if _, ok := l.groups[id]; !ok {
 				l.groups[id] = g
@@ -196,27 +196,27 @@ func (l *loaders) register(nodes []kg.Node, rels []kg.Rel) {
 	}
 }
 
-// claim returns the group of id the first time loader name asks for it,
+// claim returns the group of id the first time loader ld asks for it,
 // nil after that or when id has no group.
-func (l *loaders) claim(name, id string) []string {
+func (l *loaders) claim(ld any, id string) []string {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	g := l.groups[id]
-	if g == nil || g.claimed[name] {
+	if g == nil || g.claimed[ld] {
 		return nil
 	}
-	g.claimed[name] = true
+	g.claimed[ld] = true
 	return g.ids
 }
 
 // load loads id with ld, first asking ld for id's whole sibling group if
 // no sibling did yet and ld has no answer for id: a group only ever
 // joins a statement that runs anyway.
-func load[V any](ctx context.Context, l *loaders, ld *loader[V], name, id string) (V, error) {
+func load[V any](ctx context.Context, l *loaders, ld *loader[V], id string) (V, error) {
 	if ld.holds(id) {
 		return ld.Load(ctx, id)
 	}
-	if ids := l.claim(name, id); ids != nil {
+	if ids := l.claim(ld, id); ids != nil {
 		ld.LoadAllThunk(ctx, ids) // queues the group in the current batch; Load below waits for it
 	}
 	v, err := ld.Load(ctx, id)
@@ -228,7 +228,7 @@ func load[V any](ctx context.Context, l *loaders, ld *loader[V], name, id string
 
 // node loads an entity or source by id.
 func (l *loaders) node(ctx context.Context, id string) (*kg.Node, error) {
-	return load(ctx, l, l.nodes, "nodes", id)
+	return load(ctx, l, l.nodes, id)
 }
 
 // nodesByID loads entities or sources by id, in the order of ids (nil
@@ -239,25 +239,17 @@ func (l *loaders) nodesByID(ctx context.Context, ids []string) ([]*kg.Node, erro
 
 // organizationCountry loads the country of an organization.
 func (l *loaders) organizationCountry(ctx context.Context, id string) (*kg.Node, error) {
-	return load(ctx, l, l.orgCountry, "orgCountry", id)
+	return load(ctx, l, l.orgCountry, id)
 }
 
 // edgesOf loads the relationships spec names, of one entity.
 func (l *loaders) edgesOf(ctx context.Context, spec kg.EdgeSpec, id string) ([]kg.Edge, error) {
-	ld := l.edgeLoader(spec)
-	if ld.holds(id) { // primed: no claim, so no name to format
-		return ld.Load(ctx, id)
-	}
-	return load(ctx, l, ld, fmt.Sprintf("edges %+v", spec), id)
+	return load(ctx, l, l.edgeLoader(spec), id)
 }
 
 // lineage loads Weapon.lineage of one weapon.
 func (l *loaders) lineage(ctx context.Context, k lineageKey, id string) (*kg.Lineage, error) {
-	ld := l.lineageLoader(k)
-	if ld.holds(id) { // primed: no claim, so no name to format
-		return ld.Load(ctx, id)
-	}
-	return load(ctx, l, ld, fmt.Sprintf("lineage %+v", k), id)
+	return load(ctx, l, l.lineageLoader(k), id)
 }
 
 // edgeLoader returns the loader of one kind of relationship.
