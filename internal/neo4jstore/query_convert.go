@@ -72,13 +72,7 @@ func nodeFromProps(p map[string]any, labels []string) kg.Node {
 		Description: str(p["description"]),
 		Citations:   citations(p),
 	}
-	extra := 0
-	for k, v := range p {
-		if v != nil && !isCommonNodeProp[k] {
-			extra++
-		}
-	}
-	out.Props = make(map[string]any, extra)
+	out.Props = extraProps(p, func(k string, v any) bool { return v != nil && !isCommonNodeProp[k] })
 	if out.Kind == "" && !slices.Contains(labels, kg.SourceLabel) {
 		// An entity written without a kind property: take it from its labels.
 		for _, l := range labels {
@@ -87,10 +81,24 @@ func nodeFromProps(p map[string]any, labels []string) kg.Node {
 			}
 		}
 	}
-	if extra > 0 {
+	return out
+}
+
+// extraProps copies the properties of p that keep accepts into a map made
+// at its final size (every returned node and relationship passes here, so
+// it is counted first rather than grown).
+func extraProps(p map[string]any, keep func(k string, v any) bool) map[string]any {
+	n := 0
+	for k, v := range p {
+		if keep(k, v) {
+			n++
+		}
+	}
+	out := make(map[string]any, n)
+	if n > 0 {
 		for k, v := range p {
-			if v != nil && !isCommonNodeProp[k] {
-				out.Props[k] = v
+			if keep(k, v) {
+				out[k] = v
 			}
 		}
 	}
@@ -276,23 +284,9 @@ func relFromProps(typ string, p map[string]any, from, to string, projected bool)
 		Confidence: kg.Confidence(str(p["confidence"])),
 		Citations:  citations(p),
 	}
-	keep := func(k string, v any) bool {
+	out.Props = extraProps(p, func(k string, v any) bool {
 		return !isCommonRelProp[k] && (!projected || (k != relTypeKey && v != nil))
-	}
-	extra := 0
-	for k, v := range p {
-		if keep(k, v) {
-			extra++
-		}
-	}
-	out.Props = make(map[string]any, extra)
-	if extra > 0 {
-		for k, v := range p {
-			if keep(k, v) {
-				out.Props[k] = v
-			}
-		}
-	}
+	})
 	return out
 }
 
